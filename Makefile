@@ -1,0 +1,135 @@
+# socklab — a terminal laboratory for sockets.
+#
+#   make                 build ./socklab
+#   make test            build and run every test (unit, integration, CLI, interop, TUI)
+#   make check           the same suite under AddressSanitizer + UBSan
+#   make tsan            the threaded tests under ThreadSanitizer
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined   any build, sanitized (objects in build-<san>/)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+VERSION := 0.1.0
+
+WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
+       -Wmissing-prototypes -Wvla -Wundef -Wcast-align -Wwrite-strings -Wnull-dereference \
+       -Wimplicit-fallthrough
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+READLINE_CFLAGS := $(shell $(PKG_CONFIG) --cflags readline 2>/dev/null)
+READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ifneq ($(SANITIZE),)
+BUILD ?= build-$(subst $(comma),-,$(SANITIZE))
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+endif
+comma := ,
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc \
+	     $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
+
+ifeq ($(V),)
+Q = @
+E = @printf '  %-6s %s\n'
+else
+Q =
+E = @true
+endif
+
+CORE_SRC := $(wildcard src/core/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TUI_SRC := $(wildcard src/tui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
+LIBCORE := $(BUILD)/libsocklab.a
+# The UI layer is a library too, so its pure parts can be unit tested.
+LIBTUI := $(BUILD)/libsocklab-tui.a
+
+ifeq ($(BUILD),build)
+BIN := socklab
+else
+BIN := $(BUILD)/socklab
+endif
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+INTEG_BIN := $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_BIN := $(UNIT_BIN) $(INTEG_BIN)
+
+.PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
+	fuzz fuzz-smoke bench bench-smoke screenshots
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(E) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(E) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(LIBCORE): $(CORE_OBJ)
+	$(E) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIBTUI): $(TUI_OBJ)
+	$(E) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
+	$(E) LD $@
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
+	$(E) LD $@
+	$(Q)$(CC) -o $@ $< $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
+
+# Every test: cmocka binaries first, then the scripts that drive the real
+# binary (CLI, the tutorial's Python programs, the TUI in tmux).
+test: $(BIN) $(TEST_BIN)
+	$(Q)tests/run-all $(BUILD) $(BIN)
+
+test-unit: $(UNIT_BIN)
+	$(Q)for t in $(UNIT_BIN); do $$t || exit 1; done
+
+test-integration: $(INTEG_BIN)
+	$(Q)for t in $(INTEG_BIN); do $$t || exit 1; done
+
+check:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined test
+
+tsan:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread $(BUILD:build=build-thread)/socklab \
+		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
+	$(Q)SOCKLAB_ONLY=integration tests/run-all build-thread build-thread/socklab
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/socklab
+	install -m 644 doc/socklab.1 $(DESTDIR)$(MANDIR)/man1/socklab.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/socklab $(DESTDIR)$(MANDIR)/man1/socklab.1
+
+clean:
+	rm -rf build build-* socklab
+
+-include $(shell find build* -name '*.d' 2>/dev/null)

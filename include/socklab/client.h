@@ -1,0 +1,51 @@
+/*
+ * client: resolving names and dialling, for the client pane and
+ * `socklab client`.
+ *
+ * A dialer holds the getaddrinfo results in the order a client would try
+ * them. Each attempt is a non-blocking connect, so the TUI can poll it in
+ * its loop; the CLI waits with dialer_wait. Nothing here prints.
+ */
+#ifndef SOCKLAB_CLIENT_H
+#define SOCKLAB_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netdb.h>
+
+#define CLIENT_ERR_MAX 256
+
+/* getaddrinfo with the flags a client wants. family: AF_UNSPEC, AF_INET or
+ * AF_INET6; socktype: SOCK_STREAM or SOCK_DGRAM. Returns 0, or -1 with
+ * "HOST: Name or service not known" style text in err. */
+int client_resolve(const char *host, const char *port, int family, int socktype,
+		   bool passive, struct addrinfo **res, char *err, size_t errcap);
+
+/* One line describing a getaddrinfo result: family, type, protocol, tuple. */
+size_t client_describe_ai(const struct addrinfo *ai, char *out, size_t cap);
+
+struct dialer;
+
+struct dialer *dialer_new(struct addrinfo *list);  /* takes ownership */
+void dialer_free(struct dialer *d);                 /* closes a pending fd */
+
+/* Starts the next attempt. Returns the non-blocking fd (connect in
+ * progress or done), or -1 when no address is left. *addr is the address
+ * being tried. Immediate failures are reported through *err (errno) and
+ * -2 is returned; call again for the next address. */
+int dialer_next(struct dialer *d, const struct sockaddr **addr, int *err);
+
+/* After the fd polls writable: 0 when connected, else the errno. */
+int dialer_result(int fd);
+
+/* Blocking helper for the CLI: tries every address in order, each for at
+ * most timeout_ms, calling report (when not NULL) after each attempt with
+ * its address and errno (0 on success). Returns a connected blocking fd,
+ * or -1 with the last cause in err. */
+typedef void (*dial_report_fn)(void *arg, const struct sockaddr *addr, int err);
+int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg,
+		char *err, size_t errcap);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * event: one record per thing a server or client did, and the queue that
+ * carries them from server threads to whoever shows them.
+ *
+ * Server threads never wait on the consumer: event_push takes a short lock,
+ * and when the ring is full the event is dropped and counted. The consumer
+ * (TUI or CLI) polls event_queue_fd(), then drains with event_pop; the
+ * first event after a loss is an EV_DROPPED that says how many were lost.
+ */
+#ifndef SOCKLAB_EVENT_H
+#define SOCKLAB_EVENT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "socklab/spec.h"
+
+/* Payload bytes kept with each event; the byte count is always the real one. */
+#define EVENT_PREVIEW_MAX 256
+#define EVENT_MESSAGE_MAX 200
+
+enum event_kind {
+	EV_SYSCALL,   /* a system-call step (socket, bind, ...): trace only */
+	EV_LISTEN,    /* a socket is bound (and listening, for TCP) */
+	EV_ACCEPT,    /* a TCP connection was accepted */
+	EV_CONNECT,   /* a client connected */
+	EV_RECV,      /* bytes received on a connection */
+	EV_SEND,      /* bytes sent on a connection */
+	EV_CLOSE,     /* a connection ended; reason says why */
+	EV_DGRAM_IN,  /* a datagram arrived */
+	EV_DGRAM_OUT, /* a datagram was sent */
+	EV_WARNING,   /* something degraded but the server goes on */
+	EV_ERROR,     /* something failed */
+	EV_STOP,      /* a server stopped */
+	EV_DROPPED,   /* the queue was full: count events were lost */
+	EV_KIND_COUNT
+};
+
+enum close_reason {
+	CLOSE_NONE,
+	CLOSE_PEER_EOF,   /* the peer closed (recv returned 0) */
+	CLOSE_RESET,      /* the peer reset the connection */
+	CLOSE_SERVER,     /* the service closed it (hello, after its greeting) */
+	CLOSE_STOP,       /* the server was stopped */
+	CLOSE_ERROR,      /* an error on the socket; err says which */
+	CLOSE_OVERFLOW,   /* the peer did not read and the output cap was hit */
+	CLOSE_IDLE,       /* no traffic within the idle timeout */
+	CLOSE_LOCAL,      /* the local client closed */
+};
+
+struct event {
+	enum event_kind kind;
+	struct timespec time;       /* CLOCK_REALTIME */
+	unsigned server;            /* server id, 0 for a client event */
+	uint64_t conn;              /* connection id within the server, 0: none */
+	enum transport transport;
+	enum service service;
+	enum family family;
+	bool has_local, has_peer;
+	struct sockaddr_storage local, peer;
+	uint64_t bytes;             /* real size, even when preview is cut */
+	uint16_t preview_len;
+	uint8_t preview[EVENT_PREVIEW_MAX];
+	enum close_reason reason;   /* EV_CLOSE */
+	int err;                    /* errno for EV_ERROR, EV_WARNING, EV_SYSCALL */
+	int ret;                    /* return value for EV_SYSCALL */
+	int v6only;                 /* EV_LISTEN on AF_INET6: 0 or 1; -1 n/a */
+	bool truncated;             /* a datagram bigger than the buffer */
+	uint64_t count;             /* EV_DROPPED: how many */
+	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
+	char message[EVENT_MESSAGE_MAX];
+};
+
+struct event_queue;
+
+/* capacity: events held before drops start. Returns NULL when out of
+ * memory. */
+struct event_queue *event_queue_new(size_t capacity);
+void event_queue_free(struct event_queue *q);
+
+/* Copies ev into the queue. Never blocks on the consumer; returns false
+ * when the event was dropped because the queue was full. */
+bool event_push(struct event_queue *q, const struct event *ev);
+
+/* Takes the oldest event. Returns false when there is none. */
+bool event_pop(struct event_queue *q, struct event *ev);
+
+/* Readable while events are waiting; poll it, then drain with event_pop. */
+int event_queue_fd(const struct event_queue *q);
+
+/* Total events dropped since the queue was made. */
+uint64_t event_queue_dropped(struct event_queue *q);
+
+/* Fills the common fields of a fresh event (time now, everything else
+ * zero, v6only -1). */
+void event_init(struct event *ev, enum event_kind kind);
+
+/* Stores up to EVENT_PREVIEW_MAX bytes of data and the real size n. */
+void event_set_data(struct event *ev, const void *data, size_t n);
+
+const char *event_kind_name(enum event_kind k);
+const char *event_close_reason_name(enum close_reason r);
+
+/* Formats one event as a human-readable line (no newline), peer bytes
+ * escaped. Returns the length written. */
+size_t event_format_text(const struct event *ev, char *out, size_t cap);
+
+/* Formats one event as a JSON object (no newline). Always valid JSON. */
+size_t event_format_json(const struct event *ev, char *out, size_t cap);
+
+/* Largest output of the two formatters. */
+#define EVENT_FORMAT_MAX 4096
+
+#endif

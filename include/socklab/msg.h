@@ -1,0 +1,76 @@
+/*
+ * msg: every sentence socklab shows a person, in one place, so that a
+ * translation (Spanish first) touches this file only.
+ */
+#ifndef SOCKLAB_MSG_H
+#define SOCKLAB_MSG_H
+
+#define MSG_MAPPED_NOTE         "IPv4-mapped %s"
+#define MSG_DUAL_FALLBACK       "IPV6_V6ONLY=0 refused (%s): serving IPv4 and IPv6 on two sockets instead"
+#define MSG_DUAL_NO_IPV6        "IPv6 is unavailable (%s): serving IPv4 only"
+#define MSG_LINE_TOO_LONG       "ERR line too long (max %zu bytes)\n"
+#define MSG_LINE_TOO_LONG_LOG   "line longer than %zu bytes: replied with an error and dropped it up to the next newline"
+#define MSG_OUTPUT_CAP          "peer is not reading: %zu bytes queued, closing"
+#define MSG_DGRAM_TRUNCATED     "datagram of %zu bytes truncated to %zu"
+#define MSG_ACCEPT_BACKOFF      "accept: %s; pausing accepts briefly"
+#define MSG_QUEUE_DROPPED       "%llu events dropped: the consumer fell behind"
+#define MSG_HELLO               "hola dual\n"
+
+#endif
+
+/* ---- command line ---- */
+
+#define MSG_USAGE \
+"usage: socklab [--serve SPEC]... [--no-color] [--no-mouse]   open the lab\n" \
+"       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
+"                     [--max-line N] [--idle-timeout SEC] SPEC...\n" \
+"       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw]\n" \
+"                      HOST PORT [MESSAGE...]\n" \
+"       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
+"       socklab --help | --version\n"
+
+#define MSG_HELP \
+MSG_USAGE \
+"\n" \
+"A terminal laboratory for TCP and UDP sockets over IPv4, IPv6 and dual-stack.\n" \
+"\n" \
+"SPEC = TRANSPORT:SERVICE:FAMILY:PORT[@HOST]\n" \
+"  TRANSPORT  tcp | udp\n" \
+"  SERVICE    echo        lines -> \"eco: <line>\" (hand-made line buffer)\n" \
+"             echo-stdio  the same through a stdio stream (Python's makefile())\n" \
+"             cmd         PING -> PONG, ECHO <text> -> <text>, TIME -> local time, else ERR\n" \
+"             raw         bytes back unchanged\n" \
+"             hello       sends \"hola dual\" and closes\n" \
+"             (udp: echo only, each datagram back to its sender)\n" \
+"  FAMILY     ipv4 | ipv6 (V6ONLY=1) | dual (one socket, V6ONLY=0) | dual2 (two sockets)\n" \
+"  PORT       0..65535 (0: the kernel picks one; the listen event says which)\n" \
+"  HOST       default 127.0.0.1 for ipv4, ::1 for ipv6, :: for dual and dual2\n" \
+"\n" \
+"The tutorial's servers:\n" \
+"  socklab serve tcp:echo:ipv4:9101           1   TCP/IPv4 echo, hand-made buffer\n" \
+"  socklab serve tcp:echo-stdio:ipv4:9101     1.b the same with makefile()\n" \
+"  socklab serve tcp:cmd:ipv4:9102            2   PING/ECHO/TIME\n" \
+"  socklab serve udp:echo:ipv4:9201@0.0.0.0   3   UDP echo\n" \
+"  socklab serve tcp:raw:ipv6:9301            4   TCP/IPv6 echo\n" \
+"  socklab serve tcp:hello:dual:9401          5   dual-stack greeting\n" \
+"\n" \
+"serve options:\n" \
+"  --json            one JSON object per event and line\n" \
+"  --trace           also show each system call (socket, bind, listen, accept, ...)\n" \
+"  --sequential      one client at a time; the others wait in the backlog\n" \
+"  --backlog N       listen() backlog (default 8 sequential, 1024 concurrent)\n" \
+"  --max-line N      longest line the line services accept (default 65536)\n" \
+"  --idle-timeout S  close connections silent for S seconds\n" \
+"client options:\n" \
+"  --udp             send datagrams instead of a TCP stream\n" \
+"  -4, -6            only IPv4 or only IPv6 addresses\n" \
+"  --timeout SEC     per connect attempt and per UDP reply (default 5)\n" \
+"  --connect         connect() the UDP socket: ICMP errors show as 'Connection refused'\n" \
+"  -v                report each address tried\n" \
+"  --raw             write received bytes as they are, even to a terminal\n" \
+"\n" \
+"Exit status: 0 success, 1 a failure (bind, connect, no reply), 2 bad usage.\n"
+
+#define MSG_NO_REPLY            "no reply from %s within %g s"
+#define MSG_TRYING              "trying %s ... %s"
+#define MSG_CONNECTED           "connected"

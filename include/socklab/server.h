@@ -1,0 +1,64 @@
+/*
+ * server: a spec made into running sockets served by one background thread.
+ *
+ * server_start does the socket/setsockopt/bind/listen steps in the calling
+ * thread, so it returns either a server that is already listening or the
+ * error that stopped it ("bind [::]:9401: Address already in use"). The
+ * server thread then waits in epoll on its sockets and a stop eventfd and
+ * serves every connection with non-blocking I/O (echo-stdio excepted: its
+ * connections each get a worker thread doing blocking stdio, as the
+ * tutorial's makefile() does). server_stop wakes the thread, closes every
+ * connection, joins and frees; it takes well under a second.
+ *
+ * Everything that happens is pushed as an event to the queue given at start.
+ */
+#ifndef SOCKLAB_SERVER_H
+#define SOCKLAB_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "socklab/event.h"
+#include "socklab/spec.h"
+
+#define SERVER_ERR_MAX 256
+#define SERVER_SOCKETS_MAX 2
+
+struct server;
+
+struct server_stats {
+	uint64_t conns_now, conns_total;
+	uint64_t bytes_in, bytes_out;
+	uint64_t dgrams_in, dgrams_out;
+};
+
+struct server_options {
+	bool trace;          /* push EV_SYSCALL steps too */
+	bool force_v6only_failure; /* test seam: IPV6_V6ONLY=0 fails with EPERM */
+};
+
+/* Starts a server with id (shown as #id) that reports to q. On failure
+ * returns -1 and writes the step, address and cause to err; every socket
+ * it opened is closed again. */
+int server_start(const struct spec *spec, unsigned id, const struct server_options *opt,
+		 struct event_queue *q, struct server **out, char *err, size_t errcap);
+
+/* Stops and frees s: closes every connection (EV_CLOSE with CLOSE_STOP),
+ * the listening sockets, joins the thread(s), pushes EV_STOP. */
+void server_stop(struct server *s);
+
+unsigned server_id(const struct server *s);
+const struct spec *server_spec(const struct server *s);
+/* Counters, updated live by the server thread. */
+void server_stats(const struct server *s, struct server_stats *st);
+/* Listening sockets: how many, each one's bound address and V6ONLY state
+ * (-1 for AF_INET). */
+int server_nsockets(const struct server *s);
+const struct sockaddr_storage *server_local(const struct server *s, int i);
+int server_v6only(const struct server *s, int i);
+/* The port actually bound (useful with port 0). */
+uint16_t server_port(const struct server *s);
+
+#endif

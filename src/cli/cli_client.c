@@ -1,0 +1,363 @@
+/*
+ * cli_client: `socklab client` (the tutorial's clients) and
+ * `socklab resolve` (what getaddrinfo gives a client, in order).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "socklab/addr.h"
+#include "socklab/client.h"
+#include "socklab/escape.h"
+#include "socklab/msg.h"
+
+#define IOSZ 65536
+
+struct client_opts {
+	bool udp, connect, verbose, raw;
+	int family;
+	double timeout;
+	const char *host, *port;
+	char **msgs;
+	int nmsgs;
+};
+
+/* Writes received bytes to stdout. On a terminal they are escaped (line
+ * breaks and tabs kept) so a peer cannot drive the terminal; --raw or a
+ * pipe gets them unchanged. */
+static int out_bytes(const struct client_opts *o, const char *p, size_t n)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDOUT_FILENO);
+	if (o->raw || !tty)
+		return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+	while (n > 0) {
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) : n;
+		char buf[4 * 256 + 1];
+
+		while (k > 0) {
+			size_t used, chunk = k < 256 ? k : 256;
+
+			esc_text(p, chunk, buf, sizeof buf, &used);
+			fputs(buf, stdout);
+			p += used;
+			k -= used;
+			n -= used;
+		}
+		if (nl) {
+			fputc('\n', stdout);
+			p++;
+			n--;
+		}
+	}
+	return 0;
+}
+
+static void report_attempt(void *arg, const struct sockaddr *sa, int err)
+{
+	const struct client_opts *o = arg;
+	char where[ADDR_TEXT_MAX];
+
+	if (!o->verbose)
+		return;
+	addr_tuple(sa, where, sizeof where);
+	fprintf(stderr, "socklab: " MSG_TRYING "\n", where, err ? strerror(err) : MSG_CONNECTED);
+}
+
+/* Sends everything in buf while copying whatever comes back to stdout, so
+ * a server that answers while we still send can never deadlock us. */
+static int tcp_session(const struct client_opts *o, int fd)
+{
+	char *in = malloc(IOSZ), *pending = NULL;
+	size_t plen = 0, poff = 0;
+	bool stdin_open = o->nmsgs == 0, shut = false;
+	int status = 0;
+
+	if (in == NULL)
+		return 1;
+	for (int i = 0; i < o->nmsgs; i++) {
+		size_t n = strlen(o->msgs[i]);
+		char *p = realloc(pending, plen + n + 1);
+
+		if (p == NULL) {
+			free(in);
+			free(pending);
+			return 1;
+		}
+		pending = p;
+		memcpy(pending + plen, o->msgs[i], n);
+		pending[plen + n] = '\n';
+		plen += n + 1;
+	}
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = -1}};
+		ssize_t n;
+
+		if (!shut && poff == plen && !stdin_open) {
+			shutdown(fd, SHUT_WR); /* the tutorial's c.shutdown(SHUT_WR) */
+			shut = true;
+		}
+		if (poff < plen)
+			p[0].events |= POLLOUT;
+		else if (stdin_open)
+			p[1] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = recv(fd, in, IOSZ, 0);
+			if (n == 0)
+				break;
+			if (n < 0) {
+				if (errno == EINTR || errno == EAGAIN)
+					continue;
+				cli_warnx("recv: %s", strerror(errno));
+				status = 1;
+				break;
+			}
+			out_bytes(o, in, (size_t)n);
+			fflush(stdout);
+		}
+		if ((p[0].revents & POLLOUT) && poff < plen) {
+			n = send(fd, pending + poff, plen - poff, MSG_NOSIGNAL);
+			if (n < 0 && errno != EINTR && errno != EAGAIN) {
+				cli_warnx("send: %s", strerror(errno));
+				status = 1;
+				break;
+			}
+			if (n > 0)
+				poff += (size_t)n;
+			if (poff == plen)
+				poff = plen = 0;
+		}
+		if (p[1].revents) {
+			char *q = realloc(pending, IOSZ);
+
+			if (q == NULL)
+				break;
+			pending = q;
+			n = read(STDIN_FILENO, pending, IOSZ);
+			if (n <= 0)
+				stdin_open = false;
+			else
+				plen = (size_t)n, poff = 0;
+		}
+	}
+	free(in);
+	free(pending);
+	return status;
+}
+
+static int udp_exchange(const struct client_opts *o, int fd, const struct sockaddr *to,
+			socklen_t tolen, const char *msg, size_t len, char *buf)
+{
+	char where[ADDR_TEXT_MAX];
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof from;
+	ssize_t n;
+	int r;
+
+	addr_hostport(to, where, sizeof where);
+	n = o->connect ? send(fd, msg, len, 0) : sendto(fd, msg, len, 0, to, tolen);
+	if (n < 0) {
+		cli_warnx("send to %s: %s", where, strerror(errno));
+		return 1;
+	}
+	do
+		r = poll(&p, 1, (int)(o->timeout * 1000));
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		cli_warnx(MSG_NO_REPLY, where, o->timeout);
+		return 1;
+	}
+	n = recvfrom(fd, buf, IOSZ, 0, (struct sockaddr *)&from, &flen);
+	if (n < 0) {
+		/* With --connect, the ICMP port unreachable lands here. */
+		cli_warnx("recv from %s: %s", where, strerror(errno));
+		return 1;
+	}
+	if (o->verbose) {
+		char t[ADDR_TEXT_MAX];
+
+		addr_tuple((struct sockaddr *)&from, t, sizeof t);
+		fprintf(stderr, "socklab: %zd bytes from %s\n", n, t);
+	}
+	out_bytes(o, buf, (size_t)n);
+	fputc('\n', stdout);
+	fflush(stdout);
+	return 0;
+}
+
+static int udp_session(const struct client_opts *o, struct addrinfo *ai)
+{
+	char *buf = malloc(IOSZ);
+	int fd, status = 0;
+
+	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || buf == NULL) {
+		cli_warnx("socket: %s", strerror(errno));
+		free(buf);
+		return 1;
+	}
+	if (o->connect && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		cli_warnx("connect: %s", strerror(errno));
+		close(fd);
+		free(buf);
+		return 1;
+	}
+	report_attempt((void *)o, ai->ai_addr, 0);
+	if (o->nmsgs > 0) {
+		for (int i = 0; i < o->nmsgs && status == 0; i++)
+			status = udp_exchange(o, fd, ai->ai_addr, ai->ai_addrlen, o->msgs[i],
+					      strlen(o->msgs[i]), buf);
+	} else {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while (status == 0 && (n = getline(&line, &cap, stdin)) >= 0) {
+			if (n > 0 && line[n - 1] == '\n')
+				n--;
+			status = udp_exchange(o, fd, ai->ai_addr, ai->ai_addrlen, line, (size_t)n, buf);
+		}
+		free(line);
+	}
+	close(fd);
+	free(buf);
+	return status;
+}
+
+static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool resolve)
+{
+	static const struct option longopts[] = {
+		{"udp", no_argument, NULL, 'u'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"connect", no_argument, NULL, 'c'},
+		{"raw", no_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->family = AF_UNSPEC;
+	o->timeout = 5;
+	opterr = 0;
+	optind = 1;
+	/* "+": a MESSAGE may start with '-' once HOST and PORT are given. */
+	while ((c = getopt_long(argc, argv, "+46vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			o->udp = true;
+			break;
+		case '4':
+			o->family = AF_INET;
+			break;
+		case '6':
+			o->family = AF_INET6;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'c':
+			o->connect = true;
+			break;
+		case 'r':
+			o->raw = true;
+			break;
+		case 'T':
+			if (cli_parse_seconds(optarg, &o->timeout) < 0)
+				return cli_usage_error("bad timeout '%s' (expected seconds > 0)", optarg);
+			break;
+		case 'h':
+			fputs(MSG_HELP, stdout);
+			return 0;
+		default:
+			return cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("%s: HOST missing", argv[0]);
+	o->host = argv[optind++];
+	if (optind < argc)
+		o->port = argv[optind++];
+	else if (!resolve)
+		return cli_usage_error("%s: PORT missing", argv[0]);
+	if (o->port) {
+		uint16_t port;
+
+		if (addr_parse_port(o->port, &port) < 0)
+			return cli_usage_error("bad port '%s' (expected 0..65535)", o->port);
+	}
+	if (resolve && optind < argc)
+		return cli_usage_error("resolve: unexpected '%s'", argv[optind]);
+	o->msgs = argv + optind;
+	o->nmsgs = argc - optind;
+	return -1;
+}
+
+int cli_client(int argc, char **argv)
+{
+	struct client_opts o;
+	struct addrinfo *res;
+	char err[CLIENT_ERR_MAX];
+	int rc, fd;
+
+	rc = parse_client_opts(argc, argv, &o, false);
+	if (rc >= 0)
+		return rc;
+	if (client_resolve(o.host, o.port, o.family, o.udp ? SOCK_DGRAM : SOCK_STREAM, false, &res,
+			   err, sizeof err) < 0) {
+		cli_warnx("%s", err);
+		return 1;
+	}
+	if (o.udp) {
+		rc = udp_session(&o, res);
+		freeaddrinfo(res);
+		return rc;
+	}
+	fd = client_dial(res, (int)(o.timeout * 1000), report_attempt, &o, err, sizeof err);
+	freeaddrinfo(res);
+	if (fd < 0) {
+		cli_warnx("%s", err);
+		return 1;
+	}
+	rc = tcp_session(&o, fd);
+	close(fd);
+	return rc;
+}
+
+int cli_resolve(int argc, char **argv)
+{
+	struct client_opts o;
+	struct addrinfo *res, *ai;
+	char err[CLIENT_ERR_MAX], line[256];
+	int rc;
+
+	rc = parse_client_opts(argc, argv, &o, true);
+	if (rc >= 0)
+		return rc;
+	if (client_resolve(o.host, o.port, o.family, o.udp ? SOCK_DGRAM : SOCK_STREAM, false, &res,
+			   err, sizeof err) < 0) {
+		cli_warnx("%s", err);
+		return 1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		client_describe_ai(ai, line, sizeof line);
+		puts(line);
+	}
+	freeaddrinfo(res);
+	return 0;
+}

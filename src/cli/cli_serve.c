@@ -1,0 +1,174 @@
+/*
+ * cli_serve: `socklab serve SPEC...` runs servers until SIGINT/SIGTERM and
+ * prints one line per event, as text or JSON Lines.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "socklab/event.h"
+#include "socklab/msg.h"
+#include "socklab/server.h"
+#include "socklab/spec.h"
+
+#define SERVE_MAX 64
+#define QUEUE_CAPACITY 65536
+
+struct serve_opts {
+	bool json, trace;
+};
+
+static void print_event(const struct serve_opts *o, const struct event *ev)
+{
+	char line[EVENT_FORMAT_MAX];
+
+	if (ev->kind == EV_SYSCALL && !o->trace)
+		return;
+	if (o->json)
+		event_format_json(ev, line, sizeof line);
+	else
+		event_format_text(ev, line, sizeof line);
+	fputs(line, stdout);
+	fputc('\n', stdout);
+}
+
+static void drain(const struct serve_opts *o, struct event_queue *q)
+{
+	struct event ev;
+
+	while (event_pop(q, &ev))
+		print_event(o, &ev);
+	fflush(stdout);
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"trace", no_argument, NULL, 't'},
+		{"sequential", no_argument, NULL, 's'},
+		{"backlog", required_argument, NULL, 'b'},
+		{"max-line", required_argument, NULL, 'm'},
+		{"idle-timeout", required_argument, NULL, 'i'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct serve_opts o = {0};
+	struct spec base, specs[SERVE_MAX];
+	struct server *servers[SERVE_MAX];
+	struct server_options sopt = {0};
+	struct event_queue *q;
+	sigset_t sigs;
+	int nspec = 0, nrun = 0, sfd, c, status = 0;
+	long v;
+	double secs;
+
+	spec_default(&base);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o.json = true;
+			break;
+		case 't':
+			o.trace = true;
+			break;
+		case 's':
+			base.sequential = true;
+			break;
+		case 'b':
+			if (cli_parse_long(optarg, 1, 65535, &v) < 0)
+				return cli_usage_error("bad backlog '%s' (expected 1..65535)", optarg);
+			base.backlog = (int)v;
+			break;
+		case 'm':
+			if (cli_parse_long(optarg, 1, 64L * 1024 * 1024, &v) < 0)
+				return cli_usage_error("bad line length '%s' (expected 1..67108864)",
+						       optarg);
+			base.max_line = (size_t)v;
+			break;
+		case 'i':
+			if (cli_parse_seconds(optarg, &secs) < 0)
+				return cli_usage_error("bad idle timeout '%s' (expected seconds > 0)",
+						       optarg);
+			base.idle_timeout_ms = (int)(secs * 1000);
+			break;
+		case 'h':
+			fputs(MSG_HELP, stdout);
+			return 0;
+		default:
+			return cli_usage_error("serve: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("serve: no SPEC given (e.g. tcp:echo:ipv4:9101)");
+	for (int i = optind; i < argc; i++) {
+		char err[256];
+
+		if (nspec == SERVE_MAX)
+			return cli_usage_error("serve: at most %d servers", SERVE_MAX);
+		specs[nspec] = base;
+		if (spec_parse(argv[i], &specs[nspec], err, sizeof err) < 0)
+			return cli_usage_error("%s", err);
+		nspec++;
+	}
+
+	q = event_queue_new(QUEUE_CAPACITY);
+	if (q == NULL) {
+		cli_warnx("out of memory");
+		return 1;
+	}
+	/* Signals arrive through a descriptor, in the same poll as events. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	sopt.trace = o.trace;
+	sopt.force_v6only_failure = getenv("SOCKLAB_FAULT_V6ONLY") != NULL;
+
+	for (int i = 0; i < nspec; i++) {
+		char err[SERVER_ERR_MAX];
+
+		if (server_start(&specs[i], (unsigned)i + 1, &sopt, q, &servers[i], err, sizeof err) < 0) {
+			drain(&o, q);
+			cli_warnx("%s", err);
+			status = 1;
+			goto stop;
+		}
+		nrun++;
+	}
+	drain(&o, q);
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = event_queue_fd(q), .events = POLLIN}};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents)
+			drain(&o, q);
+		if (p[0].revents)
+			break;
+	}
+stop:
+	for (int i = nrun - 1; i >= 0; i--)
+		server_stop(servers[i]);
+	drain(&o, q);
+	event_queue_free(q);
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}

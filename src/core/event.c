@@ -1,0 +1,365 @@
+/*
+ * event: the bounded event queue and the two event formats (see event.h).
+ *
+ * The queue is a ring of fixed-size records behind one mutex, held only for
+ * a memcpy. The wake eventfd is written only when the ring goes from empty
+ * to non-empty, so a busy server costs one syscall per batch, not per event.
+ */
+#include "socklab/event.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "socklab/addr.h"
+#include "socklab/escape.h"
+#include "socklab/msg.h"
+
+struct event_queue {
+	pthread_mutex_t lock;
+	struct event *ring;
+	size_t cap;
+	uint64_t head, tail;   /* sequence numbers: next to pop, next to push */
+	uint64_t dropped;      /* since the start */
+	uint64_t pending_drop; /* not yet reported */
+	uint64_t drop_at;      /* sequence at which to report pending_drop */
+	int wakefd;
+};
+
+struct event_queue *event_queue_new(size_t capacity)
+{
+	struct event_queue *q = calloc(1, sizeof *q);
+
+	if (q == NULL)
+		return NULL;
+	q->cap = capacity ? capacity : 1;
+	q->ring = calloc(q->cap, sizeof *q->ring);
+	q->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (q->ring == NULL || q->wakefd < 0) {
+		if (q->wakefd >= 0)
+			close(q->wakefd);
+		free(q->ring);
+		free(q);
+		return NULL;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	return q;
+}
+
+void event_queue_free(struct event_queue *q)
+{
+	if (q == NULL)
+		return;
+	close(q->wakefd);
+	pthread_mutex_destroy(&q->lock);
+	free(q->ring);
+	free(q);
+}
+
+int event_queue_fd(const struct event_queue *q)
+{
+	return q->wakefd;
+}
+
+uint64_t event_queue_dropped(struct event_queue *q)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->dropped;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+bool event_push(struct event_queue *q, const struct event *ev)
+{
+	bool wake = false, ok = true;
+
+	pthread_mutex_lock(&q->lock);
+	if (q->tail - q->head >= q->cap) {
+		if (q->pending_drop == 0)
+			q->drop_at = q->tail;
+		q->pending_drop++;
+		q->dropped++;
+		ok = false;
+	} else {
+		q->ring[q->tail % q->cap] = *ev;
+		wake = q->tail == q->head;
+		q->tail++;
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (wake) {
+		uint64_t one = 1;
+		ssize_t r = write(q->wakefd, &one, sizeof one);
+		(void)r; /* EAGAIN: the counter is already non-zero, it is awake */
+	}
+	return ok;
+}
+
+bool event_pop(struct event_queue *q, struct event *ev)
+{
+	bool got = false;
+
+	pthread_mutex_lock(&q->lock);
+	if (q->pending_drop > 0 && q->head == q->drop_at) {
+		event_init(ev, EV_DROPPED);
+		ev->count = q->pending_drop;
+		snprintf(ev->message, sizeof ev->message, MSG_QUEUE_DROPPED,
+			 (unsigned long long)q->pending_drop);
+		q->pending_drop = 0;
+		got = true;
+	} else if (q->head != q->tail) {
+		*ev = q->ring[q->head % q->cap];
+		q->head++;
+		got = true;
+	} else {
+		uint64_t v;
+		ssize_t r = read(q->wakefd, &v, sizeof v);
+		(void)r;
+		/* An event pushed after this read writes the eventfd again. */
+	}
+	pthread_mutex_unlock(&q->lock);
+	return got;
+}
+
+void event_init(struct event *ev, enum event_kind kind)
+{
+	/* The preview is not cleared: preview_len says how much is valid. */
+	memset(ev, 0, offsetof(struct event, preview));
+	memset(&ev->reason, 0, sizeof *ev - offsetof(struct event, reason));
+	ev->kind = kind;
+	ev->v6only = -1;
+	clock_gettime(CLOCK_REALTIME, &ev->time);
+}
+
+void event_set_data(struct event *ev, const void *data, size_t n)
+{
+	size_t k = n < EVENT_PREVIEW_MAX ? n : EVENT_PREVIEW_MAX;
+
+	memcpy(ev->preview, data, k);
+	ev->preview_len = (uint16_t)k;
+	ev->bytes = n;
+}
+
+static const char *const kind_names[EV_KIND_COUNT] = {
+	"syscall", "listen", "accept", "connect", "recv", "send", "close",
+	"dgram-in", "dgram-out", "warning", "error", "stop", "dropped",
+};
+
+const char *event_kind_name(enum event_kind k)
+{
+	return (unsigned)k < EV_KIND_COUNT ? kind_names[k] : "?";
+}
+
+const char *event_close_reason_name(enum close_reason r)
+{
+	switch (r) {
+	case CLOSE_PEER_EOF:
+		return "peer-eof";
+	case CLOSE_RESET:
+		return "reset";
+	case CLOSE_SERVER:
+		return "server-closed";
+	case CLOSE_STOP:
+		return "server-stop";
+	case CLOSE_ERROR:
+		return "error";
+	case CLOSE_OVERFLOW:
+		return "output-cap";
+	case CLOSE_IDLE:
+		return "idle-timeout";
+	case CLOSE_LOCAL:
+		return "local-close";
+	default:
+		return "none";
+	}
+}
+
+/* A bounded appender: writes stop at the cap, the length keeps counting
+ * what fitted. */
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void out_fmt(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void out_fmt(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->len + 1 >= o->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	o->len += (size_t)n < o->cap - o->len ? (size_t)n : o->cap - o->len - 1;
+}
+
+static void out_upper(struct out *o, const char *s)
+{
+	for (; *s && o->len + 1 < o->cap; s++)
+		o->p[o->len++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
+	o->p[o->len] = '\0';
+}
+
+size_t event_format_text(const struct event *ev, char *buf, size_t cap)
+{
+	struct out o = {buf, 0, cap};
+	char a[ADDR_TEXT_MAX], m[64];
+	struct tm tm;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	localtime_r(&ev->time.tv_sec, &tm);
+	out_fmt(&o, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		ev->time.tv_nsec / 1000000);
+	if (ev->server)
+		out_fmt(&o, "#%u ", ev->server);
+	else if (ev->kind != EV_DROPPED)
+		out_fmt(&o, "client ");
+	out_upper(&o, event_kind_name(ev->kind));
+
+	switch (ev->kind) {
+	case EV_SYSCALL:
+		out_fmt(&o, " %s(", ev->syscall);
+		if (ev->has_local) {
+			addr_hostport((const void *)&ev->local, a, sizeof a);
+			out_fmt(&o, "%s", a);
+		} else if (ev->has_peer) {
+			addr_hostport((const void *)&ev->peer, a, sizeof a);
+			out_fmt(&o, "%s", a);
+		}
+		out_fmt(&o, ")%s%s = %d", ev->message[0] ? " " : "", ev->message, ev->ret);
+		if (ev->ret < 0)
+			out_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
+		return o.len;
+	case EV_LISTEN:
+		addr_hostport((const void *)&ev->local, a, sizeof a);
+		out_fmt(&o, " %s/%s %s %s", transport_name(ev->transport), service_name(ev->service),
+			family_name(ev->family), a);
+		if (ev->v6only >= 0)
+			out_fmt(&o, " v6only=%d", ev->v6only);
+		if (ev->message[0])
+			out_fmt(&o, " (%s)", ev->message);
+		return o.len;
+	case EV_WARNING:
+	case EV_ERROR:
+	case EV_STOP:
+	case EV_DROPPED:
+		if (ev->message[0])
+			out_fmt(&o, " %s", ev->message);
+		return o.len;
+	default:
+		break;
+	}
+	out_fmt(&o, " %s", transport_name(ev->transport));
+	if (ev->has_peer) {
+		addr_tuple((const void *)&ev->peer, a, sizeof a);
+		out_fmt(&o, " %s", a);
+	}
+	if (ev->kind == EV_RECV || ev->kind == EV_SEND || ev->kind == EV_DGRAM_IN ||
+	    ev->kind == EV_DGRAM_OUT) {
+		char esc[EVENT_PREVIEW_MAX * 4 + 1];
+		size_t used;
+
+		esc_text(ev->preview, ev->preview_len, esc, sizeof esc, &used);
+		out_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
+			ev->bytes > used ? "..." : "");
+		if (ev->truncated)
+			out_fmt(&o, " (truncated)");
+	}
+	if (ev->kind == EV_CLOSE)
+		out_fmt(&o, " %s", event_close_reason_name(ev->reason));
+	if (ev->err)
+		out_fmt(&o, " %s", strerror(ev->err));
+	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
+		out_fmt(&o, "  ");
+		out_fmt(&o, MSG_MAPPED_NOTE, m);
+	}
+	if (ev->message[0])
+		out_fmt(&o, " (%s)", ev->message);
+	return o.len;
+}
+
+static void json_addr(struct out *o, const char *key, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr *sa = (const void *)ss;
+	char host[ADDR_TEXT_MAX], m[64];
+
+	addr_host(sa, host, sizeof host);
+	out_fmt(o, ",\"%s\":{\"addr\":\"%s\",\"port\":%u", key, host, addr_port(sa));
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		out_fmt(o, ",\"flowinfo\":%u,\"scope_id\":%u", ntohl(s6->sin6_flowinfo),
+			s6->sin6_scope_id);
+		if (addr_is_mapped(sa, m, sizeof m))
+			out_fmt(o, ",\"mapped_ipv4\":\"%s\"", m);
+	}
+	out_fmt(o, "}");
+}
+
+size_t event_format_json(const struct event *ev, char *buf, size_t cap)
+{
+	struct out o = {buf, 0, cap};
+	struct tm tm;
+	char esc[EVENT_PREVIEW_MAX * 6 + 1];
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	gmtime_r(&ev->time.tv_sec, &tm);
+	out_fmt(&o, "{\"event\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
+		event_kind_name(ev->kind), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		tm.tm_hour, tm.tm_min, tm.tm_sec, ev->time.tv_nsec / 1000000);
+	out_fmt(&o, ",\"server\":%u", ev->server);
+	if (ev->kind != EV_DROPPED)
+		out_fmt(&o, ",\"transport\":\"%s\",\"service\":\"%s\",\"family\":\"%s\"",
+			transport_name(ev->transport), service_name(ev->service),
+			family_name(ev->family));
+	if (ev->conn)
+		out_fmt(&o, ",\"conn\":%llu", (unsigned long long)ev->conn);
+	if (ev->has_local)
+		json_addr(&o, "local", &ev->local);
+	if (ev->has_peer)
+		json_addr(&o, "peer", &ev->peer);
+	out_fmt(&o, ",\"bytes\":%llu", (unsigned long long)ev->bytes);
+	if (ev->preview_len > 0 || ev->kind == EV_RECV || ev->kind == EV_SEND ||
+	    ev->kind == EV_DGRAM_IN || ev->kind == EV_DGRAM_OUT) {
+		esc_json(ev->preview, ev->preview_len, esc, sizeof esc);
+		out_fmt(&o, ",\"data\":\"%s\"", esc);
+		if (ev->bytes > ev->preview_len)
+			out_fmt(&o, ",\"data_cut\":true");
+	}
+	if (ev->truncated)
+		out_fmt(&o, ",\"truncated\":true");
+	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
+		out_fmt(&o, ",\"v6only\":%s", ev->v6only ? "true" : "false");
+	if (ev->kind == EV_CLOSE)
+		out_fmt(&o, ",\"reason\":\"%s\"", event_close_reason_name(ev->reason));
+	if (ev->kind == EV_SYSCALL)
+		out_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", ev->syscall, ev->ret);
+	if (ev->kind == EV_DROPPED)
+		out_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);
+	if (ev->err)
+		out_fmt(&o, ",\"errno\":%d,\"errno_name\":\"%s\"", ev->err,
+			addr_errno_name(ev->err));
+	if (ev->message[0]) {
+		esc_json(ev->message, strnlen(ev->message, sizeof ev->message), esc, sizeof esc);
+		out_fmt(&o, ",\"message\":\"%s\"", esc);
+	}
+	out_fmt(&o, "}");
+	return o.len;
+}
