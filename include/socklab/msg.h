@@ -14,6 +14,8 @@
 #define MSG_DGRAM_TRUNCATED     "datagram of %zu bytes truncated to %zu"
 #define MSG_ACCEPT_BACKOFF      "accept: %s; pausing accepts briefly"
 #define MSG_QUEUE_DROPPED       "%llu events dropped: the consumer fell behind"
+#define MSG_KERNEL_DROPS        "the kernel dropped %lu datagrams: receive buffer full"
+#define MSG_RCVBUF              "receive buffer %d bytes"
 #define MSG_HELLO               "hola dual\n"
 
 #endif

@@ -32,6 +32,7 @@ struct server_stats {
 	uint64_t conns_now, conns_total;
 	uint64_t bytes_in, bytes_out;
 	uint64_t dgrams_in, dgrams_out;
+	uint64_t dgrams_dropped;   /* by the kernel: receive buffer full */
 };
 
 struct server_options {

@@ -44,6 +44,7 @@ struct spec {
 	size_t max_line;            /* longest line the line services accept */
 	size_t output_cap;          /* bytes queued for a slow reader, then close */
 	int idle_timeout_ms;        /* 0: none */
+	int rcvbuf;                 /* UDP SO_RCVBUF wanted; 0: 4 MiB */
 };
 
 /* Fills s with the defaults: tcp:echo:ipv4:0, concurrent. */

@@ -35,7 +35,9 @@
 
 #define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
 #define ACCEPTS_PER_WAKE 64
-#define DGRAMS_PER_WAKE 64
+#define DGRAM_BATCH 16               /* datagrams per recvmmsg/sendmmsg */
+#define DGRAM_ROUNDS 8               /* batches per wake, then others get a turn */
+#define UDP_RCVBUF_DEFAULT (4 * 1024 * 1024)
 #define EPOLL_BATCH 256
 #define ACCEPT_BACKOFF_MS 100
 
@@ -57,6 +59,14 @@ struct conn {
 	struct conn *prev, *next;
 };
 
+/* Headers for one recvmmsg/sendmmsg round; the buffers are iobuf. */
+struct dgram_batch {
+	struct mmsghdr msg[DGRAM_BATCH];
+	struct iovec iov[DGRAM_BATCH];
+	struct sockaddr_storage peer[DGRAM_BATCH];
+	char cmsg[DGRAM_BATCH][CMSG_SPACE(sizeof(uint32_t))];
+};
+
 struct server {
 	unsigned id;
 	struct spec spec;
@@ -74,7 +84,11 @@ struct server {
 	bool accepting;           /* listeners registered for EPOLLIN */
 	int64_t backoff_until;    /* accept paused after EMFILE, until then */
 	atomic_bool stopping;
-	unsigned char *iobuf;
+	unsigned char *iobuf;      /* TCP raw: one buffer; UDP: DGRAM_BATCH of them */
+	struct dgram_batch *batch; /* UDP only */
+	uint32_t kernel_drops[SERVER_SOCKETS_MAX]; /* last SO_RXQ_OVFL seen */
+	int rcvbuf[SERVER_SOCKETS_MAX];            /* granted SO_RCVBUF, UDP */
+	_Atomic uint64_t dgrams_dropped;
 	_Atomic uint64_t conns_now, conns_total, bytes_in, bytes_out, dgrams_in, dgrams_out;
 };
 
@@ -286,6 +300,17 @@ static void add_socket(struct server *s, int fd)
 	s->lfd[i] = fd;
 	getsockname(fd, (struct sockaddr *)&s->bound[i], &len);
 	s->v6only[i] = -1;
+	if (s->spec.transport == TRANSPORT_UDP) {
+		int want = s->spec.rcvbuf > 0 ? s->spec.rcvbuf : UDP_RCVBUF_DEFAULT, one = 1;
+		socklen_t gl = sizeof s->rcvbuf[i];
+
+		/* SO_RCVBUFFORCE passes net.core.rmem_max when we may (root);
+		 * otherwise SO_RCVBUF gets what the limit allows. */
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof want) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf[i], &gl);
+		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+	}
 	if (s->bound[i].ss_family == AF_INET6) {
 		int v = 0;
 		socklen_t vl = sizeof v;
@@ -680,50 +705,102 @@ static void accept_ready(struct server *s, int lfd)
 	}
 }
 
-static void dgram_ready(struct server *s, int fd)
+/* Reports datagrams the kernel dropped for a full receive buffer, from
+ * the SO_RXQ_OVFL counter carried by each received datagram. */
+static void dgram_drops(struct server *s, int sock, struct msghdr *mh)
 {
-	for (int i = 0; i < DGRAMS_PER_WAKE; i++) {
-		struct sockaddr_storage peer;
-		socklen_t plen = sizeof peer;
-		struct event ev;
-		ssize_t n, sent;
-		size_t len;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
+		uint32_t total, lost;
 
-		n = recvfrom(fd, s->iobuf, IOBUF_SIZE - 1, MSG_TRUNC, (struct sockaddr *)&peer, &plen);
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				emit_msg(s, EV_WARNING, errno, "recvfrom: %s", strerror(errno));
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SO_RXQ_OVFL)
+			continue;
+		memcpy(&total, CMSG_DATA(cm), sizeof total);
+		lost = total - s->kernel_drops[sock];
+		if (lost == 0)
+			continue;
+		s->kernel_drops[sock] = total;
+		atomic_fetch_add_explicit(&s->dgrams_dropped, lost, memory_order_relaxed);
+		emit_msg(s, EV_WARNING, 0, MSG_KERNEL_DROPS, (unsigned long)lost);
+	}
+}
+
+/* Receives a batch of datagrams with recvmmsg, echoes them with one
+ * sendmmsg, and records each one in and out. */
+static void dgram_ready(struct server *s, int sock)
+{
+	int fd = s->lfd[sock];
+
+	for (int round = 0; round < DGRAM_ROUNDS; round++) {
+		struct dgram_batch *b = s->batch;
+		int n, sent;
+
+		for (int i = 0; i < DGRAM_BATCH; i++) {
+			b->iov[i].iov_base = s->iobuf + (size_t)i * IOBUF_SIZE;
+			b->iov[i].iov_len = IOBUF_SIZE - 1;
+			b->msg[i].msg_hdr = (struct msghdr){
+				.msg_name = &b->peer[i],
+				.msg_namelen = sizeof b->peer[i],
+				.msg_iov = &b->iov[i],
+				.msg_iovlen = 1,
+				.msg_control = b->cmsg[i],
+				.msg_controllen = sizeof b->cmsg[i],
+			};
+		}
+		n = recvmmsg(fd, b->msg, DGRAM_BATCH, MSG_TRUNC | MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				emit_msg(s, EV_WARNING, errno, "recvmmsg: %s", strerror(errno));
 			return;
 		}
-		len = (size_t)n < IOBUF_SIZE - 1 ? (size_t)n : IOBUF_SIZE - 1;
-		atomic_fetch_add_explicit(&s->dgrams_in, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&s->bytes_in, (uint64_t)n, memory_order_relaxed);
-		ev_base(s, &ev, EV_DGRAM_IN);
-		ev.has_peer = ev.has_local = true;
-		ev.peer = peer;
-		for (int k = 0; k < s->nsock; k++)
-			if (s->lfd[k] == fd)
-				ev.local = s->bound[k];
-		event_set_data(&ev, s->iobuf, len);
-		ev.bytes = (uint64_t)n;
-		if ((size_t)n > len) {
-			ev.truncated = true;
-			snprintf(ev.message, sizeof ev.message, MSG_DGRAM_TRUNCATED, (size_t)n, len);
-		}
-		emit(s, &ev);
+		for (int i = 0; i < n; i++) {
+			size_t real = b->msg[i].msg_len, len = real;
+			struct event ev;
 
-		sent = sendto(fd, s->iobuf, len, 0, (struct sockaddr *)&peer, plen);
-		if (sent < 0) {
-			emit_msg(s, EV_WARNING, errno, "sendto: %s", strerror(errno));
-			continue;
+			/* MSG_TRUNC in the flags: msg_len is the real size. */
+			if (b->msg[i].msg_hdr.msg_flags & MSG_TRUNC)
+				len = IOBUF_SIZE - 1;
+			dgram_drops(s, sock, &b->msg[i].msg_hdr);
+			atomic_fetch_add_explicit(&s->dgrams_in, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&s->bytes_in, real, memory_order_relaxed);
+			ev_base(s, &ev, EV_DGRAM_IN);
+			ev.has_peer = ev.has_local = true;
+			memcpy(&ev.peer, &b->peer[i], sizeof b->peer[i]);
+			ev.local = s->bound[sock];
+			event_set_data(&ev, b->iov[i].iov_base, len);
+			ev.bytes = real;
+			if (real > len) {
+				ev.truncated = true;
+				snprintf(ev.message, sizeof ev.message, MSG_DGRAM_TRUNCATED, real, len);
+			}
+			emit(s, &ev);
+			/* The reply reuses the received header: same buffer, back
+			 * to the sender's address. */
+			b->iov[i].iov_len = len;
+			b->msg[i].msg_hdr.msg_control = NULL;
+			b->msg[i].msg_hdr.msg_controllen = 0;
+			b->msg[i].msg_hdr.msg_flags = 0;
 		}
-		atomic_fetch_add_explicit(&s->dgrams_out, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&s->bytes_out, (uint64_t)sent, memory_order_relaxed);
-		ev.kind = EV_DGRAM_OUT;
-		ev.bytes = (uint64_t)sent;
-		ev.truncated = false;
-		ev.message[0] = '\0';
-		emit(s, &ev);
+		sent = sendmmsg(fd, b->msg, (unsigned)n, MSG_DONTWAIT);
+		if (sent < 0) {
+			emit_msg(s, EV_WARNING, errno, "sendmmsg: %s", strerror(errno));
+			sent = 0;
+		}
+		for (int i = 0; i < sent; i++) {
+			struct event ev;
+
+			atomic_fetch_add_explicit(&s->dgrams_out, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&s->bytes_out, b->msg[i].msg_len, memory_order_relaxed);
+			ev_base(s, &ev, EV_DGRAM_OUT);
+			ev.has_peer = ev.has_local = true;
+			memcpy(&ev.peer, &b->peer[i], sizeof b->peer[i]);
+			ev.local = s->bound[sock];
+			event_set_data(&ev, b->iov[i].iov_base, b->msg[i].msg_len);
+			emit(s, &ev);
+		}
+		if (sent < n)
+			emit_msg(s, EV_WARNING, 0, "%d replies not sent (send buffer full)", n - sent);
+		if (n < DGRAM_BATCH)
+			return;
 	}
 }
 
@@ -922,12 +999,12 @@ static void *server_main(void *arg)
 			if (p == &s->reapfd) {
 				reap_workers(s);
 			} else if (p == &s->lfd[0] || p == &s->lfd[1]) {
-				int fd = *(int *)p;
+				int sock = p == &s->lfd[0] ? 0 : 1;
 
 				if (s->spec.transport == TRANSPORT_UDP)
-					dgram_ready(s, fd);
+					dgram_ready(s, sock);
 				else
-					accept_ready(s, fd);
+					accept_ready(s, s->lfd[sock]);
 			} else {
 				struct conn *c = p;
 
@@ -978,11 +1055,16 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		snprintf(err, errcap, "service '%s' is TCP only", service_name(spec->service));
 		goto fail;
 	}
-	s->iobuf = malloc(IOBUF_SIZE);
+	if (spec->transport == TRANSPORT_UDP) {
+		s->iobuf = malloc((size_t)DGRAM_BATCH * IOBUF_SIZE);
+		s->batch = malloc(sizeof *s->batch);
+	} else {
+		s->iobuf = malloc(IOBUF_SIZE);
+	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->iobuf == NULL || s->epfd < 0 || s->stopfd < 0 || s->reapfd < 0) {
+	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL) || s->epfd < 0 || s->stopfd < 0 || s->reapfd < 0) {
 		snprintf(err, errcap, "server setup: %s", strerror(errno ? errno : ENOMEM));
 		goto fail;
 	}
@@ -1007,6 +1089,8 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		ev.has_local = true;
 		ev.local = s->bound[i];
 		ev.v6only = s->v6only[i];
+		if (s->rcvbuf[i] > 0)
+			snprintf(ev.message, sizeof ev.message, MSG_RCVBUF, s->rcvbuf[i]);
 		emit(s, &ev);
 	}
 	/* The server thread takes no signals: they belong to the front end. */
@@ -1030,6 +1114,7 @@ fail:
 	if (s->reapfd >= 0)
 		close(s->reapfd);
 	free(s->iobuf);
+	free(s->batch);
 	free(s);
 	return -1;
 }
@@ -1053,6 +1138,7 @@ void server_stop(struct server *s)
 	snprintf(ev.message, sizeof ev.message, "stopped");
 	emit(s, &ev);
 	free(s->iobuf);
+	free(s->batch);
 	free(s);
 }
 
@@ -1076,6 +1162,7 @@ void server_stats(const struct server *s, struct server_stats *st)
 	st->bytes_out = atomic_load_explicit(&m->bytes_out, memory_order_relaxed);
 	st->dgrams_in = atomic_load_explicit(&m->dgrams_in, memory_order_relaxed);
 	st->dgrams_out = atomic_load_explicit(&m->dgrams_out, memory_order_relaxed);
+	st->dgrams_dropped = atomic_load_explicit(&m->dgrams_dropped, memory_order_relaxed);
 }
 
 int server_nsockets(const struct server *s)
