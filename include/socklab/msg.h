@@ -16,6 +16,10 @@
 #define MSG_QUEUE_DROPPED       "%llu events dropped: the consumer fell behind"
 #define MSG_KERNEL_DROPS        "the kernel dropped %lu datagrams: receive buffer full"
 #define MSG_RCVBUF              "receive buffer %d bytes"
+#define MSG_HINT_PRIVILEGED     " (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
+#define MSG_HINT_NOT_LOCAL      " (no interface of this host has that address)"
+#define MSG_HINT_IN_USE         " (another socket holds that port; port 0 picks a free one)"
+#define MSG_HINT_SCOPE          "a link-local address needs a scope id, e.g. fe80::1%%eth0"
 #define MSG_HELLO               "hola dual\n"
 
 #endif

@@ -214,6 +214,21 @@ static int counterpart_v4(const char *host, uint16_t port, struct sockaddr_stora
 	return bind_address(host, AF_INET, port, ss, err, errcap);
 }
 
+/* A few words on what a bind error usually means, for people new to it. */
+static const char *bind_hint(int e, const struct sockaddr *sa)
+{
+	switch (e) {
+	case EACCES:
+		return addr_port(sa) < 1024 ? MSG_HINT_PRIVILEGED : "";
+	case EADDRNOTAVAIL:
+		return MSG_HINT_NOT_LOCAL;
+	case EADDRINUSE:
+		return MSG_HINT_IN_USE;
+	default:
+		return "";
+	}
+}
+
 /* How a listener attempt failed: the caller may fall back on some. */
 enum open_fail { OPEN_OK, OPEN_FAIL, OPEN_NO_AF, OPEN_V6ONLY };
 
@@ -264,13 +279,21 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 			return -1;
 		}
 	}
+	if (sa->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr) &&
+	    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id == 0) {
+		*saved_errno = EINVAL;
+		snprintf(err, errcap, "bind %s: " MSG_HINT_SCOPE, where);
+		close(fd);
+		return -1;
+	}
 	if (bind(fd, sa, addr_len(sa)) < 0) {
 		e = errno;
 		trace(s, "bind", -1, e, sa, NULL);
 		*saved_errno = e;
 		if (e == EADDRNOTAVAIL && sa->sa_family == AF_INET6)
 			*fail = OPEN_NO_AF;
-		snprintf(err, errcap, "bind %s: %s", where, strerror(e));
+		snprintf(err, errcap, "bind %s: %s%s", where, strerror(e), bind_hint(e, sa));
 		close(fd);
 		return -1;
 	}
