@@ -29,7 +29,8 @@
 #define MSG_USAGE \
 "usage: socklab [--serve SPEC]... [--no-color] [--no-mouse]   open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
-"                     [--max-line N] [--idle-timeout SEC] SPEC...\n" \
+"                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
+"                     [--log FILE] SPEC...\n" \
 "       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
@@ -67,6 +68,8 @@ MSG_USAGE \
 "  --backlog N       listen() backlog (default 8 sequential, 1024 concurrent)\n" \
 "  --max-line N      longest line the line services accept (default 65536)\n" \
 "  --idle-timeout S  close connections silent for S seconds\n" \
+"  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
+"  --log FILE        also write every event to FILE as JSON Lines\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \
@@ -77,6 +80,7 @@ MSG_USAGE \
 "\n" \
 "Exit status: 0 success, 1 a failure (bind, connect, no reply), 2 bad usage.\n"
 
+#define MSG_FD_LIMIT            "open files limit raised from %lu to %lu"
 #define MSG_NO_REPLY            "no reply from %s within %g s"
 #define MSG_TRYING              "trying %s ... %s"
 #define MSG_CONNECTED           "connected"

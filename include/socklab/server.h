@@ -62,4 +62,9 @@ int server_v6only(const struct server *s, int i);
 /* The port actually bound (useful with port 0). */
 uint16_t server_port(const struct server *s);
 
+/* Raises the process's open-file soft limit to its hard limit, so a server
+ * can hold as many connections as the system allows. Returns 0 with the
+ * limits before and after, or -1 (errno set). */
+int server_raise_fd_limit(unsigned long *before, unsigned long *after);
+
 #endif

@@ -23,12 +23,18 @@
 
 struct serve_opts {
 	bool json, trace;
+	FILE *log;       /* --log: every event as JSON Lines */
 };
 
 static void print_event(const struct serve_opts *o, const struct event *ev)
 {
 	char line[EVENT_FORMAT_MAX];
 
+	if (o->log != NULL) {
+		event_format_json(ev, line, sizeof line);
+		fputs(line, o->log);
+		fputc('\n', o->log);
+	}
 	if (ev->kind == EV_SYSCALL && !o->trace)
 		return;
 	if (o->json)
@@ -46,6 +52,8 @@ static void drain(const struct serve_opts *o, struct event_queue *q)
 	while (event_pop(q, &ev))
 		print_event(o, &ev);
 	fflush(stdout);
+	if (o->log != NULL)
+		fflush(o->log);
 }
 
 int cli_serve(int argc, char **argv)
@@ -57,6 +65,8 @@ int cli_serve(int argc, char **argv)
 		{"backlog", required_argument, NULL, 'b'},
 		{"max-line", required_argument, NULL, 'm'},
 		{"idle-timeout", required_argument, NULL, 'i'},
+		{"rcvbuf", required_argument, NULL, 'r'},
+		{"log", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -69,6 +79,8 @@ int cli_serve(int argc, char **argv)
 	int nspec = 0, nrun = 0, sfd, c, status = 0;
 	long v;
 	double secs;
+	const char *log_path = NULL;
+	unsigned long fd_before, fd_after;
 
 	spec_default(&base);
 	opterr = 0;
@@ -101,6 +113,15 @@ int cli_serve(int argc, char **argv)
 						       optarg);
 			base.idle_timeout_ms = (int)(secs * 1000);
 			break;
+		case 'r':
+			if (cli_parse_long(optarg, 1024, 1L << 30, &v) < 0)
+				return cli_usage_error("bad receive buffer '%s' (expected 1024..1073741824)",
+						       optarg);
+			base.rcvbuf = (int)v;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
 		case 'h':
 			fputs(MSG_HELP, stdout);
 			return 0;
@@ -121,6 +142,15 @@ int cli_serve(int argc, char **argv)
 		nspec++;
 	}
 
+	if (log_path != NULL) {
+		o.log = fopen(log_path, "w");
+		if (o.log == NULL) {
+			cli_warnx("%s: %s", log_path, strerror(errno));
+			return 1;
+		}
+	}
+	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
+		cli_warnx(MSG_FD_LIMIT, fd_before, fd_after);
 	q = event_queue_new(QUEUE_CAPACITY);
 	if (q == NULL) {
 		cli_warnx("out of memory");
@@ -168,6 +198,10 @@ stop:
 		server_stop(servers[i]);
 	drain(&o, q);
 	event_queue_free(q);
+	if (o.log != NULL && fclose(o.log) != 0) {
+		cli_warnx("%s: %s", log_path, strerror(errno));
+		status = 1;
+	}
 	if (sfd >= 0)
 		close(sfd);
 	return status;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -1206,4 +1207,20 @@ int server_v6only(const struct server *s, int i)
 uint16_t server_port(const struct server *s)
 {
 	return s->nsock > 0 ? addr_port((const void *)&s->bound[0]) : 0;
+}
+
+int server_raise_fd_limit(unsigned long *before, unsigned long *after)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	*before = *after = (unsigned long)rl.rlim_cur;
+	if (rl.rlim_cur == rl.rlim_max)
+		return 0;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	*after = (unsigned long)rl.rlim_cur;
+	return 0;
 }
