@@ -33,6 +33,8 @@ t_done() { [ "$T_FAILS" -eq 0 ] || exit 1; exit 0; }
 skip() { echo "  skip $T_NAME: $*" >&2; exit 77; }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 20 ms until it succeeds.
+# COMMAND is run anew each time, but its arguments are expanded once: put a
+# "$(...)" inside a small function, not in the arguments.
 wait_for() {
 	local limit=$1 i=0; shift
 	while ! "$@" 2>/dev/null; do

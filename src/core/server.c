@@ -84,6 +84,7 @@ struct server {
 	uint64_t next_conn;
 	bool accepting;           /* listeners registered for EPOLLIN */
 	int64_t backoff_until;    /* accept paused after EMFILE, until then */
+	bool accept_failing;      /* an accept error was reported, not yet over */
 	atomic_bool stopping;
 	unsigned char *iobuf;      /* TCP raw: one buffer; UDP: DGRAM_BATCH of them */
 	struct dgram_batch *batch; /* UDP only */
@@ -380,12 +381,62 @@ static int open_pair(struct server *s, const char *host, int v6only, bool two_so
 	return 0;
 }
 
+/* Whether this host can do IPv6 at all: the kernel may lack it
+ * (socket fails) or have it disabled (no interface has an IPv6 address,
+ * yet binding :: still succeeds and would hide the problem). */
+static bool ipv6_usable(int *why)
+{
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	FILE *f;
+	bool any = true;
+
+	if (fd < 0) {
+		*why = errno;
+		return false;
+	}
+	close(fd);
+	f = fopen("/proc/net/if_inet6", "re");
+	if (f != NULL) {
+		any = fgetc(f) != EOF;
+		fclose(f);
+	}
+	*why = EADDRNOTAVAIL;
+	return any;
+}
+
+/* IPv4 only, on the counterpart of an IPv6 host, after a warning. */
+static int open_v4_only(struct server *s, const char *host, int why, char *err, size_t errcap)
+{
+	struct sockaddr_storage ss;
+	enum open_fail fail;
+	int fd, e;
+
+	if (counterpart_v4(host, s->spec.port, &ss, err, errcap) < 0)
+		return -1;
+	emit_msg(s, EV_WARNING, why, MSG_DUAL_NO_IPV6,
+		 why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : strerror(why));
+	fd = open_listener(s, &ss, -1, &fail, &e, err, errcap);
+	if (fd < 0)
+		return -1;
+	add_socket(s, fd);
+	return 0;
+}
+
 static int open_sockets(struct server *s, char *err, size_t errcap)
 {
 	const char *host = spec_host(&s->spec);
 	struct sockaddr_storage ss;
 	enum open_fail fail;
-	int fd, e = 0;
+	int fd, e = 0, why;
+
+	if (s->spec.family != FAMILY_IPV4 && !ipv6_usable(&why)) {
+		if (s->spec.family != FAMILY_IPV6)
+			return open_v4_only(s, host, why, err, errcap);
+		snprintf(err, errcap, "%s %s: " MSG_NO_IPV6,
+			 s->spec.transport == TRANSPORT_TCP ? "listen" : "bind", host,
+			 why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : strerror(why));
+		return -1;
+	}
 
 	switch (s->spec.family) {
 	case FAMILY_IPV4:
@@ -407,18 +458,8 @@ static int open_sockets(struct server *s, char *err, size_t errcap)
 			emit_msg(s, EV_WARNING, e, MSG_DUAL_FALLBACK, strerror(e));
 			return open_pair(s, host, 1, true, &fail, &e, err, errcap);
 		}
-		if (fail == OPEN_NO_AF) {
-			char ebuf[SERVER_ERR_MAX];
-
-			if (counterpart_v4(host, s->spec.port, &ss, ebuf, sizeof ebuf) < 0)
-				return -1;
-			emit_msg(s, EV_WARNING, e, MSG_DUAL_NO_IPV6, strerror(e));
-			fd = open_listener(s, &ss, -1, &fail, &e, err, errcap);
-			if (fd < 0)
-				return -1;
-			add_socket(s, fd);
-			return 0;
-		}
+		if (fail == OPEN_NO_AF)
+			return open_v4_only(s, host, e, err, errcap);
 		return -1;
 	default:
 		snprintf(err, errcap, "unknown family");
@@ -670,7 +711,10 @@ static void accept_ready(struct server *s, int lfd)
 			if (e == EAGAIN || e == EINTR || e == ECONNABORTED)
 				return;
 			trace(s, "accept", -1, e, NULL, NULL);
-			emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, strerror(e));
+			/* Said once per episode, not every ACCEPT_BACKOFF_MS. */
+			if (!s->accept_failing)
+				emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, strerror(e));
+			s->accept_failing = true;
 			/* EMFILE and friends: the listener stays readable, so
 			 * stop watching it for a moment instead of spinning. */
 			s->backoff_until = now_ms() + ACCEPT_BACKOFF_MS;
@@ -678,6 +722,10 @@ static void accept_ready(struct server *s, int lfd)
 			return;
 		}
 		trace(s, "accept", fd, 0, (void *)&peer, NULL);
+		if (s->accept_failing) {
+			s->accept_failing = false;
+			emit_msg(s, EV_WARNING, 0, MSG_ACCEPT_RECOVERED);
+		}
 		c = calloc(1, sizeof *c);
 		if (c == NULL || (s->spec.service != SERVICE_RAW && s->spec.service != SERVICE_HELLO &&
 				  frame_init(&c->fr, s->spec.max_line) < 0)) {
