@@ -116,10 +116,11 @@ test-integration: $(INTEG_BIN)
 check:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined test
 
+# Everything that runs servers in threads, under ThreadSanitizer.
 tsan:
-	$(Q)$(MAKE) --no-print-directory SANITIZE=thread $(BUILD:build=build-thread)/socklab \
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab \
 		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
-	$(Q)SOCKLAB_ONLY=integration tests/run-all build-thread build-thread/socklab
+	$(Q)SOCKLAB_ONLY="integration cli robust tui" tests/run-all build-thread build-thread/socklab
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -133,3 +134,46 @@ clean:
 	rm -rf build build-* socklab
 
 -include $(shell find build* -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: libFuzzer targets in tests/fuzz (doc/FUZZING.md) ----
+#   make fuzz FUZZ_SECONDS=60    each target for that long, one after the other
+#   make fuzz-smoke              each target for FUZZ_SMOKE_SECONDS (CI)
+# Each target is built by clang with the core's sources compiled in (not
+# the gcc-built archive). New inputs go to build-fuzz/corpus/<target>; the
+# committed seeds in tests/fuzz/corpus/<target> are only read. A crash
+# leaves its input in build-fuzz/artifacts/<target>/ and fails the run.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_FLAGS ?=
+FUZZ_BUILD := build-fuzz
+FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/fuzz/json_check.c
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,\
+	$(filter-out $(FUZZ_COMMON),$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc \
+	      -Itests/fuzz $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(CORE_SRC) \
+		$(wildcard include/socklab/*.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(E) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC)
+
+# $(1): seconds per target. The framer gets longer inputs than the rest so
+# that lines can straddle its 4 KiB compaction threshold.
+fuzz_run = for t in $(FUZZ_TARGETS); do \
+	mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t || exit 1; \
+	case $$t in frame) len=16384 ;; *) len=4096 ;; esac; \
+	echo "  FUZZ   $$t for $(1) s"; \
+	$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(1) -max_len=$$len -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+		$(FUZZ_FLAGS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz: $(FUZZ_BIN)
+	$(Q)$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz-smoke: $(FUZZ_BIN)
+	$(Q)$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
