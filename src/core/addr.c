@@ -140,6 +140,9 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 		char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 		char *pct;
 
+		/* Too long to be an address: never cut it into one. */
+		if (strlen(host) >= sizeof buf)
+			goto bad;
 		snprintf(buf, sizeof buf, "%s", host);
 		pct = strchr(buf, '%');
 		if (pct != NULL)
@@ -163,6 +166,7 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 			return 0;
 		}
 	}
+bad:
 	snprintf(err, errcap, "'%s' is not a numeric %s address", host,
 		 family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IP");
 	return -1;
