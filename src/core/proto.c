@@ -6,10 +6,35 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* The bytes Python's str.strip() removes that can appear in ASCII. */
-static bool py_space(unsigned char c)
+/* Length of the whitespace character Python's str.strip() removes at s
+ * (str.isspace: ASCII ones, U+0085, U+00A0, U+1680, U+2000..U+200A,
+ * U+2028, U+2029, U+202F, U+205F, U+3000), or 0. A UTF-8 lead byte never
+ * continues an earlier sequence, so matching bytes decode as that char. */
+static size_t py_space(const unsigned char *s, size_t n)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+	if (n >= 1 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r') ||
+		       (s[0] >= 0x1c && s[0] <= 0x1f)))
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+		return 2;
+	if (n < 3)
+		return 0;
+	if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||
+	    (s[0] == 0xe2 && s[1] == 0x80 &&
+	     (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)) ||
+	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||
+	    (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80))
+		return 3;
+	return 0;
+}
+
+/* Length of the whitespace character that ends s[0..n), or 0. */
+static size_t py_space_end(const unsigned char *s, size_t n)
+{
+	for (size_t k = 1; k <= 3 && k <= n; k++)
+		if (py_space(s + n - k, k) == k)
+			return k;
+	return 0;
 }
 
 /* Length of the maximal invalid subpart at s (at least 1): what Python's
@@ -94,14 +119,14 @@ static size_t put(char *out, size_t cap, const char *s)
 size_t proto_reply(const char *line, size_t len, time_t now, char *out, size_t cap)
 {
 	const unsigned char *s = (const unsigned char *)line;
-	size_t o;
+	size_t o, k;
 
-	while (len > 0 && py_space(s[0])) {
-		s++;
-		len--;
+	while ((k = py_space(s, len)) > 0) {
+		s += k;
+		len -= k;
 	}
-	while (len > 0 && py_space(s[len - 1]))
-		len--;
+	while ((k = py_space_end(s, len)) > 0)
+		len -= k;
 
 	if (len == 4 && memcmp(s, "PING", 4) == 0)
 		return put(out, cap, "PONG\n");
