@@ -129,6 +129,10 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 		if (at[0] == '[' && at[strlen(at) - 1] == ']') {
 			at[strlen(at) - 1] = '\0';
 			at++;
+			if (*at == '\0') {
+				snprintf(err, errcap, "empty host after '@' in '%s'", text);
+				return -1;
+			}
 		}
 	}
 	for (p = buf; n < 4; n++) {
