@@ -3,7 +3,10 @@
  * carries them from server threads to whoever shows them.
  *
  * Server threads never wait on the consumer: event_push takes a short lock,
- * and when the ring is full the event is dropped and counted. The consumer
+ * and when the ring is full the event is dropped and counted. The ring
+ * holds records of variable size (an event without payload takes a few
+ * hundred bytes, one with a full preview a few KiB), so its capacity is
+ * given in bytes. The consumer
  * (TUI or CLI) polls event_queue_fd(), then drains with event_pop; the
  * first event after a loss is an EV_DROPPED that says how many were lost.
  */
@@ -19,8 +22,11 @@
 
 #include "socklab/spec.h"
 
-/* Payload bytes kept with each event; the byte count is always the real one. */
-#define EVENT_PREVIEW_MAX 256
+/* Payload bytes kept with each event (enough for a hex dump in a detail
+ * view); the byte count is always the real one. */
+#define EVENT_PREVIEW_MAX 4096
+/* Payload bytes shown in a one-line text event. */
+#define EVENT_TEXT_PREVIEW 96
 #define EVENT_MESSAGE_MAX 200
 
 enum event_kind {
@@ -64,7 +70,6 @@ struct event {
 	struct sockaddr_storage local, peer;
 	uint64_t bytes;             /* real size, even when preview is cut */
 	uint16_t preview_len;
-	uint8_t preview[EVENT_PREVIEW_MAX];
 	enum close_reason reason;   /* EV_CLOSE */
 	int err;                    /* errno for EV_ERROR, EV_WARNING, EV_SYSCALL */
 	int ret;                    /* return value for EV_SYSCALL */
@@ -73,13 +78,16 @@ struct event {
 	uint64_t count;             /* EV_DROPPED: how many */
 	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
 	char message[EVENT_MESSAGE_MAX];
+	/* Last, so a queued record stops at preview_len. */
+	uint8_t preview[EVENT_PREVIEW_MAX];
 };
 
 struct event_queue;
 
-/* capacity: events held before drops start. Returns NULL when out of
- * memory. */
-struct event_queue *event_queue_new(size_t capacity);
+/* bytes: ring size; events are dropped when the next one does not fit.
+ * EVENT_QUEUE_DEFAULT suits a lab. Returns NULL when out of memory. */
+#define EVENT_QUEUE_DEFAULT (16u * 1024 * 1024)
+struct event_queue *event_queue_new(size_t bytes);
 void event_queue_free(struct event_queue *q);
 
 /* Copies ev into the queue. Never blocks on the consumer; returns false
@@ -112,7 +120,8 @@ size_t event_format_text(const struct event *ev, char *out, size_t cap);
 /* Formats one event as a JSON object (no newline). Always valid JSON. */
 size_t event_format_json(const struct event *ev, char *out, size_t cap);
 
-/* Largest output of the two formatters. */
-#define EVENT_FORMAT_MAX 4096
+/* Largest output of the two formatters (JSON escapes a byte in at most
+ * six characters). */
+#define EVENT_FORMAT_MAX (EVENT_PREVIEW_MAX * 6 + 2048)
 
 #endif

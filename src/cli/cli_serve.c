@@ -19,7 +19,6 @@
 #include "socklab/spec.h"
 
 #define SERVE_MAX 64
-#define QUEUE_CAPACITY 65536
 
 struct serve_opts {
 	bool json, trace;
@@ -151,7 +150,7 @@ int cli_serve(int argc, char **argv)
 	}
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		cli_warnx(MSG_FD_LIMIT, fd_before, fd_after);
-	q = event_queue_new(QUEUE_CAPACITY);
+	q = event_queue_new(EVENT_QUEUE_DEFAULT);
 	if (q == NULL) {
 		cli_warnx("out of memory");
 		return 1;

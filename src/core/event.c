@@ -24,23 +24,32 @@
 
 struct event_queue {
 	pthread_mutex_t lock;
-	struct event *ring;
-	size_t cap;
-	uint64_t head, tail;   /* sequence numbers: next to pop, next to push */
+	unsigned char *ring;
+	size_t cap;            /* bytes */
+	uint64_t head, tail;   /* byte offsets, never wrapped: next to pop, next to push */
+	uint64_t pushed;       /* events accepted: the sequence of the next one */
+	uint64_t popped;       /* events taken */
 	uint64_t dropped;      /* since the start */
 	uint64_t pending_drop; /* not yet reported */
-	uint64_t drop_at;      /* sequence at which to report pending_drop */
+	uint64_t drop_at;      /* event sequence at which to report pending_drop */
 	int wakefd;
 };
 
-struct event_queue *event_queue_new(size_t capacity)
+/* A record is its size, then the event up to the end of its preview. */
+static size_t record_size(const struct event *ev)
+{
+	return offsetof(struct event, preview) + ev->preview_len;
+}
+
+struct event_queue *event_queue_new(size_t bytes)
 {
 	struct event_queue *q = calloc(1, sizeof *q);
 
 	if (q == NULL)
 		return NULL;
-	q->cap = capacity ? capacity : 1;
-	q->ring = calloc(q->cap, sizeof *q->ring);
+	/* At least one full-size event always fits. */
+	q->cap = bytes > 2 * sizeof(struct event) ? bytes : 2 * sizeof(struct event);
+	q->ring = malloc(q->cap);
 	q->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (q->ring == NULL || q->wakefd < 0) {
 		if (q->wakefd >= 0)
@@ -78,21 +87,41 @@ uint64_t event_queue_dropped(struct event_queue *q)
 	return n;
 }
 
+/* Copies n bytes in or out of the ring at offset off, wrapping around. */
+static void ring_put(struct event_queue *q, uint64_t off, const void *src, size_t n)
+{
+	size_t at = (size_t)(off % q->cap), first = q->cap - at < n ? q->cap - at : n;
+
+	memcpy(q->ring + at, src, first);
+	memcpy(q->ring, (const unsigned char *)src + first, n - first);
+}
+
+static void ring_get(struct event_queue *q, uint64_t off, void *dst, size_t n)
+{
+	size_t at = (size_t)(off % q->cap), first = q->cap - at < n ? q->cap - at : n;
+
+	memcpy(dst, q->ring + at, first);
+	memcpy((unsigned char *)dst + first, q->ring, n - first);
+}
+
 bool event_push(struct event_queue *q, const struct event *ev)
 {
+	uint32_t size = (uint32_t)record_size(ev);
 	bool wake = false, ok = true;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->tail - q->head >= q->cap) {
+	if (q->tail - q->head + sizeof size + size > q->cap) {
 		if (q->pending_drop == 0)
-			q->drop_at = q->tail;
+			q->drop_at = q->pushed;
 		q->pending_drop++;
 		q->dropped++;
 		ok = false;
 	} else {
-		q->ring[q->tail % q->cap] = *ev;
 		wake = q->tail == q->head;
-		q->tail++;
+		ring_put(q, q->tail, &size, sizeof size);
+		ring_put(q, q->tail + sizeof size, ev, size);
+		q->tail += sizeof size + size;
+		q->pushed++;
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (wake) {
@@ -108,7 +137,7 @@ bool event_pop(struct event_queue *q, struct event *ev)
 	bool got = false;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->pending_drop > 0 && q->head == q->drop_at) {
+	if (q->pending_drop > 0 && q->popped == q->drop_at) {
 		event_init(ev, EV_DROPPED);
 		ev->count = q->pending_drop;
 		snprintf(ev->message, sizeof ev->message, MSG_QUEUE_DROPPED,
@@ -116,8 +145,12 @@ bool event_pop(struct event_queue *q, struct event *ev)
 		q->pending_drop = 0;
 		got = true;
 	} else if (q->head != q->tail) {
-		*ev = q->ring[q->head % q->cap];
-		q->head++;
+		uint32_t size;
+
+		ring_get(q, q->head, &size, sizeof size);
+		ring_get(q, q->head + sizeof size, ev, size);
+		q->head += sizeof size + size;
+		q->popped++;
 		got = true;
 	} else {
 		uint64_t v;
@@ -133,7 +166,6 @@ void event_init(struct event *ev, enum event_kind kind)
 {
 	/* The preview is not cleared: preview_len says how much is valid. */
 	memset(ev, 0, offsetof(struct event, preview));
-	memset(&ev->reason, 0, sizeof *ev - offsetof(struct event, reason));
 	ev->kind = kind;
 	ev->v6only = -1;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
@@ -271,10 +303,11 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	}
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND || ev->kind == EV_DGRAM_IN ||
 	    ev->kind == EV_DGRAM_OUT) {
-		char esc[EVENT_PREVIEW_MAX * 4 + 1];
+		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
 		size_t used;
 
-		esc_text(ev->preview, ev->preview_len, esc, sizeof esc, &used);
+		esc_text(ev->preview, ev->preview_len < EVENT_TEXT_PREVIEW ? ev->preview_len :
+				      EVENT_TEXT_PREVIEW, esc, sizeof esc, &used);
 		out_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
 			ev->bytes > used ? "..." : "");
 		if (ev->truncated)
@@ -315,7 +348,7 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 {
 	struct out o = {buf, 0, cap};
 	struct tm tm;
-	char esc[EVENT_PREVIEW_MAX * 6 + 1];
+	static _Thread_local char esc[EVENT_PREVIEW_MAX * 6 + 1];
 
 	if (cap == 0)
 		return 0;
