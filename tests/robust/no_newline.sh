@@ -21,7 +21,9 @@ for last in 'eco: hola\n' 'eco: hola\n' 'ERR\n'; do
 done
 hwm=$(rss_kb "$s_pid" VmHWM)
 grown=$(( (hwm - before) / 1024 ))
-if [ "$grown" -lt 48 ]; then ok "memory grew by ${grown} MiB for 300 MB of unterminated lines"
+if [[ "${SOCKLAB_BUILD:-}" == *thread* ]]; then
+	ok "memory not judged under ThreadSanitizer (its shadow memory dwarfs ours)"
+elif [ "$grown" -lt 48 ]; then ok "memory grew by ${grown} MiB for 300 MB of unterminated lines"
 else fail "memory grew by ${grown} MiB (before ${before} kB, peak ${hwm} kB)"; fi
 check_match "overflow logged" "line longer than 65536 bytes" "$(cat "$T_DIR/s.out")"
 t_done
