@@ -21,7 +21,8 @@ static size_t py_space(const unsigned char *s, size_t n)
 		return 0;
 	if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||
 	    (s[0] == 0xe2 && s[1] == 0x80 &&
-	     (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)) ||
+	     ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 ||
+	      s[2] == 0xaf)) ||
 	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||
 	    (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80))
 		return 3;
