@@ -1,0 +1,484 @@
+/*
+ * test_event: the bounded event queue (drops counted and reported in
+ * order, the eventfd wake, many producers) and the two event formats (text
+ * lines without a control byte, JSON parsed back with jsoncheck.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+
+#include "socklab/event.h"
+#include "jsoncheck.h"
+
+static bool readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static void push_marked(struct event_queue *q, uint64_t mark, bool want_ok)
+{
+	struct event ev;
+
+	event_init(&ev, EV_RECV);
+	ev.conn = mark;
+	assert_int_equal(event_push(q, &ev), want_ok);
+}
+
+static void pop_marked(struct event_queue *q, uint64_t mark)
+{
+	struct event ev;
+
+	assert_true(event_pop(q, &ev));
+	assert_int_equal(ev.kind, EV_RECV);
+	assert_int_equal(ev.conn, mark);
+}
+
+static void pop_dropped(struct event_queue *q, uint64_t count)
+{
+	struct event ev;
+	char want[EVENT_MESSAGE_MAX];
+
+	assert_true(event_pop(q, &ev));
+	assert_int_equal(ev.kind, EV_DROPPED);
+	assert_int_equal(ev.count, count);
+	snprintf(want, sizeof want, "%llu events dropped: the consumer fell behind",
+		 (unsigned long long)count);
+	assert_string_equal(ev.message, want);
+}
+
+/* Pushes marked events until one is dropped; returns how many fitted. */
+static uint64_t fill(struct event_queue *q, uint64_t first)
+{
+	uint64_t n = 0;
+
+	for (;;) {
+		struct event ev;
+
+		event_init(&ev, EV_RECV);
+		ev.conn = first + n;
+		if (!event_push(q, &ev))
+			return n;
+		n++;
+		assert_true(n < 100000);
+	}
+}
+
+static void test_queue_fifo_and_wake(void **state)
+{
+	struct event_queue *q = event_queue_new(64 * 1024);
+	struct event ev;
+
+	(void)state;
+	assert_non_null(q);
+	assert_false(readable(event_queue_fd(q)));
+	assert_false(event_pop(q, &ev));
+	push_marked(q, 1, true);
+	assert_true(readable(event_queue_fd(q)));
+	push_marked(q, 2, true);
+	pop_marked(q, 1);
+	pop_marked(q, 2);
+	/* Drained: the pop that finds nothing clears the wake. */
+	assert_false(event_pop(q, &ev));
+	assert_false(readable(event_queue_fd(q)));
+	/* Wraps around the ring many times in order, records of every size. */
+	for (uint64_t i = 0; i < 2000; i++) {
+		static const char data[EVENT_PREVIEW_MAX];
+
+		event_init(&ev, EV_SEND);
+		ev.conn = i;
+		event_set_data(&ev, data, (size_t)(i * 37) % (EVENT_PREVIEW_MAX + 1));
+		ev.preview[0] = (uint8_t)i;
+		assert_true(event_push(q, &ev));
+		push_marked(q, 100000 + i, true);
+		memset(&ev, 0xa5, sizeof ev);
+		assert_true(event_pop(q, &ev));
+		assert_int_equal(ev.kind, EV_SEND);
+		assert_int_equal(ev.conn, i);
+		assert_int_equal(ev.preview_len, (i * 37) % (EVENT_PREVIEW_MAX + 1));
+		if (ev.preview_len > 0)
+			assert_int_equal(ev.preview[0], (uint8_t)i);
+		pop_marked(q, 100000 + i);
+	}
+	assert_false(event_pop(q, &ev));
+	push_marked(q, 7, true);
+	assert_true(readable(event_queue_fd(q)));
+	pop_marked(q, 7);
+	assert_int_equal(event_queue_dropped(q), 0);
+	event_queue_free(q);
+}
+
+static void test_queue_full_drops(void **state)
+{
+	struct event_queue *q = event_queue_new(0); /* the smallest ring */
+	struct event ev;
+	uint64_t n, n2;
+
+	(void)state;
+	n = fill(q, 1);
+	/* Even the smallest ring holds a few events, and a full-size one. */
+	assert_true(n >= 2);
+	/* Full: pushing never blocks, it drops and counts. */
+	push_marked(q, 9990, false);
+	push_marked(q, 9991, false);
+	assert_int_equal(event_queue_dropped(q), 3);
+	assert_true(readable(event_queue_fd(q)));
+	/* What was kept comes first, then the loss, then what followed it. */
+	for (uint64_t i = 1; i <= n; i++)
+		pop_marked(q, i);
+	push_marked(q, 1000, true);
+	pop_dropped(q, 3);
+	pop_marked(q, 1000);
+	assert_false(event_pop(q, &ev));
+	assert_false(readable(event_queue_fd(q)));
+	/* Reported once per loss; the total keeps counting. */
+	n2 = fill(q, 2000);
+	assert_int_equal(n2, n);
+	pop_marked(q, 2000);
+	push_marked(q, 3000, true);
+	for (uint64_t i = 1; i < n2; i++)
+		pop_marked(q, 2000 + i);
+	pop_dropped(q, 1);
+	pop_marked(q, 3000);
+	assert_false(event_pop(q, &ev));
+	assert_int_equal(event_queue_dropped(q), 4);
+	/* A full-size event fits in the smallest ring. */
+	{
+		static const char big[EVENT_PREVIEW_MAX];
+
+		event_init(&ev, EV_DGRAM_IN);
+		event_set_data(&ev, big, sizeof big);
+		assert_true(event_push(q, &ev));
+		assert_true(event_pop(q, &ev));
+		assert_int_equal(ev.preview_len, EVENT_PREVIEW_MAX);
+	}
+	event_queue_free(q);
+}
+
+struct producer {
+	struct event_queue *q;
+	unsigned id;
+	int n;
+	int pushed;
+};
+
+static void *produce(void *arg)
+{
+	struct producer *p = arg;
+
+	for (int i = 0; i < p->n; i++) {
+		struct event ev;
+
+		event_init(&ev, EV_SEND);
+		ev.server = p->id;
+		ev.conn = (uint64_t)i;
+		if (event_push(p->q, &ev))
+			p->pushed++;
+	}
+	return NULL;
+}
+
+/* Four producers against one consumer that waits on the eventfd: every
+ * event is either delivered (in each producer's order) or counted as
+ * dropped, and the consumer is never left asleep with events waiting. */
+static void test_queue_threads(void **state)
+{
+	enum { NPROD = 4, PER = 20000 };
+	struct event_queue *q = event_queue_new(64 * 1024);
+	struct producer prod[NPROD];
+	pthread_t th[NPROD];
+	int64_t last[NPROD];
+	uint64_t got = 0, dropped_seen = 0;
+	int pushed = 0;
+
+	(void)state;
+	for (int i = 0; i < NPROD; i++) {
+		prod[i] = (struct producer){q, (unsigned)i + 1, PER, 0};
+		last[i] = -1;
+		assert_int_equal(pthread_create(&th[i], NULL, produce, &prod[i]), 0);
+	}
+	while (got + dropped_seen < (uint64_t)NPROD * PER) {
+		struct pollfd p = {.fd = event_queue_fd(q), .events = POLLIN};
+		struct event ev;
+
+		/* Bounded: a lost wake-up fails the test instead of hanging. */
+		if (poll(&p, 1, 5000) != 1)
+			fail_msg("no wake-up with %llu of %d events accounted for",
+				 (unsigned long long)(got + dropped_seen), NPROD * PER);
+		while (event_pop(q, &ev)) {
+			if (ev.kind == EV_DROPPED) {
+				assert_true(ev.count > 0);
+				dropped_seen += ev.count;
+				continue;
+			}
+			assert_int_equal(ev.kind, EV_SEND);
+			assert_in_range(ev.server, 1, NPROD);
+			assert_true((int64_t)ev.conn > last[ev.server - 1]);
+			last[ev.server - 1] = (int64_t)ev.conn;
+			got++;
+		}
+	}
+	for (int i = 0; i < NPROD; i++) {
+		pthread_join(th[i], NULL);
+		pushed += prod[i].pushed;
+	}
+	assert_int_equal(got, (uint64_t)pushed);
+	assert_int_equal(dropped_seen, event_queue_dropped(q));
+	assert_int_equal(got + dropped_seen, (uint64_t)NPROD * PER);
+	event_queue_free(q);
+}
+
+/* ---- formats ---- */
+
+static void set_v4(struct sockaddr_storage *ss, const char *host, uint16_t port)
+{
+	struct sockaddr_in *s4 = (void *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	assert_int_equal(inet_pton(AF_INET, host, &s4->sin_addr), 1);
+}
+
+static void set_v6(struct sockaddr_storage *ss, const char *host, uint16_t port)
+{
+	struct sockaddr_in6 *s6 = (void *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	assert_int_equal(inet_pton(AF_INET6, host, &s6->sin6_addr), 1);
+}
+
+static const char *const nasty[] = {
+	"hola\n", "\x1b[2J\x1b]0;pwned\x07", "\x9b" "31m", "\xc2\x9b" "1m", "a\0b\rc\bd",
+	"\"quoted\" \\ back", "\xff\xfe\xc0\xaf\xed\xa0\x80", "á ñ € 😀", "",
+};
+
+static void assert_no_controls(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	assert_int_equal(n, strlen(s));
+	for (size_t i = 0; i < n;) {
+		size_t k = jc_utf8(p + i, n - i);
+
+		assert_true(k > 0);
+		assert_false(p[i] < 0x20 || p[i] == 0x7f);
+		if (k == 2)
+			assert_false(p[i] == 0xc2 && p[i + 1] < 0xa0);
+		i += k;
+	}
+}
+
+/* Every kind, with hostile payloads and messages, in both formats: the JSON
+ * is one valid object and the text line has no control byte. */
+static void test_format_all_kinds(void **state)
+{
+	char buf[EVENT_FORMAT_MAX];
+
+	(void)state;
+	for (int k = 0; k < EV_KIND_COUNT; k++)
+		for (size_t i = 0; i < sizeof nasty / sizeof nasty[0]; i++)
+			for (int fam = 0; fam < 3; fam++) {
+				struct event ev;
+				size_t n, len = i == 4 ? 9 : strlen(nasty[i]);
+
+				event_init(&ev, (enum event_kind)k);
+				ev.server = 3;
+				ev.conn = 17;
+				ev.has_local = ev.has_peer = fam > 0;
+				if (fam == 1) {
+					set_v4(&ev.local, "127.0.0.1", 9101);
+					set_v4(&ev.peer, "127.0.0.1", 58538);
+				} else {
+					set_v6(&ev.local, "::", 9401);
+					set_v6(&ev.peer, "::ffff:127.0.0.1", 38574);
+				}
+				event_set_data(&ev, nasty[i], len);
+				ev.err = k == EV_ERROR ? EADDRINUSE : 0;
+				ev.ret = -1;
+				ev.reason = CLOSE_RESET;
+				ev.count = 5;
+				ev.v6only = fam == 2 ? 0 : -1;
+				snprintf(ev.syscall, sizeof ev.syscall, "bind");
+				snprintf(ev.message, sizeof ev.message, "bind [::]:9401: in use");
+				n = event_format_text(&ev, buf, sizeof buf);
+				assert_no_controls(buf, n);
+				/* Messages are ours, not the peer's, but JSON must
+				 * stay valid whatever they hold. */
+				memcpy(ev.message, nasty[i], len < sizeof ev.message ? len : 0);
+				ev.message[len < sizeof ev.message ? len : 0] = '\0';
+				n = event_format_json(&ev, buf, sizeof buf);
+				assert_int_equal(n, strlen(buf));
+				if (!json_valid(buf, n))
+					fail_msg("invalid JSON: %s", buf);
+			}
+}
+
+static void test_json_fields(void **state)
+{
+	char buf[EVENT_FORMAT_MAX], v[512], peer[512];
+	struct event ev;
+	size_t n;
+
+	(void)state;
+	event_init(&ev, EV_RECV);
+	ev.time.tv_sec = 1700000000;
+	ev.time.tv_nsec = 123456789;
+	ev.server = 2;
+	ev.conn = 9;
+	ev.transport = TRANSPORT_TCP;
+	ev.service = SERVICE_HELLO;
+	ev.family = FAMILY_DUAL;
+	ev.has_local = ev.has_peer = true;
+	set_v6(&ev.local, "::", 9401);
+	set_v6(&ev.peer, "::ffff:127.0.0.1", 38574);
+	event_set_data(&ev, "hola\n\x1b", 6);
+	n = event_format_json(&ev, buf, sizeof buf);
+	assert_true(json_valid(buf, n));
+	assert_true(json_get_str(buf, n, "event", v, sizeof v));
+	assert_string_equal(v, "recv");
+	assert_true(json_get_str(buf, n, "time", v, sizeof v));
+	assert_string_equal(v, "2023-11-14T22:13:20.123Z");
+	assert_true(json_get_raw(buf, n, "server", v, sizeof v));
+	assert_string_equal(v, "2");
+	assert_true(json_get_str(buf, n, "transport", v, sizeof v));
+	assert_string_equal(v, "tcp");
+	assert_true(json_get_str(buf, n, "service", v, sizeof v));
+	assert_string_equal(v, "hello");
+	assert_true(json_get_str(buf, n, "family", v, sizeof v));
+	assert_string_equal(v, "dual");
+	assert_true(json_get_raw(buf, n, "bytes", v, sizeof v));
+	assert_string_equal(v, "6");
+	assert_true(json_get_str(buf, n, "data", v, sizeof v));
+	assert_string_equal(v, "hola\n\x1b");
+	assert_true(json_get_raw(buf, n, "peer", peer, sizeof peer));
+	assert_true(json_get_str(peer, strlen(peer), "addr", v, sizeof v));
+	assert_string_equal(v, "::ffff:127.0.0.1");
+	assert_true(json_get_str(peer, strlen(peer), "mapped_ipv4", v, sizeof v));
+	assert_string_equal(v, "127.0.0.1");
+	assert_true(json_get_raw(peer, strlen(peer), "port", v, sizeof v));
+	assert_string_equal(v, "38574");
+	assert_true(json_get_raw(peer, strlen(peer), "flowinfo", v, sizeof v));
+	assert_string_equal(v, "0");
+	assert_true(json_get_raw(peer, strlen(peer), "scope_id", v, sizeof v));
+	assert_string_equal(v, "0");
+	assert_true(json_get_raw(buf, n, "local", peer, sizeof peer));
+	assert_false(json_get_raw(peer, strlen(peer), "mapped_ipv4", v, sizeof v));
+
+	/* A listen event on an IPv6 socket carries v6only; an error carries
+	 * message and errno. */
+	event_init(&ev, EV_LISTEN);
+	ev.has_local = true;
+	set_v6(&ev.local, "::1", 9301);
+	ev.v6only = 1;
+	n = event_format_json(&ev, buf, sizeof buf);
+	assert_true(json_valid(buf, n));
+	assert_true(json_get_raw(buf, n, "v6only", v, sizeof v));
+	assert_string_equal(v, "true");
+	event_init(&ev, EV_ERROR);
+	ev.err = EADDRINUSE;
+	snprintf(ev.message, sizeof ev.message, "bind 127.0.0.1:9101: \"in use\"");
+	n = event_format_json(&ev, buf, sizeof buf);
+	assert_true(json_valid(buf, n));
+	assert_true(json_get_raw(buf, n, "errno", v, sizeof v));
+	assert_int_equal(atoi(v), EADDRINUSE);
+	assert_true(json_get_str(buf, n, "message", v, sizeof v));
+	assert_string_equal(v, "bind 127.0.0.1:9101: \"in use\"");
+	/* A cut preview says so; the byte count stays the real one. */
+	{
+		static char big[EVENT_PREVIEW_MAX + 1000];
+
+		memset(big, 0x01, sizeof big);
+		event_init(&ev, EV_DGRAM_IN);
+		event_set_data(&ev, big, sizeof big);
+		assert_int_equal(ev.preview_len, EVENT_PREVIEW_MAX);
+		ev.truncated = true;
+		memset(ev.message, 0x02, sizeof ev.message - 1);
+		ev.message[sizeof ev.message - 1] = '\0';
+		n = event_format_json(&ev, buf, sizeof buf);
+		assert_true(json_valid(buf, n));
+		assert_true(json_get_raw(buf, n, "bytes", v, sizeof v));
+		assert_int_equal(atoi(v), EVENT_PREVIEW_MAX + 1000);
+		assert_true(json_get_raw(buf, n, "data_cut", v, sizeof v));
+		assert_string_equal(v, "true");
+		assert_true(json_get_raw(buf, n, "truncated", v, sizeof v));
+		assert_string_equal(v, "true");
+	}
+}
+
+static void test_text_lines(void **state)
+{
+	char buf[EVENT_FORMAT_MAX];
+	struct event ev;
+
+	(void)state;
+	event_init(&ev, EV_ACCEPT);
+	ev.server = 1;
+	ev.has_peer = true;
+	set_v6(&ev.peer, "::ffff:127.0.0.1", 38574);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "#1 ACCEPT tcp ('::ffff:127.0.0.1', 38574, 0, 0)"));
+	assert_non_null(strstr(buf, "IPv4-mapped 127.0.0.1"));
+	set_v4(&ev.peer, "127.0.0.1", 58538);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "#1 ACCEPT tcp ('127.0.0.1', 58538)"));
+	assert_null(strstr(buf, "mapped"));
+
+	event_init(&ev, EV_RECV);
+	ev.server = 1;
+	event_set_data(&ev, "hola\n\x1b[2J", 9);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, " 9 B \"hola\\n\\x1b[2J\""));
+
+	event_init(&ev, EV_CLOSE);
+	ev.server = 4;
+	ev.reason = CLOSE_STOP;
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "#4 CLOSE tcp server-stop"));
+	/* Small buffers: cut, terminated, length right. */
+	assert_int_equal(event_format_text(&ev, buf, 8), 7);
+	assert_int_equal(strlen(buf), 7);
+	assert_int_equal(event_format_json(&ev, buf, 8), 7);
+	assert_int_equal(strlen(buf), 7);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(event_kind_name(EV_DGRAM_IN), "dgram-in");
+	assert_string_equal(event_kind_name(EV_DROPPED), "dropped");
+	assert_string_equal(event_kind_name(EV_KIND_COUNT), "?");
+	assert_string_equal(event_close_reason_name(CLOSE_PEER_EOF), "peer-eof");
+	assert_string_equal(event_close_reason_name(CLOSE_STOP), "server-stop");
+	assert_string_equal(event_close_reason_name(CLOSE_OVERFLOW), "output-cap");
+	assert_string_equal(event_close_reason_name(CLOSE_IDLE), "idle-timeout");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queue_fifo_and_wake),
+		cmocka_unit_test(test_queue_full_drops),
+		cmocka_unit_test(test_queue_threads),
+		cmocka_unit_test(test_format_all_kinds),
+		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_text_lines),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
