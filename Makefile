@@ -177,3 +177,20 @@ fuzz: $(FUZZ_BIN)
 
 fuzz-smoke: $(FUZZ_BIN)
 	$(Q)$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
+
+# The benchmark (bench/): a load generator and a minimal baseline server,
+# always -O2 and unsanitized so that every figure means the same thing.
+# bench writes BENCHMARKS.md (minutes); bench-smoke checks the harness in
+# seconds and fails when any part of it does.
+BENCH_BIN := $(BUILD)/bench/loadgen $(BUILD)/bench/baseline
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(E) CC $<
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
+bench: $(BIN) $(BENCH_BIN)
+	$(Q)bench/run --build $(BUILD) --bin $(BIN)
+
+bench-smoke: $(BIN) $(BENCH_BIN)
+	$(Q)bench/run --smoke --build $(BUILD) --bin $(BIN)
