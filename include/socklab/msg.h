@@ -87,3 +87,123 @@ MSG_USAGE \
 #define MSG_NO_REPLY            "no reply from %s within %g s"
 #define MSG_TRYING              "trying %s ... %s"
 #define MSG_CONNECTED           "connected"
+
+/* ---- TUI: the curses lab (src/tui/) ---- */
+
+#define MSG_TUI_NOT_TTY \
+"socklab: the lab needs a terminal (stdin and stdout must be a tty).\n" \
+"For servers without a screen, use: socklab serve SPEC...   (see socklab --help)\n"
+#define MSG_TUI_NO_TERMINAL     "socklab: cannot start the terminal (TERM=%s)\n"
+#define MSG_TUI_BAD_OPTION      "unknown option '%s'"
+#define MSG_TUI_TOO_MANY_SERVE  "too many --serve options (at '%s')"
+#define MSG_TUI_TOO_SMALL       "socklab needs at least %dx%d; this terminal is %dx%d. Enlarge it, or F10 to quit."
+#define MSG_TUI_WELCOME         "Type /connect HOST PORT (or /connect udp HOST PORT), then lines to send. F1: help."
+#define MSG_TUI_PROMPT          "socklab> "
+
+/* Pane titles and the servers panel. */
+#define MSG_TUI_SERVERS         "Servers"
+#define MSG_TUI_PRESETS         "Presets"
+#define MSG_TUI_LOG             "Live log"
+#define MSG_TUI_CLIENT          "Client"
+#define MSG_TUI_RUNNING_COUNT   "%d running"
+#define MSG_TUI_RUNNING         " running: address, V6ONLY, traffic "
+#define MSG_TUI_NONE_RUNNING    " no server: Enter starts the form's, F2-F7 a preset "
+#define MSG_TUI_HOST_LABEL      "host "
+#define MSG_TUI_PORT_LABEL      "port "
+#define MSG_TUI_START_BUTTON    "Start"
+#define MSG_TUI_SEQUENTIAL      "sequential"
+#define MSG_TUI_CONCURRENT      "concurrent"
+#define MSG_TUI_SEQ_SHORT       " seq"
+#define MSG_TUI_SERVER_TCP      "#%u tcp %s %s%s  conns %llu"
+#define MSG_TUI_SERVER_UDP      "#%u udp %s %s"
+#define MSG_TUI_STATS_TCP       "   in %s  out %s  (%llu total)"
+#define MSG_TUI_STATS_UDP       "   in %llu dg/%s  out %llu dg/%s"
+#define MSG_TUI_STARTED         "server #%u started: %s"
+#define MSG_TUI_STOPPED         "server #%u stopped"
+#define MSG_TUI_START_FAILED    "cannot start %s: %s"
+#define MSG_TUI_TOO_MANY_SERVERS "at most %d servers at once: stop one first"
+#define MSG_TUI_BAD_PORT        "port '%s' is not 0..65535"
+#define MSG_TUI_LOG_FOLLOW      "%zu lines  dropped %llu"
+#define MSG_TUI_LOG_SCROLLED    "scrolled back %zu (End follows)  dropped %llu"
+
+/* The tutorial's setups, one per preset key. */
+#define MSG_TUI_PRESET_1_SHORT  "echo   127.0.0.1:9101"
+#define MSG_TUI_PRESET_1        "TCP/IPv4 echo with a hand-made line buffer: each line comes back as \"eco: <line>\""
+#define MSG_TUI_PRESET_1B_SHORT "stdio  127.0.0.1:9101"
+#define MSG_TUI_PRESET_1B       "the same echo read through a stdio stream, C's twin of Python's makefile()"
+#define MSG_TUI_PRESET_2_SHORT  "cmd    127.0.0.1:9102"
+#define MSG_TUI_PRESET_2        "a mini-protocol over TCP: PING -> PONG, ECHO <text>, TIME, anything else ERR"
+#define MSG_TUI_PRESET_3_SHORT  "udp    0.0.0.0:9201"
+#define MSG_TUI_PRESET_3        "UDP echo: no connection, each datagram goes back to the address it came from"
+#define MSG_TUI_PRESET_4_SHORT  "raw    [::1]:9301"
+#define MSG_TUI_PRESET_4        "TCP over IPv6: peers are (host, port, flowinfo, scope_id); bytes come back unchanged"
+#define MSG_TUI_PRESET_5_SHORT  "hello  [::]:9401 dual"
+#define MSG_TUI_PRESET_5        "dual-stack: one IPv6 socket with V6ONLY=0; IPv4 peers show up as ::ffff:a.b.c.d"
+
+/* The client pane. */
+#define MSG_TUI_CLIENT_IDLE     "not connected"
+#define MSG_TUI_CLIENT_RESOLVING "resolving..."
+#define MSG_TUI_CLIENT_CONNECTING "connecting to %s..."
+#define MSG_TUI_CLIENT_TCP      "tcp %s%s"
+#define MSG_TUI_CLIENT_UDP      "udp to %s"
+#define MSG_TUI_HALF_CLOSED     " (sent FIN)"
+#define MSG_TUI_RESOLVING       "%s %s port %s: resolving..."
+#define MSG_TUI_RESOLVED        "getaddrinfo %s%s%s, in the order a client tries them:"
+#define MSG_TUI_CONNECTED       "connected to %s from %s"
+#define MSG_TUI_CONNECT_FAILED  "no address left to try: not connected"
+#define MSG_TUI_UDP_READY       "UDP socket ready: each line goes as one datagram to %s"
+#define MSG_TUI_DGRAM_OUT       "> %s  (%zu B to %s)"
+#define MSG_TUI_DGRAM_IN        "< %s  (%zu B from %s)"
+#define MSG_TUI_PEER_CLOSED     "the server closed the connection (EOF)"
+#define MSG_TUI_CLOSED          "connection closed"
+#define MSG_TUI_NOTHING_OPEN    "nothing to close"
+#define MSG_TUI_SHUTDOWN        "shutdown(SHUT_WR): FIN sent; replies can still arrive"
+#define MSG_TUI_SHUTDOWN_TCP_ONLY "/shutdown needs a TCP connection"
+#define MSG_TUI_AFTER_SHUTDOWN  "cannot send after /shutdown: /connect again"
+#define MSG_TUI_OUT_FULL        "the server is not reading: too much output queued"
+#define MSG_TUI_STILL_CONNECTING "still connecting: wait for 'connected'"
+#define MSG_TUI_NOT_CONNECTED   "not connected: /connect HOST PORT first (F1 for help)"
+#define MSG_TUI_NO_THREAD       "cannot start a resolver thread"
+#define MSG_TUI_CMD_CONNECT     "connect over TCP (each address tried in order) or aim datagrams over UDP"
+#define MSG_TUI_CMD_CLOSE       "close the client socket"
+#define MSG_TUI_CMD_SHUTDOWN    "half-close: send FIN (shutdown SHUT_WR), keep reading"
+#define MSG_TUI_CMD_RESOLVE     "show what getaddrinfo returns, in order"
+#define MSG_TUI_CMD_HELP        "open the help"
+#define MSG_TUI_CMD_QUIT        "leave the lab"
+#define MSG_TUI_CMD_UNKNOWN     "unknown command '/%s' (try /help)"
+#define MSG_TUI_CMD_AMBIGUOUS   "'/%s' is ambiguous (try /help)"
+#define MSG_TUI_CMD_USAGE       "usage: %s"
+#define MSG_TUI_CMD_BAD_HOST    "host name too long: %s"
+#define MSG_TUI_CMD_BAD_PORT    "bad port '%s' (1..65535)"
+#define MSG_TUI_CMD_TOO_LONG    "command line too long%s"
+
+/* Status bar: the keys that matter now. */
+#define MSG_TUI_KEYS_CLIENT     "F1 Help  Tab Pane  F2-F7 Presets  PgUp/PgDn Scroll  Ctrl-R Search  F10 Quit"
+#define MSG_TUI_KEYS_SERVERS    "Up/Down Field  Left/Right Change  Enter Start  x Stop  Tab Pane  F1 Help  q Quit"
+#define MSG_TUI_KEYS_PRESETS    "Up/Down Select  Enter/1-6 Start  Tab Pane  F1 Help  q Quit"
+#define MSG_TUI_KEYS_LOG        "Up/Down PgUp/PgDn Scroll  Home Oldest  End Follow  Tab Pane  F1 Help  q Quit"
+#define MSG_TUI_KEYS_HELP       "Up/Down Scroll  any other key closes the help  F10 Quit"
+
+/* The help overlay. */
+#define MSG_TUI_HELP_TITLE      "socklab help"
+#define MSG_TUI_HELP_CLOSE      "any key closes"
+#define MSG_TUI_HELP_MORE       "Up/Down scroll, any other key closes"
+#define MSG_TUI_HELP_INTRO      "Servers run in the background; every connection and datagram shows in the live log."
+#define MSG_TUI_HELP_LINES \
+	"Keys", \
+	"  Tab / Shift-Tab    next / previous pane (client, servers, presets, log)", \
+	"  F1, or ?           this help (? outside the client pane)", \
+	"  F10, or q          quit (q outside the client pane and the host field)", \
+	"  F2 .. F7           start preset 1, 1.b, 2, 3, 4, 5", \
+	"  Ctrl-L             redraw the screen      Ctrl-Z  suspend (fg resumes)", \
+	"  Mouse              click a pane to focus it, a row to select; wheel scrolls", \
+	"  Servers pane       Up/Down pick a field or a running server; Left/Right/Space", \
+	"                     change it; type the host and port; Enter starts; x/Delete stops", \
+	"  Presets pane       Up/Down select, Enter or 1..6 start", \
+	"  Log pane           Up/Down PgUp/PgDn scroll, Home oldest, End follows new lines", \
+	"  Client pane        readline: Ctrl-A/E, Alt-B/F, Ctrl-W/K/U, Up/Down history,", \
+	"                     Ctrl-R search; PgUp/PgDn scroll the replies"
+#define MSG_TUI_HELP_COMMANDS   "Client commands"
+#define MSG_TUI_PRESET_LOG      "tutorial section %s: %s"
+#define MSG_TUI_HELP_SEND       "any other line is sent: over TCP with \\n added, over UDP as one datagram (//x sends /x)"
+#define MSG_TUI_HELP_PRESETS    "Presets (the tutorial's sections)"

@@ -1,0 +1,152 @@
+/*
+ * tui_cmd: the client pane's command parser and command table.
+ */
+#include "tui/tui_cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "socklab/addr.h"
+#include "socklab/msg.h"
+
+const struct tui_cmd_entry tui_cmd_table[] = {
+	{"connect", "/connect [tcp|udp] HOST PORT", MSG_TUI_CMD_CONNECT, TUI_CMD_CONNECT},
+	{"close", "/close", MSG_TUI_CMD_CLOSE, TUI_CMD_CLOSE},
+	{"shutdown", "/shutdown", MSG_TUI_CMD_SHUTDOWN, TUI_CMD_SHUTDOWN},
+	{"resolve", "/resolve HOST [PORT]", MSG_TUI_CMD_RESOLVE, TUI_CMD_RESOLVE},
+	{"help", "/help", MSG_TUI_CMD_HELP, TUI_CMD_HELP},
+	{"quit", "/quit", MSG_TUI_CMD_QUIT, TUI_CMD_QUIT},
+};
+const size_t tui_cmd_count = sizeof tui_cmd_table / sizeof tui_cmd_table[0];
+
+#define MAX_WORDS 5
+
+/* Splits s (modified) on blanks into at most MAX_WORDS words; returns how
+ * many, or MAX_WORDS + 1 when there are more. */
+static int split(char *s, char **w)
+{
+	int n = 0;
+
+	for (char *p = strtok(s, " \t"); p; p = strtok(NULL, " \t")) {
+		if (n == MAX_WORDS)
+			return MAX_WORDS + 1;
+		w[n++] = p;
+	}
+	return n;
+}
+
+static enum tui_cmd_kind error(struct tui_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum tui_cmd_kind error(struct tui_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	cmd->kind = TUI_CMD_ERROR;
+	va_start(ap, fmt);
+	vsnprintf(cmd->err, sizeof cmd->err, fmt, ap);
+	va_end(ap);
+	return cmd->kind;
+}
+
+static bool copy_word(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		return false;
+	memcpy(dst, src, n + 1);
+	return true;
+}
+
+/* Host with optional brackets ("[::1]" is accepted as "::1"). */
+static bool copy_host(struct tui_cmd *cmd, const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		if (n - 2 >= sizeof cmd->host)
+			return false;
+		memcpy(cmd->host, h + 1, n - 2);
+		cmd->host[n - 2] = '\0';
+		return true;
+	}
+	return copy_word(cmd->host, sizeof cmd->host, h);
+}
+
+static bool valid_port(const char *p)
+{
+	uint16_t port;
+
+	return addr_parse_port(p, &port) == 0;
+}
+
+enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
+{
+	char buf[512], *w[MAX_WORDS];
+	const struct tui_cmd_entry *e = NULL;
+	size_t nlen;
+	int n;
+
+	memset(cmd, 0, sizeof *cmd);
+	if (line[0] != '/' || line[1] == '/') {
+		cmd->kind = TUI_CMD_SEND;
+		cmd->text = line[0] == '/' ? line + 1 : line;
+		return cmd->kind;
+	}
+	if (strlen(line) >= sizeof buf)
+		return error(cmd, MSG_TUI_CMD_TOO_LONG, "");
+	strcpy(buf, line + 1);
+	n = split(buf, w);
+	if (n == 0)
+		return error(cmd, MSG_TUI_CMD_UNKNOWN, "/");
+	nlen = strlen(w[0]);
+	for (size_t i = 0; i < tui_cmd_count; i++) {
+		/* Exact names, or an unambiguous prefix ("/c" is ambiguous). */
+		if (strcmp(tui_cmd_table[i].name, w[0]) == 0) {
+			e = &tui_cmd_table[i];
+			break;
+		}
+		if (strncmp(tui_cmd_table[i].name, w[0], nlen) == 0) {
+			if (e != NULL)
+				return error(cmd, MSG_TUI_CMD_AMBIGUOUS, w[0]);
+			e = &tui_cmd_table[i];
+		}
+	}
+	if (e == NULL)
+		return error(cmd, MSG_TUI_CMD_UNKNOWN, w[0]);
+
+	switch (e->kind) {
+	case TUI_CMD_CONNECT: {
+		int a = 1;
+
+		if (n >= 2 && (strcmp(w[1], "tcp") == 0 || strcmp(w[1], "udp") == 0)) {
+			cmd->udp = w[1][0] == 'u';
+			a = 2;
+		}
+		if (n - a != 2)
+			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+		if (!copy_host(cmd, w[a]))
+			return error(cmd, MSG_TUI_CMD_BAD_HOST, w[a]);
+		if (!valid_port(w[a + 1]) || strcmp(w[a + 1], "0") == 0)
+			return error(cmd, MSG_TUI_CMD_BAD_PORT, w[a + 1]);
+		copy_word(cmd->port, sizeof cmd->port, w[a + 1]);
+		break;
+	}
+	case TUI_CMD_RESOLVE:
+		if (n < 2 || n > 3)
+			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+		if (!copy_host(cmd, w[1]))
+			return error(cmd, MSG_TUI_CMD_BAD_HOST, w[1]);
+		if (n == 3 && !copy_word(cmd->port, sizeof cmd->port, w[2]))
+			return error(cmd, MSG_TUI_CMD_BAD_PORT, w[2]);
+		break;
+	default:
+		if (n != 1)
+			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+		break;
+	}
+	cmd->kind = e->kind;
+	return cmd->kind;
+}

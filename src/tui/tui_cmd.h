@@ -1,0 +1,51 @@
+/*
+ * tui_cmd: the client pane's command line, parsed. Pure: no I/O.
+ *
+ * A line that starts with '/' is a command; any other line is data to
+ * send. "//text" sends "/text", so a slash can still start a message.
+ * The command table is shared with the help overlay.
+ */
+#ifndef SOCKLAB_TUI_CMD_H
+#define SOCKLAB_TUI_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum tui_cmd_kind {
+	TUI_CMD_SEND,     /* data: text (the whole line, or after "//" the rest) */
+	TUI_CMD_CONNECT,  /* udp, host, port */
+	TUI_CMD_CLOSE,
+	TUI_CMD_SHUTDOWN,
+	TUI_CMD_RESOLVE,  /* host, port ("" when not given) */
+	TUI_CMD_HELP,
+	TUI_CMD_QUIT,
+	TUI_CMD_ERROR,    /* err says what is wrong */
+};
+
+#define TUI_CMD_HOST_MAX 256
+#define TUI_CMD_PORT_MAX 32
+
+struct tui_cmd {
+	enum tui_cmd_kind kind;
+	bool udp;
+	const char *text;   /* TUI_CMD_SEND: points into the parsed line */
+	char host[TUI_CMD_HOST_MAX];
+	char port[TUI_CMD_PORT_MAX];
+	char err[160];
+};
+
+struct tui_cmd_entry {
+	const char *name;   /* "connect" */
+	const char *usage;  /* "/connect [tcp|udp] HOST PORT" */
+	const char *help;   /* one line */
+	enum tui_cmd_kind kind;
+};
+
+extern const struct tui_cmd_entry tui_cmd_table[];
+extern const size_t tui_cmd_count;
+
+/* Parses one line typed in the client pane into cmd. Always returns
+ * cmd->kind; on TUI_CMD_ERROR, cmd->err holds a message for a person. */
+enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd);
+
+#endif
