@@ -134,6 +134,12 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 				return -1;
 			}
 		}
+		/* No address or name has one, and '[[x]]' would not survive
+		 * spec_format and a second parse. */
+		if (strpbrk(at, "[]") != NULL) {
+			snprintf(err, errcap, "bad host '%s' in '%s'", at, text);
+			return -1;
+		}
 	}
 	for (p = buf; n < 4; n++) {
 		field[n] = p;
