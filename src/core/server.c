@@ -53,10 +53,11 @@ struct conn {
 	bool eof;                 /* the peer closed its side: close once flushed */
 	bool close_after_flush;   /* hello: close once the greeting is out */
 	bool want_out;            /* EPOLLOUT is registered */
-	int64_t last_ms;          /* last traffic, for the idle timeout */
+	_Atomic int64_t last_ms;  /* last traffic, for the idle timeout (a worker writes it) */
 	pthread_t worker;         /* echo-stdio only */
 	bool has_worker;
 	atomic_bool done;         /* the worker has finished */
+	atomic_bool idle;         /* the idle timeout shut the worker's socket */
 	struct conn *prev, *next;
 };
 
@@ -970,6 +971,8 @@ static void *stdio_worker(void *arg)
 done:
 	if (atomic_load(&s->stopping))
 		why = CLOSE_STOP;
+	else if (atomic_load(&c->idle))
+		why = CLOSE_IDLE;
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = why == CLOSE_STOP ? 0 : err;
@@ -1019,10 +1022,12 @@ static void check_idle(struct server *s, int64_t now)
 		next = c->next;
 		if (now - c->last_ms < s->spec.idle_timeout_ms)
 			continue;
-		if (c->has_worker)
+		if (c->has_worker) {
+			atomic_store(&c->idle, true);
 			shutdown(c->fd, SHUT_RDWR);
-		else
+		} else {
 			conn_close(s, c, CLOSE_IDLE, 0);
+		}
 	}
 }
 
