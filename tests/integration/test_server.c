@@ -1,0 +1,419 @@
+/*
+ * test_server: how servers run and stop. Sequential mode really serves one
+ * client at a time; stop is prompt with clients connected and leaks no fd;
+ * a busy port gives the bind error people read; the IPV6_V6ONLY seam makes
+ * dual fall back to two sockets that still serve both families; the idle
+ * timeout closes silent connections.
+ */
+#include "testnet.h"
+
+/* ---- sequential ---- */
+
+static void one_at_a_time(enum service sv, bool sequential)
+{
+	struct spec s = tn_spec("tcp:echo:ipv4:0");
+	struct server *srv;
+	struct tn t;
+	int a, b;
+	char buf[64];
+
+	s.service = sv;
+	s.sequential = sequential;
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, NULL);
+	a = tn_connect(AF_INET, server_port(srv));
+	tn_exchange(a, "a\n", "eco: a\n");
+	/* The second client's connect completes (the kernel's backlog takes
+	 * it) and its line is sent... */
+	b = tn_connect(AF_INET, server_port(srv));
+	tn_send_str(b, "b\n");
+	if (!sequential) {
+		/* ... and a concurrent server answers it at once. */
+		tn_recv_n(b, buf, 7);
+		assert_memory_equal(buf, "eco: b\n", 7);
+		tn_exchange(a, "a2\n", "eco: a2\n");
+		assert_int_equal(tn_count(&t, EV_ACCEPT), 2);
+	} else {
+		/* ... but nobody answers while the first client is served. */
+		assert_false(tn_readable(b, 250));
+		tn_exchange(a, "a2\n", "eco: a2\n");
+		assert_false(tn_readable(b, 0));
+		assert_int_equal(tn_count(&t, EV_ACCEPT), 1);
+		/* The first one leaves: the second is accepted and answered. */
+		close(a);
+		a = -1;
+		tn_recv_n(b, buf, 7);
+		assert_memory_equal(buf, "eco: b\n", 7);
+		tn_wait_count(&t, EV_ACCEPT, 2);
+		assert_int_equal(tn_count_close(&t, CLOSE_PEER_EOF), 1);
+	}
+	tn_exchange(b, "b2\n", "eco: b2\n");
+	if (a >= 0)
+		close(a);
+	close(b);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+static void test_sequential_echo(void **state)
+{
+	(void)state;
+	one_at_a_time(SERVICE_ECHO, true);
+}
+
+static void test_sequential_echo_stdio(void **state)
+{
+	(void)state;
+	one_at_a_time(SERVICE_ECHO_STDIO, true);
+}
+
+static void test_concurrent_echo(void **state)
+{
+	(void)state;
+	one_at_a_time(SERVICE_ECHO, false);
+}
+
+static void test_concurrent_echo_stdio(void **state)
+{
+	(void)state;
+	one_at_a_time(SERVICE_ECHO_STDIO, false);
+}
+
+/* ---- stop with clients connected ---- */
+
+static void stop_with_clients(const char *text, bool sequential)
+{
+	enum { N = 6 };
+	struct spec s = tn_spec(text);
+	struct server *srv;
+	struct tn t;
+	int fds0, fd[N], nconn = sequential ? 1 : N;
+	uint16_t port;
+	int64_t t0, took;
+
+	s.sequential = sequential;
+	fds0 = tn_fd_count();
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, NULL);
+	for (int i = 0; i < nconn; i++) {
+		fd[i] = tn_connect(AF_INET, server_port(srv));
+		switch (s.service) {
+		case SERVICE_CMD:
+			tn_exchange(fd[i], "PING\n", "PONG\n");
+			/* A partial line is pending when the stop comes. */
+			tn_send_str(fd[i], "ECHO half");
+			break;
+		case SERVICE_RAW:
+			tn_exchange(fd[i], "x", "x");
+			break;
+		default:
+			tn_exchange(fd[i], "hola\n", "eco: hola\n");
+			tn_send_str(fd[i], "half a line");
+			break;
+		}
+	}
+	tn_wait_count(&t, EV_ACCEPT, nconn);
+	port = server_port(srv);
+	t0 = tn_now_ms();
+	server_stop(srv);
+	took = tn_now_ms() - t0;
+	if (took > 1000)
+		fail_msg("server_stop took %lld ms", (long long)took);
+	/* Every client sees the connection end (EOF, nothing else). */
+	for (int i = 0; i < nconn; i++) {
+		char c;
+
+		if (!tn_readable(fd[i], 1000))
+			fail_msg("client %d: no EOF after stop", i);
+		assert_int_equal(recv(fd[i], &c, 1, 0), 0);
+		close(fd[i]);
+	}
+	assert_int_equal(tn_count_close(&t, CLOSE_STOP), nconn);
+	assert_int_equal(tn_count(&t, EV_CLOSE), nconn);
+	assert_int_equal(tn_count(&t, EV_STOP), 1);
+	/* The listener is gone: the port can be bound again. */
+	{
+		char again[64];
+
+		snprintf(again, sizeof again, "%s:%s:ipv4:%u", transport_name(s.transport),
+			 service_name(s.service), port);
+		srv = tn_start(&t, again);
+		server_stop(srv);
+	}
+	tn_free(&t);
+	assert_int_equal(tn_fd_count(), fds0);
+}
+
+static void test_stop_echo(void **state)
+{
+	(void)state;
+	stop_with_clients("tcp:echo:ipv4:0", false);
+}
+
+static void test_stop_echo_stdio(void **state)
+{
+	(void)state;
+	stop_with_clients("tcp:echo-stdio:ipv4:0", false);
+}
+
+static void test_stop_cmd(void **state)
+{
+	(void)state;
+	stop_with_clients("tcp:cmd:ipv4:0", false);
+}
+
+static void test_stop_raw(void **state)
+{
+	(void)state;
+	stop_with_clients("tcp:raw:ipv4:0", false);
+}
+
+static void test_stop_sequential(void **state)
+{
+	(void)state;
+	stop_with_clients("tcp:echo:ipv4:0", true);
+	stop_with_clients("tcp:echo-stdio:ipv4:0", true);
+}
+
+static void test_stop_udp_and_dual(void **state)
+{
+	struct tn t;
+	struct server *srv;
+	int fds0 = tn_fd_count(), fd;
+	char buf[16];
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start(&t, "udp:echo:ipv4:0");
+	fd = tn_udp(AF_INET);
+	assert_int_equal(tn_udp_echo(fd, AF_INET, server_port(srv), "u", 1, buf, sizeof buf), 1);
+	server_stop(srv);
+	close(fd);
+	if (tn_can_ipv6()) {
+		srv = tn_start(&t, "tcp:echo:dual2:0@::1");
+		fd = tn_connect(AF_INET6, server_port(srv));
+		tn_exchange(fd, "x\n", "eco: x\n");
+		server_stop(srv);
+		tn_expect_eof(fd);
+		close(fd);
+	}
+	tn_free(&t);
+	assert_int_equal(tn_fd_count(), fds0);
+}
+
+/* ---- a busy port ---- */
+
+static int occupy(int family, int type, uint16_t *port)
+{
+	struct sockaddr_storage ss = tn_addr(family, 0);
+	int fd = socket(family, type | SOCK_CLOEXEC, 0), one = 1;
+
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, addr_len((struct sockaddr *)&ss)), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 1), 0);
+	*port = tn_local_port(fd);
+	return fd;
+}
+
+/* Starts "what:PORT" + host on a port another socket holds; the error
+ * must name "bind where:PORT" and the cause. */
+static void busy(const char *what, const char *host, int family, int type, const char *where)
+{
+	struct server *srv = (struct server *)&srv;
+	struct spec s;
+	struct tn t;
+	char text[64], err[SERVER_ERR_MAX], want[128];
+	uint16_t port;
+	int fds0, holder;
+
+	holder = occupy(family, type, &port);
+	snprintf(text, sizeof text, "%s:%u%s", what, port, host);
+	snprintf(want, sizeof want, "bind %s:%u: Address already in use", where, port);
+	s = tn_spec(text);
+	fds0 = tn_fd_count();
+	tn_init(&t);
+	assert_int_equal(server_start(&s, 1, NULL, t.q, &srv, err, sizeof err), -1);
+	assert_null(srv);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("error '%s', wanted it to start with '%s'", err, want);
+	assert_int_equal(tn_count(&t, EV_LISTEN), 0);
+	tn_free(&t);
+	/* Every socket it opened was closed again. */
+	assert_int_equal(tn_fd_count(), fds0);
+	close(holder);
+}
+
+static void test_busy_port(void **state)
+{
+	(void)state;
+	busy("tcp:echo:ipv4", "", AF_INET, SOCK_STREAM, "127.0.0.1");
+	busy("udp:echo:ipv4", "", AF_INET, SOCK_DGRAM, "127.0.0.1");
+	if (!tn_can_ipv6())
+		return;
+	busy("tcp:raw:ipv6", "", AF_INET6, SOCK_STREAM, "[::1]");
+	/* dual2: the IPv6 half binds, the IPv4 half finds the port taken; the
+	 * first socket must be closed again. */
+	busy("tcp:echo:dual2", "@::1", AF_INET, SOCK_STREAM, "127.0.0.1");
+}
+
+/* ---- the IPV6_V6ONLY fault seam ---- */
+
+static void v6only_refused(const char *text)
+{
+	struct server_options opt = {.force_v6only_failure = true};
+	struct spec s = tn_spec(text);
+	const struct tn_ev *w;
+	struct server *srv;
+	struct tn t;
+	char buf[64];
+
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, &opt);
+	w = tn_find(&t, EV_WARNING);
+	if (w == NULL) {
+		fail_msg("no warning event for the fallback");
+		return;
+	}
+	assert_int_equal(w->err, EPERM);
+	assert_string_equal(w->message, "IPV6_V6ONLY=0 refused (Operation not permitted): "
+					"serving IPv4 and IPv6 on two sockets instead");
+	/* Two sockets: :: with V6ONLY=1 and 0.0.0.0, on one port. */
+	assert_int_equal(server_nsockets(srv), 2);
+	assert_int_equal(server_v6only(srv, 0), 1);
+	assert_int_equal(server_local(srv, 1)->ss_family, AF_INET);
+	assert_int_equal(addr_port((const void *)server_local(srv, 1)), server_port(srv));
+	tn_wait_count(&t, EV_LISTEN, 2);
+	/* Both families are still served; the IPv4 peer is plain IPv4 now. */
+	for (int i = 0; i < 2; i++) {
+		int fam = i == 0 ? AF_INET : AF_INET6;
+		const struct tn_ev *e;
+		uint16_t cport;
+		int fd;
+
+		if (s.transport == TRANSPORT_UDP) {
+			fd = tn_udp(fam);
+			assert_int_equal(tn_udp_echo(fd, fam, server_port(srv), "hola", 4, buf,
+						     sizeof buf), 4);
+			cport = tn_local_port(fd);
+			e = tn_wait_peer(&t, EV_DGRAM_IN, cport);
+		} else {
+			fd = tn_connect(fam, server_port(srv));
+			cport = tn_local_port(fd);
+			tn_recv_all(fd, buf, sizeof buf);
+			assert_string_equal(buf, "hola dual\n");
+			e = tn_wait_peer(&t, EV_ACCEPT, cport);
+		}
+		assert_int_equal(e->peer.ss_family, fam);
+		assert_string_equal(tn_host(&e->peer), fam == AF_INET ? "127.0.0.1" : "::1");
+		close(fd);
+	}
+	server_stop(srv);
+	tn_free(&t);
+}
+
+static void test_v6only_seam(void **state)
+{
+	(void)state;
+	TN_NEED_IPV6();
+	v6only_refused("tcp:hello:dual:0");
+	v6only_refused("udp:echo:dual:0");
+}
+
+/* The seam only touches V6ONLY=0: ipv6 and dual2 set V6ONLY=1 and are
+ * unaffected. */
+static void test_v6only_seam_scope(void **state)
+{
+	struct server_options opt = {.force_v6only_failure = true};
+	struct spec s;
+	struct server *srv;
+	struct tn t;
+	int fd;
+
+	(void)state;
+	TN_NEED_IPV6();
+	tn_init(&t);
+	s = tn_spec("tcp:echo:ipv6:0");
+	srv = tn_start_opt(&t, &s, &opt);
+	assert_int_equal(server_nsockets(srv), 1);
+	fd = tn_connect(AF_INET6, server_port(srv));
+	tn_exchange(fd, "x\n", "eco: x\n");
+	close(fd);
+	server_stop(srv);
+	assert_null(tn_find(&t, EV_WARNING));
+	tn_free(&t);
+}
+
+/* ---- idle timeout ---- */
+
+static void idle(enum service sv)
+{
+	struct spec s = tn_spec("tcp:echo:ipv4:0");
+	const struct tn_ev *e;
+	struct server *srv;
+	struct tn t;
+	int64_t t0, took;
+	int quiet, busy_fd;
+
+	s.service = sv;
+	s.idle_timeout_ms = 300;
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, NULL);
+	quiet = tn_connect(AF_INET, server_port(srv));
+	busy_fd = tn_connect(AF_INET, server_port(srv));
+	t0 = tn_now_ms();
+	/* The busy client talks every 100 ms, the quiet one never: only the
+	 * quiet one is closed. */
+	while (!tn_readable(quiet, 100)) {
+		tn_exchange(busy_fd, "x\n", "eco: x\n");
+		if (tn_now_ms() - t0 > TN_TIMEOUT_MS)
+			fail_msg("idle connection not closed");
+	}
+	took = tn_now_ms() - t0;
+	tn_expect_eof(quiet);
+	if (took < 250)
+		fail_msg("closed after %lld ms, before the 300 ms timeout", (long long)took);
+	e = tn_wait_peer(&t, EV_CLOSE, tn_local_port(quiet));
+	assert_int_equal(e->reason, CLOSE_IDLE);
+	tn_exchange(busy_fd, "still here\n", "eco: still here\n");
+	close(quiet);
+	close(busy_fd);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+static void test_idle_echo(void **state)
+{
+	(void)state;
+	idle(SERVICE_ECHO);
+}
+
+static void test_idle_echo_stdio(void **state)
+{
+	(void)state;
+	idle(SERVICE_ECHO_STDIO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sequential_echo),
+		cmocka_unit_test(test_sequential_echo_stdio),
+		cmocka_unit_test(test_concurrent_echo),
+		cmocka_unit_test(test_concurrent_echo_stdio),
+		cmocka_unit_test(test_stop_echo),
+		cmocka_unit_test(test_stop_echo_stdio),
+		cmocka_unit_test(test_stop_cmd),
+		cmocka_unit_test(test_stop_raw),
+		cmocka_unit_test(test_stop_sequential),
+		cmocka_unit_test(test_stop_udp_and_dual),
+		cmocka_unit_test(test_busy_port),
+		cmocka_unit_test(test_v6only_seam),
+		cmocka_unit_test(test_v6only_seam_scope),
+		cmocka_unit_test(test_idle_echo),
+		cmocka_unit_test(test_idle_echo_stdio),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
