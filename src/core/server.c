@@ -53,6 +53,7 @@ struct conn {
 	bool eof;                 /* the peer closed its side: close once flushed */
 	bool close_after_flush;   /* hello: close once the greeting is out */
 	bool want_out;            /* EPOLLOUT is registered */
+	bool in_off;              /* EPOLLIN is not registered (after the peer's EOF) */
 	_Atomic int64_t last_ms;  /* last traffic, for the idle timeout (a worker writes it) */
 	pthread_t worker;         /* echo-stdio only */
 	bool has_worker;
@@ -520,12 +521,17 @@ static void conn_close(struct server *s, struct conn *c, enum close_reason why, 
 
 static void conn_want_out(struct server *s, struct conn *c, bool on)
 {
-	struct epoll_event ee = {.events = EPOLLIN | (on ? EPOLLOUT : 0), .data.ptr = c};
+	/* After the peer's EOF only EPOLLOUT matters: the EOF stays readable
+	 * and, level-triggered, would wake this thread in a busy loop while a
+	 * slow reader drains its echo. */
+	struct epoll_event ee = {.events = (c->eof ? 0 : EPOLLIN) | (on ? EPOLLOUT : 0),
+				 .data.ptr = c};
 
-	if (c->want_out == on)
+	if (c->want_out == on && c->in_off == c->eof)
 		return;
 	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ee);
 	c->want_out = on;
+	c->in_off = c->eof;
 }
 
 /* Queues bytes for the peer. Returns -1 when out of memory. */
