@@ -920,7 +920,9 @@ static void *stdio_worker(void *arg)
 	FILE *in = rfd >= 0 ? fdopen(rfd, "r") : NULL;
 	FILE *out = wfd >= 0 ? fdopen(wfd, "w") : NULL;
 	size_t cap = s->spec.max_line + 1;
-	char *line = malloc(cap + 6);
+	/* "eco: " + a line + "\n", or the error line however small cap is. */
+	size_t room = cap + 64;
+	char *line = malloc(room);
 	struct event ev;
 
 	/* Blocking I/O, as the tutorial's makefile() does; server_stop wakes
@@ -951,7 +953,7 @@ static void *stdio_worker(void *arg)
 		atomic_fetch_add_explicit(&s->bytes_in, total, memory_order_relaxed);
 		c->last_ms = now_ms();
 		if (over) {
-			len = (size_t)snprintf(line, cap + 6, MSG_LINE_TOO_LONG, s->spec.max_line);
+			len = (size_t)snprintf(line, room, MSG_LINE_TOO_LONG, s->spec.max_line);
 			conn_event(s, c, &ev, EV_WARNING);
 			snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 			emit(s, &ev);
