@@ -294,7 +294,7 @@ static void test_format_all_kinds(void **state)
 		for (size_t i = 0; i < sizeof nasty / sizeof nasty[0]; i++)
 			for (int fam = 0; fam < 3; fam++) {
 				struct event ev;
-				size_t n, len = i == 4 ? 9 : strlen(nasty[i]);
+				size_t n, len = i == 4 ? 7 : strlen(nasty[i]);
 
 				event_init(&ev, (enum event_kind)k);
 				ev.server = 3;
