@@ -382,13 +382,17 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		out_fmt(&o, ",\"v6only\":%s", ev->v6only ? "true" : "false");
 	if (ev->kind == EV_CLOSE)
 		out_fmt(&o, ",\"reason\":\"%s\"", event_close_reason_name(ev->reason));
-	if (ev->kind == EV_SYSCALL)
-		out_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", ev->syscall, ev->ret);
+	if (ev->kind == EV_SYSCALL) {
+		esc_json(ev->syscall, strnlen(ev->syscall, sizeof ev->syscall), esc, sizeof esc);
+		out_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);
+	}
 	if (ev->kind == EV_DROPPED)
 		out_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);
 	if (ev->err)
 		out_fmt(&o, ",\"errno\":%d,\"errno_name\":\"%s\"", ev->err,
 			addr_errno_name(ev->err));
+	else if (ev->kind == EV_WARNING || ev->kind == EV_ERROR)
+		out_fmt(&o, ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
 	if (ev->message[0]) {
 		esc_json(ev->message, strnlen(ev->message, sizeof ev->message), esc, sizeof esc);
 		out_fmt(&o, ",\"message\":\"%s\"", esc);
