@@ -393,8 +393,6 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 			addr_errno_name(ev->err));
 	else if (ev->kind == EV_WARNING || ev->kind == EV_ERROR)
 		out_fmt(&o, ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
-	else if (ev->kind == EV_WARNING || ev->kind == EV_ERROR)
-		out_fmt(&o, ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
 	if (ev->message[0]) {
 		esc_json(ev->message, strnlen(ev->message, sizeof ev->message), esc, sizeof esc);
 		out_fmt(&o, ",\"message\":\"%s\"", esc);
