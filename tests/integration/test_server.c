@@ -79,6 +79,36 @@ static void test_concurrent_echo_stdio(void **state)
 	one_at_a_time(SERVICE_ECHO_STDIO, false);
 }
 
+/* dual2 has two listeners: while one client is served, a client on the
+ * other family waits too. */
+static void test_sequential_dual2(void **state)
+{
+	struct spec s = tn_spec("tcp:cmd:dual2:0@::1");
+	struct server *srv;
+	struct tn t;
+	char buf[16];
+	int a, b;
+
+	(void)state;
+	TN_NEED_IPV6();
+	s.sequential = true;
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, NULL);
+	a = tn_connect(AF_INET6, server_port(srv));
+	tn_exchange(a, "PING\n", "PONG\n");
+	b = tn_connect(AF_INET, server_port(srv));
+	tn_send_str(b, "ECHO b\n");
+	assert_false(tn_readable(b, 250));
+	tn_exchange(a, "ECHO a\n", "a\n");
+	close(a);
+	tn_recv_n(b, buf, 2);
+	assert_memory_equal(buf, "b\n", 2);
+	assert_int_equal(tn_wait_peer(&t, EV_ACCEPT, tn_local_port(b))->peer.ss_family, AF_INET);
+	close(b);
+	server_stop(srv);
+	tn_free(&t);
+}
+
 /* ---- stop with clients connected ---- */
 
 static void stop_with_clients(const char *text, bool sequential)
@@ -400,6 +430,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sequential_echo),
 		cmocka_unit_test(test_sequential_echo_stdio),
+		cmocka_unit_test(test_sequential_dual2),
 		cmocka_unit_test(test_concurrent_echo),
 		cmocka_unit_test(test_concurrent_echo_stdio),
 		cmocka_unit_test(test_stop_echo),

@@ -35,6 +35,7 @@
 #include "socklab/event.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
+#include "../unit/jsoncheck.h"
 
 /* Generous bound for anything that should take milliseconds. */
 #define TN_TIMEOUT_MS 5000
@@ -95,7 +96,8 @@ struct tn_ev {
 	struct sockaddr_storage local, peer;
 	uint64_t bytes;
 	enum close_reason reason;
-	int err, v6only;
+	int err, v6only, ret;
+	char syscall[16];
 	bool truncated;
 	uint64_t count;
 	char message[EVENT_MESSAGE_MAX];
@@ -125,6 +127,28 @@ static inline void tn_free(struct tn *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* Every event a real server produces must format to one valid JSON
+ * object and to a text line without a control byte or invalid UTF-8. */
+static inline void tn_check_formats(const struct event *ev)
+{
+	static char buf[EVENT_FORMAT_MAX];
+	size_t n = event_format_json(ev, buf, sizeof buf);
+	const unsigned char *p = (const unsigned char *)buf;
+
+	if (n != strlen(buf) || !json_valid(buf, n))
+		fail_msg("%s event: invalid JSON: %s", event_kind_name(ev->kind), buf);
+	n = event_format_text(ev, buf, sizeof buf);
+	assert_int_equal(n, strlen(buf));
+	for (size_t i = 0; i < n;) {
+		size_t k = jc_utf8(p + i, n - i);
+
+		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0))
+			fail_msg("%s event: unsafe byte 0x%02x in text line", event_kind_name(ev->kind),
+				 p[i]);
+		i += k ? k : 1;
+	}
+}
+
 static inline void tn_take(struct tn *t)
 {
 	static struct event ev;
@@ -132,6 +156,7 @@ static inline void tn_take(struct tn *t)
 	while (event_pop(t->q, &ev)) {
 		struct tn_ev *e;
 
+		tn_check_formats(&ev);
 		if (!t->keep_data && (ev.kind == EV_RECV || ev.kind == EV_SEND ||
 				      ev.kind == EV_DGRAM_IN || ev.kind == EV_DGRAM_OUT))
 			continue;
@@ -152,6 +177,8 @@ static inline void tn_take(struct tn *t)
 		e->reason = ev.reason;
 		e->err = ev.err;
 		e->v6only = ev.v6only;
+		e->ret = ev.ret;
+		memcpy(e->syscall, ev.syscall, sizeof e->syscall);
 		e->truncated = ev.truncated;
 		e->count = ev.count;
 		memcpy(e->message, ev.message, sizeof e->message);

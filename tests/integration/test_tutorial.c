@@ -1,0 +1,200 @@
+/*
+ * test_tutorial: the corners where the tutorial's servers differ from one
+ * another, reproduced exactly. The hand-made buffer (1) drops a last line
+ * without newline and strips one CR; makefile() (1.b) answers that last
+ * line and strips every trailing CR and LF; the cmd server (2) answers a
+ * last line too. Also the system-call trace a server can report.
+ */
+#include "testnet.h"
+
+/* Sends data, half-closes like the tutorial's clients, returns the reply. */
+static size_t reply_to(const char *spec, const char *data, size_t n, char *out, size_t cap)
+{
+	struct server *srv;
+	struct tn t;
+	int fd;
+
+	tn_init(&t);
+	srv = tn_start(&t, spec);
+	fd = tn_connect(AF_INET, server_port(srv));
+	tn_send_all(fd, data, n);
+	shutdown(fd, SHUT_WR);
+	n = tn_recv_all(fd, out, cap);
+	close(fd);
+	server_stop(srv);
+	tn_free(&t);
+	return n;
+}
+
+#define REPLY(spec, lit) (reply_to(spec, lit, sizeof(lit) - 1, buf, sizeof buf), buf)
+
+static void test_last_line_without_newline(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	/* Section 1: the buffer only ever answers complete lines. */
+	assert_string_equal(REPLY("tcp:echo:ipv4:0", "hola\nfin"), "eco: hola\n");
+	/* Section 1.b: `for raw in f` yields the last line without its \n. */
+	assert_string_equal(REPLY("tcp:echo-stdio:ipv4:0", "hola\nfin"),
+			    "eco: hola\neco: fin\n");
+	/* Section 2: the same makefile() loop, through handle(). */
+	assert_string_equal(REPLY("tcp:cmd:ipv4:0", "ECHO a\nPING"), "a\nPONG\n");
+	assert_string_equal(REPLY("tcp:cmd:ipv4:0", "ECHO a\n  PING \r"), "a\nPONG\n");
+}
+
+static void test_carriage_returns(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	/* line.endswith(b"\r"): one CR goes. */
+	assert_string_equal(REPLY("tcp:echo:ipv4:0", "hola\r\n"), "eco: hola\n");
+	assert_string_equal(REPLY("tcp:echo:ipv4:0", "hola\r\r\n"), "eco: hola\r\n");
+	assert_string_equal(REPLY("tcp:echo:ipv4:0", "a\rb\n"), "eco: a\rb\n");
+	/* raw.rstrip(b"\r\n"): every trailing CR and LF goes. */
+	assert_string_equal(REPLY("tcp:echo-stdio:ipv4:0", "hola\r\r\n"), "eco: hola\n");
+	assert_string_equal(REPLY("tcp:echo-stdio:ipv4:0", "a\rb\n"), "eco: a\rb\n");
+	assert_string_equal(REPLY("tcp:echo-stdio:ipv4:0", "\r\n\n"), "eco: \neco: \n");
+	/* An empty line is a line. */
+	assert_string_equal(REPLY("tcp:echo:ipv4:0", "\n\n"), "eco: \neco: \n");
+	assert_string_equal(REPLY("tcp:cmd:ipv4:0", "\n"), "ERR\n");
+}
+
+static void test_binary_lines(void **state)
+{
+	static const char in[] = "a\0b\xff\n\x1b[2J\n";
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(reply_to("tcp:echo:ipv4:0", in, sizeof in - 1, buf, sizeof buf), 20);
+	assert_memory_equal(buf, "eco: a\0b\xff\neco: \x1b[2J\n", 20);
+	assert_int_equal(reply_to("tcp:echo-stdio:ipv4:0", in, sizeof in - 1, buf, sizeof buf), 20);
+	assert_memory_equal(buf, "eco: a\0b\xff\neco: \x1b[2J\n", 20);
+	/* decode("utf-8", "replace") then encode: U+FFFD on the wire. */
+	reply_to("tcp:cmd:ipv4:0", "ECHO a\xff\n", 8, buf, sizeof buf);
+	assert_string_equal(buf, "a\xef\xbf\xbd\n");
+}
+
+/* Many lines in one segment and one line over many segments. */
+static void test_segments(void **state)
+{
+	struct server *srv;
+	struct tn t;
+	char buf[4096];
+	int fd;
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start(&t, "tcp:echo:ipv4:0");
+	fd = tn_connect(AF_INET, server_port(srv));
+	tn_exchange(fd, "1\n2\n3\n4\n5\n", "eco: 1\neco: 2\neco: 3\neco: 4\neco: 5\n");
+	{
+		int one = 1;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
+	for (const char *p = "un mensaje partido"; *p; p++) {
+		tn_send_all(fd, p, 1);
+		assert_false(tn_readable(fd, 0));
+	}
+	tn_exchange(fd, "\n", "eco: un mensaje partido\n");
+	shutdown(fd, SHUT_WR);
+	tn_recv_all(fd, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	close(fd);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+/* With trace on, the setup and each connection show their system calls in
+ * order, with return values. */
+static void test_trace(void **state)
+{
+	static const char *const setup[] = {"socket", "setsockopt", "bind", "listen"};
+	struct server_options opt = {.trace = true};
+	struct spec s = tn_spec("tcp:echo:ipv4:0");
+	struct server *srv;
+	struct tn t;
+	size_t k = 0;
+	int fd, accepted = 0, closed = 0;
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, &opt);
+	fd = tn_connect(AF_INET, server_port(srv));
+	tn_exchange(fd, "x\n", "eco: x\n");
+	close(fd);
+	tn_wait_count(&t, EV_CLOSE, 1);
+	server_stop(srv);
+	tn_take(&t);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct tn_ev *e = &t.ev[i];
+
+		if (e->kind != EV_SYSCALL)
+			continue;
+		if (k < 4) {
+			assert_string_equal(e->syscall, setup[k]);
+			assert_true(e->ret >= 0);
+			k++;
+		} else if (strcmp(e->syscall, "accept") == 0) {
+			assert_true(e->ret >= 0);
+			accepted++;
+		} else if (strcmp(e->syscall, "close") == 0) {
+			closed++;
+		}
+	}
+	assert_int_equal(k, 4);
+	assert_int_equal(accepted, 1);
+	assert_true(closed >= 1);
+	tn_free(&t);
+	/* Without trace, no syscall events. */
+	tn_init(&t);
+	srv = tn_start(&t, "tcp:echo:ipv4:0");
+	server_stop(srv);
+	assert_int_equal(tn_count(&t, EV_SYSCALL), 0);
+	tn_free(&t);
+}
+
+/* Counters follow the traffic. */
+static void test_stats(void **state)
+{
+	struct server_stats st;
+	struct server *srv;
+	struct tn t;
+	int a, b;
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start(&t, "tcp:echo:ipv4:0");
+	a = tn_connect(AF_INET, server_port(srv));
+	b = tn_connect(AF_INET, server_port(srv));
+	tn_exchange(a, "hola\n", "eco: hola\n");
+	tn_exchange(b, "ab\n", "eco: ab\n");
+	server_stats(srv, &st);
+	assert_int_equal(st.conns_now, 2);
+	assert_int_equal(st.conns_total, 2);
+	assert_int_equal(st.bytes_in, 5 + 3);
+	assert_int_equal(st.bytes_out, 10 + 8);
+	close(a);
+	tn_wait_count(&t, EV_CLOSE, 1);
+	server_stats(srv, &st);
+	assert_int_equal(st.conns_now, 1);
+	close(b);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_last_line_without_newline),
+		cmocka_unit_test(test_carriage_returns),
+		cmocka_unit_test(test_binary_lines),
+		cmocka_unit_test(test_segments),
+		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_stats),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
