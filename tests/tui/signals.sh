@@ -40,4 +40,26 @@ run_case() {
 run_case sigterm TERM 0
 run_case ctrl-c C-c 0
 run_case sigsegv SEGV 139
+
+# Ctrl-Z under a shell with job control: the shell gets its terminal back
+# in a sane state, and fg brings the lab back, drawn again.
+tmx new-session -d -s "$TUI_PANE" -x 100 -y 30 \
+	"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME PS1='sh\$ ' bash --norc --noprofile -i" ||
+	fail "ctrl-z: tmux"
+tmx set-option -t "$TUI_PANE" escape-time 0 >/dev/null
+wait_screen '^sh\$ ?$' || fail "ctrl-z: shell prompt"
+type_line "$(printf '%q' "$SOCKLAB") --serve tcp:echo:ipv4:0"
+expect_screen "ctrl-z: lab up" '#1 LISTEN tcp/echo'
+keys C-z
+expect_screen "ctrl-z: the shell reports the lab stopped" 'Stopped'
+check "ctrl-z: alternate screen left" 0 "$(tmx display-message -p -t "$TUI_PANE" '#{alternate_on}')"
+type_line "stty -a | grep -c ' icanon .* echo '"
+expect_screen "ctrl-z: canonical mode and echo while suspended" '^1$'
+type_line "fg"
+expect_screen "fg: the lab is drawn again" '^ Servers .*1 running'
+check "fg: alternate screen again" 1 "$(tmx display-message -p -t "$TUI_PANE" '#{alternate_on}')"
+type_line "/resolve 127.0.0.1"
+expect_screen "fg: typing works again" "AF_INET +SOCK_STREAM"
+keys F10
+expect_screen "fg: quits back to the shell" '^sh\$ ?$'
 t_done
