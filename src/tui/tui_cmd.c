@@ -66,8 +66,8 @@ static bool copy_host(struct tui_cmd *cmd, const char *h)
 	size_t n = strlen(h);
 
 	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-		if (n - 2 >= sizeof cmd->host)
-			return false;
+		if (n == 2 || n - 2 >= sizeof cmd->host)
+			return false; /* "[]" is no host */
 		memcpy(cmd->host, h + 1, n - 2);
 		cmd->host[n - 2] = '\0';
 		return true;
@@ -75,11 +75,12 @@ static bool copy_host(struct tui_cmd *cmd, const char *h)
 	return copy_word(cmd->host, sizeof cmd->host, h);
 }
 
+/* A port to dial: 1..65535, however it is spelt ("00" is port 0 too). */
 static bool valid_port(const char *p)
 {
 	uint16_t port;
 
-	return addr_parse_port(p, &port) == 0;
+	return addr_parse_port(p, &port) == 0 && port != 0;
 }
 
 enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
@@ -129,9 +130,9 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
 		if (!copy_host(cmd, w[a]))
 			return error(cmd, MSG_TUI_CMD_BAD_HOST, w[a]);
-		if (!valid_port(w[a + 1]) || strcmp(w[a + 1], "0") == 0)
+		/* "0000...09" is a valid port too long to keep: refuse it. */
+		if (!valid_port(w[a + 1]) || !copy_word(cmd->port, sizeof cmd->port, w[a + 1]))
 			return error(cmd, MSG_TUI_CMD_BAD_PORT, w[a + 1]);
-		copy_word(cmd->port, sizeof cmd->port, w[a + 1]);
 		break;
 	}
 	case TUI_CMD_RESOLVE:
