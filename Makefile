@@ -159,7 +159,11 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(CORE_SRC) \
 		$(wildcard include/socklab/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(E) FUZZCC $@
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC) $(FUZZ_EXTRA_$*)
+
+# The client pane's command parser is pure, so it is fuzzed on its own.
+FUZZ_EXTRA_tui_cmd := src/tui/tui_cmd.c
+$(FUZZ_BUILD)/fuzz_tui_cmd: $(FUZZ_EXTRA_tui_cmd) src/tui/tui_cmd.h
 
 # $(1): seconds per target. The framer gets longer inputs than the rest so
 # that lines can straddle its 4 KiB compaction threshold.
