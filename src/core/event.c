@@ -30,8 +30,12 @@ struct event_queue {
 	uint64_t pushed;       /* events accepted: the sequence of the next one */
 	uint64_t popped;       /* events taken */
 	uint64_t dropped;      /* since the start */
-	uint64_t pending_drop; /* not yet reported */
-	uint64_t drop_at;      /* event sequence at which to report pending_drop */
+	/* Losses not yet reported, oldest first: count events were lost just
+	 * before event sequence at. Losses past the last slot join it. */
+	struct {
+		uint64_t at, count;
+	} gap[8];
+	int ngaps;
 	int wakefd;
 };
 
@@ -111,9 +115,15 @@ bool event_push(struct event_queue *q, const struct event *ev)
 
 	pthread_mutex_lock(&q->lock);
 	if (q->tail - q->head + sizeof size + size > q->cap) {
-		if (q->pending_drop == 0)
-			q->drop_at = q->pushed;
-		q->pending_drop++;
+		int g = q->ngaps - 1;
+
+		if ((g < 0 || q->gap[g].at != q->pushed) &&
+		    q->ngaps < (int)(sizeof q->gap / sizeof q->gap[0])) {
+			g = q->ngaps++;
+			q->gap[g].at = q->pushed;
+			q->gap[g].count = 0;
+		}
+		q->gap[g].count++;
 		q->dropped++;
 		ok = false;
 	} else {
@@ -137,12 +147,13 @@ bool event_pop(struct event_queue *q, struct event *ev)
 	bool got = false;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->pending_drop > 0 && q->popped == q->drop_at) {
+	if (q->ngaps > 0 && q->popped == q->gap[0].at) {
 		event_init(ev, EV_DROPPED);
-		ev->count = q->pending_drop;
+		ev->count = q->gap[0].count;
 		snprintf(ev->message, sizeof ev->message, MSG_QUEUE_DROPPED,
-			 (unsigned long long)q->pending_drop);
-		q->pending_drop = 0;
+			 (unsigned long long)ev->count);
+		q->ngaps--;
+		memmove(&q->gap[0], &q->gap[1], (size_t)q->ngaps * sizeof q->gap[0]);
 		got = true;
 	} else if (q->head != q->tail) {
 		uint32_t size;
