@@ -124,7 +124,7 @@ static void test_queue_full_drops(void **state)
 {
 	struct event_queue *q = event_queue_new(0); /* the smallest ring */
 	struct event ev;
-	uint64_t n, n2;
+	uint64_t n, n2, m;
 
 	(void)state;
 	n = fill(q, 1);
@@ -154,6 +154,57 @@ static void test_queue_full_drops(void **state)
 	pop_marked(q, 3000);
 	assert_false(event_pop(q, &ev));
 	assert_int_equal(event_queue_dropped(q), 4);
+	/* Two losses with an event between them: each is reported where it
+	 * happened, not merged ahead of the event that preceded the second. */
+	n2 = fill(q, 4000);
+	pop_marked(q, 4000);
+	pop_marked(q, 4001);
+	push_marked(q, 5000, true);
+	m = fill(q, 5001);
+	for (uint64_t i = 2; i < n2; i++)
+		pop_marked(q, 4000 + i);
+	pop_dropped(q, 1);
+	pop_marked(q, 5000);
+	for (uint64_t i = 0; i < m; i++)
+		pop_marked(q, 5001 + i);
+	pop_dropped(q, 1);
+	assert_false(event_pop(q, &ev));
+	assert_int_equal(event_queue_dropped(q), 6);
+	/* Many separate losses (more than the queue tracks apart): every one
+	 * is reported, none ahead of an event that was pushed before it. */
+	{
+		uint64_t reported = 0, kept = 0, last = 0, mark = 6000;
+
+		n2 = fill(q, mark);
+		mark += n2 + 1;
+		for (int i = 0; i < 20; i++) {
+			struct event tmp;
+
+			assert_true(event_pop(q, &tmp));
+			if (tmp.kind == EV_DROPPED) {
+				reported += tmp.count;
+				assert_true(event_pop(q, &tmp));
+			}
+			assert_int_equal(tmp.kind, EV_RECV);
+			assert_true(tmp.conn > last);
+			last = tmp.conn;
+			kept++;
+			push_marked(q, mark++, true);
+			push_marked(q, mark++, false);
+		}
+		while (event_pop(q, &ev)) {
+			if (ev.kind == EV_DROPPED) {
+				reported += ev.count;
+				continue;
+			}
+			assert_true(ev.conn > last);
+			last = ev.conn;
+			kept++;
+		}
+		assert_int_equal(reported, 21);
+		assert_int_equal(kept, n2 + 20);
+		assert_int_equal(event_queue_dropped(q), 6 + 21);
+	}
 	/* A full-size event fits in the smallest ring. */
 	{
 		static const char big[EVENT_PREVIEW_MAX];
