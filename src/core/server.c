@@ -177,6 +177,12 @@ static int bind_address(const char *host, int af, uint16_t port, struct sockaddr
 
 	if (addr_parse_numeric(host, port, af, ss, ebuf, sizeof ebuf) == 0)
 		return 0;
+	if (af == AF_INET6 && strchr(host, '%') != NULL) {
+		/* fe80::1%eth0 is numeric; its error (no such interface) is
+		 * the real one, not a failed name lookup. */
+		snprintf(err, errcap, "%s", ebuf);
+		return -1;
+	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = af;
 	hints.ai_flags = AI_PASSIVE;
