@@ -166,12 +166,14 @@ FUZZ_EXTRA_tui_cmd := src/tui/tui_cmd.c
 $(FUZZ_BUILD)/fuzz_tui_cmd: $(FUZZ_EXTRA_tui_cmd) src/tui/tui_cmd.h
 
 # $(1): seconds per target. The framer gets longer inputs than the rest so
-# that lines can straddle its 4 KiB compaction threshold.
+# that lines can straddle its 4 KiB compaction threshold; tests/fuzz/<t>.dict,
+# where there is one, gives libFuzzer the words of that grammar.
 fuzz_run = for t in $(FUZZ_TARGETS); do \
 	mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t || exit 1; \
 	case $$t in frame) len=16384 ;; *) len=4096 ;; esac; \
+	dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 	echo "  FUZZ   $$t for $(1) s"; \
-	$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(1) -max_len=$$len -timeout=10 \
+	$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(1) -max_len=$$len -timeout=10 $$dict \
 		-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
 		$(FUZZ_FLAGS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

@@ -68,11 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t sel = fuzz_u16(&in);
 	uint32_t rng = fuzz_u16(&in) | 0x10000u;
 	struct model m = {in.p, in.n, 0, pick_max_line(sel), false};
-	size_t fed = 0;
+	size_t fed = 0, rlen = 0;
 	bool in_overflow = false;
 	struct frame fr;
+	/* The lines handed out, each followed by '\n'. */
+	char *rebuilt = malloc(m.n + 1);
 
-	if (frame_init(&fr, m.max_line) < 0)
+	if (rebuilt == NULL || frame_init(&fr, m.max_line) < 0)
 		abort();
 	while (fed < m.n) {
 		size_t room, chunk, tail;
@@ -124,6 +126,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(len == want);
 			FUZZ_CHECK(len == 0 || memchr(line, '\n', len) == NULL);
 			FUZZ_CHECK(len == 0 || memcmp(line, m.s + start, len) == 0);
+			FUZZ_CHECK(rlen + len + 1 <= m.n);
+			if (len > 0)
+				memcpy(rebuilt + rlen, line, len);
+			rlen += len;
+			rebuilt[rlen++] = '\n';
 		}
 		/* An over-long line whose newline has come: dropped counts all
 		 * of its bytes. */
@@ -144,11 +151,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		FUZZ_CHECK(fr.start <= fr.end && fr.end <= fr.cap);
 	}
-	/* Without an overflow the lines handed out, each with its newline
-	 * (and its '\r' where it had one, checked above), are exactly the
-	 * input up to the last newline, and the rest is pending. */
-	if (!m.overflowed)
+	/* Without an overflow the lines handed out, each with its newline,
+	 * are the input up to its last newline with CRLF read as LF, and the
+	 * rest is pending. */
+	if (!m.overflowed) {
+		size_t i = 0, o = 0;
+
+		while (i < m.at) {
+			if (m.s[i] == '\r' && i + 1 < m.at && m.s[i + 1] == '\n')
+				i++;
+			FUZZ_CHECK(o < rlen && (uint8_t)rebuilt[o] == m.s[i]);
+			o++;
+			i++;
+		}
+		FUZZ_CHECK(o == rlen);
 		FUZZ_CHECK(frame_pending(&fr) == m.n - m.at);
+	}
+	free(rebuilt);
 	frame_free(&fr);
 	return 0;
 }
