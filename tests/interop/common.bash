@@ -1,0 +1,113 @@
+# Helpers for the interop scripts (sourced after tests/lib.sh; named .bash
+# so tests/run-all does not run it). Each script runs inside a private
+# network namespace of its own, so the tutorial's fixed ports (9101, 9102,
+# 9201, 9301, 9401) can never collide with anything else on the machine.
+# shellcheck shell=bash
+PY=/usr/bin/python3
+TUT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tutorial
+
+# interop_netns [ipv6] "$@": call first. Outside a namespace: re-runs this
+# script inside `unshare -n` and exits with its status (77 when unshare is
+# not permitted). Inside: brings lo up; with "ipv6", skips without ::1.
+interop_netns() {
+	local need6=
+	[ "${1:-}" = ipv6 ] && { need6=1; shift; }
+	[ -x "$PY" ] || skip "$PY (the system python3) is not installed"
+	command -v ip >/dev/null || skip "ip (iproute2) is not installed"
+	if [ -z "${SOCKLAB_IN_NETNS:-}" ]; then
+		unshare -n true 2>/dev/null || skip "unshare -n is not permitted (needs root)"
+		SOCKLAB_IN_NETNS=1 unshare -n bash "$0" "$@"
+		exit $?
+	fi
+	ip link set lo up || skip "cannot bring lo up in the namespace"
+	[ -z "$need6" ] || have_ipv6 || skip "no ::1 in the namespace"
+}
+
+# listening tcp|udp PORT: a socket listens (TCP) or is bound (UDP) on PORT,
+# read from /proc/net: no connection is made, so no server sees a probe.
+listening() {
+	local hex
+	hex=$(printf '%04X' "$2")
+	if [ "$1" = tcp ]; then
+		awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
+			/proc/net/tcp /proc/net/tcp6 2>/dev/null
+	else
+		awk -v p=":$hex" '$2 ~ p"$" { f = 1 } END { exit !f }' /proc/net/udp /proc/net/udp6 2>/dev/null
+	fi
+}
+
+# start_bg NAME PROTO PORT CMD...: runs CMD with SIGINT at its default (a
+# script's background jobs otherwise ignore it, and both Python and socklab
+# honour that) and waits, bounded, until PORT listens.
+start_bg() {
+	local name=$1 proto=$2 port=$3; shift 3
+	env --default-signal=INT "$@" >"$T_DIR/$name.log" 2>&1 &
+	T_PIDS+=($!)
+	eval "${name}_pid=$!"
+	if ! wait_for 10 listening "$proto" "$port"; then
+		fail "$name: nothing listening on $proto $port"
+		cat "$T_DIR/$name.log" >&2
+		return 1
+	fi
+}
+start_py() { start_bg "$1" "$2" "$3" "$PY" "$TUT/$4"; }
+start_sl() { start_bg "$1" "$2" "$3" "$SOCKLAB" serve "$4"; }
+
+_gone() {
+	local st
+	[ -e "/proc/$1/stat" ] || return 0
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "${st%% *}" = Z ]
+}
+
+# stop_ctrl_c NAME: Ctrl+C, as the tutorial stops its servers; the server
+# must exit 0 within 5 s.
+stop_ctrl_c() {
+	local pid_var=${1}_pid rc
+	kill -INT "${!pid_var}" 2>/dev/null
+	if wait_for 5 _gone "${!pid_var}"; then
+		wait "${!pid_var}"
+		rc=$?
+	else
+		rc=hung
+		kill -KILL "${!pid_var}" 2>/dev/null
+	fi
+	check "$1 stops on Ctrl+C with exit 0" 0 "$rc"
+}
+
+# run_py_client NAME FILE: a tutorial client, unchanged; stdout kept
+# exactly in $T_DIR/NAME.out (status checked: 0).
+run_py_client() {
+	timeout 10 "$PY" "$TUT/$2" >"$T_DIR/$1.out" 2>"$T_DIR/$1.err"
+	check "$1: $2 exits 0" 0 "$?"
+}
+
+# run_sl_client NAME ARGS...: `socklab client ARGS`, stdout in NAME.out.
+run_sl_client() {
+	local name=$1; shift
+	timeout 10 "$SOCKLAB" client "$@" >"$T_DIR/$name.out" 2>"$T_DIR/$name.err"
+	check "$name: socklab client exits 0" 0 "$?"
+}
+
+# same NAME FILE-A FILE-B: the two files hold the same bytes.
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		fail "$1"
+		printf '    %s: %q\n' "$(basename "$2")" "$(cat "$2"; echo .)" "$(basename "$3")" \
+			"$(cat "$3"; echo .)" >&2
+	fi
+}
+
+# is NAME FILE TEXT: FILE holds exactly TEXT (printf %b escapes allowed).
+is() {
+	printf '%b' "$3" >"$T_DIR/want.$$"
+	same "$1" "$T_DIR/want.$$" "$2"
+}
+
+# peers FILE: the peer tuples a server log shows, in order, ports made P:
+# Python's "Conexión de (...)" and "(...) -> b'...'", socklab's
+# "ACCEPT tcp (...)" and "DGRAM-IN udp (...)".
+peers() {
+	grep -oE "(Conexión de |ACCEPT tcp |DGRAM-IN udp |^)\('[^']*', [0-9]+(, [0-9]+, [0-9]+)?\)" "$1" |
+		sed -E "s/^[^(]*//; s/^\('([^']*)', [0-9]+/('\1', P/"
+}
