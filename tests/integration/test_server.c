@@ -231,6 +231,180 @@ static void test_stop_udp_and_dual(void **state)
 	assert_int_equal(tn_fd_count(), fds0);
 }
 
+/* A thousand connected clients: stop is still prompt and every fd goes. */
+static void test_stop_1000_clients(void **state)
+{
+	enum { N = 1000 };
+	static int fd[N];
+	struct server_stats st;
+	struct server *srv;
+	struct tn t;
+	int fds0 = tn_fd_count();
+	int64_t t0, took, end;
+
+	(void)state;
+	tn_init(&t);
+	t.keep_data = false;
+	srv = tn_start(&t, "tcp:echo:ipv4:0");
+	for (int i = 0; i < N; i++)
+		fd[i] = tn_connect(AF_INET, server_port(srv));
+	end = tn_now_ms() + TN_TIMEOUT_MS;
+	do {
+		server_stats(srv, &st);
+		tn_pump(&t, 5);
+		if (tn_now_ms() > end)
+			fail_msg("%llu of %d accepted", (unsigned long long)st.conns_now, N);
+	} while (st.conns_now < N);
+	t0 = tn_now_ms();
+	server_stop(srv);
+	took = tn_now_ms() - t0;
+	if (took > 1000)
+		fail_msg("stopping with %d clients took %lld ms", N, (long long)took);
+	for (int i = 0; i < N; i++) {
+		tn_expect_eof(fd[i]);
+		close(fd[i]);
+	}
+	assert_int_equal(tn_count_close(&t, CLOSE_STOP) + (int)event_queue_dropped(t.q) >= N, 1);
+	tn_free(&t);
+	assert_int_equal(tn_fd_count(), fds0);
+}
+
+/* Thousands of connect/close cycles leave the fd count where it was and
+ * the server with no connection. */
+static void test_connect_close_cycles(void **state)
+{
+	enum { N = 3000 };
+	struct server_stats st;
+	struct server *srv;
+	struct tn t;
+	int fds0 = tn_fd_count(), fds1;
+	int64_t end;
+
+	(void)state;
+	tn_init(&t);
+	t.keep_data = false;
+	srv = tn_start(&t, "tcp:cmd:ipv4:0");
+	fds1 = tn_fd_count();
+	for (int i = 0; i < N; i++) {
+		int fd = tn_connect(AF_INET, server_port(srv));
+
+		if (i % 100 == 0)
+			tn_exchange(fd, "PING\n", "PONG\n");
+		close(fd);
+		if (i % 256 == 0)
+			tn_take(&t);
+	}
+	end = tn_now_ms() + TN_TIMEOUT_MS;
+	do {
+		server_stats(srv, &st);
+		tn_pump(&t, 5);
+		if (tn_now_ms() > end)
+			fail_msg("%llu connections left open", (unsigned long long)st.conns_now);
+	} while (st.conns_total < N || st.conns_now > 0);
+	assert_int_equal(tn_fd_count(), fds1);
+	server_stop(srv);
+	tn_free(&t);
+	assert_int_equal(tn_fd_count(), fds0);
+}
+
+/* A peer that resets mid-line: a close with reason reset, others go on. */
+static void reset_mid_line(const char *text, bool stdio)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	const struct tn_ev *e;
+	struct server *srv;
+	struct tn t;
+	uint16_t port;
+	int fd, other;
+
+	tn_init(&t);
+	srv = tn_start(&t, text);
+	other = tn_connect(AF_INET, server_port(srv));
+	fd = tn_connect(AF_INET, server_port(srv));
+	port = tn_local_port(fd);
+	tn_exchange(fd, "hola\n", "eco: hola\n");
+	tn_send_str(fd, "half a li");
+	/* The line reader sees nothing before the newline. */
+	if (!stdio)
+		tn_wait_count(&t, EV_RECV, 2);
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+	e = tn_wait_peer(&t, EV_CLOSE, port);
+	assert_int_equal(e->reason, CLOSE_RESET);
+	/* stdio may see the reset on its read or on the echo it attempts. */
+	if (e->err != ECONNRESET && !(stdio && e->err == EPIPE))
+		fail_msg("close errno %d", e->err);
+	tn_exchange(other, "sigo\n", "eco: sigo\n");
+	close(other);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+static void test_reset_mid_line(void **state)
+{
+	(void)state;
+	reset_mid_line("tcp:echo:ipv4:0", false);
+	reset_mid_line("tcp:echo-stdio:ipv4:0", true);
+}
+
+/* An echo-stdio worker blocked writing to a peer that never reads does not
+ * hold up stop. */
+static void test_stop_blocked_writer(void **state)
+{
+	struct spec s = tn_spec("tcp:echo-stdio:ipv4:0");
+	static char chunk[64 * 1024];
+	struct server *srv;
+	struct tn t;
+	int fd, small = 4096, fds0 = tn_fd_count();
+	int64_t t0, took, end;
+	size_t sent = 0;
+
+	(void)state;
+	tn_init(&t);
+	t.keep_data = false;
+	srv = tn_start_opt(&t, &s, NULL);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+	{
+		struct sockaddr_storage ss = tn_addr(AF_INET, server_port(srv));
+
+		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)), 0);
+	}
+	memset(chunk, 'w', sizeof chunk);
+	for (size_t i = 63; i < sizeof chunk; i += 64)
+		chunk[i] = '\n';
+	/* Fill every buffer until our own send makes no progress for 300 ms:
+	 * the worker is then stuck in a blocking write. */
+	{
+		struct timeval tv = {.tv_usec = 300 * 1000};
+
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	}
+	end = tn_now_ms() + 4 * TN_TIMEOUT_MS;
+	for (;;) {
+		ssize_t k = send(fd, chunk, sizeof chunk, MSG_NOSIGNAL);
+
+		tn_take(&t);
+		if (k > 0) {
+			sent += (size_t)k;
+		} else {
+			assert_int_equal(errno, EAGAIN);
+			break;
+		}
+		if (tn_now_ms() > end)
+			fail_msg("the peer's send never blocked (%zu bytes)", sent);
+	}
+	t0 = tn_now_ms();
+	server_stop(srv);
+	took = tn_now_ms() - t0;
+	if (took > 1000)
+		fail_msg("stop took %lld ms with a blocked writer", (long long)took);
+	assert_int_equal(tn_count_close(&t, CLOSE_STOP), 1);
+	close(fd);
+	tn_free(&t);
+	assert_int_equal(tn_fd_count(), fds0);
+}
+
 /* ---- a busy port ---- */
 
 static int occupy(int family, int type, uint16_t *port)
@@ -439,6 +613,10 @@ int main(void)
 		cmocka_unit_test(test_stop_raw),
 		cmocka_unit_test(test_stop_sequential),
 		cmocka_unit_test(test_stop_udp_and_dual),
+		cmocka_unit_test(test_stop_1000_clients),
+		cmocka_unit_test(test_connect_close_cycles),
+		cmocka_unit_test(test_reset_mid_line),
+		cmocka_unit_test(test_stop_blocked_writer),
 		cmocka_unit_test(test_busy_port),
 		cmocka_unit_test(test_v6only_seam),
 		cmocka_unit_test(test_v6only_seam_scope),
