@@ -214,6 +214,88 @@ static void test_big_datagram(void **state)
 	big_dgram(AF_INET6, "udp:echo:dual2:0@::1", 65527);
 }
 
+/* An empty datagram is a datagram: Python's sendto(b"") echo gives one
+ * back, and so must socklab. */
+static void test_empty_datagram(void **state)
+{
+	struct server *srv;
+	struct tn t;
+	char buf[16];
+	const struct tn_ev *e;
+	int fd;
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start(&t, "udp:echo:ipv4:0");
+	fd = tn_udp(AF_INET);
+	assert_int_equal(tn_udp_echo(fd, AF_INET, server_port(srv), "", 0, buf, sizeof buf), 0);
+	assert_int_equal(tn_udp_echo(fd, AF_INET, server_port(srv), "z", 1, buf, sizeof buf), 1);
+	e = tn_wait_peer(&t, EV_DGRAM_OUT, tn_local_port(fd));
+	assert_int_equal(e->bytes, 0);
+	close(fd);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+/* A burst of datagrams from many sockets: each one back to its sender,
+ * unchanged (loopback with the server's large receive buffer loses none). */
+static void test_udp_burst(void **state)
+{
+	enum { NS = 40, PER = 25 };
+	static int fd[NS];
+	struct server *srv;
+	struct tn t;
+	int got[NS] = {0};
+	int64_t end;
+	int total = 0;
+
+	(void)state;
+	tn_init(&t);
+	t.keep_data = false;
+	srv = tn_start(&t, "udp:echo:ipv4:0");
+	for (int i = 0; i < NS; i++) {
+		struct sockaddr_storage to = tn_addr(AF_INET, server_port(srv));
+
+		fd[i] = tn_udp(AF_INET);
+		assert_int_equal(connect(fd[i], (struct sockaddr *)&to, sizeof(struct sockaddr_in)), 0);
+		fcntl(fd[i], F_SETFL, O_NONBLOCK);
+	}
+	for (int k = 0; k < PER; k++)
+		for (int i = 0; i < NS; i++) {
+			char msg[64];
+			int n = snprintf(msg, sizeof msg, "socket %d datagram %d", i, k);
+
+			assert_int_equal(send(fd[i], msg, (size_t)n, 0), n);
+		}
+	end = tn_now_ms() + TN_TIMEOUT_MS;
+	while (total < NS * PER) {
+		if (tn_now_ms() > end)
+			fail_msg("%d of %d datagrams back", total, NS * PER);
+		tn_take(&t);
+		for (int i = 0; i < NS; i++) {
+			char in[128], want[64];
+			ssize_t n;
+
+			while ((n = recv(fd[i], in, sizeof in, 0)) >= 0) {
+				int wn = snprintf(want, sizeof want, "socket %d datagram %d", i,
+						  got[i]);
+
+				/* In order, from the one socket that sent it. */
+				assert_int_equal(n, wn);
+				assert_memory_equal(in, want, (size_t)wn);
+				got[i]++;
+				total++;
+			}
+			assert_int_equal(errno, EAGAIN);
+		}
+		poll(NULL, 0, 1);
+	}
+	for (int i = 0; i < NS; i++)
+		close(fd[i]);
+	server_stop(srv);
+	tn_free(&t);
+}
+
 /* ---- many clients at once ---- */
 
 struct client {
@@ -446,6 +528,8 @@ int main(void)
 		cmocka_unit_test(test_output_cap_raw),
 		cmocka_unit_test(test_output_cap_echo),
 		cmocka_unit_test(test_big_datagram),
+		cmocka_unit_test(test_empty_datagram),
+		cmocka_unit_test(test_udp_burst),
 		cmocka_unit_test(test_200_clients_echo),
 		cmocka_unit_test(test_200_clients_raw_ipv6),
 		cmocka_unit_test(test_200_clients_stdio_dual),
