@@ -442,6 +442,8 @@ static int mode_flood(const struct opts *o)
 	uint64_t total = (uint64_t)((double)o->rate * o->secs), sent = 0, got = 0, dup = 0;
 	uint8_t *seen = calloc(total / 8 + 1, 1);
 	static char out[UDP_BATCH][UDP_SIZE], in[UDP_BATCH][UDP_SIZE + 1];
+	static char cmsg[UDP_BATCH][CMSG_SPACE(sizeof(uint32_t))];
+	uint32_t own_drops = 0; /* echoes our own receive buffer dropped */
 	struct mmsghdr mo[UDP_BATCH], mi[UDP_BATCH];
 	struct iovec io[UDP_BATCH], ii[UDP_BATCH];
 	int64_t t0, t_send_end = 0, t, drain_until;
@@ -452,6 +454,8 @@ static int mode_flood(const struct opts *o)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
+	/* Our own drops are counted apart: they are not the server's loss. */
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &(int){1}, sizeof(int));
 	memset(mo, 0, sizeof mo);
 	memset(mi, 0, sizeof mi);
 	for (int i = 0; i < UDP_BATCH; i++) {
@@ -487,10 +491,20 @@ static int mode_flood(const struct opts *o)
 			drain_until = t + 500000000LL;
 		}
 		/* Reads and checks every echo waiting. */
+		for (int i = 0; i < UDP_BATCH; i++) {
+			mi[i].msg_hdr.msg_control = cmsg[i];
+			mi[i].msg_hdr.msg_controllen = sizeof cmsg[i];
+		}
 		while ((n = recvmmsg(fd, mi, UDP_BATCH, MSG_DONTWAIT, NULL)) > 0) {
 			for (int i = 0; i < n; i++) {
+				struct cmsghdr *cm = CMSG_FIRSTHDR(&mi[i].msg_hdr);
 				uint64_t k;
 				char want[UDP_SIZE];
+
+				for (; cm != NULL; cm = CMSG_NXTHDR(&mi[i].msg_hdr, cm))
+					if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL)
+						memcpy(&own_drops, CMSG_DATA(cm), sizeof own_drops);
+				mi[i].msg_hdr.msg_controllen = sizeof cmsg[i];
 
 				memcpy(&k, in[i], sizeof k);
 				if (mi[i].msg_len != UDP_SIZE || k >= sent) {
@@ -521,10 +535,10 @@ static int mode_flood(const struct opts *o)
 		double secs = (double)(t_send_end - t0) / 1e9;
 
 		printf("result mode=udp-flood rate=%ld sent=%llu received=%llu secs=%.3f sent_s=%.0f "
-		       "recv_s=%.0f loss_pct=%.3f dup=%llu errors=%d\n",
+		       "recv_s=%.0f loss_pct=%.3f client_drops=%u dup=%llu errors=%d\n",
 		       o->rate, (unsigned long long)sent, (unsigned long long)got, secs,
 		       (double)sent / secs, (double)got / secs,
-		       sent ? 100.0 * (double)(sent - got) / (double)sent : 100.0,
+		       sent ? 100.0 * (double)(sent - got) / (double)sent : 100.0, own_drops,
 		       (unsigned long long)dup, errors + (sent < total));
 	}
 	close(fd);
