@@ -25,6 +25,8 @@ c.close()
 	T_PIDS+=($!)
 }
 
+_closes() { [ "$(grep -c '#1 CLOSE' "$1")" -ge "$2" ]; }
+
 # scenario NAME MODE-ARGS...: first client holds, a second one is started
 # and (per mode) served or not before the first leaves.
 for mode in sequential concurrent; do
@@ -55,7 +57,7 @@ for mode in sequential concurrent; do
 	wait "$second"
 	check "$mode: second client exit 0" 0 "$?"
 	check "$mode: second client output" "eco: second" "$(cat "$T_DIR/$mode.second")"
-	wait_for 5 test "$(grep -c '#1 CLOSE' "$T_DIR/$mode.out")" -ge 2 || fail "$mode: closes not logged"
+	wait_for 5 _closes "$T_DIR/$mode.out" 2 || fail "$mode: closes not logged"
 	# The order in the log: sequential accepts B only after A closed.
 	order=$(grep -oE '#1 (ACCEPT|CLOSE)' "$T_DIR/$mode.out" | awk '{print $2}' | tr '\n' ' ')
 	if [ $mode = sequential ]; then
