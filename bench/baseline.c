@@ -32,9 +32,9 @@
 
 struct conn {
 	int fd;
-	char in[BUF_SIZE];   /* an incomplete line waits here */
+	char in[BUF_SIZE]; /* an incomplete line waits here */
 	size_t in_len;
-	char *out;           /* answers not yet taken by the kernel */
+	char *out; /* answers not yet taken by the kernel */
 	size_t out_off, out_len, out_cap;
 	bool want_out;
 };
@@ -140,7 +140,8 @@ static int conn_read(int ep, struct conn *c)
 
 static int open_socket(const char *host, const char *port, int type)
 {
-	struct addrinfo hints = {.ai_socktype = type, .ai_flags = AI_NUMERICHOST | AI_PASSIVE}, *res;
+	struct addrinfo hints = {.ai_socktype = type, .ai_flags = AI_NUMERICHOST | AI_PASSIVE},
+			*res;
 	int fd, one = 1, zero = 0;
 
 	if (getaddrinfo(host, port, &hints, &res) != 0) {
@@ -166,8 +167,9 @@ static void print_port(int fd)
 	socklen_t len = sizeof ss;
 
 	getsockname(fd, (struct sockaddr *)&ss, &len);
-	printf("LISTEN %u\n", ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-							     : ((struct sockaddr_in6 *)&ss)->sin6_port));
+	printf("LISTEN %u\n",
+	       ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					     : ((struct sockaddr_in6 *)&ss)->sin6_port));
 	fflush(stdout);
 }
 
@@ -233,7 +235,8 @@ int main(int argc, char **argv)
 			if (c == NULL) {
 				int fd;
 
-				while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+				while ((fd = accept4(lfd, NULL, NULL,
+						     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 					/* malloc, not calloc: the 64 KiB buffer needs
 					 * no zeroing, and a burst of accepts would pay
 					 * for it. */

@@ -46,7 +46,7 @@
 #define DRAIN_NS (5 * 1000000000LL) /* echo: the last replies must come by then */
 #define UDP_BATCH 64
 #define UDP_SIZE 64
-#define SHORT_MAX 256               /* ping/burst/hold messages */
+#define SHORT_MAX 256 /* ping/burst/hold messages */
 
 struct opts {
 	const char *mode;
@@ -126,8 +126,8 @@ static void raise_nofile(long n)
 static int tcp_socket(const struct opts *o, bool nonblock)
 {
 	int one = 1;
-	int fd = socket(o->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0),
-			0);
+	int fd = socket(o->addr.ss_family,
+			SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0), 0);
 
 	if (fd >= 0)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -160,10 +160,10 @@ static void set_timeout(int fd, double secs)
 struct echo_conn {
 	int fd;
 	uint64_t tx_line, rx_line; /* lines sent; lines whose reply is complete */
-	size_t rx_off;             /* bytes of the current reply checked so far */
-	char *tx;                  /* lines waiting to be sent */
+	size_t rx_off;		   /* bytes of the current reply checked so far */
+	char *tx;		   /* lines waiting to be sent */
 	size_t tx_off, tx_len;
-	char *expect;              /* PREFIX + line rx_line */
+	char *expect; /* PREFIX + line rx_line */
 	bool want_out;
 };
 
@@ -287,11 +287,12 @@ static int mode_echo(const struct opts *o)
 		if (sending && t >= t_stop)
 			sending = false;
 		if (t >= deadline) {
-			fprintf(stderr, "loadgen: echo: replies still missing after the drain time\n");
+			fprintf(stderr,
+				"loadgen: echo: replies still missing after the drain time\n");
 			errors++;
 			break;
 		}
-		n = epoll_wait(ep, evs, 64, 100);
+		n = epoll_wait(ep, evs, 64, sending ? (int)((t_stop - t) / 1000000) + 1 : 100);
 		for (int i = 0; i < n; i++) {
 			struct echo_conn *c = evs[i].data.ptr;
 
@@ -301,12 +302,14 @@ static int mode_echo(const struct opts *o)
 				ssize_t r = recv(c->fd, rx, RXBUF_SIZE, 0);
 
 				if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-					fprintf(stderr, "loadgen: echo: connection closed by the server\n");
+					fprintf(stderr,
+						"loadgen: echo: connection closed by the server\n");
 					errors++;
 					break;
 				}
 				if (r > 0 && echo_check(o, c, rx, (size_t)r) < 0) {
-					fprintf(stderr, "loadgen: echo: reply differs after line %llu\n",
+					fprintf(stderr,
+						"loadgen: echo: reply differs after line %llu\n",
 						(unsigned long long)c->rx_line);
 					errors++;
 					break;
@@ -316,21 +319,18 @@ static int mode_echo(const struct opts *o)
 				errors++;
 				break;
 			}
-			if (!sending && c->rx_line == c->tx_line && c->rx_off == 0) {
+		}
+		/* Time is up: a connection whose replies are all in is done. */
+		for (int i = 0; i < o->conns && !sending; i++) {
+			struct echo_conn *c = &cs[i];
+
+			if (c->fd >= 0 && c->rx_line == c->tx_line && c->rx_off == 0) {
 				lines += c->rx_line;
 				close(c->fd);
 				c->fd = -1;
 				open--;
 			}
 		}
-		if (!sending && n == 0)
-			for (int i = 0; i < o->conns; i++)
-				if (cs[i].fd >= 0 && cs[i].rx_line == cs[i].tx_line && cs[i].rx_off == 0) {
-					lines += cs[i].rx_line;
-					close(cs[i].fd);
-					cs[i].fd = -1;
-					open--;
-				}
 	}
 	t_end = now_ns();
 	{
@@ -390,7 +390,8 @@ static int64_t round_trip(int fd, bool udp, const char *msg, const char *reply)
 static int mode_ping(const struct opts *o, bool udp)
 {
 	int64_t *rtt = malloc((size_t)o->count * sizeof *rtt);
-	int fd = udp ? socket(o->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0) : tcp_socket(o, false);
+	int fd =
+	    udp ? socket(o->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0) : tcp_socket(o, false);
 	long warm = o->count / 10 < 100 ? o->count / 10 : 100, ok = 0, lost = 0;
 	int64_t deadline = now_ns() + (int64_t)(o->timeout * 1e9);
 	double sum = 0;
@@ -502,7 +503,8 @@ static int mode_flood(const struct opts *o)
 				char want[UDP_SIZE];
 
 				for (; cm != NULL; cm = CMSG_NXTHDR(&mi[i].msg_hdr, cm))
-					if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL)
+					if (cm->cmsg_level == SOL_SOCKET &&
+					    cm->cmsg_type == SO_RXQ_OVFL)
 						memcpy(&own_drops, CMSG_DATA(cm), sizeof own_drops);
 				mi[i].msg_hdr.msg_controllen = sizeof cmsg[i];
 
@@ -534,12 +536,13 @@ static int mode_flood(const struct opts *o)
 	{
 		double secs = (double)(t_send_end - t0) / 1e9;
 
-		printf("result mode=udp-flood rate=%ld sent=%llu received=%llu secs=%.3f sent_s=%.0f "
-		       "recv_s=%.0f loss_pct=%.3f client_drops=%u dup=%llu errors=%d\n",
-		       o->rate, (unsigned long long)sent, (unsigned long long)got, secs,
-		       (double)sent / secs, (double)got / secs,
-		       sent ? 100.0 * (double)(sent - got) / (double)sent : 100.0, own_drops,
-		       (unsigned long long)dup, errors + (sent < total));
+		printf(
+		    "result mode=udp-flood rate=%ld sent=%llu received=%llu secs=%.3f sent_s=%.0f "
+		    "recv_s=%.0f loss_pct=%.3f client_drops=%u dup=%llu errors=%d\n",
+		    o->rate, (unsigned long long)sent, (unsigned long long)got, secs,
+		    (double)sent / secs, (double)got / secs,
+		    sent ? 100.0 * (double)(sent - got) / (double)sent : 100.0, own_drops,
+		    (unsigned long long)dup, errors + (sent < total));
 	}
 	close(fd);
 	free(seen);
@@ -661,7 +664,8 @@ static int mode_burst(const struct opts *o)
 	deadline = t0 + (int64_t)(o->timeout * 1e9);
 	for (long i = 0; i < o->conns; i++) {
 		if (short_open(o, ep, &cs[i]) < 0) {
-			fprintf(stderr, "loadgen: burst: connection %ld: %s\n", i + 1, strerror(errno));
+			fprintf(stderr, "loadgen: burst: connection %ld: %s\n", i + 1,
+				strerror(errno));
 			break;
 		}
 		opened++;
@@ -803,32 +807,63 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"conns", required_argument, NULL, 'c'},  {"size", required_argument, NULL, 's'},
-		{"window", required_argument, NULL, 'w'}, {"secs", required_argument, NULL, 't'},
-		{"count", required_argument, NULL, 'n'},  {"rate", required_argument, NULL, 'r'},
-		{"max", required_argument, NULL, 'm'},    {"timeout", required_argument, NULL, 'T'},
-		{"prefix", required_argument, NULL, 'p'}, {"send", required_argument, NULL, 'S'},
-		{"reply", required_argument, NULL, 'R'},  {NULL, 0, NULL, 0},
+	    {"conns", required_argument, NULL, 'c'},  {"size", required_argument, NULL, 's'},
+	    {"window", required_argument, NULL, 'w'}, {"secs", required_argument, NULL, 't'},
+	    {"count", required_argument, NULL, 'n'},  {"rate", required_argument, NULL, 'r'},
+	    {"max", required_argument, NULL, 'm'},    {"timeout", required_argument, NULL, 'T'},
+	    {"prefix", required_argument, NULL, 'p'}, {"send", required_argument, NULL, 'S'},
+	    {"reply", required_argument, NULL, 'R'},  {NULL, 0, NULL, 0},
 	};
-	struct opts o = {.conns = 1, .size = 64, .window = 0, .secs = 1, .count = 1000,
-			 .rate = 250000, .max = 1000, .timeout = 10, .prefix = "eco: ",
-			 .send = "x\n", .reply = NULL};
+	struct opts o = {.conns = 1,
+			 .size = 64,
+			 .window = 0,
+			 .secs = 1,
+			 .count = 1000,
+			 .rate = 250000,
+			 .max = 1000,
+			 .timeout = 10,
+			 .prefix = "eco: ",
+			 .send = "x\n",
+			 .reply = NULL};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': o.conns = (int)parse_num(optarg, 1, 100000, "connection count"); break;
-		case 's': o.size = (int)parse_num(optarg, 16, 65536, "line size (16..65536)"); break;
-		case 'w': o.window = (int)parse_num(optarg, 1, 1000000, "window"); break;
-		case 't': o.secs = parse_secs(optarg); break;
-		case 'n': o.count = parse_num(optarg, 1, 10000000, "count"); break;
-		case 'r': o.rate = parse_num(optarg, 1, 10000000, "rate"); break;
-		case 'm': o.max = parse_num(optarg, 1, 1000000, "max"); break;
-		case 'T': o.timeout = parse_secs(optarg); break;
-		case 'p': o.prefix = unescape(optarg); break;
-		case 'S': o.send = unescape(optarg); break;
-		case 'R': o.reply = unescape(optarg); break;
-		default: usage();
+		case 'c':
+			o.conns = (int)parse_num(optarg, 1, 100000, "connection count");
+			break;
+		case 's':
+			o.size = (int)parse_num(optarg, 16, 65536, "line size (16..65536)");
+			break;
+		case 'w':
+			o.window = (int)parse_num(optarg, 1, 1000000, "window");
+			break;
+		case 't':
+			o.secs = parse_secs(optarg);
+			break;
+		case 'n':
+			o.count = parse_num(optarg, 1, 10000000, "count");
+			break;
+		case 'r':
+			o.rate = parse_num(optarg, 1, 10000000, "rate");
+			break;
+		case 'm':
+			o.max = parse_num(optarg, 1, 1000000, "max");
+			break;
+		case 'T':
+			o.timeout = parse_secs(optarg);
+			break;
+		case 'p':
+			o.prefix = unescape(optarg);
+			break;
+		case 'S':
+			o.send = unescape(optarg);
+			break;
+		case 'R':
+			o.reply = unescape(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (argc - optind != 3)
