@@ -15,8 +15,11 @@ interop_netns() {
 	[ -x "$PY" ] || skip "$PY (the system python3) is not installed"
 	command -v ip >/dev/null || skip "ip (iproute2) is not installed"
 	if [ -z "${SOCKLAB_IN_NETNS:-}" ]; then
-		unshare -n true 2>/dev/null || skip "unshare -n is not permitted (needs root)"
-		SOCKLAB_IN_NETNS=1 unshare -n bash "$0" "$@"
+		# As root: unshare -n. Otherwise a user namespace may allow it.
+		local how=-n
+		unshare -n true 2>/dev/null || how=-rn
+		unshare $how true 2>/dev/null || skip "unshare -n is not permitted (root, or user namespaces)"
+		SOCKLAB_IN_NETNS=1 unshare $how bash "$0" "$@"
 		exit $?
 	fi
 	ip link set lo up || skip "cannot bring lo up in the namespace"
