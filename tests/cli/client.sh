@@ -94,6 +94,11 @@ check "udp no reply: message" "socklab: no reply from 127.0.0.1:$closed within 0
 # --connect on a port where nothing is bound: the ICMP port unreachable
 # comes back as Connection refused. (Free a port first: bind, note, close.)
 free=$("$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Without --connect, the same port just stays silent: the timeout again.
+run_out got "$SOCKLAB" client --udp --timeout 0.5 127.0.0.1 "$free" ping
+check "udp, nothing bound, no --connect: exit 1" 1 "$RC"
+check "udp, nothing bound, no --connect: timeout message" \
+	"socklab: no reply from 127.0.0.1:$free within 0.5 s" "$(last_err)"
 run_out got "$SOCKLAB" client --udp --connect --timeout 2 127.0.0.1 "$free" ping
 check "udp --connect refused: exit 1" 1 "$RC"
 check_match "udp --connect refused: Connection refused" "127\.0\.0\.1:$free: Connection refused" "$(last_err)"
