@@ -366,27 +366,43 @@ static int open_pair(struct server *s, const char *host, int v6only, bool two_so
 		     enum open_fail *fail, int *saved_errno, char *err, size_t errcap)
 {
 	struct sockaddr_storage ss6, ss4;
-	int fd;
+	int fd, held[8], nheld = 0, rc = -1;
 
 	if (bind_address(host, AF_INET6, s->spec.port, &ss6, err, errcap) < 0)
 		return -1;
 	if (two_sockets && counterpart_v4(host, s->spec.port, &ss4, err, errcap) < 0)
 		return -1;
-	fd = open_listener(s, &ss6, v6only, fail, saved_errno, err, errcap);
-	if (fd < 0)
-		return -1;
-	add_socket(s, fd);
-	if (!two_sockets)
-		return 0;
-	/* Port 0: the IPv4 socket takes the port the kernel gave the first. */
-	((struct sockaddr_in *)(void *)&ss4)->sin_port = htons(addr_port((void *)&s->bound[0]));
-	fd = open_listener(s, &ss4, -1, fail, saved_errno, err, errcap);
-	if (fd < 0) {
-		close_sockets(s);
-		return -1;
+	for (;;) {
+		fd = open_listener(s, &ss6, v6only, fail, saved_errno, err, errcap);
+		if (fd < 0)
+			break;
+		add_socket(s, fd);
+		if (!two_sockets) {
+			rc = 0;
+			break;
+		}
+		/* Port 0: the IPv4 socket takes the port the kernel gave the first. */
+		((struct sockaddr_in *)(void *)&ss4)->sin_port =
+			htons(addr_port((void *)&s->bound[0]));
+		fd = open_listener(s, &ss4, -1, fail, saved_errno, err, errcap);
+		if (fd >= 0) {
+			add_socket(s, fd);
+			rc = 0;
+			break;
+		}
+		/* The user asked for any port, and the kernel's pick is taken
+		 * on IPv4: pick again, holding this one so it is not chosen
+		 * twice. */
+		if (s->spec.port != 0 || *saved_errno != EADDRINUSE || nheld == 8) {
+			close_sockets(s);
+			break;
+		}
+		held[nheld++] = s->lfd[0];
+		s->nsock = 0;
 	}
-	add_socket(s, fd);
-	return 0;
+	while (nheld > 0)
+		close(held[--nheld]);
+	return rc;
 }
 
 /* Whether this host can do IPv6 at all: the kernel may lack it
