@@ -5,6 +5,11 @@
  * dual fall back to two sockets that still serve both families; the idle
  * timeout closes silent connections.
  */
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
 #include "testnet.h"
 
 /* ---- sequential ---- */
@@ -462,6 +467,101 @@ static void test_busy_port(void **state)
 	busy("tcp:echo:dual2", "@::1", AF_INET, SOCK_STREAM, "127.0.0.1");
 }
 
+/* Port 0 over two sockets: the kernel picks a port for the IPv6 socket and
+ * the IPv4 one must get the same. When that port happens to be taken on
+ * IPv4 the user, who asked for any port, must not see "Address already in
+ * use". Made likely on purpose in a private network namespace (created by
+ * a child process, gone with it) whose ephemeral range is three ports:
+ * 40001 is taken on 127.0.0.1 and 40003 on ::1, so only 40002 suits both
+ * (and bind(0) prefers odd ports, so TCP's first pick is always 40001). */
+static int port0_child(const char *text)
+{
+	struct ifreq ifr;
+	struct event_queue *q;
+	int s, fd4, fd6, one = 1, bad = 0;
+	FILE *f;
+
+	if (unshare(CLONE_NEWNET) != 0)
+		return 77;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		return 77;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+		return 77;
+	close(s);
+	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "we");
+	if (f == NULL || fprintf(f, "40001 40003\n") < 0 || fclose(f) != 0)
+		return 77;
+	if (!tn_can_ipv6())
+		return 77;
+	{
+		struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons(40001),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons(40003),
+					  .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+		int type = strncmp(text, "udp", 3) == 0 ? SOCK_DGRAM : SOCK_STREAM;
+
+		fd4 = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+		fd6 = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+		setsockopt(fd6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+		if (bind(fd4, (struct sockaddr *)&a4, sizeof a4) != 0 ||
+		    bind(fd6, (struct sockaddr *)&a6, sizeof a6) != 0)
+			return 3;
+	}
+	q = event_queue_new(0);
+	for (int i = 0; i < 20; i++) {
+		struct spec sp;
+		struct server *srv;
+		char err[SERVER_ERR_MAX];
+
+		spec_default(&sp);
+		spec_parse(text, &sp, err, sizeof err);
+		if (server_start(&sp, 1, NULL, q, &srv, err, sizeof err) != 0) {
+			fprintf(stderr, "  try %d: %s\n", i, err);
+			bad++;
+			continue;
+		}
+		if (server_port(srv) != 40002 ||
+		    addr_port((const void *)server_local(srv, 1)) != 40002)
+			bad++;
+		server_stop(srv);
+		while (event_pop(q, &(struct event){0}))
+			;
+	}
+	event_queue_free(q);
+	close(fd4);
+	close(fd6);
+	return bad ? 1 : 0;
+}
+
+static void port0_pair(const char *text)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(port0_child(text));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip();
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("%s with port 0 failed (exit %d)", text, WEXITSTATUS(status));
+}
+
+static void test_port0_pair_collision(void **state)
+{
+	(void)state;
+	port0_pair("tcp:echo:dual2:0@::1");
+	port0_pair("udp:echo:dual2:0@::1");
+}
+
 /* ---- the IPV6_V6ONLY fault seam ---- */
 
 static void v6only_refused(const char *text)
@@ -618,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_reset_mid_line),
 		cmocka_unit_test(test_stop_blocked_writer),
 		cmocka_unit_test(test_busy_port),
+		cmocka_unit_test(test_port0_pair_collision),
 		cmocka_unit_test(test_v6only_seam),
 		cmocka_unit_test(test_v6only_seam_scope),
 		cmocka_unit_test(test_idle_echo),
