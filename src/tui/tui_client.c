@@ -336,6 +336,18 @@ static void start_resolve(struct lab *lab, const struct tui_cmd *cmd, bool conne
 }
 
 static void next_attempt(struct lab *lab);
+static void send_queued(struct lab *lab);
+
+/* The connect failed: lines typed meanwhile will not be sent. */
+static void drop_queued(struct lab *lab)
+{
+	struct tui_client *c = &lab->client;
+
+	if (c->out_len > 0)
+		client_say(lab, TUI_LOG_ERROR, MSG_TUI_QUEUE_DROPPED, c->out_len);
+	c->out_len = c->out_off = 0;
+	c->shut_pending = false;
+}
 
 static void show_resolved(struct lab *lab, const struct resolve_job *job)
 {
@@ -366,6 +378,7 @@ static void open_udp(struct lab *lab, const struct addrinfo *ai)
 	c->peer_len = ai->ai_addrlen;
 	c->state = CLIENT_UDP;
 	client_say(lab, TUI_LOG_INFO, MSG_TUI_UDP_READY, t);
+	send_queued(lab);
 }
 
 static void resolve_done(struct lab *lab)
@@ -382,6 +395,7 @@ static void resolve_done(struct lab *lab)
 			if (job->res == NULL) {
 				client_say(lab, TUI_LOG_ERROR, "%s", job->err);
 				lab->client.state = CLIENT_IDLE;
+				drop_queued(lab);
 			} else if (job->udp) {
 				open_udp(lab, job->res);
 			} else {
@@ -414,6 +428,7 @@ static void connected(struct lab *lab)
 	c->dialer = NULL;
 	c->state = CLIENT_TCP;
 	client_say(lab, TUI_LOG_INFO, MSG_TUI_CONNECTED, p, l);
+	send_queued(lab);
 }
 
 static void next_attempt(struct lab *lab)
@@ -438,6 +453,7 @@ static void next_attempt(struct lab *lab)
 	c->dialer = NULL;
 	c->state = CLIENT_IDLE;
 	client_say(lab, TUI_LOG_ERROR, MSG_TUI_CONNECT_FAILED);
+	drop_queued(lab);
 }
 
 static void attempt_result(struct lab *lab, int e)
@@ -510,11 +526,68 @@ static void flush_out(struct lab *lab)
 	}
 }
 
+/* Appends text and a newline to the output buffer. */
+static bool queue_line(struct lab *lab, const char *text, size_t n)
+{
+	struct tui_client *c = &lab->client;
+
+	if (c->out_len + n + 1 > OUT_MAX) {
+		client_say(lab, TUI_LOG_ERROR, MSG_TUI_OUT_FULL);
+		return false;
+	}
+	if (c->out_cap < c->out_len + n + 1) {
+		size_t cap = (c->out_len + n + 1) * 2;
+		char *p = realloc(c->out, cap);
+
+		if (p == NULL)
+			return false;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, text, n);
+	c->out[c->out_len + n] = '\n';
+	c->out_len += n + 1;
+	return true;
+}
+
+static void send_dgram(struct lab *lab, const char *text, size_t n)
+{
+	struct tui_client *c = &lab->client;
+	char e[2048], t[ADDR_TEXT_MAX];
+
+	addr_tuple((struct sockaddr *)&c->peer, t, sizeof t);
+	if (sendto(c->fd, text, n, 0, (struct sockaddr *)&c->peer, c->peer_len) < 0) {
+		client_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(errno));
+		return;
+	}
+	client_say(lab, TUI_LOG_OUT, MSG_TUI_DGRAM_OUT, esc(text, n, e, sizeof e), n, t);
+}
+
+/* Lines typed while the client was still connecting go out now: as the
+ * TCP stream's first bytes, or one datagram each. */
+static void send_queued(struct lab *lab)
+{
+	struct tui_client *c = &lab->client;
+
+	if (c->state == CLIENT_TCP) {
+		flush_out(lab); /* and a /shutdown typed meanwhile */
+		return;
+	}
+	for (size_t i = 0; i < c->out_len;) {
+		char *nl = memchr(c->out + i, '\n', c->out_len - i);
+		size_t n = (size_t)(nl - (c->out + i));
+
+		send_dgram(lab, c->out + i, n);
+		i += n + 1;
+	}
+	c->out_len = c->out_off = 0;
+}
+
 static void send_line(struct lab *lab, const char *text)
 {
 	struct tui_client *c = &lab->client;
 	size_t n = strlen(text);
-	char e[2048], t[ADDR_TEXT_MAX];
+	char e[2048];
 
 	switch (c->state) {
 	case CLIENT_TCP:
@@ -522,36 +595,22 @@ static void send_line(struct lab *lab, const char *text)
 			client_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
 			return;
 		}
-		if (c->out_len + n + 1 > OUT_MAX) {
-			client_say(lab, TUI_LOG_ERROR, MSG_TUI_OUT_FULL);
+		if (!queue_line(lab, text, n))
 			return;
-		}
-		if (c->out_cap < c->out_len + n + 1) {
-			size_t cap = (c->out_len + n + 1) * 2;
-			char *p = realloc(c->out, cap);
-
-			if (p == NULL)
-				return;
-			c->out = p;
-			c->out_cap = cap;
-		}
-		memcpy(c->out + c->out_len, text, n);
-		c->out[c->out_len + n] = '\n';
-		c->out_len += n + 1;
 		client_say(lab, TUI_LOG_OUT, "> %s", esc(text, n, e, sizeof e));
 		flush_out(lab);
 		break;
 	case CLIENT_UDP:
-		addr_tuple((struct sockaddr *)&c->peer, t, sizeof t);
-		if (sendto(c->fd, text, n, 0, (struct sockaddr *)&c->peer, c->peer_len) < 0) {
-			client_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(errno));
-			return;
-		}
-		client_say(lab, TUI_LOG_OUT, MSG_TUI_DGRAM_OUT, esc(text, n, e, sizeof e), n, t);
+		send_dgram(lab, text, n);
 		break;
 	case CLIENT_RESOLVING:
 	case CLIENT_CONNECTING:
-		client_say(lab, TUI_LOG_ERROR, MSG_TUI_STILL_CONNECTING);
+		if (!c->udp && (c->shut_pending || c->shut_wr)) {
+			client_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
+			return;
+		}
+		if (queue_line(lab, text, n))
+			client_say(lab, TUI_LOG_OUT, MSG_TUI_QUEUED, esc(text, n, e, sizeof e));
 		break;
 	default:
 		client_say(lab, TUI_LOG_ERROR, MSG_TUI_NOT_CONNECTED);
@@ -636,7 +695,9 @@ static void run_command(struct lab *lab, const char *line)
 			client_close(lab, false);
 		break;
 	case TUI_CMD_SHUTDOWN:
-		if (c->state != CLIENT_TCP) {
+		if (!c->udp && (c->state == CLIENT_RESOLVING || c->state == CLIENT_CONNECTING)) {
+			c->shut_pending = true; /* once connected and flushed */
+		} else if (c->state != CLIENT_TCP) {
 			client_say(lab, TUI_LOG_ERROR, MSG_TUI_SHUTDOWN_TCP_ONLY);
 		} else if (!c->shut_wr) {
 			c->shut_pending = true;

@@ -358,15 +358,29 @@ static void draw_lines(const struct tui_rect *area, struct list_view *v, size_t 
 		const char *s = view_text(v, i, &flags);
 		int row = 0;
 
-		do {
-			size_t k = tui_text_fit(s, v->width, NULL);
+		for (;;) {
+			int w = tui_wrap_width(v->width, row);
+			size_t k;
 
-			if (row++ >= skip)
-				put(y++, area->x, v->width, s, line_attr(flags));
-			if (k == 0)
-				break;
+			if (row > 0) {
+				while (*s == ' ')
+					s++;
+				if (*s == '\0')
+					break;
+			}
+			k = tui_wrap_row(s, w);
+			if (row++ >= skip) {
+				/* put() cuts at columns; draw only this row's bytes. */
+				char part[TUI_LOG_LINE_MAX + 1];
+
+				memcpy(part, s, k);
+				part[k] = '\0';
+				put(y++, area->x + v->width - w, w, part, line_attr(flags));
+			}
 			s += k;
-		} while (*s && y < area->y + area->h);
+			if (k == 0 || *s == '\0' || y >= area->y + area->h)
+				break;
+		}
 		skip = 0;
 	}
 	if (count > 0 && i < count - scroll) {
@@ -582,13 +596,13 @@ static void draw_help(struct lab *lab)
 	attroff(role(PAIR_FOCUS));
 	snprintf(right, sizeof right, "%s", max_scroll ? MSG_TUI_HELP_MORE : MSG_TUI_HELP_CLOSE);
 	title(&(struct tui_rect){y0, x0, 1, w}, MSG_TUI_HELP_TITLE, true, right);
-	attron(A_DIM);
+	attron(A_BOLD);
 	vrule(y0 + 1, x0, h - 1);
 	vrule(y0 + 1, x0 + w - 1, h - 1);
 	hrule(y0 + h - 1, x0, w);
 	corner(y0 + h - 1, x0, true);
 	corner(y0 + h - 1, x0 + w - 1, false);
-	attroff(A_DIM);
+	attroff(A_BOLD);
 	for (int i = 0; i < body; i++) {
 		int k = i + lab->help_scroll;
 

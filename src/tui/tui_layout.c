@@ -109,6 +109,33 @@ size_t tui_text_fit(const char *s, int width, int *cols)
 	return i;
 }
 
+size_t tui_wrap_row(const char *s, int width)
+{
+	size_t k = tui_text_fit(s, width, NULL), brk = 0;
+	int cols = 0;
+
+	if (s[k] == '\0' || s[k] == ' ' || k == 0)
+		return k;
+	/* Inside a word: go back to the last space, unless that leaves most
+	 * of the row empty. */
+	for (size_t i = 0; i < k;) {
+		size_t len;
+
+		cols += tui_char_cols(s + i, k - i, &len);
+		i += len;
+		if (s[i - 1] == ' ' && cols >= width / 2)
+			brk = i;
+	}
+	return brk ? brk : k;
+}
+
+int tui_wrap_width(int width, int row)
+{
+	if (row == 0 || width <= 4 * TUI_WRAP_INDENT)
+		return width;
+	return width - TUI_WRAP_INDENT;
+}
+
 int tui_text_rows(const char *s, int width)
 {
 	int rows = 0;
@@ -116,8 +143,14 @@ int tui_text_rows(const char *s, int width)
 	if (width <= 0)
 		return 1;
 	while (*s) {
-		size_t k = tui_text_fit(s, width, NULL);
+		size_t k;
 
+		if (rows > 0)
+			while (*s == ' ')
+				s++;
+		if (*s == '\0')
+			break;
+		k = tui_wrap_row(s, tui_wrap_width(width, rows));
 		if (k == 0)
 			break;
 		s += k;

@@ -54,7 +54,20 @@ int tui_text_cols(const char *s);
  * width > 0 and s is not empty); *cols gets the columns they take. */
 size_t tui_text_fit(const char *s, int width, int *cols);
 
-/* Rows s takes when wrapped at width columns: at least 1. */
+/* Continuation rows of a wrapped line start this many columns in. */
+#define TUI_WRAP_INDENT 2
+
+/* Bytes of s for one row of width columns, breaking after a space when
+ * the row would end inside a word (and the space is not too far back);
+ * long words are cut. At least one character when s is not empty. */
+size_t tui_wrap_row(const char *s, int width);
+
+/* Width of a row of a wrapped line: the first gets width, the others
+ * width - TUI_WRAP_INDENT (when the pane is wide enough for an indent). */
+int tui_wrap_width(int width, int row);
+
+/* Rows s takes when wrapped at width columns: at least 1. The spaces a
+ * row breaks after are dropped from the next row's start. */
 int tui_text_rows(const char *s, int width);
 
 /* Where to start drawing a list of wrapped lines bottom-aligned in a pane

@@ -46,6 +46,12 @@ expect_screen "connected to the echo server" "connected to \('127\.0\.0\.1', $p_
 type_line "hola señor €"
 expect_screen "echo reply in the client pane" '^ < eco: hola señor €'
 expect_screen "echo traffic in the log" "#2 RECV tcp \('127\.0\.0\.1', [0-9]+\) 16 B"
+# A line typed right after /connect, before it completes, still goes out.
+keys -l "/connect 127.0.0.1 $p_echo"
+keys Enter
+keys -l "dicho rápido"
+keys Enter
+expect_screen "a line typed while connecting is sent once connected" '^ < eco: dicho rápido$'
 
 # Start a UDP echo server from the panel with keys only, then stop it.
 keys Tab

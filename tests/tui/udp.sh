@@ -23,6 +23,7 @@ if have_ipv6; then
 	expect_screen "UDP/IPv6 server listens" '#1 LISTEN udp/echo ipv6 \[::1\]:[0-9]+ v6only=1'
 	port=$(log_port 1)
 	type_line "/connect udp ::1 $port"
+	expect_screen "UDP/IPv6 socket aimed" "one datagram to \('::1', $port, 0, 0\)"
 	type_line "ping6"
 	expect_screen "IPv6 reply with a 4-tuple" "^ < ping6  \(5 B from \('::1', $port, 0, 0\)\)"
 else

@@ -138,6 +138,30 @@ static void test_fit_and_rows(void **state)
 	assert_int_equal(tui_text_rows("abc", 0), 1);
 }
 
+static void test_word_wrap(void **state)
+{
+	(void)state;
+	/* Breaks after a space rather than inside a word... */
+	assert_int_equal(tui_wrap_row("aaaa bbbb cccc", 7), 5);
+	assert_int_equal(tui_text_rows("aaaa bbbb cccc", 7), 3);
+	assert_int_equal(tui_wrap_row("hello world foo", 12), 12);
+	/* ...but not when the space is far back: the word is cut. */
+	assert_int_equal(tui_wrap_row("a bcdefghijkl", 8), 8);
+	assert_int_equal(tui_wrap_row("abcdefghijklmnop", 5), 5);
+	/* Ends exactly at a space or at the end: no going back. */
+	assert_int_equal(tui_wrap_row("abcde fgh", 5), 5);
+	assert_int_equal(tui_wrap_row("abc", 5), 3);
+	/* Continuation rows are indented when the pane is wide enough. */
+	assert_int_equal(tui_wrap_width(40, 0), 40);
+	assert_int_equal(tui_wrap_width(40, 1), 40 - TUI_WRAP_INDENT);
+	assert_int_equal(tui_wrap_width(6, 3), 6);
+	/* 30 columns then 28: a 58-character word takes two rows. */
+	assert_int_equal(tui_text_rows("0123456789012345678901234567890123456789012345678901234567", 30), 2);
+	assert_int_equal(tui_text_rows("01234567890123456789012345678901234567890123456789012345678", 30), 3);
+	/* Trailing spaces do not make a row of their own. */
+	assert_int_equal(tui_text_rows("abcde     ", 5), 1);
+}
+
 static int rows_table[] = {1, 3, 2, 1, 4};
 
 static int rows_of(size_t i, void *arg)
@@ -179,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_fit_and_rows),
+		cmocka_unit_test(test_word_wrap),
 		cmocka_unit_test(test_first_line),
 	};
 
