@@ -200,3 +200,7 @@ bench: $(BIN) $(BENCH_BIN)
 
 bench-smoke: $(BIN) $(BENCH_BIN)
 	$(Q)bench/run --smoke --build $(BUILD) --bin $(BIN)
+
+# PNG images of the real lab in tmux (needs tmux and python3-pil; not run by CI).
+screenshots: $(BIN)
+	$(Q)tools/screenshots.sh $(BIN) screenshots

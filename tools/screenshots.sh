@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Regenerates screenshots/*.png from the real lab running in tmux:
+#   tools/screenshots.sh ./socklab screenshots
+# Each scene drives the lab with keys, waits for what it must show, then
+# renders `tmux capture-pane -e` with tools/ansi2png.py (Pillow). Uses the
+# tutorial's ports (9101, 9201, 9401) on loopback; they must be free.
+set -euo pipefail
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+out=${2:-screenshots}
+here=$(cd "$(dirname "$0")" && pwd)
+cols=112 rows=36
+sock=socklab-shots-$$
+state=$(mktemp -d)
+mkdir -p "$out"
+
+py=python3
+$py -c 'import PIL' 2>/dev/null || py=/usr/bin/python3
+$py -c 'import PIL' 2>/dev/null ||
+	{ echo "screenshots: needs Pillow (apt-get install python3-pil)" >&2; exit 1; }
+
+tmx() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() { tmx kill-server 2>/dev/null || true; rm -rf "$state"; }
+trap cleanup EXIT
+
+wait_screen() {
+	local i
+	for i in $(seq 250); do
+		tmx capture-pane -p -t shot | grep -qE -- "$1" && return 0
+		sleep 0.04
+	done
+	echo "screenshots: the screen never showed /$1/:" >&2
+	tmx capture-pane -p -t shot >&2
+	exit 1
+}
+type_line() { tmx send-keys -t shot -l -- "$1"; tmx send-keys -t shot Enter; }
+
+start() {
+	tmx kill-server 2>/dev/null || true
+	sock=socklab-shots-$$-$RANDOM
+	tmx new-session -d -s shot -x "$cols" -y "$rows" \
+		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$state $(printf '%q ' "$bin" "$@")"
+	tmx set-option -t shot escape-time 0 >/dev/null
+	wait_screen 'socklab>'
+}
+
+shoot() {
+	local name=$1 title=$2 cursor
+	# Let notices leave the status bar (5 s) so it shows the keys, and the
+	# last frame land.
+	[ "${3:-}" = now ] || sleep 5.3
+	cursor=$(tmx display-message -p -t shot '#{cursor_x},#{cursor_y}')
+	[ "$(tmx display-message -p -t shot '#{cursor_flag}')" = 1 ] || cursor=
+	tmx capture-pane -e -p -N -t shot |
+		$py "$here/ansi2png.py" --cols "$cols" --rows "$rows" ${cursor:+--cursor "$cursor"} \
+			--title "$title" "$out/$name.png"
+	echo "  PNG    $out/$name.png"
+}
+
+# Dual-stack: the tutorial's section 5 server, an IPv4 peer seen as
+# ::ffff:127.0.0.1 next to a native IPv6 peer, and section 1's echo.
+start
+tmx send-keys -t shot F7
+wait_screen '#1 LISTEN tcp/hello dual \[::\]:9401'
+tmx send-keys -t shot F2
+wait_screen '#2 LISTEN tcp/echo ipv4 127\.0\.0\.1:9101'
+type_line "/connect 127.0.0.1 9401"
+wait_screen "::ffff:127\.0\.0\.1"
+type_line "/connect ::1 9401"
+wait_screen "ACCEPT tcp \('::1'"
+type_line "/connect 127.0.0.1 9101"
+wait_screen "connected to \('127\.0\.0\.1', 9101\)"
+type_line "hola"
+wait_screen "< eco: hola"
+tmx send-keys -t shot -l "señor €"
+shoot dual-stack "socklab — dual-stack: an IPv4-mapped peer next to an IPv6 peer"
+
+# UDP: section 3's echo server, datagrams with their sender's tuple.
+start
+tmx send-keys -t shot F5
+wait_screen '#1 LISTEN udp/echo ipv4 0\.0\.0\.0:9201'
+type_line "/connect udp 127.0.0.1 9201"
+wait_screen 'one datagram'
+type_line "ping"
+wait_screen '< ping  '
+type_line "hola udp"
+wait_screen '< hola udp  '
+type_line "¿me oyes?"
+wait_screen '< ¿me oyes\?  '
+shoot udp "socklab — UDP echo (tutorial section 3)"
+
+# Help overlay.
+start --serve tcp:hello:dual:0
+tmx send-keys -t shot F1
+wait_screen 'socklab help'
+shoot help "socklab — help (F1)" now
