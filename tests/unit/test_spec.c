@@ -73,6 +73,32 @@ static void test_hosts(void **state)
 		 "localhost");
 	parse_ok("tcp:echo:ipv4:1@127.0.0.1", TRANSPORT_TCP, SERVICE_ECHO, FAMILY_IPV4, 1,
 		 "127.0.0.1");
+	/* Each form prints back to text that parses to the same spec. */
+	{
+		static const char *const forms[] = {
+			"tcp:echo:ipv6:0@::1", "tcp:echo:ipv6:0@[::1]", "udp:echo:dual2:65535@[::]",
+			"tcp:raw:ipv6:80@fe80::1%lo", "tcp:cmd:ipv6:8080@2001:db8::1:2:3",
+			"udp:echo:ipv4:9201@0.0.0.0", "tcp:hello:dual:9401", "tcp:echo:ipv4:1@localhost",
+		};
+
+		for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+			struct spec a, b;
+			char err[256], text[300];
+
+			spec_default(&a);
+			spec_default(&b);
+			assert_int_equal(spec_parse(forms[i], &a, err, sizeof err), 0);
+			spec_format(&a, text, sizeof text);
+			if (spec_parse(text, &b, err, sizeof err) != 0)
+				fail_msg("'%s' printed as '%s', which does not parse: %s", forms[i], text,
+					 err);
+			assert_int_equal(a.transport, b.transport);
+			assert_int_equal(a.service, b.service);
+			assert_int_equal(a.family, b.family);
+			assert_int_equal(a.port, b.port);
+			assert_string_equal(spec_host(&a), spec_host(&b));
+		}
+	}
 }
 
 /* Every service over every family and both transports: the allowed ones
@@ -186,6 +212,9 @@ static void test_bad(void **state)
 		  "bad spec 'tcp:echo:ipv6:::1' (expected TRANSPORT:SERVICE:FAMILY:PORT[@HOST])");
 	parse_bad("tcp:echo:ipv4:9101@", "empty host after '@' in 'tcp:echo:ipv4:9101@'");
 	parse_bad("tcp:echo:ipv6:9101@[]", "empty host after '@' in 'tcp:echo:ipv6:9101@[]'");
+	parse_bad("tcp:echo:ipv6:1@[::1", "bad host '[::1' in 'tcp:echo:ipv6:1@[::1'");
+	parse_bad("tcp:echo:ipv6:1@::1]", "bad host '::1]' in 'tcp:echo:ipv6:1@::1]'");
+	parse_bad("tcp:echo:ipv6:1@[[::1]]", "bad host '[::1]' in 'tcp:echo:ipv6:1@[[::1]]'");
 	parse_bad("sctp:echo:ipv4:1", "unknown transport 'sctp' (expected tcp, udp)");
 	parse_bad(":echo:ipv4:1", "unknown transport '' (expected tcp, udp)");
 	parse_bad("tcp:ping:ipv4:1",
