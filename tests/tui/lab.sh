@@ -66,6 +66,22 @@ keys x
 expect_screen "stopped from the panel" '#3 STOP'
 if wait_gone '#3 udp echo ipv4' 5; then ok "gone from the running list"; else fail "gone from the running list"; fi
 
+# The log follows new lines, unless the user has scrolled back.
+keys Tab Tab          # servers -> presets -> log
+expect_screen "log pane focused" 'End Follow'
+keys Up Up
+expect_screen "scrolled back two lines" 'scrolled back 2 '
+timeout 10 "$SOCKLAB" client 127.0.0.1 "$p_echo" uno >/dev/null
+expect_screen "new lines do not move a scrolled-back view" 'scrolled back [3-9] '
+keys End
+expect_screen "End follows again" '[0-9]+ lines  dropped 0'
+expect_screen "the newest line is in view" "#2 CLOSE tcp \('127\.0\.0\.1', [0-9]+\) peer-eof"
+keys '?'
+expect_screen "? opens the help outside the client pane" 'socklab help'
+keys Escape
+wait_gone 'socklab help' 5 || fail "help closes with Escape"
+keys Tab              # back to the client pane
+
 # Resize: smaller, then larger; the layout follows.
 tmx resize-window -t "$TUI_PANE" -x 80 -y 24
 expect_screen "80x24: status bar on the last line" 'Tab Pane'
