@@ -256,8 +256,10 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 	o->timeout = 5;
 	opterr = 0;
 	optind = 1;
-	/* "+": a MESSAGE may start with '-' once HOST and PORT are given. */
-	while ((c = getopt_long(argc, argv, "+46vh", longopts, NULL)) != -1) {
+	/* "+": a MESSAGE may start with '-' once HOST and PORT are given.
+	 * resolve has no MESSAGE, so its options may also follow HOST PORT
+	 * (the contract's `resolve HOST [PORT] [--udp]`). */
+	while ((c = getopt_long(argc, argv, resolve ? "46vh" : "+46vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u':
 			o->udp = true;
