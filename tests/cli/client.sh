@@ -171,6 +171,12 @@ check "resolve localhost 80 = getaddrinfo's list, in order" "$(gai localhost 80)
 check "resolve exit 0" 0 "$RC"
 run_out got "$SOCKLAB" resolve --udp localhost 53
 check "resolve --udp localhost 53 = getaddrinfo" "$(gai --udp localhost 53)"$'\n' "$got"
+# The contract's order, `resolve HOST [PORT] [--udp]`: options after the
+# operands work too.
+run_out got "$SOCKLAB" resolve localhost 53 --udp
+check "resolve HOST PORT --udp" "$(gai --udp localhost 53)"$'\n' "$got"
+run_out got "$SOCKLAB" resolve localhost 80 -4
+check "resolve HOST PORT -4" "$(gai -4 localhost 80)"$'\n' "$got"
 run_out got "$SOCKLAB" resolve nosuchhost.invalid
 check "resolve unknown name: exit 1" 1 "$RC"
 
