@@ -39,8 +39,8 @@
 #include "tui/tui_lab.h"
 
 #define TUI_QUEUE_CAP 8192
-#define TUI_DRAIN_MAX 2000   /* events taken per loop turn */
-#define TUI_KEYS_MAX 512     /* keys taken per loop turn */
+#define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
+#define TUI_KEYS_MAX 512   /* keys taken per loop turn */
 #define SERVE_MAX 16
 
 static int g_sig_rd = -1, g_sig_wr = -1;
@@ -588,7 +588,8 @@ static int term_begin(struct lab *lab)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	if (lab->mouse) {
-		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+			  NULL);
 		mouseinterval(0);
 	}
 	draw_init_colors(lab);

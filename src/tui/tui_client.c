@@ -38,8 +38,8 @@
 #define HISTORY_MAX 1000
 #define OUT_MAX (1024 * 1024)
 
-static struct lab *g_lab;          /* readline's callbacks have no argument */
-static unsigned char g_feed[16];   /* bytes waiting for readline */
+static struct lab *g_lab;	 /* readline's callbacks have no argument */
+static unsigned char g_feed[16]; /* bytes waiting for readline */
 static size_t g_feed_len, g_feed_off;
 static FILE *g_devnull;
 static char g_history[4096];
@@ -112,7 +112,8 @@ static void rl_line_cb(char *line)
 	if (line == NULL) /* Ctrl-D on an empty line: nothing to do */
 		return;
 	if (*line) {
-		HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+		HIST_ENTRY *last =
+		    history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
 
 		if (last == NULL || strcmp(last->line, line) != 0) {
 			add_history(line);
@@ -158,9 +159,9 @@ void client_feed_key(struct lab *lab, int key)
 		int key;
 		const char *seq;
 	} map[] = {
-		{KEY_UP, "\033[A"},   {KEY_DOWN, "\033[B"}, {KEY_RIGHT, "\033[C"},
-		{KEY_LEFT, "\033[D"}, {KEY_HOME, "\033[H"}, {KEY_END, "\033[F"},
-		{KEY_DC, "\033[3~"},  {KEY_BACKSPACE, "\177"}, {KEY_ENTER, "\r"},
+	    {KEY_UP, "\033[A"},	  {KEY_DOWN, "\033[B"},	   {KEY_RIGHT, "\033[C"},
+	    {KEY_LEFT, "\033[D"}, {KEY_HOME, "\033[H"},	   {KEY_END, "\033[F"},
+	    {KEY_DC, "\033[3~"},  {KEY_BACKSPACE, "\177"}, {KEY_ENTER, "\r"},
 	};
 	char c;
 
@@ -651,8 +652,8 @@ static void read_udp(struct lab *lab)
 	for (int i = 0; i < 64; i++) {
 		struct sockaddr_storage from;
 		socklen_t len = sizeof from;
-		ssize_t n = recvfrom(c->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from,
-				     &len);
+		ssize_t n =
+		    recvfrom(c->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &len);
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -745,8 +746,8 @@ void client_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms)
 		return;
 	}
 	p[(*n)++] = (struct pollfd){
-		.fd = c->fd,
-		.events = (short)(POLLIN | (c->out_off < c->out_len ? POLLOUT : 0)),
+	    .fd = c->fd,
+	    .events = (short)(POLLIN | (c->out_off < c->out_len ? POLLOUT : 0)),
 	};
 }
 

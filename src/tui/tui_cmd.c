@@ -11,12 +11,12 @@
 #include "socklab/msg.h"
 
 const struct tui_cmd_entry tui_cmd_table[] = {
-	{"connect", "/connect [tcp|udp] HOST PORT", MSG_TUI_CMD_CONNECT, TUI_CMD_CONNECT},
-	{"close", "/close", MSG_TUI_CMD_CLOSE, TUI_CMD_CLOSE},
-	{"shutdown", "/shutdown", MSG_TUI_CMD_SHUTDOWN, TUI_CMD_SHUTDOWN},
-	{"resolve", "/resolve HOST [PORT]", MSG_TUI_CMD_RESOLVE, TUI_CMD_RESOLVE},
-	{"help", "/help", MSG_TUI_CMD_HELP, TUI_CMD_HELP},
-	{"quit", "/quit", MSG_TUI_CMD_QUIT, TUI_CMD_QUIT},
+    {"connect", "/connect [tcp|udp] HOST PORT", MSG_TUI_CMD_CONNECT, TUI_CMD_CONNECT},
+    {"close", "/close", MSG_TUI_CMD_CLOSE, TUI_CMD_CLOSE},
+    {"shutdown", "/shutdown", MSG_TUI_CMD_SHUTDOWN, TUI_CMD_SHUTDOWN},
+    {"resolve", "/resolve HOST [PORT]", MSG_TUI_CMD_RESOLVE, TUI_CMD_RESOLVE},
+    {"help", "/help", MSG_TUI_CMD_HELP, TUI_CMD_HELP},
+    {"quit", "/quit", MSG_TUI_CMD_QUIT, TUI_CMD_QUIT},
 };
 const size_t tui_cmd_count = sizeof tui_cmd_table / sizeof tui_cmd_table[0];
 
@@ -37,7 +37,7 @@ static int split(char *s, char **w)
 }
 
 static enum tui_cmd_kind error(struct tui_cmd *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static enum tui_cmd_kind error(struct tui_cmd *cmd, const char *fmt, ...)
 {

@@ -12,14 +12,14 @@
 #include <stddef.h>
 
 enum tui_cmd_kind {
-	TUI_CMD_SEND,     /* data: text (the whole line, or after "//" the rest) */
-	TUI_CMD_CONNECT,  /* udp, host, port */
+	TUI_CMD_SEND,	 /* data: text (the whole line, or after "//" the rest) */
+	TUI_CMD_CONNECT, /* udp, host, port */
 	TUI_CMD_CLOSE,
 	TUI_CMD_SHUTDOWN,
-	TUI_CMD_RESOLVE,  /* host, port ("" when not given) */
+	TUI_CMD_RESOLVE, /* host, port ("" when not given) */
 	TUI_CMD_HELP,
 	TUI_CMD_QUIT,
-	TUI_CMD_ERROR,    /* err says what is wrong */
+	TUI_CMD_ERROR, /* err says what is wrong */
 };
 
 #define TUI_CMD_HOST_MAX 256
@@ -28,16 +28,16 @@ enum tui_cmd_kind {
 struct tui_cmd {
 	enum tui_cmd_kind kind;
 	bool udp;
-	const char *text;   /* TUI_CMD_SEND: points into the parsed line */
+	const char *text; /* TUI_CMD_SEND: points into the parsed line */
 	char host[TUI_CMD_HOST_MAX];
 	char port[TUI_CMD_PORT_MAX];
 	char err[160];
 };
 
 struct tui_cmd_entry {
-	const char *name;   /* "connect" */
-	const char *usage;  /* "/connect [tcp|udp] HOST PORT" */
-	const char *help;   /* one line */
+	const char *name;  /* "connect" */
+	const char *usage; /* "/connect [tcp|udp] HOST PORT" */
+	const char *help;  /* one line */
 	enum tui_cmd_kind kind;
 };
 

@@ -21,17 +21,17 @@
 #include "tui/tui_lab.h"
 
 enum pair {
-	PAIR_TITLE = 1,  /* a pane title */
-	PAIR_FOCUS,      /* the focused pane's title */
-	PAIR_MAPPED,     /* IPv4-mapped peers */
+	PAIR_TITLE = 1, /* a pane title */
+	PAIR_FOCUS,	/* the focused pane's title */
+	PAIR_MAPPED,	/* IPv4-mapped peers */
 	PAIR_ERROR,
 	PAIR_WARN,
 	PAIR_IN,
 	PAIR_OUT,
 	PAIR_INFO,
-	PAIR_IPV6,       /* native IPv6 peers */
+	PAIR_IPV6, /* native IPv6 peers */
 	PAIR_STATUS,
-	PAIR_KEY,        /* key names in the status bar */
+	PAIR_KEY, /* key names in the status bar */
 };
 
 static bool g_color;
@@ -323,7 +323,7 @@ static void draw_presets(struct lab *lab)
 
 struct list_view {
 	const struct tui_log *log;
-	const char *extra;  /* one more line after the ring's (unfinished input) */
+	const char *extra; /* one more line after the ring's (unfinished input) */
 	int width;
 };
 
@@ -382,9 +382,6 @@ static void draw_lines(const struct tui_rect *area, struct list_view *v, size_t 
 				break;
 		}
 		skip = 0;
-	}
-	if (count > 0 && i < count - scroll) {
-		/* Lines below the view: nothing to do, the title says so. */
 	}
 }
 
@@ -465,7 +462,8 @@ static void draw_client(struct lab *lab, int *cy, int *cx)
 	switch (c->state) {
 	case CLIENT_TCP:
 		addr_tuple((const struct sockaddr *)&c->peer, t, sizeof t);
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_TCP, t, c->shut_wr ? MSG_TUI_HALF_CLOSED : "");
+		snprintf(right, sizeof right, MSG_TUI_CLIENT_TCP, t,
+			 c->shut_wr ? MSG_TUI_HALF_CLOSED : "");
 		break;
 	case CLIENT_UDP:
 		addr_tuple((const struct sockaddr *)&c->peer, t, sizeof t);
@@ -500,10 +498,10 @@ static void draw_status(struct lab *lab)
 {
 	const struct tui_rect *r = &lab->lay.status;
 	static const char *const keys[FOCUS_COUNT] = {
-		[FOCUS_CLIENT] = MSG_TUI_KEYS_CLIENT,
-		[FOCUS_SERVERS] = MSG_TUI_KEYS_SERVERS,
-		[FOCUS_PRESETS] = MSG_TUI_KEYS_PRESETS,
-		[FOCUS_LOG] = MSG_TUI_KEYS_LOG,
+	    [FOCUS_CLIENT] = MSG_TUI_KEYS_CLIENT,
+	    [FOCUS_SERVERS] = MSG_TUI_KEYS_SERVERS,
+	    [FOCUS_PRESETS] = MSG_TUI_KEYS_PRESETS,
+	    [FOCUS_LOG] = MSG_TUI_KEYS_LOG,
 	};
 	const char *s = keys[lab->focus];
 	attr_t a = role(PAIR_STATUS);
@@ -569,7 +567,8 @@ static void help_line(int i, char *out, size_t cap, attr_t *a)
 	}
 	k -= 3;
 	if (k >= 0 && k < (int)tui_preset_count) {
-		snprintf(out, cap, "  F%d %-4s %s", k + 2, tui_presets[k].key, tui_presets[k].teaches);
+		snprintf(out, cap, "  F%d %-4s %s", k + 2, tui_presets[k].key,
+			 tui_presets[k].teaches);
 		return;
 	}
 	out[0] = '\0';

@@ -25,10 +25,10 @@
 #define TUI_SERVERS_MAX 32
 #define TUI_LOG_CAP 5000
 #define TUI_OUT_CAP 1000
-#define TUI_FRAME_MS 33        /* redraw at most ~30 times a second */
-#define TUI_STATS_MS 500       /* refresh the running list's counters */
-#define TUI_CONNECT_MS 5000    /* each /connect attempt */
-#define TUI_PARTIAL_MAX 2048   /* received bytes held while waiting for \n */
+#define TUI_FRAME_MS 33	     /* redraw at most ~30 times a second */
+#define TUI_STATS_MS 500     /* refresh the running list's counters */
+#define TUI_CONNECT_MS 5000  /* each /connect attempt */
+#define TUI_PARTIAL_MAX 2048 /* received bytes held while waiting for \n */
 
 enum tui_focus { FOCUS_CLIENT, FOCUS_SERVERS, FOCUS_PRESETS, FOCUS_LOG, FOCUS_COUNT };
 
@@ -48,15 +48,15 @@ enum tui_client_state {
 	CLIENT_IDLE,
 	CLIENT_RESOLVING,  /* a resolver thread is working */
 	CLIENT_CONNECTING, /* a non-blocking connect is in flight */
-	CLIENT_TCP,        /* connected */
-	CLIENT_UDP,        /* an unconnected UDP socket with a target */
+	CLIENT_TCP,	   /* connected */
+	CLIENT_UDP,	   /* an unconnected UDP socket with a target */
 };
 
 struct tui_preset {
-	const char *key;      /* "1", "1.b", ... the tutorial section */
-	const char *spec;     /* as `socklab serve` takes it */
-	const char *summary;  /* short, for the panel */
-	const char *teaches;  /* one line: what it shows */
+	const char *key;     /* "1", "1.b", ... the tutorial section */
+	const char *spec;    /* as `socklab serve` takes it */
+	const char *summary; /* short, for the panel */
+	const char *teaches; /* one line: what it shows */
 };
 
 extern const struct tui_preset tui_presets[];
@@ -65,46 +65,46 @@ extern const size_t tui_preset_count;
 struct tui_client {
 	enum tui_client_state state;
 	bool udp;
-	bool shut_wr;          /* we sent FIN */
-	bool shut_pending;     /* /shutdown once the output is flushed */
+	bool shut_wr;	   /* we sent FIN */
+	bool shut_pending; /* /shutdown once the output is flushed */
 	int fd;
 	struct dialer *dialer;
-	struct timespec deadline; /* of the connect attempt in flight */
-	char trying[128];      /* tuple of the address being tried */
+	struct timespec deadline;     /* of the connect attempt in flight */
+	char trying[128];	      /* tuple of the address being tried */
 	struct sockaddr_storage peer; /* connected peer or the UDP target */
 	socklen_t peer_len;
-	char *out;             /* bytes waiting to be sent (TCP) */
+	char *out; /* bytes waiting to be sent (TCP) */
 	size_t out_len, out_off, out_cap;
 	char partial[TUI_PARTIAL_MAX]; /* received bytes of an unfinished line */
 	size_t partial_len;
-	unsigned seq;          /* id of the resolve request that counts */
+	unsigned seq;		    /* id of the resolve request that counts */
 	int resolve_rd, resolve_wr; /* resolver threads report here */
 };
 
 struct lab {
 	struct event_queue *q;
-	struct tui_log log;     /* the live log */
-	struct tui_log out;     /* the client pane's lines */
+	struct tui_log log; /* the live log */
+	struct tui_log out; /* the client pane's lines */
 	struct tui_layout lay;
 	enum tui_focus focus;
 	bool help;
 	int help_scroll;
 	bool color, mouse;
-	bool dirty;             /* something changed since the last frame */
+	bool dirty; /* something changed since the last frame */
 	bool quit;
 	struct timespec last_frame, last_stats;
 
 	struct server *servers[TUI_SERVERS_MAX];
 	int nservers;
 	unsigned next_id;
-	int cursor;             /* enum tui_field, or FIELD_COUNT + running index */
-	int list_top;           /* first running server shown */
+	int cursor;   /* enum tui_field, or FIELD_COUNT + running index */
+	int list_top; /* first running server shown */
 	struct spec form;
 	char form_host[SPEC_HOST_MAX];
 	char form_port[8];
 	int preset_sel;
 
-	char status[256];       /* last notice for the status bar */
+	char status[256]; /* last notice for the status bar */
 	bool status_error;
 	struct timespec status_time;
 
@@ -113,7 +113,7 @@ struct lab {
 
 /* tui.c */
 void lab_notice(struct lab *lab, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 long lab_ms_since(const struct timespec *t);
 
 /* tui_draw.c */
@@ -148,7 +148,7 @@ const char *client_prompt(void);
 const char *client_line(void);
 int client_point(void);
 void client_say(struct lab *lab, unsigned flags, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* The history file: $XDG_STATE_HOME/socklab/history, or
  * ~/.local/state/socklab/history. Returns 0, or -1 when no home is known. */
 int client_history_path(char *out, size_t cap);

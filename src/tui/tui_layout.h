@@ -33,7 +33,7 @@ struct tui_layout {
 	int rows, cols;
 	bool too_small;
 	struct tui_rect servers, presets, log, client, status;
-	int rule_x;  /* column of the vertical rule, rows 0 .. rule_h - 1 */
+	int rule_x; /* column of the vertical rule, rows 0 .. rule_h - 1 */
 	int rule_h;
 };
 

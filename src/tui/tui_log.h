@@ -16,12 +16,12 @@
 
 enum tui_log_flag {
 	TUI_LOG_MAPPED = 1 << 0, /* the peer is an IPv4-mapped IPv6 address */
-	TUI_LOG_ERROR = 1 << 1,  /* an error or a failure */
-	TUI_LOG_WARN = 1 << 2,   /* a warning or a drop */
-	TUI_LOG_IN = 1 << 3,     /* bytes that came in */
-	TUI_LOG_OUT = 1 << 4,    /* bytes that went out */
-	TUI_LOG_INFO = 1 << 5,   /* lifecycle: listen, stop, connect */
-	TUI_LOG_IPV6 = 1 << 6,   /* the peer is a native IPv6 address */
+	TUI_LOG_ERROR = 1 << 1,	 /* an error or a failure */
+	TUI_LOG_WARN = 1 << 2,	 /* a warning or a drop */
+	TUI_LOG_IN = 1 << 3,	 /* bytes that came in */
+	TUI_LOG_OUT = 1 << 4,	 /* bytes that went out */
+	TUI_LOG_INFO = 1 << 5,	 /* lifecycle: listen, stop, connect */
+	TUI_LOG_IPV6 = 1 << 6,	 /* the peer is a native IPv6 address */
 };
 
 struct tui_log_line {
@@ -31,12 +31,12 @@ struct tui_log_line {
 
 struct tui_log {
 	struct tui_log_line *slots;
-	size_t cap;      /* lines kept at most */
-	size_t head;     /* index of the oldest line in slots[] */
-	size_t count;    /* lines held now */
-	uint64_t total;  /* lines ever pushed */
+	size_t cap;	  /* lines kept at most */
+	size_t head;	  /* index of the oldest line in slots[] */
+	size_t count;	  /* lines held now */
+	uint64_t total;	  /* lines ever pushed */
 	uint64_t evicted; /* lines pushed out of the ring by newer ones */
-	size_t scroll;   /* lines the view is scrolled back from the newest; 0 follows */
+	size_t scroll;	  /* lines the view is scrolled back from the newest; 0 follows */
 };
 
 /* cap of at least 1. Returns 0, or -1 when out of memory. */

@@ -16,12 +16,12 @@
 #include "tui/tui_lab.h"
 
 const struct tui_preset tui_presets[] = {
-	{"1", "tcp:echo:ipv4:9101@127.0.0.1", MSG_TUI_PRESET_1_SHORT, MSG_TUI_PRESET_1},
-	{"1.b", "tcp:echo-stdio:ipv4:9101@127.0.0.1", MSG_TUI_PRESET_1B_SHORT, MSG_TUI_PRESET_1B},
-	{"2", "tcp:cmd:ipv4:9102@127.0.0.1", MSG_TUI_PRESET_2_SHORT, MSG_TUI_PRESET_2},
-	{"3", "udp:echo:ipv4:9201@0.0.0.0", MSG_TUI_PRESET_3_SHORT, MSG_TUI_PRESET_3},
-	{"4", "tcp:raw:ipv6:9301@::1", MSG_TUI_PRESET_4_SHORT, MSG_TUI_PRESET_4},
-	{"5", "tcp:hello:dual:9401@::", MSG_TUI_PRESET_5_SHORT, MSG_TUI_PRESET_5},
+    {"1", "tcp:echo:ipv4:9101@127.0.0.1", MSG_TUI_PRESET_1_SHORT, MSG_TUI_PRESET_1},
+    {"1.b", "tcp:echo-stdio:ipv4:9101@127.0.0.1", MSG_TUI_PRESET_1B_SHORT, MSG_TUI_PRESET_1B},
+    {"2", "tcp:cmd:ipv4:9102@127.0.0.1", MSG_TUI_PRESET_2_SHORT, MSG_TUI_PRESET_2},
+    {"3", "udp:echo:ipv4:9201@0.0.0.0", MSG_TUI_PRESET_3_SHORT, MSG_TUI_PRESET_3},
+    {"4", "tcp:raw:ipv6:9301@::1", MSG_TUI_PRESET_4_SHORT, MSG_TUI_PRESET_4},
+    {"5", "tcp:hello:dual:9401@::", MSG_TUI_PRESET_5_SHORT, MSG_TUI_PRESET_5},
 };
 const size_t tui_preset_count = sizeof tui_presets / sizeof tui_presets[0];
 
@@ -300,7 +300,6 @@ void servers_click(struct lab *lab, int row, int col)
 {
 	int y = row - lab->lay.servers.y - 1; /* below the title */
 
-	(void)col;
 	if (y == 0 || y == 1) {
 		/* The form's two rows: pick the field nearest the click. */
 		int x = col - lab->lay.servers.x, best = y == 0 ? FIELD_TRANSPORT : FIELD_HOST;

@@ -121,12 +121,12 @@ static void test_table_matches_parser(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_data_lines),
-		cmocka_unit_test(test_connect),
-		cmocka_unit_test(test_connect_errors),
-		cmocka_unit_test(test_other_commands),
-		cmocka_unit_test(test_unknown_and_ambiguous),
-		cmocka_unit_test(test_table_matches_parser),
+	    cmocka_unit_test(test_data_lines),
+	    cmocka_unit_test(test_connect),
+	    cmocka_unit_test(test_connect_errors),
+	    cmocka_unit_test(test_other_commands),
+	    cmocka_unit_test(test_unknown_and_ambiguous),
+	    cmocka_unit_test(test_table_matches_parser),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,8 +18,7 @@ static bool overlap(const struct tui_rect *a, const struct tui_rect *b)
 {
 	if (a->h <= 0 || b->h <= 0)
 		return false;
-	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h &&
-	       b->y < a->y + a->h;
+	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
 }
 
 static void check_layout(int rows, int cols)
@@ -111,7 +110,9 @@ static void test_columns(void **state)
 	/* CJK is two columns wide. */
 	assert_int_equal(tui_text_cols("\xe4\xb8\xad"), 2);
 	/* An invalid byte counts as one column. */
-	assert_int_equal(tui_text_cols("a\xff" "b"), 3);
+	assert_int_equal(tui_text_cols("a\xff"
+				       "b"),
+			 3);
 }
 
 static void test_fit_and_rows(void **state)
@@ -156,8 +157,10 @@ static void test_word_wrap(void **state)
 	assert_int_equal(tui_wrap_width(40, 1), 40 - TUI_WRAP_INDENT);
 	assert_int_equal(tui_wrap_width(6, 3), 6);
 	/* 30 columns then 28: a 58-character word takes two rows. */
-	assert_int_equal(tui_text_rows("0123456789012345678901234567890123456789012345678901234567", 30), 2);
-	assert_int_equal(tui_text_rows("01234567890123456789012345678901234567890123456789012345678", 30), 3);
+	assert_int_equal(
+	    tui_text_rows("0123456789012345678901234567890123456789012345678901234567", 30), 2);
+	assert_int_equal(
+	    tui_text_rows("01234567890123456789012345678901234567890123456789012345678", 30), 3);
 	/* Trailing spaces do not make a row of their own. */
 	assert_int_equal(tui_text_rows("abcde     ", 5), 1);
 }
@@ -197,14 +200,10 @@ static void test_first_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sizes),
-		cmocka_unit_test(test_presets_at_80x24),
-		cmocka_unit_test(test_too_small),
-		cmocka_unit_test(test_contains),
-		cmocka_unit_test(test_columns),
-		cmocka_unit_test(test_fit_and_rows),
-		cmocka_unit_test(test_word_wrap),
-		cmocka_unit_test(test_first_line),
+	    cmocka_unit_test(test_sizes),     cmocka_unit_test(test_presets_at_80x24),
+	    cmocka_unit_test(test_too_small), cmocka_unit_test(test_contains),
+	    cmocka_unit_test(test_columns),   cmocka_unit_test(test_fit_and_rows),
+	    cmocka_unit_test(test_word_wrap), cmocka_unit_test(test_first_line),
 	};
 
 	/* Widths come from the locale's wcwidth: any UTF-8 one will do. */

@@ -119,11 +119,11 @@ static void test_long_line_cut_on_utf8_boundary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_and_eviction),
-		cmocka_unit_test(test_copies_text),
-		cmocka_unit_test(test_scroll_follows_or_holds),
-		cmocka_unit_test(test_scroll_in_full_ring),
-		cmocka_unit_test(test_long_line_cut_on_utf8_boundary),
+	    cmocka_unit_test(test_order_and_eviction),
+	    cmocka_unit_test(test_copies_text),
+	    cmocka_unit_test(test_scroll_follows_or_holds),
+	    cmocka_unit_test(test_scroll_in_full_ring),
+	    cmocka_unit_test(test_long_line_cut_on_utf8_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
