@@ -53,6 +53,18 @@ print("same" if data == want and n == len(open(sys.argv[2], "rb").read()) else "
 ' "$T_DIR/j.out" "$T_DIR/payload")
 check "binary payload: data decodes to the bytes sent" same "$got"
 
+# A payload far over the preview, made of the bytes that escape longest:
+# the line is cut as a preview, never as JSON (data_cut, real byte count).
+serve_start jb --json tcp:echo:ipv4:0 || fail "big-payload server did not listen"
+"$PY" -c 'import sys; sys.stdout.buffer.write(b"\x01\"\\\xff" * 6000 + b"\xc3\xb1" * 3000 + b"\n")' >"$T_DIR/big"
+"$SOCKLAB" client 127.0.0.1 "$(json_port jb 1)" <"$T_DIR/big" >"$T_DIR/big.back" 2>&1
+check "big line echoed" "$(( 24000 + 6000 + 6 ))" "$(stat -c %s "$T_DIR/big.back")"
+wait_log jb '"event":"close"' || fail "big-payload close not logged"
+"$PY" "$here/jsoncheck.py" "$T_DIR/jb.out" >"$T_DIR/jc" && ok "worst-case escapes: still valid JSON" ||
+	{ fail "worst-case escapes JSON"; cat "$T_DIR/jc" >&2; }
+check "worst-case escapes: real byte counts and data_cut" "30001 True" \
+	"$(jq_get jb '" ".join(str(x) for x in (sum(e["bytes"] for e in ev if e["event"]=="recv"), any(e.get("data_cut") for e in ev if e["event"]=="recv")))')"
+
 check "recv event fields" "tcp raw ipv4 127.0.0.1 $raw_p 127.0.0.1" \
 	"$(jq_get j '" ".join(str(x) for e in ev if e["event"]=="recv" and e["server"]==2 for x in (e["transport"], e["service"], e["family"], e["local"]["addr"], e["local"]["port"], e["peer"]["addr"]))')"
 check "echo events in order" "listen accept recv send close" \
