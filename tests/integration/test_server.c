@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "testnet.h"
@@ -562,6 +563,54 @@ static void test_port0_pair_collision(void **state)
 	port0_pair("udp:echo:dual2:0@::1");
 }
 
+/* Specs the server refuses before opening anything. */
+static void test_start_refuses(void **state)
+{
+	struct server *srv = (struct server *)&srv;
+	struct spec s = tn_spec("tcp:cmd:ipv4:0");
+	char err[SERVER_ERR_MAX];
+	struct tn t;
+	int fds0 = tn_fd_count();
+
+	(void)state;
+	tn_init(&t);
+	s.transport = TRANSPORT_UDP;
+	assert_int_equal(server_start(&s, 1, NULL, t.q, &srv, err, sizeof err), -1);
+	assert_null(srv);
+	assert_string_equal(err, "service 'cmd' is TCP only");
+	/* A host that is not an address of its family. */
+	s = tn_spec("tcp:echo:ipv4:0@::1");
+	assert_int_equal(server_start(&s, 1, NULL, t.q, &srv, err, sizeof err), -1);
+	assert_null(srv);
+	assert_memory_equal(err, "host '::1' (IPv4): ", 19);
+	tn_free(&t);
+	assert_int_equal(tn_fd_count(), fds0);
+}
+
+/* The open-files soft limit goes up to the hard one. */
+static void test_raise_fd_limit(void **state)
+{
+	struct rlimit rl, now;
+	unsigned long before, after;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max < 512)
+		skip();
+	now = rl;
+	now.rlim_cur = 256;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &now), 0);
+	assert_int_equal(server_raise_fd_limit(&before, &after), 0);
+	assert_int_equal(before, 256);
+	assert_int_equal(after, rl.rlim_max);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &now), 0);
+	assert_int_equal(now.rlim_cur, rl.rlim_max);
+	/* Already at the top: nothing to do, still success. */
+	assert_int_equal(server_raise_fd_limit(&before, &after), 0);
+	assert_int_equal(before, after);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
 /* ---- the IPV6_V6ONLY fault seam ---- */
 
 static void v6only_refused(const char *text)
@@ -719,6 +768,8 @@ int main(void)
 		cmocka_unit_test(test_stop_blocked_writer),
 		cmocka_unit_test(test_busy_port),
 		cmocka_unit_test(test_port0_pair_collision),
+		cmocka_unit_test(test_start_refuses),
+		cmocka_unit_test(test_raise_fd_limit),
 		cmocka_unit_test(test_v6only_seam),
 		cmocka_unit_test(test_v6only_seam_scope),
 		cmocka_unit_test(test_idle_echo),
