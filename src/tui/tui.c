@@ -5,8 +5,8 @@
  * The main thread is the only one that calls ncurses or readline. One
  * poll() waits on the keyboard, the core's event queue (server threads
  * push, we drain with event_pop), the client socket and resolver pipe, a
- * self-pipe fed by signal handlers (SIGWINCH, SIGTSTP, SIGINT, SIGTERM,
- * SIGHUP) and a timer; frames are drawn at most every TUI_FRAME_MS, so a
+ * self-pipe fed by signal handlers (SIGWINCH, SIGTSTP, SIGCONT, SIGINT,
+ * SIGTERM, SIGHUP) and a timer; frames are drawn at most every TUI_FRAME_MS, so a
  * flood of traffic cannot starve the keyboard.
  *
  * The terminal is always given back: endwin() on every normal exit path,
@@ -120,7 +120,7 @@ static void build_restore(bool mouse)
 
 static void install_signals(void)
 {
-	static const int quiet[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP};
+	static const int quiet[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
 	static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	struct sigaction sa;
 
@@ -437,9 +437,14 @@ static void read_signals(struct lab *lab)
 
 	while ((n = read(g_sig_rd, sig, sizeof sig)) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
-			if (sig[i] == SIGWINCH)
+			if (sig[i] == SIGWINCH) {
 				resize(lab);
-			else if (sig[i] == SIGTSTP)
+			} else if (sig[i] == SIGCONT) {
+				/* Stopped from outside (SIGSTOP): the screen may
+				 * have been drawn over meanwhile. */
+				clearok(curscr, TRUE);
+				resize(lab);
+			} else if (sig[i] == SIGTSTP)
 				suspend(lab);
 			else
 				lab->quit = true;

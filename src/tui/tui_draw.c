@@ -621,11 +621,22 @@ void draw_frame(struct lab *lab)
 
 	erase();
 	if (lab->lay.too_small) {
-		char msg[128];
+		char msg[160];
+		const char *m = msg;
 
 		snprintf(msg, sizeof msg, MSG_TUI_TOO_SMALL, TUI_MIN_COLS, TUI_MIN_ROWS,
 			 lab->lay.cols, lab->lay.rows);
-		put(0, 0, lab->lay.cols, msg, A_BOLD);
+		for (int y = 0; *m && y < lab->lay.rows; y++) {
+			size_t k = tui_wrap_row(m, lab->lay.cols);
+			char row[160];
+
+			memcpy(row, m, k);
+			row[k] = '\0';
+			put(y, 0, lab->lay.cols, row, A_BOLD);
+			m += k;
+			while (*m == ' ')
+				m++;
+		}
 		curs_set(0);
 		refresh();
 		return;
