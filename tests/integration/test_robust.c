@@ -6,6 +6,7 @@
  * a half-closed peer that is slow to read costs no CPU.
  */
 #include <fcntl.h>
+#include <sys/resource.h>
 
 #include "testnet.h"
 
@@ -445,6 +446,77 @@ static void test_200_clients_stdio_dual(void **state)
 	many_clients("tcp:echo-stdio:dual:0", AF_INET, 200, 20);
 }
 
+/* ---- out of file descriptors ---- */
+
+static double cpu_ms(void);
+
+/* accept fails with EMFILE: said once, no busy loop while it lasts, and the
+ * waiting client is served as soon as descriptors are free again. */
+static void test_emfile_backoff(void **state)
+{
+	struct rlimit rl, tight;
+	const struct tn_ev *e;
+	struct server *srv;
+	struct tn t;
+	double c0, used;
+	int fd, top;
+	char buf[16];
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start(&t, "tcp:echo:ipv4:0");
+	/* The client's socket is the last descriptor the limit allows: the
+	 * server's accept has none left. */
+	top = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(top >= 0);
+	close(top);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	tight = rl;
+	tight.rlim_cur = (rlim_t)top + 1;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &tight), 0);
+	fd = tn_connect(AF_INET, server_port(srv));
+	assert_int_equal(fd, top);
+	{
+		/* Where the limit is not enforced (valgrind fakes it), skip. */
+		int extra = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (extra >= 0) {
+			close(extra);
+			setrlimit(RLIMIT_NOFILE, &rl);
+			close(fd);
+			server_stop(srv);
+			tn_free(&t);
+			skip();
+			return;
+		}
+	}
+	tn_send_str(fd, "x\n");
+	tn_wait_count(&t, EV_ERROR, 1);
+	e = tn_find(&t, EV_ERROR);
+	if (e == NULL) {
+		fail_msg("no error event");
+		return;
+	}
+	assert_int_equal(e->err, EMFILE);
+	assert_memory_equal(e->message, "accept: Too many open files", 27);
+	c0 = cpu_ms();
+	/* A measuring window, not a wait for a condition. */
+	assert_false(tn_readable(fd, 300));
+	used = cpu_ms() - c0;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (used > 100)
+		fail_msg("%.0f ms of CPU in 300 ms while accept failed", used);
+	/* Said once, however many retries. */
+	assert_int_equal(tn_count(&t, EV_ERROR), 1);
+	tn_recv_n(fd, buf, 7);
+	assert_memory_equal(buf, "eco: x\n", 7);
+	tn_wait_count(&t, EV_WARNING, 1);
+	assert_string_equal(tn_find(&t, EV_WARNING)->message, "accepting connections again");
+	close(fd);
+	server_stop(srv);
+	tn_free(&t);
+}
+
 /* ---- a half-closed peer that is slow to read ---- */
 
 static double cpu_ms(void)
@@ -533,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_200_clients_echo),
 		cmocka_unit_test(test_200_clients_raw_ipv6),
 		cmocka_unit_test(test_200_clients_stdio_dual),
+		cmocka_unit_test(test_emfile_backoff),
 		cmocka_unit_test(test_half_close_no_spin),
 	};
 
