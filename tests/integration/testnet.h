@@ -39,16 +39,16 @@
 
 /* Generous bound for anything that should take milliseconds; six times
  * that under valgrind (seen in LD_PRELOAD), which runs us much slower. */
+static inline bool tn_under_valgrind(void)
+{
+	const char *pre = getenv("LD_PRELOAD");
+
+	return pre != NULL && strstr(pre, "vgpreload") != NULL;
+}
+
 static inline int tn_timeout_ms(void)
 {
-	static int ms;
-
-	if (ms == 0) {
-		const char *pre = getenv("LD_PRELOAD");
-
-		ms = pre != NULL && strstr(pre, "vgpreload") != NULL ? 30000 : 5000;
-	}
-	return ms;
+	return tn_under_valgrind() ? 30000 : 5000;
 }
 #define TN_TIMEOUT_MS tn_timeout_ms()
 
