@@ -190,9 +190,9 @@ static void test_dialer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolve_describe),
-		cmocka_unit_test(test_dial_in_order),
-		cmocka_unit_test(test_dialer),
+	    cmocka_unit_test(test_resolve_describe),
+	    cmocka_unit_test(test_dial_in_order),
+	    cmocka_unit_test(test_dialer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -123,7 +123,8 @@ static void never_reads(enum service sv)
 	{
 		struct sockaddr_storage ss = tn_addr(AF_INET, server_port(srv));
 
-		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)), 0);
+		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)),
+				 0);
 	}
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	other = tn_connect(AF_INET, server_port(srv));
@@ -258,7 +259,8 @@ static void test_udp_burst(void **state)
 		struct sockaddr_storage to = tn_addr(AF_INET, server_port(srv));
 
 		fd[i] = tn_udp(AF_INET);
-		assert_int_equal(connect(fd[i], (struct sockaddr *)&to, sizeof(struct sockaddr_in)), 0);
+		assert_int_equal(connect(fd[i], (struct sockaddr *)&to, sizeof(struct sockaddr_in)),
+				 0);
 		fcntl(fd[i], F_SETFL, O_NONBLOCK);
 	}
 	for (int k = 0; k < PER; k++)
@@ -278,8 +280,8 @@ static void test_udp_burst(void **state)
 			ssize_t n;
 
 			while ((n = recv(fd[i], in, sizeof in, 0)) >= 0) {
-				int wn = snprintf(want, sizeof want, "socket %d datagram %d", i,
-						  got[i]);
+				int wn =
+				    snprintf(want, sizeof want, "socket %d datagram %d", i, got[i]);
 
 				/* In order, from the one socket that sent it. */
 				assert_int_equal(n, wn);
@@ -339,7 +341,8 @@ static void many_clients(const char *text, int family, int nclients, size_t line
 			seed = seed * 1103515245u + 12345u;
 			pad = (seed >> 16) % 200;
 			for (size_t k = 0; k < pad; k++)
-				c->out[c->olen + (size_t)len + k] = (char)(0x20 + (k * 31 + (size_t)i) % 0x5f);
+				c->out[c->olen + (size_t)len + k] =
+				    (char)(0x20 + (k * 31 + (size_t)i) % 0x5f);
 			if (s.service != SERVICE_RAW) {
 				memcpy(c->want + c->wlen, "eco: ", 5);
 				c->wlen += 5;
@@ -410,8 +413,8 @@ static void many_clients(const char *text, int family, int nclients, size_t line
 		struct client *c = &cl[i];
 
 		if (c->ilen != c->wlen || memcmp(c->in, c->want, c->wlen) != 0)
-			fail_msg("client %d: %zu bytes back, %zu expected, or not the same bytes", i,
-				 c->ilen, c->wlen);
+			fail_msg("client %d: %zu bytes back, %zu expected, or not the same bytes",
+				 i, c->ilen, c->wlen);
 		close(c->fd);
 		free(c->out);
 		free(c->want);
@@ -569,7 +572,8 @@ static void test_half_close_no_spin(void **state)
 	{
 		struct sockaddr_storage ss = tn_addr(AF_INET, server_port(srv));
 
-		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)), 0);
+		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)),
+				 0);
 	}
 	tn_timeouts(fd);
 	tn_send_all(fd, data, sizeof data);
@@ -608,20 +612,20 @@ static void test_half_close_no_spin(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_long_line_echo),
-		cmocka_unit_test(test_long_line_echo_stdio),
-		cmocka_unit_test(test_long_line_cmd),
-		cmocka_unit_test(test_flood_without_newline),
-		cmocka_unit_test(test_output_cap_raw),
-		cmocka_unit_test(test_output_cap_echo),
-		cmocka_unit_test(test_big_datagram),
-		cmocka_unit_test(test_empty_datagram),
-		cmocka_unit_test(test_udp_burst),
-		cmocka_unit_test(test_200_clients_echo),
-		cmocka_unit_test(test_200_clients_raw_ipv6),
-		cmocka_unit_test(test_200_clients_stdio_dual),
-		cmocka_unit_test_teardown(test_emfile_backoff, restore_nofile),
-		cmocka_unit_test(test_half_close_no_spin),
+	    cmocka_unit_test(test_long_line_echo),
+	    cmocka_unit_test(test_long_line_echo_stdio),
+	    cmocka_unit_test(test_long_line_cmd),
+	    cmocka_unit_test(test_flood_without_newline),
+	    cmocka_unit_test(test_output_cap_raw),
+	    cmocka_unit_test(test_output_cap_echo),
+	    cmocka_unit_test(test_big_datagram),
+	    cmocka_unit_test(test_empty_datagram),
+	    cmocka_unit_test(test_udp_burst),
+	    cmocka_unit_test(test_200_clients_echo),
+	    cmocka_unit_test(test_200_clients_raw_ipv6),
+	    cmocka_unit_test(test_200_clients_stdio_dual),
+	    cmocka_unit_test_teardown(test_emfile_backoff, restore_nofile),
+	    cmocka_unit_test(test_half_close_no_spin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

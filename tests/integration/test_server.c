@@ -374,7 +374,8 @@ static void test_stop_blocked_writer(void **state)
 	{
 		struct sockaddr_storage ss = tn_addr(AF_INET, server_port(srv));
 
-		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)), 0);
+		assert_int_equal(connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)),
+				 0);
 	}
 	memset(chunk, 'w', sizeof chunk);
 	for (size_t i = 63; i < sizeof chunk; i += 64)
@@ -499,9 +500,11 @@ static int port0_child(const char *text)
 	if (!tn_can_ipv6())
 		return 77;
 	{
-		struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons(40001),
+		struct sockaddr_in a4 = {.sin_family = AF_INET,
+					 .sin_port = htons(40001),
 					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons(40003),
+		struct sockaddr_in6 a6 = {.sin6_family = AF_INET6,
+					  .sin6_port = htons(40003),
 					  .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 		int type = strncmp(text, "udp", 3) == 0 ? SOCK_DGRAM : SOCK_STREAM;
 
@@ -647,8 +650,8 @@ static void v6only_refused(const char *text)
 
 		if (s.transport == TRANSPORT_UDP) {
 			fd = tn_udp(fam);
-			assert_int_equal(tn_udp_echo(fd, fam, server_port(srv), "hola", 4, buf,
-						     sizeof buf), 4);
+			assert_int_equal(
+			    tn_udp_echo(fd, fam, server_port(srv), "hola", 4, buf, sizeof buf), 4);
 			cport = tn_local_port(fd);
 			e = tn_wait_peer(&t, EV_DGRAM_IN, cport);
 		} else {
@@ -751,29 +754,29 @@ static void test_idle_echo_stdio(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sequential_echo),
-		cmocka_unit_test(test_sequential_echo_stdio),
-		cmocka_unit_test(test_sequential_dual2),
-		cmocka_unit_test(test_concurrent_echo),
-		cmocka_unit_test(test_concurrent_echo_stdio),
-		cmocka_unit_test(test_stop_echo),
-		cmocka_unit_test(test_stop_echo_stdio),
-		cmocka_unit_test(test_stop_cmd),
-		cmocka_unit_test(test_stop_raw),
-		cmocka_unit_test(test_stop_sequential),
-		cmocka_unit_test(test_stop_udp_and_dual),
-		cmocka_unit_test(test_stop_1000_clients),
-		cmocka_unit_test(test_connect_close_cycles),
-		cmocka_unit_test(test_reset_mid_line),
-		cmocka_unit_test(test_stop_blocked_writer),
-		cmocka_unit_test(test_busy_port),
-		cmocka_unit_test(test_port0_pair_collision),
-		cmocka_unit_test(test_start_refuses),
-		cmocka_unit_test(test_raise_fd_limit),
-		cmocka_unit_test(test_v6only_seam),
-		cmocka_unit_test(test_v6only_seam_scope),
-		cmocka_unit_test(test_idle_echo),
-		cmocka_unit_test(test_idle_echo_stdio),
+	    cmocka_unit_test(test_sequential_echo),
+	    cmocka_unit_test(test_sequential_echo_stdio),
+	    cmocka_unit_test(test_sequential_dual2),
+	    cmocka_unit_test(test_concurrent_echo),
+	    cmocka_unit_test(test_concurrent_echo_stdio),
+	    cmocka_unit_test(test_stop_echo),
+	    cmocka_unit_test(test_stop_echo_stdio),
+	    cmocka_unit_test(test_stop_cmd),
+	    cmocka_unit_test(test_stop_raw),
+	    cmocka_unit_test(test_stop_sequential),
+	    cmocka_unit_test(test_stop_udp_and_dual),
+	    cmocka_unit_test(test_stop_1000_clients),
+	    cmocka_unit_test(test_connect_close_cycles),
+	    cmocka_unit_test(test_reset_mid_line),
+	    cmocka_unit_test(test_stop_blocked_writer),
+	    cmocka_unit_test(test_busy_port),
+	    cmocka_unit_test(test_port0_pair_collision),
+	    cmocka_unit_test(test_start_refuses),
+	    cmocka_unit_test(test_raise_fd_limit),
+	    cmocka_unit_test(test_v6only_seam),
+	    cmocka_unit_test(test_v6only_seam_scope),
+	    cmocka_unit_test(test_idle_echo),
+	    cmocka_unit_test(test_idle_echo_stdio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

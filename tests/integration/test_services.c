@@ -237,7 +237,7 @@ int main(void)
 			snprintf(k->name, sizeof k->name, "%s:%s:%s", transport_name(k->transport),
 				 service_name(k->service), family_name(k->family));
 			tests[n] = (struct CMUnitTest){
-				.name = k->name, .test_func = run_case, .initial_state = k};
+			    .name = k->name, .test_func = run_case, .initial_state = k};
 			n++;
 		}
 	return _cmocka_run_group_tests("services", tests, (size_t)n, NULL, NULL);

@@ -36,8 +36,7 @@ static void test_last_line_without_newline(void **state)
 	/* Section 1: the buffer only ever answers complete lines. */
 	assert_string_equal(REPLY("tcp:echo:ipv4:0", "hola\nfin"), "eco: hola\n");
 	/* Section 1.b: `for raw in f` yields the last line without its \n. */
-	assert_string_equal(REPLY("tcp:echo-stdio:ipv4:0", "hola\nfin"),
-			    "eco: hola\neco: fin\n");
+	assert_string_equal(REPLY("tcp:echo-stdio:ipv4:0", "hola\nfin"), "eco: hola\neco: fin\n");
 	/* Section 2: the same makefile() loop, through handle(). */
 	assert_string_equal(REPLY("tcp:cmd:ipv4:0", "ECHO a\nPING"), "a\nPONG\n");
 	assert_string_equal(REPLY("tcp:cmd:ipv4:0", "ECHO a\n  PING \r"), "a\nPONG\n");
@@ -197,12 +196,12 @@ static void test_stats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_last_line_without_newline),
-		cmocka_unit_test(test_carriage_returns),
-		cmocka_unit_test(test_binary_lines),
-		cmocka_unit_test(test_segments),
-		cmocka_unit_test(test_trace),
-		cmocka_unit_test(test_stats),
+	    cmocka_unit_test(test_last_line_without_newline),
+	    cmocka_unit_test(test_carriage_returns),
+	    cmocka_unit_test(test_binary_lines),
+	    cmocka_unit_test(test_segments),
+	    cmocka_unit_test(test_trace),
+	    cmocka_unit_test(test_stats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

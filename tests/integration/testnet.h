@@ -66,7 +66,8 @@ static inline bool tn_can_ipv6(void)
 	static int cached = -1;
 
 	if (cached < 0) {
-		struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+		struct sockaddr_in6 a = {.sin6_family = AF_INET6,
+					 .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		cached = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
@@ -76,10 +77,10 @@ static inline bool tn_can_ipv6(void)
 	return cached;
 }
 
-#define TN_NEED_IPV6()                  \
-	do {                            \
-		if (!tn_can_ipv6())     \
-			skip();         \
+#define TN_NEED_IPV6()                                                                             \
+	do {                                                                                       \
+		if (!tn_can_ipv6())                                                                \
+			skip();                                                                    \
 	} while (0)
 
 /* Open file descriptors of this process. */
@@ -154,9 +155,10 @@ static inline void tn_check_formats(const struct event *ev)
 	for (size_t i = 0; i < n;) {
 		size_t k = jc_utf8(p + i, n - i);
 
-		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0))
-			fail_msg("%s event: unsafe byte 0x%02x in text line", event_kind_name(ev->kind),
-				 p[i]);
+		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f ||
+		    (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0))
+			fail_msg("%s event: unsafe byte 0x%02x in text line",
+				 event_kind_name(ev->kind), p[i]);
 		i += k ? k : 1;
 	}
 }
@@ -194,8 +196,8 @@ static inline void tn_take(struct tn *t)
 		e->truncated = ev.truncated;
 		e->count = ev.count;
 		memcpy(e->message, ev.message, sizeof e->message);
-		e->preview_len = ev.preview_len < sizeof e->preview ? ev.preview_len
-								     : sizeof e->preview;
+		e->preview_len =
+		    ev.preview_len < sizeof e->preview ? ev.preview_len : sizeof e->preview;
 		memcpy(e->preview, ev.preview, e->preview_len);
 	}
 }
@@ -359,8 +361,8 @@ static inline int tn_connect(int family, uint16_t port)
 	assert_true(fd >= 0);
 	tn_timeouts(fd);
 	if (connect(fd, (struct sockaddr *)&ss, addr_len((struct sockaddr *)&ss)) != 0)
-		fail_msg("connect to %s port %u: %s", family == AF_INET ? "127.0.0.1" : "::1",
-			 port, strerror(errno));
+		fail_msg("connect to %s port %u: %s", family == AF_INET ? "127.0.0.1" : "::1", port,
+			 strerror(errno));
 	return fd;
 }
 

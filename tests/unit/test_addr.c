@@ -168,8 +168,9 @@ static void test_hostport(void **state)
 
 static void test_parse_port(void **state)
 {
-	static const char *const bad[] = {"", "-1", "+1", " 1", "1 ", "65536", "99999999999999999999",
-					  "0x10", "1e3", "port", "12a"};
+	static const char *const bad[] = {
+	    "",	    "-1",  "+1",   " 1", "1 ", "65536", "99999999999999999999",
+	    "0x10", "1e3", "port", "12a"};
 	uint16_t p = 7;
 
 	(void)state;
@@ -213,7 +214,7 @@ static void test_parse_numeric_good(void **state)
 	assert_int_equal(s6->sin6_scope_id, 7);
 	if (lo != 0) {
 		assert_int_equal(
-			addr_parse_numeric("fe80::1%lo", 80, AF_UNSPEC, &ss, err, sizeof err), 0);
+		    addr_parse_numeric("fe80::1%lo", 80, AF_UNSPEC, &ss, err, sizeof err), 0);
 		assert_int_equal(s6->sin6_scope_id, lo);
 		assert_int_equal(addr_port((const void *)&ss), 80);
 	}
@@ -236,13 +237,13 @@ static void test_parse_numeric_bad(void **state)
 	assert_int_equal(addr_parse_numeric("", 1, AF_UNSPEC, &ss, err, sizeof err), -1);
 	assert_int_equal(addr_parse_numeric("127.0.0.1%lo", 1, AF_UNSPEC, &ss, err, sizeof err),
 			 -1);
-	assert_int_equal(
-		addr_parse_numeric("fe80::1%nosuchif0", 1, AF_INET6, &ss, err, sizeof err), -1);
+	assert_int_equal(addr_parse_numeric("fe80::1%nosuchif0", 1, AF_INET6, &ss, err, sizeof err),
+			 -1);
 	assert_string_equal(err, "'fe80::1%nosuchif0': no interface named 'nosuchif0'");
 	assert_int_equal(addr_parse_numeric("fe80::1%", 1, AF_INET6, &ss, err, sizeof err), -1);
 	assert_int_equal(addr_parse_numeric("fe80::1%0", 1, AF_INET6, &ss, err, sizeof err), -1);
 	assert_int_equal(
-		addr_parse_numeric("fe80::1%4294967296", 1, AF_INET6, &ss, err, sizeof err), -1);
+	    addr_parse_numeric("fe80::1%4294967296", 1, AF_INET6, &ss, err, sizeof err), -1);
 	/* A host too long to be an address must not be cut into one: here the
 	 * first 63 bytes alone would read as ::1 with scope 1. */
 	snprintf(host, sizeof host, "::1%%%058d1junk", 0);
@@ -266,17 +267,12 @@ static void test_errno_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tuple_ipv4),
-		cmocka_unit_test(test_tuple_ipv6),
-		cmocka_unit_test(test_tuple_mapped),
-		cmocka_unit_test(test_tuple_scope),
-		cmocka_unit_test(test_tuple_small_cap),
-		cmocka_unit_test(test_unknown_family),
-		cmocka_unit_test(test_hostport),
-		cmocka_unit_test(test_parse_port),
-		cmocka_unit_test(test_parse_numeric_good),
-		cmocka_unit_test(test_parse_numeric_bad),
-		cmocka_unit_test(test_errno_name),
+	    cmocka_unit_test(test_tuple_ipv4),	       cmocka_unit_test(test_tuple_ipv6),
+	    cmocka_unit_test(test_tuple_mapped),       cmocka_unit_test(test_tuple_scope),
+	    cmocka_unit_test(test_tuple_small_cap),    cmocka_unit_test(test_unknown_family),
+	    cmocka_unit_test(test_hostport),	       cmocka_unit_test(test_parse_port),
+	    cmocka_unit_test(test_parse_numeric_good), cmocka_unit_test(test_parse_numeric_bad),
+	    cmocka_unit_test(test_errno_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

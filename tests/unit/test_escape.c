@@ -113,7 +113,9 @@ static void test_text_c1_raw_and_encoded(void **state)
 		assert_string_equal(out, want);
 	}
 	/* 0x9b is CSI on its own. */
-	assert_string_equal(ESC("\x9b" "2J"), "\\x9b2J");
+	assert_string_equal(ESC("\x9b"
+				"2J"),
+			    "\\x9b2J");
 	/* U+00A0 is the first printable one after the C1 block. */
 	assert_string_equal(ESC("\xc2\xa0"), "\xc2\xa0");
 }
@@ -132,7 +134,9 @@ static void test_text_invalid_utf8(void **state)
 	assert_string_equal(ESC("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
 	/* Truncated at the end, and interrupted by ASCII. */
 	assert_string_equal(ESC("ok\xc3"), "ok\\xc3");
-	assert_string_equal(ESC("\xe2\x82" "A"), "\\xe2\\x82A");
+	assert_string_equal(ESC("\xe2\x82"
+				"A"),
+			    "\\xe2\\x82A");
 	/* The longest overlong sequence must not swallow the next char. */
 	assert_string_equal(ESC("\xc1\xbf\xc3\xa1"), "\\xc1\\xbf\xc3\xa1");
 }
@@ -144,7 +148,9 @@ static void test_text_valid_utf8_kept(void **state)
 	assert_string_equal(ESC("canción 😀 日本"), "canción 😀 日本");
 	assert_string_equal(ESC("\xef\xbf\xbd"), "\xef\xbf\xbd"); /* U+FFFD */
 	/* Bidi overrides would make a log line lie about its order. */
-	assert_string_equal(ESC("a\xe2\x80\xae" "b"), "a\\xe2\\x80\\xaeb");
+	assert_string_equal(ESC("a\xe2\x80\xae"
+				"b"),
+			    "a\\xe2\\x80\\xaeb");
 	assert_string_equal(ESC("\xe2\x81\xa6"), "\\xe2\\x81\\xa6");
 }
 
@@ -179,9 +185,9 @@ static void test_text_cap(void **state)
  * the escaped prefix reported by used is the whole input. */
 static void test_text_property(void **state)
 {
-	static const unsigned char alpha[] = {0x00, 0x07, 0x08, 0x0a, 0x0d, 0x1b, '[', 'a', '\\',
-					      0x7f, 0x80, 0x9b, 0x9f, 0xa0, 0xc0, 0xc2, 0xc3,
-					      0xe2, 0x80, 0xed, 0xf0, 0xf4, 0x90, 0xbf, 0xff};
+	static const unsigned char alpha[] = {0x00, 0x07, 0x08, 0x0a, 0x0d, 0x1b, '[',	'a',  '\\',
+					      0x7f, 0x80, 0x9b, 0x9f, 0xa0, 0xc0, 0xc2, 0xc3, 0xe2,
+					      0x80, 0xed, 0xf0, 0xf4, 0x90, 0xbf, 0xff};
 	unsigned char in[64];
 	uint32_t seed = 12345;
 
@@ -243,8 +249,8 @@ static void test_json_escapes(void **state)
 static void test_json_decodes_back(void **state)
 {
 	static const char *const texts[] = {
-		"hola", "say \"hi\" \\ /", "tab\there\nnew\r", "\x01\x02\x1f\x7f",
-		"canción ñ € 😀", "</script>", "\xe2\x80\xa8\xe2\x80\xa9",
+	    "hola",	     "say \"hi\" \\ /", "tab\there\nnew\r",	    "\x01\x02\x1f\x7f",
+	    "canción ñ € 😀", "</script>",	"\xe2\x80\xa8\xe2\x80\xa9",
 	};
 	char doc[1024], q[1100], back[1024];
 	size_t blen;
@@ -269,9 +275,9 @@ static void test_json_decodes_back(void **state)
  * JSON, whatever the cap (cut output included). */
 static void test_json_property(void **state)
 {
-	static const unsigned char alpha[] = {0x00, 0x1b, '"', '\\', 'a', 0x7f, 0x80, 0x9b, 0xc0,
-					      0xc2, 0xa0, 0xe2, 0x82, 0xac, 0xed, 0xf0, 0x9f,
-					      0x98, 0xff, '\n'};
+	static const unsigned char alpha[] = {0x00, 0x1b, '"',	'\\', 'a',  0x7f, 0x80,
+					      0x9b, 0xc0, 0xc2, 0xa0, 0xe2, 0x82, 0xac,
+					      0xed, 0xf0, 0x9f, 0x98, 0xff, '\n'};
 	unsigned char in[64];
 	char doc[512], q[520];
 	uint32_t seed = 777;
@@ -311,12 +317,16 @@ static void test_utf8_len(void **state)
 static void test_checker_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"\"a\x01\"", "\"\\x41\"", "\"\xff\"", "\"\xc0\xaf\"", "\"\\ud800\"",
-		"\"\\udc00\"", "\"abc", "{\"a\":1,}", "{\"a\" 1}", "[1,]", "01", "1.", "-",
-		"{\"a\":tru}", "\"\xed\xa0\x80\"", "{} {}", "",
+	    "\"a\x01\"",   "\"\\x41\"", "\"\xff\"",   "\"\xc0\xaf\"", "\"\\ud800\"",
+	    "\"\\udc00\"", "\"abc",	"{\"a\":1,}", "{\"a\" 1}",    "[1,]",
+	    "01",	   "1.",	"-",	      "{\"a\":tru}",  "\"\xed\xa0\x80\"",
+	    "{} {}",	   "",
 	};
 	static const char *const good[] = {
-		"\"\\ud83d\\ude00\"", "{\"a\":[1,-2.5e3,true,false,null,{}]}", " 0 ", "\"\\/\"",
+	    "\"\\ud83d\\ude00\"",
+	    "{\"a\":[1,-2.5e3,true,false,null,{}]}",
+	    " 0 ",
+	    "\"\\/\"",
 	};
 
 	(void)state;
@@ -329,19 +339,19 @@ static void test_checker_rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_plain),
-		cmocka_unit_test(test_text_csi_osc_dcs),
-		cmocka_unit_test(test_text_c0_nul_cr_bs_del),
-		cmocka_unit_test(test_text_c1_raw_and_encoded),
-		cmocka_unit_test(test_text_invalid_utf8),
-		cmocka_unit_test(test_text_valid_utf8_kept),
-		cmocka_unit_test(test_text_cap),
-		cmocka_unit_test(test_text_property),
-		cmocka_unit_test(test_json_escapes),
-		cmocka_unit_test(test_json_decodes_back),
-		cmocka_unit_test(test_json_property),
-		cmocka_unit_test(test_utf8_len),
-		cmocka_unit_test(test_checker_rejects),
+	    cmocka_unit_test(test_text_plain),
+	    cmocka_unit_test(test_text_csi_osc_dcs),
+	    cmocka_unit_test(test_text_c0_nul_cr_bs_del),
+	    cmocka_unit_test(test_text_c1_raw_and_encoded),
+	    cmocka_unit_test(test_text_invalid_utf8),
+	    cmocka_unit_test(test_text_valid_utf8_kept),
+	    cmocka_unit_test(test_text_cap),
+	    cmocka_unit_test(test_text_property),
+	    cmocka_unit_test(test_json_escapes),
+	    cmocka_unit_test(test_json_decodes_back),
+	    cmocka_unit_test(test_json_property),
+	    cmocka_unit_test(test_utf8_len),
+	    cmocka_unit_test(test_checker_rejects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

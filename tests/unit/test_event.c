@@ -314,8 +314,17 @@ static void set_v6(struct sockaddr_storage *ss, const char *host, uint16_t port)
 }
 
 static const char *const nasty[] = {
-	"hola\n", "\x1b[2J\x1b]0;pwned\x07", "\x9b" "31m", "\xc2\x9b" "1m", "a\0b\rc\bd",
-	"\"quoted\" \\ back", "\xff\xfe\xc0\xaf\xed\xa0\x80", "á ñ € 😀", "",
+    "hola\n",
+    "\x1b[2J\x1b]0;pwned\x07",
+    "\x9b"
+    "31m",
+    "\xc2\x9b"
+    "1m",
+    "a\0b\rc\bd",
+    "\"quoted\" \\ back",
+    "\xff\xfe\xc0\xaf\xed\xa0\x80",
+    "á ñ € 😀",
+    "",
 };
 
 static void assert_no_controls(const char *s, size_t n)
@@ -522,13 +531,13 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_queue_fifo_and_wake),
-		cmocka_unit_test(test_queue_full_drops),
-		cmocka_unit_test(test_queue_threads),
-		cmocka_unit_test(test_format_all_kinds),
-		cmocka_unit_test(test_json_fields),
-		cmocka_unit_test(test_text_lines),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_queue_fifo_and_wake),
+	    cmocka_unit_test(test_queue_full_drops),
+	    cmocka_unit_test(test_queue_threads),
+	    cmocka_unit_test(test_format_all_kinds),
+	    cmocka_unit_test(test_json_fields),
+	    cmocka_unit_test(test_text_lines),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

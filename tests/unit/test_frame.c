@@ -264,12 +264,12 @@ static void test_big_cap_compaction(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_partial_reads),
-		cmocka_unit_test(test_split_everywhere),
-		cmocka_unit_test(test_exact_max),
-		cmocka_unit_test(test_overflow_recovers),
-		cmocka_unit_test(test_big_cap_compaction),
+	    cmocka_unit_test(test_lines),
+	    cmocka_unit_test(test_partial_reads),
+	    cmocka_unit_test(test_split_everywhere),
+	    cmocka_unit_test(test_exact_max),
+	    cmocka_unit_test(test_overflow_recovers),
+	    cmocka_unit_test(test_big_cap_compaction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,9 +110,9 @@ static void test_err(void **state)
 static void test_unicode_strip(void **state)
 {
 	static const char *const ws[] = {
-		"\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x85",
-		"\xe2\x80\x8a", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",
-		"\xe3\x80\x80",
+	    "\xc2\x85",	    "\xc2\xa0",	    "\xe1\x9a\x80", "\xe2\x80\x80",
+	    "\xe2\x80\x85", "\xe2\x80\x8a", "\xe2\x80\xa8", "\xe2\x80\xa9",
+	    "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80",
 	};
 	char line[64];
 
@@ -156,7 +156,10 @@ static void test_invalid_utf8(void **state)
 	/* Truncated 3- and 4-byte sequences: one replacement each. */
 	assert_string_equal(REPLY("ECHO \xe2\x82"), "\xef\xbf\xbd\n");
 	assert_string_equal(REPLY("ECHO \xf0\x9f\x98"), "\xef\xbf\xbd\n");
-	assert_string_equal(REPLY("ECHO \xf0\x9f\x98" "A"), "\xef\xbf\xbd" "A\n");
+	assert_string_equal(REPLY("ECHO \xf0\x9f\x98"
+				  "A"),
+			    "\xef\xbf\xbd"
+			    "A\n");
 	/* Overlong, surrogate, above U+10FFFF: each byte on its own. */
 	assert_string_equal(REPLY("ECHO \xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd\n");
 	assert_string_equal(REPLY("ECHO \xe0\x80\xaf"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\n");
@@ -167,7 +170,7 @@ static void test_invalid_utf8(void **state)
 	 * decodes to 13 replacement characters in CPython. */
 	{
 		static const char in[] =
-			"ECHO \xe0\x80\xaf\xf0\x90\x80\xed\xa0\x80\xc0\xaf\xf4\x90\x80\x80";
+		    "ECHO \xe0\x80\xaf\xf0\x90\x80\xed\xa0\x80\xc0\xaf\xf4\x90\x80\x80";
 		const char *r = reply_at(in, sizeof in - 1, 0);
 
 		assert_int_equal(strlen(r), 13 * 3 + 1);
@@ -208,13 +211,10 @@ static void test_small_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ping),
-		cmocka_unit_test(test_echo),
-		cmocka_unit_test(test_time),
-		cmocka_unit_test(test_err),
-		cmocka_unit_test(test_unicode_strip),
-		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_small_cap),
+	    cmocka_unit_test(test_ping),	  cmocka_unit_test(test_echo),
+	    cmocka_unit_test(test_time),	  cmocka_unit_test(test_err),
+	    cmocka_unit_test(test_unicode_strip), cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_small_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,9 +76,14 @@ static void test_hosts(void **state)
 	/* Each form prints back to text that parses to the same spec. */
 	{
 		static const char *const forms[] = {
-			"tcp:echo:ipv6:0@::1", "tcp:echo:ipv6:0@[::1]", "udp:echo:dual2:65535@[::]",
-			"tcp:raw:ipv6:80@fe80::1%lo", "tcp:cmd:ipv6:8080@2001:db8::1:2:3",
-			"udp:echo:ipv4:9201@0.0.0.0", "tcp:hello:dual:9401", "tcp:echo:ipv4:1@localhost",
+		    "tcp:echo:ipv6:0@::1",
+		    "tcp:echo:ipv6:0@[::1]",
+		    "udp:echo:dual2:65535@[::]",
+		    "tcp:raw:ipv6:80@fe80::1%lo",
+		    "tcp:cmd:ipv6:8080@2001:db8::1:2:3",
+		    "udp:echo:ipv4:9201@0.0.0.0",
+		    "tcp:hello:dual:9401",
+		    "tcp:echo:ipv4:1@localhost",
 		};
 
 		for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
@@ -90,8 +95,8 @@ static void test_hosts(void **state)
 			assert_int_equal(spec_parse(forms[i], &a, err, sizeof err), 0);
 			spec_format(&a, text, sizeof text);
 			if (spec_parse(text, &b, err, sizeof err) != 0)
-				fail_msg("'%s' printed as '%s', which does not parse: %s", forms[i], text,
-					 err);
+				fail_msg("'%s' printed as '%s', which does not parse: %s", forms[i],
+					 text, err);
 			assert_int_equal(a.transport, b.transport);
 			assert_int_equal(a.service, b.service);
 			assert_int_equal(a.family, b.family);
@@ -115,8 +120,8 @@ static void test_every_combination(void **state)
 
 				snprintf(text, sizeof text, "%s:%s:%s:%d",
 					 transport_name((enum transport)t),
-					 service_name((enum service)sv), family_name((enum family)f),
-					 1000 + t * 100 + sv * 10 + f);
+					 service_name((enum service)sv),
+					 family_name((enum family)f), 1000 + t * 100 + sv * 10 + f);
 				spec_default(&s);
 				rc = spec_parse(text, &s, err, sizeof err);
 				if (t == TRANSPORT_UDP && sv != SERVICE_ECHO) {
@@ -194,7 +199,7 @@ static void test_names(void **state)
 	assert_int_equal(family_from_name("dual3", &f), -1);
 	assert_string_equal(transport_name(TRANSPORT_COUNT), "?");
 	assert_string_equal(service_name((enum service)99), "?");
-	assert_string_equal(family_name((enum family)-1), "?");
+	assert_string_equal(family_name((enum family) - 1), "?");
 }
 
 static void test_bad(void **state)
@@ -240,13 +245,13 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tutorial_specs),
-		cmocka_unit_test(test_hosts),
-		cmocka_unit_test(test_every_combination),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_bad),
+	    cmocka_unit_test(test_tutorial_specs),
+	    cmocka_unit_test(test_hosts),
+	    cmocka_unit_test(test_every_combination),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
