@@ -538,10 +538,12 @@ static int mode_flood(const struct opts *o)
 
 		printf(
 		    "result mode=udp-flood rate=%ld sent=%llu received=%llu secs=%.3f sent_s=%.0f "
-		    "recv_s=%.0f loss_pct=%.3f client_drops=%u dup=%llu errors=%d\n",
+		    "recv_s=%.0f loss_pct=%.3f client_drops=%u server_loss_pct=%.3f dup=%llu "
+		    "errors=%d\n",
 		    o->rate, (unsigned long long)sent, (unsigned long long)got, secs,
 		    (double)sent / secs, (double)got / secs,
 		    sent ? 100.0 * (double)(sent - got) / (double)sent : 100.0, own_drops,
+		    sent ? 100.0 * (double)(sent - got - own_drops) / (double)sent : 100.0,
 		    (unsigned long long)dup, errors + (sent < total));
 	}
 	close(fd);
