@@ -265,34 +265,44 @@ static void page_log(struct tui_log *log, int key, int page)
 	}
 }
 
-static void mouse_event(struct lab *lab)
+static void mouse_one(struct lab *lab, const MEVENT *me)
 {
-	MEVENT me;
+	if (me->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		long d = me->bstate & BUTTON4_PRESSED ? 3 : -3;
 
-	if (getmouse(&me) != OK || lab->help)
-		return;
-	if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		long d = me.bstate & BUTTON4_PRESSED ? 3 : -3;
-
-		if (tui_rect_contains(&lab->lay.client, me.y, me.x))
+		if (tui_rect_contains(&lab->lay.client, me->y, me->x))
 			tui_log_scroll(&lab->out, d);
 		else
 			tui_log_scroll(&lab->log, d);
 		return;
 	}
-	if (tui_rect_contains(&lab->lay.client, me.y, me.x)) {
+	if (!(me->bstate & BUTTON1_PRESSED))
+		return; /* releases and the rest */
+	if (tui_rect_contains(&lab->lay.client, me->y, me->x)) {
 		lab->focus = FOCUS_CLIENT;
-	} else if (tui_rect_contains(&lab->lay.log, me.y, me.x)) {
+	} else if (tui_rect_contains(&lab->lay.log, me->y, me->x)) {
 		lab->focus = FOCUS_LOG;
-	} else if (tui_rect_contains(&lab->lay.presets, me.y, me.x)) {
-		int i = me.y - lab->lay.presets.y - 1;
+	} else if (tui_rect_contains(&lab->lay.presets, me->y, me->x)) {
+		int i = me->y - lab->lay.presets.y - 1;
 
 		lab->focus = FOCUS_PRESETS;
 		if (i >= 0 && i < (int)tui_preset_count)
 			lab->preset_sel = i;
-	} else if (tui_rect_contains(&lab->lay.servers, me.y, me.x)) {
+	} else if (tui_rect_contains(&lab->lay.servers, me->y, me->x)) {
 		lab->focus = FOCUS_SERVERS;
-		servers_click(lab, me.y, me.x);
+		servers_click(lab, me->y, me->x);
+	}
+}
+
+/* Takes every mouse event curses has queued: a press and its release can
+ * arrive together, and one KEY_MOUSE does not mean one event. */
+static void mouse_event(struct lab *lab)
+{
+	MEVENT me;
+
+	while (getmouse(&me) == OK) {
+		if (!lab->help)
+			mouse_one(lab, &me);
 	}
 }
 
@@ -593,7 +603,10 @@ static int term_begin(struct lab *lab)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	if (lab->mouse) {
-		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		/* Presses and releases, no click resolution: asking for
+		 * BUTTON1_CLICKED makes curses hold a press until the
+		 * release comes, with the frame waiting behind it. */
+		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED,
 			  NULL);
 		mouseinterval(0);
 	}
