@@ -10,7 +10,8 @@ source "$SOCKLAB_TESTS/tui/lib-tui.sh"
 tui_start_wrapped 160 40 --serve tcp:hello:dual:0 --serve tcp:echo:ipv4:0 ||
 	{ fail "tmux session"; t_done; }
 expect_screen "both servers listen" '#2 LISTEN tcp/echo ipv4 127\.0\.0\.1:[0-9]+'
-expect_screen "focus starts in the client pane" 'socklab> *$'
+if wait_for 5 focused_title Client; then ok "focus starts in the client pane"; else
+	fail "focus starts in the client pane"; fi
 p_dual=$(log_port 1)
 p_echo=$(log_port 2)
 check_match "dual-stack port read from the log" '^[0-9]+$' "$p_dual"
@@ -46,6 +47,17 @@ expect_screen "connected to the echo server" "connected to \('127\.0\.0\.1', $p_
 type_line "hola señor €"
 expect_screen "echo reply in the client pane" '^ < eco: hola señor €'
 expect_screen "echo traffic in the log" "#2 RECV tcp \('127\.0\.0\.1', [0-9]+\) 16 B"
+# UTF-8 is edited by character: two Lefts cross "n" and "ó", Backspace
+# takes a whole "€".
+keys -l "cañón"
+keys Left Left
+keys -l "X"
+keys Enter
+expect_screen "UTF-8 edited in the middle" '^ < eco: cañXón$'
+keys -l "año€"
+keys BSpace Enter
+expect_screen "Backspace removes a whole multibyte character" '^ < eco: año$'
+
 # A line typed right after /connect, before it completes, still goes out.
 keys -l "/connect 127.0.0.1 $p_echo"
 keys Enter

@@ -87,6 +87,10 @@ expect_screen() {
 	if wait_screen "$2" "${3:-10}"; then ok "$1"; else fail "$1"; fi
 }
 
+# focused_title NAME: the pane titled NAME has the focus colour (black on
+# cyan); the others are black on white.
+focused_title() { tmx capture-pane -e -p -t "$TUI_PANE" | grep -q $'\033\\[46m '"$1"; }
+
 # pane_pid: the process running in the pane.
 pane_pid() { tmx display-message -p -t "$TUI_PANE" '#{pane_pid}'; }
 pane_dead() { [ "$(tmx display-message -p -t "$TUI_PANE" '#{pane_dead}')" = 1 ]; }

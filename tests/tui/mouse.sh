@@ -13,8 +13,6 @@ click() {
 	keys -l $'\033[M '"$x$y"
 	keys -l $'\033[M#'"$x$y"
 }
-# The focused pane's title has the focus colour (black on cyan).
-focused_title() { tmx capture-pane -e -p -t "$TUI_PANE" | grep -q $'\033\\[46m '"$1"; }
 
 tui_start 100 30 --serve tcp:hello:dual:0 || { fail "tmux"; t_done; }
 wait_screen '#1 LISTEN' || fail "lab started"
