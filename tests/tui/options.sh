@@ -40,17 +40,15 @@ keys F10
 wait_screen END-OF-LAB || fail "quit"
 tui_stop
 
-# A start that fails shows its cause and the lab goes on. Two servers on
-# the same port: the second cannot bind.
-tui_start 160 40 --serve tcp:echo:ipv4:0 || fail "tmux"
-wait_screen '#1 LISTEN' || fail "lab started"
-port=$(log_port 1)
-tui_stop
+# A start that fails shows its cause and the lab goes on: a busy port (a
+# server of our own holds it), an IPv6 host for an IPv4 server.
 serve_start busy tcp:echo:ipv4:0
 busy=$(listen_port busy 1)
-tui_start 160 40 --serve "tcp:echo:ipv4:$busy" --serve tcp:cmd:ipv4:0 || fail "tmux"
+tui_start 160 40 --serve "tcp:echo:ipv4:$busy" --serve "tcp:echo:ipv4:0@::1" \
+	--serve tcp:cmd:ipv4:0 || fail "tmux"
 expect_screen "busy port: the cause is shown" "cannot start tcp:echo:ipv4:$busy.*[Aa]ddress already in use"
-expect_screen "busy port: the next server still starts" '#1 LISTEN tcp/cmd'
+expect_screen "bad host: the cause is shown" "cannot start tcp:echo:ipv4:0@::1: host '::1' \\(IPv4\\)"
+expect_screen "the next server still starts" '#1 LISTEN tcp/cmd'
 
 # History: lines typed in one run come back in the next.
 type_line "PING"
