@@ -107,6 +107,8 @@ MSG_USAGE \
 #define MSG_TUI_CLIENT          "Client"
 #define MSG_TUI_RUNNING_COUNT   "%d running"
 #define MSG_TUI_RUNNING         " running: address, V6ONLY, traffic "
+#define MSG_TUI_MORE_ABOVE      " %d more above "
+#define MSG_TUI_MORE_BELOW      " %d more below "
 #define MSG_TUI_NONE_RUNNING    " no server: Enter starts the form's, F2-F7 a preset "
 #define MSG_TUI_HOST_LABEL      "host "
 #define MSG_TUI_PORT_LABEL      "port "

@@ -294,9 +294,27 @@ static void draw_servers(struct lab *lab)
 	}
 	if (lab->list_top >= lab->nservers)
 		lab->list_top = lab->nservers > 0 ? lab->nservers - 1 : 0;
-	for (int i = lab->list_top; i < lab->nservers && y < maxy; i++) {
+	int heading = y - 1, i;
+
+	for (i = lab->list_top; i < lab->nservers && y < maxy; i++) {
 		draw_server_item(lab, lab->servers[i], y, r->x, r->w, maxy, i == sel);
 		y += servers_item_rows(lab->servers[i]);
+	}
+	/* Say when servers are out of view, above or below. */
+	if (lab->list_top > 0 && heading > r->y) {
+		char more[32];
+
+		snprintf(more, sizeof more, MSG_TUI_MORE_ABOVE, lab->list_top);
+		put(heading, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
+		    A_BOLD);
+	}
+	if (y > maxy || i < lab->nservers) {
+		char more[32];
+		int below = lab->nservers - i + (y > maxy ? 1 : 0);
+
+		snprintf(more, sizeof more, MSG_TUI_MORE_BELOW, below);
+		put(maxy - 1, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
+		    A_BOLD | A_REVERSE);
 	}
 }
 
