@@ -402,7 +402,13 @@ static void resolve_done(struct lab *lab)
 			} else {
 				lab->client.dialer = dialer_new(job->res);
 				job->res = NULL; /* the dialer owns it now */
-				next_attempt(lab);
+				if (lab->client.dialer) {
+					next_attempt(lab);
+				} else {
+					client_say(lab, TUI_LOG_ERROR, "%s", strerror(ENOMEM));
+					lab->client.state = CLIENT_IDLE;
+					drop_queued(lab);
+				}
 			}
 		}
 		if (job->res)

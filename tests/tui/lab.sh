@@ -65,6 +65,15 @@ keys -l "dicho rápido"
 keys Enter
 expect_screen "a line typed while connecting is sent once connected" '^ < eco: dicho rápido$'
 
+# /shutdown half-closes, as the tutorial's client does: the echo server
+# reads EOF and closes its side; the client then sees EOF too.
+type_line "/shutdown"
+expect_screen "/shutdown sends FIN" 'shutdown\(SHUT_WR\): FIN sent'
+fin_then_eof() { screen | grep -A1 'FIN sent' | grep -q 'the server closed the connection (EOF)'; }
+if wait_for 5 fin_then_eof; then ok "server closes after the half-close"; else fail "server closes after the half-close"; fi
+type_line "ya no"
+expect_screen "nothing to send on once closed" 'not connected: /connect HOST PORT first'
+
 # Start a UDP echo server from the panel with keys only, then stop it.
 keys Tab
 expect_screen "servers pane focused" 'Enter Start +x Stop'
@@ -102,7 +111,7 @@ check "80x24: 24 rows drawn" 24 "$rows"
 long=0
 while IFS= read -r line; do [ "${#line}" -gt 80 ] && long=$((long + 1)); done < <(screen)
 check "80x24: nothing wider than the pane" 0 "$long"
-expect_screen "80x24: client pane still there" 'Client .*tcp'
+expect_screen "80x24: client pane still there" '^ Client +not connected$'
 tmx resize-window -t "$TUI_PANE" -x 50 -y 12
 expect_screen "too small: says so" 'needs at least 60x16'
 tmx resize-window -t "$TUI_PANE" -x 120 -y 40
