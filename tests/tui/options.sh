@@ -49,6 +49,15 @@ tui_start 160 40 --serve "tcp:echo:ipv4:$busy" --serve "tcp:echo:ipv4:0@::1" \
 expect_screen "busy port: the cause is shown" "cannot start tcp:echo:ipv4:$busy.*[Aa]ddress already in use"
 expect_screen "bad host: the cause is shown" "cannot start tcp:echo:ipv4:0@::1: host '::1' \\(IPv4\\)"
 expect_screen "the next server still starts" '#1 LISTEN tcp/cmd'
+cmd_port=$(log_port 1)
+type_line "/connect 127.0.0.1 $cmd_port"
+expect_screen "connected to the command server" "connected to \('127\.0\.0\.1', $cmd_port\)"
+type_line "PING"
+type_line "FOO"
+expect_screen "PING -> PONG" '^ < PONG$'
+expect_screen "anything else -> ERR" '^ < ERR$'
+type_line "/close"
+expect_screen "/close" '^ connection closed$'
 
 # History: lines typed in one run come back in the next.
 type_line "PING"
