@@ -72,7 +72,7 @@ INTEG_BIN := $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_BIN := $(UNIT_BIN) $(INTEG_BIN)
 
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
-	fuzz fuzz-smoke bench bench-smoke screenshots
+	fuzz fuzz-smoke bench bench-smoke screenshots valgrind
 
 all: $(BIN)
 
@@ -121,6 +121,10 @@ tsan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab \
 		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
 	$(Q)SOCKLAB_ONLY="integration cli robust tui" tests/run-all build-thread build-thread/socklab
+
+# memcheck over the cmocka binaries, a serve session and a lab session.
+valgrind: $(BIN) $(TEST_BIN)
+	$(Q)tests/valgrind.sh $(BUILD) $(BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
