@@ -38,7 +38,6 @@
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
 
-#define TUI_QUEUE_CAP 8192
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
 #define SERVE_MAX 16
@@ -620,6 +619,8 @@ int tui_main(int argc, char **argv)
 	static struct lab lab;
 	struct options o;
 	char history[4096];
+	const char *qbytes = getenv("SOCKLAB_QUEUE_BYTES");
+	unsigned long fd_before, fd_after;
 	int rc;
 
 	rc = parse_options(argc, argv, &o);
@@ -637,7 +638,8 @@ int tui_main(int argc, char **argv)
 	lab.focus = FOCUS_CLIENT;
 	lab.dirty = true;
 	servers_form_reset(&lab);
-	lab.q = event_queue_new(TUI_QUEUE_CAP);
+	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
+	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
 	if (lab.q == NULL || tui_log_init(&lab.log, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
 		fputs("socklab: out of memory\n", stderr);
@@ -650,6 +652,8 @@ int tui_main(int argc, char **argv)
 	}
 	client_init(&lab, client_history_path(history, sizeof history) == 0 ? history : NULL);
 	client_say(&lab, 0, MSG_TUI_WELCOME);
+	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
+		client_say(&lab, 0, MSG_FD_LIMIT, fd_before, fd_after);
 	for (int i = 0; i < o.nserve; i++)
 		servers_start(&lab, &o.serve[i]);
 	run(&lab);

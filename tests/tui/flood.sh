@@ -7,6 +7,9 @@ source "$SOCKLAB_TESTS/lib.sh"
 source "$SOCKLAB_TESTS/tui/lib-tui.sh"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
+# A small event queue (64 KiB instead of 16 MiB), so that drops are sure
+# to happen and can be checked.
+export SOCKLAB_QUEUE_BYTES=65536
 tui_start 120 36 --serve udp:echo:ipv4:0 || { fail "tmux"; t_done; }
 wait_screen '#1 LISTEN udp/echo' || { fail "lab started"; t_done; }
 port=$(log_port 1)
