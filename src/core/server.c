@@ -926,11 +926,7 @@ static ssize_t stdio_line(FILE *f, char *buf, size_t cap, bool *over, size_t *to
 			break;
 	}
 	*total = all;
-	if (all == 0)
-		return -1;
-	if (*over && n > 0 && buf[n - 1] != '\n')
-		return (ssize_t)n;
-	return (ssize_t)n;
+	return all == 0 ? -1 : (ssize_t)n;
 }
 
 static void *stdio_worker(void *arg)
