@@ -34,7 +34,7 @@
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
 "                     [--log FILE] SPEC...\n" \
-"       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw]\n" \
+"       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw] [--trace]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
 "       socklab --help | --version\n"
@@ -80,10 +80,13 @@ MSG_USAGE \
 "  --connect         connect() the UDP socket: ICMP errors show as 'Connection refused'\n" \
 "  -v                report each address tried\n" \
 "  --raw             write received bytes as they are, even to a terminal\n" \
+"  --trace           show each system call (connect, shutdown, sendto, ...) on stderr\n" \
 "\n" \
 "Exit status: 0 success, 1 a failure (bind, connect, no reply), 2 bad usage.\n"
 
 #define MSG_FD_LIMIT            "open files limit raised from %lu to %lu"
+#define MSG_UDP_TO              "datagrams to %s"
+#define MSG_TRACE_CALL          "%s(%s%s%s) = %d"
 #define MSG_NO_REPLY            "no reply from %s within %g s"
 #define MSG_TRYING              "trying %s ... %s"
 #define MSG_CONNECTED           "connected"
@@ -210,3 +213,22 @@ MSG_USAGE \
 #define MSG_TUI_PRESET_LOG      "tutorial section %s: %s"
 #define MSG_TUI_HELP_SEND       "any other line is sent: over TCP with \\n added, over UDP as one datagram (//x sends /x)"
 #define MSG_TUI_HELP_PRESETS    "Presets (the tutorial's sections)"
+
+/* ---- watching traffic: filter, hex dump, export (issue 4) ---- */
+
+#define MSG_FILTER_KEYS         "server, peer, port, kind, transport, text"
+#define MSG_FILTER_NOT_PAIR     "'%s' is not KEY=VALUE (keys: " MSG_FILTER_KEYS ")"
+#define MSG_FILTER_UNKNOWN_KEY  "unknown filter key '%s' (keys: " MSG_FILTER_KEYS ")"
+#define MSG_FILTER_TWICE        "'%s' given twice: list the values once, with commas (%s=a,b)"
+#define MSG_FILTER_EMPTY        "'%s=' needs a value"
+#define MSG_FILTER_TOO_MANY     "'%s' takes at most %d values"
+#define MSG_FILTER_BAD_SERVER   "server '%s' is not a server number (e.g. server=2)"
+#define MSG_FILTER_BAD_PORT     "port '%s' is not 0..65535"
+#define MSG_FILTER_BAD_PEER     "peer '%s' is not an address, ADDR:PORT, [ADDR]:PORT or a port"
+#define MSG_FILTER_BAD_KIND     "unknown event kind '%s' (recv, send, dgram-in, dgram-out, accept, close, listen, error, ...; in, out, data)"
+#define MSG_FILTER_BAD_TRANSPORT "transport '%s' is not tcp or udp"
+#define MSG_FILTER_BAD_QUOTE    "unterminated quote in '%s'"
+#define MSG_FILTER_BAD_ESCAPE   "bad escape in '%s' (\\\\, \\\", \\n, \\r, \\t, \\xNN)"
+#define MSG_FILTER_TOO_LONG     "'%s' is longer than %d bytes"
+#define MSG_HEXDUMP_CUT         "truncated: %zu of %llu bytes kept (the rest was not recorded)"
+#define MSG_EXPORT_BAD_FORMAT   "unknown format '%s' (csv or jsonl)"

@@ -20,7 +20,7 @@
 #define IOSZ 65536
 
 struct client_opts {
-	bool udp, connect, verbose, raw;
+	bool udp, connect, verbose, raw, trace;
 	int family;
 	double timeout;
 	const char *host, *port;
@@ -62,11 +62,39 @@ static int out_bytes(const struct client_opts *o, const char *p, size_t n)
 	return 0;
 }
 
+/* --trace: one system call and its result on stderr, in the form the
+ * server's trace uses: "connect(127.0.0.1:9101) = -1 ECONNREFUSED". */
+static void trace_call(const struct client_opts *o, const char *call, const struct sockaddr *sa,
+		       const char *arg, int ret, int err)
+{
+	char where[ADDR_TEXT_MAX] = "";
+
+	if (!o->trace)
+		return;
+	if (sa != NULL)
+		addr_hostport(sa, where, sizeof where);
+	fprintf(stderr, "socklab: " MSG_TRACE_CALL, call, where, sa && arg ? ", " : "", arg ? arg : "",
+		ret);
+	if (ret < 0)
+		fprintf(stderr, " %s (%s)", addr_errno_name(err), strerror(err));
+	fputc('\n', stderr);
+}
+
+static void trace_close(const struct client_opts *o, int fd)
+{
+	char arg[16];
+	int r = close(fd);
+
+	snprintf(arg, sizeof arg, "%d", fd);
+	trace_call(o, "close", NULL, arg, r, errno);
+}
+
 static void report_attempt(void *arg, const struct sockaddr *sa, int err)
 {
 	const struct client_opts *o = arg;
 	char where[ADDR_TEXT_MAX];
 
+	trace_call(o, "connect", sa, NULL, err ? -1 : 0, err);
 	if (!o->verbose)
 		return;
 	addr_tuple(sa, where, sizeof where);
@@ -103,7 +131,12 @@ static int tcp_session(const struct client_opts *o, int fd)
 		ssize_t n;
 
 		if (!shut && poff == plen && !stdin_open) {
-			shutdown(fd, SHUT_WR); /* the tutorial's c.shutdown(SHUT_WR) */
+			/* the tutorial's c.shutdown(SHUT_WR) */
+			int r = shutdown(fd, SHUT_WR);
+			char arg[32];
+
+			snprintf(arg, sizeof arg, "%d, SHUT_WR", fd);
+			trace_call(o, "shutdown", NULL, arg, r, errno);
 			shut = true;
 		}
 		if (poff < plen)
@@ -117,8 +150,10 @@ static int tcp_session(const struct client_opts *o, int fd)
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = recv(fd, in, IOSZ, 0);
-			if (n == 0)
+			if (n == 0) {
+				trace_call(o, "recv", NULL, "EOF", 0, 0);
 				break;
+			}
 			if (n < 0) {
 				if (errno == EINTR || errno == EAGAIN)
 					continue;
@@ -171,6 +206,7 @@ static int udp_exchange(const struct client_opts *o, int fd, const struct sockad
 
 	addr_hostport(to, where, sizeof where);
 	n = o->connect ? send(fd, msg, len, 0) : sendto(fd, msg, len, 0, to, tolen);
+	trace_call(o, o->connect ? "send" : "sendto", to, NULL, (int)n, errno);
 	if (n < 0) {
 		cli_warnx("send to %s: %s", where, strerror(errno));
 		return 1;
@@ -183,6 +219,7 @@ static int udp_exchange(const struct client_opts *o, int fd, const struct sockad
 		return 1;
 	}
 	n = recvfrom(fd, buf, IOSZ, 0, (struct sockaddr *)&from, &flen);
+	trace_call(o, "recvfrom", n >= 0 ? (struct sockaddr *)&from : NULL, NULL, (int)n, errno);
 	if (n < 0) {
 		/* With --connect, the ICMP port unreachable lands here. */
 		cli_warnx("recv from %s: %s", where, strerror(errno));
@@ -206,18 +243,28 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 	int fd, status = 0;
 
 	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	trace_call(o, "socket", NULL, ai->ai_family == AF_INET6 ? "AF_INET6, SOCK_DGRAM" :
+		   "AF_INET, SOCK_DGRAM", fd, errno);
 	if (fd < 0 || buf == NULL) {
 		cli_warnx("socket: %s", strerror(errno));
 		free(buf);
 		return 1;
 	}
 	if (o->connect && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		trace_call(o, "connect", ai->ai_addr, NULL, -1, errno);
 		cli_warnx("connect: %s", strerror(errno));
 		close(fd);
 		free(buf);
 		return 1;
 	}
-	report_attempt((void *)o, ai->ai_addr, 0);
+	if (o->connect)
+		trace_call(o, "connect", ai->ai_addr, NULL, 0, 0);
+	if (o->verbose) {
+		char where[ADDR_TEXT_MAX];
+
+		addr_tuple(ai->ai_addr, where, sizeof where);
+		fprintf(stderr, "socklab: " MSG_UDP_TO "\n", where);
+	}
 	if (o->nmsgs > 0) {
 		for (int i = 0; i < o->nmsgs && status == 0; i++)
 			status = udp_exchange(o, fd, ai->ai_addr, ai->ai_addrlen, o->msgs[i],
@@ -234,7 +281,7 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 		}
 		free(line);
 	}
-	close(fd);
+	trace_close(o, fd);
 	free(buf);
 	return status;
 }
@@ -246,6 +293,7 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 		{"timeout", required_argument, NULL, 'T'},
 		{"connect", no_argument, NULL, 'c'},
 		{"raw", no_argument, NULL, 'r'},
+		{"trace", no_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -278,6 +326,9 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 			break;
 		case 'r':
 			o->raw = true;
+			break;
+		case 't':
+			o->trace = true;
 			break;
 		case 'T':
 			if (cli_parse_seconds(optarg, &o->timeout) < 0)
@@ -337,7 +388,7 @@ int cli_client(int argc, char **argv)
 		return 1;
 	}
 	rc = tcp_session(&o, fd);
-	close(fd);
+	trace_close(&o, fd);
 	return rc;
 }
 
