@@ -1,0 +1,183 @@
+/*
+ * export: events as CSV rows or JSON Lines (see export.h).
+ */
+#include "socklab/export.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "socklab/addr.h"
+#include "socklab/escape.h"
+
+static const char csv_header[] =
+    "time,server,event,transport,from address,from port,to address,to port,bytes,ASCII,hex";
+
+int export_format_from_name(const char *name, enum export_format *fmt)
+{
+	if (strcmp(name, "csv") == 0)
+		*fmt = EXPORT_CSV;
+	else if (strcmp(name, "jsonl") == 0 || strcmp(name, "json") == 0)
+		*fmt = EXPORT_JSONL;
+	else
+		return -1;
+	return 0;
+}
+
+const char *export_format_name(enum export_format fmt)
+{
+	return fmt == EXPORT_CSV ? "csv" : "jsonl";
+}
+
+size_t export_csv_header(char *out, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	snprintf(out, cap, "%s", csv_header);
+	return strlen(out);
+}
+
+bool export_inbound(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_RECV:
+	case EV_DGRAM_IN:
+	case EV_ACCEPT:
+	case EV_CLOSE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct out {
+	char *p;
+	size_t len, cap;
+};
+
+static void put_bytes(struct out *o, const char *s, size_t n)
+{
+	if (o->len + 1 >= o->cap)
+		return;
+	if (n > o->cap - o->len - 1)
+		n = o->cap - o->len - 1;
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+/* One CSV field (and the comma before it unless first). */
+static void put_field(struct out *o, const char *s, bool first)
+{
+	size_t n = strlen(s);
+	bool quote = n > 0 && (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[n - 1] == ' ');
+
+	if (!first)
+		put_bytes(o, ",", 1);
+	if (!quote) {
+		put_bytes(o, s, n);
+		return;
+	}
+	put_bytes(o, "\"", 1);
+	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
+		put_bytes(o, s, (size_t)(q - s));
+		put_bytes(o, "\"\"", 2);
+	}
+	put_bytes(o, s, strlen(s));
+	put_bytes(o, "\"", 1);
+}
+
+static void put_addr(struct out *o, bool has, const struct sockaddr_storage *ss)
+{
+	char host[ADDR_TEXT_MAX], port[8];
+
+	if (!has || addr_len((const void *)ss) == 0) {
+		put_field(o, "", false);
+		put_field(o, "", false);
+		return;
+	}
+	addr_host((const void *)ss, host, sizeof host);
+	snprintf(port, sizeof port, "%u", addr_port((const void *)ss));
+	put_field(o, host, false);
+	put_field(o, port, false);
+}
+
+size_t export_csv_row(const struct event *ev, char *buf, size_t cap)
+{
+	static _Thread_local char text[EVENT_PREVIEW_MAX * 4 + 1], hex[EVENT_PREVIEW_MAX * 2 + 1];
+	static const char digits[] = "0123456789abcdef";
+	struct out o = {buf, 0, cap};
+	char f[64];
+	struct tm tm;
+	size_t n = ev->preview_len <= EVENT_PREVIEW_MAX ? ev->preview_len : EVENT_PREVIEW_MAX;
+	bool in = export_inbound(ev);
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	gmtime_r(&ev->time.tv_sec, &tm);
+	snprintf(f, sizeof f, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 ev->time.tv_nsec / 1000000);
+	put_field(&o, f, true);
+	snprintf(f, sizeof f, "%u", ev->server);
+	put_field(&o, f, false);
+	put_field(&o, event_kind_name(ev->kind), false);
+	put_field(&o, ev->kind == EV_DROPPED ? "" : transport_name(ev->transport), false);
+	if (in) {
+		put_addr(&o, ev->has_peer, &ev->peer);
+		put_addr(&o, ev->has_local, &ev->local);
+	} else {
+		put_addr(&o, ev->has_local, &ev->local);
+		put_addr(&o, ev->has_peer, &ev->peer);
+	}
+	snprintf(f, sizeof f, "%llu", (unsigned long long)ev->bytes);
+	put_field(&o, f, false);
+	esc_text(ev->preview, n, text, sizeof text, NULL);
+	put_field(&o, text, false);
+	for (size_t i = 0; i < n; i++) {
+		hex[2 * i] = digits[ev->preview[i] >> 4];
+		hex[2 * i + 1] = digits[ev->preview[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	put_field(&o, hex, false);
+	return o.len;
+}
+
+static int write_line(FILE *f, const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, f) != n || fputc('\n', f) == EOF) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int export_begin(FILE *f, enum export_format fmt)
+{
+	if (fmt != EXPORT_CSV)
+		return 0;
+	errno = 0;
+	return write_line(f, csv_header, strlen(csv_header));
+}
+
+int export_event(FILE *f, enum export_format fmt, const struct event *ev)
+{
+	char *line = malloc(EXPORT_ROW_MAX);
+	size_t n;
+	int rc;
+
+	if (line == NULL)
+		return -1;
+	if (fmt == EXPORT_CSV)
+		n = export_csv_row(ev, line, EXPORT_ROW_MAX);
+	else
+		n = event_format_json(ev, line, EXPORT_ROW_MAX);
+	errno = 0;
+	rc = write_line(f, line, n);
+	free(line);
+	return rc;
+}
