@@ -33,6 +33,12 @@ struct server_stats {
 	uint64_t bytes_in, bytes_out;
 	uint64_t dgrams_in, dgrams_out;
 	uint64_t dgrams_dropped;   /* by the kernel: receive buffer full */
+	/* TCP listeners, from Linux TCP_INFO on the listening socket(s):
+	 * connections the kernel completed that wait for accept() (summed
+	 * over the sockets), and the backlog they wait against. False for
+	 * UDP, or when the kernel does not tell. */
+	bool has_accept_queue;
+	uint32_t accept_queue, accept_backlog;
 };
 
 struct server_options {

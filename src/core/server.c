@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1266,6 +1267,23 @@ void server_stats(const struct server *s, struct server_stats *st)
 	st->dgrams_in = atomic_load_explicit(&m->dgrams_in, memory_order_relaxed);
 	st->dgrams_out = atomic_load_explicit(&m->dgrams_out, memory_order_relaxed);
 	st->dgrams_dropped = atomic_load_explicit(&m->dgrams_dropped, memory_order_relaxed);
+	/* On a listening socket, Linux reports the accept queue's length in
+	 * tcpi_unacked and its limit (the backlog) in tcpi_sacked. */
+	st->has_accept_queue = false;
+	st->accept_queue = st->accept_backlog = 0;
+	for (int i = 0; s->spec.transport == TRANSPORT_TCP && i < s->nsock; i++) {
+		struct tcp_info ti;
+		socklen_t len = sizeof ti;
+
+		memset(&ti, 0, sizeof ti);
+		if (getsockopt(s->lfd[i], IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+		    len < offsetof(struct tcp_info, tcpi_sacked) + sizeof ti.tcpi_sacked ||
+		    ti.tcpi_state != TCP_LISTEN)
+			continue;
+		st->has_accept_queue = true;
+		st->accept_queue += ti.tcpi_unacked;
+		st->accept_backlog += ti.tcpi_sacked;
+	}
 }
 
 int server_nsockets(const struct server *s)
