@@ -1,0 +1,593 @@
+/*
+ * tui_watch: the watched log's records, filter, pause, fold, detail
+ * lines, /save and per-server rates (see tui_watch.h).
+ */
+#include "tui/tui_watch.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "socklab/addr.h"
+#include "socklab/escape.h"
+#include "socklab/fold.h"
+#include "socklab/hexdump.h"
+#include "socklab/msg.h"
+#include "tui/tui_log.h"
+
+int watch_init(struct watch *w, size_t cap)
+{
+	memset(w, 0, sizeof *w);
+	if (cap == 0)
+		cap = 1;
+	w->recs = calloc(cap, sizeof *w->recs);
+	w->shown = calloc(cap, sizeof *w->shown);
+	if (w->recs == NULL || w->shown == NULL) {
+		free(w->recs);
+		free(w->shown);
+		w->recs = NULL;
+		w->shown = NULL;
+		return -1;
+	}
+	w->cap = cap;
+	w->next_seq = 1;
+	return 0;
+}
+
+static void rec_free(struct watch_rec *r)
+{
+	free(r->ev);
+	free(r->text);
+	r->ev = NULL;
+	r->text = NULL;
+}
+
+void watch_free(struct watch *w)
+{
+	if (w->recs == NULL)
+		return;
+	for (size_t i = 0; i < w->count; i++)
+		rec_free(&w->recs[(w->head + i) % w->cap]);
+	free(w->recs);
+	free(w->shown);
+	memset(w, 0, sizeof *w);
+}
+
+static struct watch_rec *nth(const struct watch *w, size_t i)
+{
+	return &w->recs[(w->head + i) % w->cap];
+}
+
+const struct watch_rec *watch_find(const struct watch *w, uint64_t seq)
+{
+	uint64_t first;
+
+	if (w->count == 0)
+		return NULL;
+	first = nth(w, 0)->seq;
+	if (seq < first || seq - first >= w->count)
+		return NULL;
+	return nth(w, (size_t)(seq - first));
+}
+
+static bool passes(const struct watch *w, const struct watch_rec *r)
+{
+	return r->ev ? filter_match(&w->filter, r->ev) : filter_empty(&w->filter);
+}
+
+static bool hidden_by_pause(const struct watch *w, const struct watch_rec *r)
+{
+	return w->paused && r->seq >= w->pause_seq;
+}
+
+static void shown_append(struct watch *w, uint64_t seq)
+{
+	if (w->nshown == w->cap) { /* cannot happen: trimmed on eviction */
+		w->shown_head = (w->shown_head + 1) % w->cap;
+		w->nshown--;
+	}
+	w->shown[(w->shown_head + w->nshown) % w->cap] = seq;
+	w->nshown++;
+}
+
+static void clamp_scroll(struct watch *w)
+{
+	if (w->nshown == 0)
+		w->scroll = 0;
+	else if (w->scroll >= w->nshown)
+		w->scroll = w->nshown - 1;
+}
+
+static void rebuild(struct watch *w)
+{
+	w->nshown = 0;
+	w->shown_head = 0;
+	w->paused_new = 0;
+	for (size_t i = 0; i < w->count; i++) {
+		const struct watch_rec *r = nth(w, i);
+
+		if (!passes(w, r))
+			continue;
+		if (hidden_by_pause(w, r))
+			w->paused_new += r->count;
+		else
+			shown_append(w, r->seq);
+	}
+	clamp_scroll(w);
+}
+
+static char *copy_text(const char *text)
+{
+	size_t n = strlen(text);
+	char *c;
+
+	if (n > TUI_LOG_LINE_MAX) {
+		n = TUI_LOG_LINE_MAX;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	c = malloc(n + 1);
+	if (c != NULL) {
+		memcpy(c, text, n);
+		c[n] = '\0';
+	}
+	return c;
+}
+
+/* Appends a record; ev may be NULL (a notice). */
+static bool add(struct watch *w, const struct event *ev, const char *text, unsigned flags)
+{
+	struct watch_rec r = {0};
+
+	r.text = copy_text(text);
+	if (ev != NULL) {
+		size_t n = offsetof(struct event, preview) +
+			   (ev->preview_len <= EVENT_PREVIEW_MAX ? ev->preview_len : 0);
+
+		r.ev = malloc(sizeof *r.ev < n ? n : sizeof *r.ev);
+		if (r.ev != NULL)
+			memcpy(r.ev, ev, n);
+		r.last = ev->time;
+	}
+	if (r.text == NULL || (ev != NULL && r.ev == NULL)) {
+		rec_free(&r);
+		w->evicted++;
+		return false;
+	}
+	if (w->count == w->cap) {
+		struct watch_rec *old = nth(w, 0);
+
+		if (w->nshown > 0 && w->shown[w->shown_head] == old->seq) {
+			w->shown_head = (w->shown_head + 1) % w->cap;
+			w->nshown--;
+			clamp_scroll(w);
+		}
+		rec_free(old);
+		w->head = (w->head + 1) % w->cap;
+		w->count--;
+		w->evicted++;
+	}
+	r.flags = flags;
+	r.seq = w->next_seq++;
+	r.count = 1;
+	*nth(w, w->count) = r;
+	w->count++;
+	if (!passes(w, &r))
+		return true;
+	if (hidden_by_pause(w, &r)) {
+		w->paused_new++;
+		return true;
+	}
+	shown_append(w, r.seq);
+	/* A person reading older lines keeps them in view. */
+	if (w->scroll > 0)
+		w->scroll++;
+	clamp_scroll(w);
+	return true;
+}
+
+bool watch_push(struct watch *w, const struct event *ev, const char *text, unsigned flags)
+{
+	if (!w->no_fold) {
+		for (size_t k = 0; k < WATCH_FOLD_WINDOW && k < w->count; k++) {
+			struct watch_rec *r = nth(w, w->count - 1 - k);
+
+			if (r->ev == NULL || (w->paused && r->seq < w->pause_seq) ||
+			    !fold_same(r->ev, ev))
+				continue;
+			r->count++;
+			r->last = ev->time;
+			w->folded++;
+			if (w->paused && passes(w, r))
+				w->paused_new++;
+			return true;
+		}
+	}
+	return add(w, ev, text, flags);
+}
+
+bool watch_note(struct watch *w, const char *text, unsigned flags)
+{
+	return add(w, NULL, text, flags);
+}
+
+int watch_set_filter(struct watch *w, const char *expr, char *err, size_t errcap)
+{
+	struct filter f;
+	char why[FILTER_ERR_MAX];
+
+	if (filter_parse(expr, &f, why, sizeof why) < 0) {
+		snprintf(w->error, sizeof w->error, "%s", why);
+		if (errcap > 0)
+			snprintf(err, errcap, "%s", why);
+		return -1;
+	}
+	w->error[0] = '\0';
+	w->filter = f;
+	filter_format(&f, w->filter_text, sizeof w->filter_text);
+	w->scroll = 0;
+	rebuild(w);
+	return 0;
+}
+
+void watch_pause(struct watch *w, bool on)
+{
+	size_t before = w->nshown;
+
+	if (on == w->paused)
+		return;
+	w->paused = on;
+	if (on) {
+		w->pause_seq = w->next_seq;
+		w->paused_new = 0;
+		/* A line already open to folding is frozen now: new events
+		 * start lines of their own (see watch_push). */
+		return;
+	}
+	rebuild(w);
+	if (w->scroll > 0 && w->nshown > before)
+		w->scroll += w->nshown - before;
+	clamp_scroll(w);
+}
+
+void watch_scroll(struct watch *w, long delta)
+{
+	long s = (long)w->scroll + delta;
+
+	if (s < 0)
+		s = 0;
+	w->scroll = (size_t)s;
+	clamp_scroll(w);
+}
+
+void watch_end(struct watch *w)
+{
+	watch_pause(w, false);
+	w->scroll = 0;
+}
+
+size_t watch_nshown(const struct watch *w)
+{
+	return w->nshown;
+}
+
+const struct watch_rec *watch_shown_rec(const struct watch *w, size_t i)
+{
+	if (i >= w->nshown)
+		return NULL;
+	return watch_find(w, w->shown[(w->shown_head + i) % w->cap]);
+}
+
+const struct watch_rec *watch_selected(const struct watch *w)
+{
+	if (w->nshown == 0)
+		return NULL;
+	return watch_shown_rec(w, w->nshown - 1 - (w->scroll < w->nshown ? w->scroll : 0));
+}
+
+size_t watch_line_text(const struct watch_rec *r, char *out, size_t cap)
+{
+	int n;
+
+	if (cap == 0)
+		return 0;
+	if (r->count > 1)
+		n = snprintf(out, cap, "%s  x%llu", r->text, (unsigned long long)r->count);
+	else
+		n = snprintf(out, cap, "%s", r->text);
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* ---- the detail view ---- */
+
+#define DETAIL_HEAD_MAX 24
+
+struct lines {
+	char (*l)[256];
+	bool *heading;
+	size_t n;
+};
+
+static void line(struct lines *ls, bool heading, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void line(struct lines *ls, bool heading, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ls->n >= DETAIL_HEAD_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ls->l[ls->n], sizeof ls->l[0], fmt, ap);
+	va_end(ap);
+	ls->heading[ls->n++] = heading;
+}
+
+static void clock_text(const struct timespec *t, char *out, size_t cap, bool date)
+{
+	struct tm tm;
+
+	localtime_r(&t->tv_sec, &tm);
+	if (date)
+		snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 t->tv_nsec / 1000);
+	else
+		snprintf(out, cap, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 t->tv_nsec / 1000000);
+}
+
+static void end_lines(struct lines *ls, const char *label, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr *sa = (const void *)ss;
+	char tuple[ADDR_TEXT_MAX], host[ADDR_TEXT_MAX], v4[64];
+
+	addr_tuple(sa, tuple, sizeof tuple);
+	line(ls, false, "%-10s %s", label, tuple);
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+		char ifname[IF_NAMESIZE] = "";
+
+		if (s6->sin6_scope_id != 0 && if_indextoname(s6->sin6_scope_id, ifname) == NULL)
+			ifname[0] = '\0';
+		line(ls, false, MSG_WATCH_V6_DETAIL, "", ntohl(s6->sin6_flowinfo),
+		     s6->sin6_scope_id,
+		     s6->sin6_scope_id == 0 ? MSG_WATCH_NO_SCOPE
+		     : ifname[0]	    ? ifname
+					    : MSG_WATCH_NO_IFNAME);
+		if (addr_is_mapped(sa, v4, sizeof v4)) {
+			addr_host(sa, host, sizeof host);
+			line(ls, false, MSG_WATCH_MAPPED_DETAIL, "", host, v4);
+		}
+	}
+}
+
+static size_t head_lines(const struct watch_rec *r, struct lines *ls)
+{
+	const struct event *ev = r->ev;
+	char t[64], t2[64];
+
+	ls->n = 0;
+	if (ev == NULL) {
+		line(ls, true, "%s", MSG_WATCH_NOTE);
+		line(ls, false, "%s", r->text);
+		return ls->n;
+	}
+	if (ev->server)
+		line(ls, true, MSG_WATCH_EVENT_SERVER, event_kind_name(ev->kind), ev->server,
+		     transport_name(ev->transport), service_name(ev->service),
+		     family_name(ev->family));
+	else
+		line(ls, true, MSG_WATCH_EVENT_CLIENT, event_kind_name(ev->kind),
+		     transport_name(ev->transport));
+	if (ev->conn)
+		line(ls, false, MSG_WATCH_CONN, "", (unsigned long long)ev->conn);
+	clock_text(&ev->time, t, sizeof t, true);
+	line(ls, false, MSG_WATCH_TIME, "", t);
+	if (r->count > 1) {
+		clock_text(&r->last, t2, sizeof t2, false);
+		line(ls, false, MSG_WATCH_FOLDED, "", (unsigned long long)r->count, t2);
+	}
+	if (ev->has_local)
+		end_lines(ls, MSG_WATCH_LOCAL, &ev->local);
+	if (ev->has_peer)
+		end_lines(ls, MSG_WATCH_PEER, &ev->peer);
+	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
+		line(ls, false, "%-10s %d", "v6only", ev->v6only);
+	if (ev->kind == EV_DROPPED)
+		line(ls, false, MSG_WATCH_DROPPED, "", (unsigned long long)ev->count);
+	line(ls, false, MSG_WATCH_BYTES, "", (unsigned long long)ev->bytes,
+	     (unsigned)ev->preview_len);
+	if (ev->truncated)
+		line(ls, false, "%-10s %s", "", MSG_WATCH_DGRAM_CUT);
+	if (ev->kind == EV_CLOSE)
+		line(ls, false, MSG_WATCH_REASON, "", event_close_reason_name(ev->reason));
+	if (ev->err)
+		line(ls, false, MSG_WATCH_ERRNO, "", addr_errno_name(ev->err), strerror(ev->err));
+	if (ev->message[0]) {
+		char m[EVENT_MESSAGE_MAX * 4 + 1];
+
+		esc_text(ev->message, strnlen(ev->message, sizeof ev->message), m, sizeof m, NULL);
+		line(ls, false, MSG_WATCH_MESSAGE, "", m);
+	}
+	line(ls, false, "%s", "");
+	line(ls, true, "%s", ev->preview_len ? MSG_WATCH_PAYLOAD : MSG_WATCH_NO_PAYLOAD);
+	return ls->n;
+}
+
+size_t watch_detail_count(const struct watch_rec *r)
+{
+	char l[DETAIL_HEAD_MAX][256];
+	bool h[DETAIL_HEAD_MAX];
+	struct lines ls = {l, h, 0};
+	size_t n = head_lines(r, &ls);
+
+	if (r->ev == NULL)
+		return n;
+	n += hexdump_rows(r->ev->preview_len);
+	if (r->ev->bytes > r->ev->preview_len)
+		n++;
+	return n;
+}
+
+bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t cap, bool *heading)
+{
+	char l[DETAIL_HEAD_MAX][256];
+	bool h[DETAIL_HEAD_MAX];
+	struct lines ls = {l, h, 0};
+	size_t n = head_lines(r, &ls), rows;
+
+	if (heading)
+		*heading = false;
+	if (cap == 0)
+		return false;
+	out[0] = '\0';
+	if (i < n) {
+		snprintf(out, cap, "%s", l[i]);
+		if (heading)
+			*heading = h[i];
+		return true;
+	}
+	if (r->ev == NULL)
+		return false;
+	i -= n;
+	rows = hexdump_rows(r->ev->preview_len);
+	if (i < rows) {
+		hexdump_row(r->ev->preview, r->ev->preview_len, i, out, cap);
+		return true;
+	}
+	if (i == rows && r->ev->bytes > r->ev->preview_len) {
+		hexdump_note(r->ev->preview_len, r->ev->bytes, out, cap);
+		return true;
+	}
+	return false;
+}
+
+/* ---- /save ---- */
+
+int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
+	       size_t *lines, uint64_t *folded_events, char *err, size_t errcap)
+{
+	FILE *f = fopen(path, "w");
+	size_t n = all ? w->count : w->nshown;
+	int rc = 0;
+
+	*lines = 0;
+	*folded_events = 0;
+	if (f == NULL) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (export_begin(f, fmt) < 0)
+		rc = -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct watch_rec *r = all ? nth(w, i) : watch_shown_rec(w, i);
+
+		if (r == NULL || r->ev == NULL)
+			continue;
+		if (export_event(f, fmt, r->ev) < 0) {
+			rc = -1;
+			break;
+		}
+		(*lines)++;
+		*folded_events += r->count - 1;
+	}
+	if (rc < 0)
+		snprintf(err, errcap, "%s: %s", path, strerror(errno ? errno : EIO));
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* ---- per-server rates ---- */
+
+static struct watch_rates *rates_of(const struct watch *w, unsigned id)
+{
+	for (int i = 0; i < WATCH_SERVERS_MAX; i++)
+		if (w->rates[i].id == id)
+			return (struct watch_rates *)&w->rates[i];
+	return NULL;
+}
+
+void watch_sample(struct watch *w, struct server *const *servers, int n, int64_t now_ms)
+{
+	for (int i = 0; i < WATCH_SERVERS_MAX; i++) {
+		int k;
+
+		if (w->rates[i].id == 0)
+			continue;
+		for (k = 0; k < n && server_id(servers[k]) != w->rates[i].id; k++)
+			;
+		if (k == n)
+			w->rates[i].id = 0;
+	}
+	for (int k = 0; k < n; k++) {
+		unsigned id = server_id(servers[k]);
+		struct watch_rates *r = rates_of(w, id);
+		struct server_stats st;
+
+		if (r == NULL) {
+			r = rates_of(w, 0);
+			if (r == NULL)
+				continue;
+			r->id = id;
+			rate_init(&r->rate);
+		}
+		server_stats(servers[k], &st);
+		rate_sample(&r->rate, now_ms, &st);
+	}
+}
+
+size_t watch_server_line(const struct watch *w, struct server *s, int i, char *out, size_t cap)
+{
+	const struct watch_rates *r = rates_of(w, server_id(s));
+	struct rate_value v1 = {0}, v10 = {0};
+	struct server_stats st;
+	char a[32], b[32];
+	int n;
+
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	if (r != NULL) {
+		rate_get(&r->rate, 1000, &v1);
+		rate_get(&r->rate, 10000, &v10);
+	}
+	switch (i) {
+	case 0:
+	case 1: {
+		const struct rate_value *v = i == 0 ? &v1 : &v10;
+
+		rate_format_bytes(v->bytes_in, a, sizeof a);
+		rate_format_bytes(v->bytes_out, b, sizeof b);
+		n = snprintf(out, cap, i == 0 ? MSG_WATCH_RATE_1S : MSG_WATCH_RATE_10S, a, b);
+		break;
+	}
+	case 2:
+		server_stats(s, &st);
+		if (server_spec(s)->transport == TRANSPORT_UDP)
+			n = snprintf(out, cap, MSG_WATCH_DGRAM_RATE, v1.dgrams_in, v1.dgrams_out,
+				     v10.dgrams_in, v10.dgrams_out);
+		else if (st.has_accept_queue)
+			n = snprintf(out, cap, MSG_WATCH_ACCEPT_QUEUE, st.accept_queue,
+				     st.accept_backlog);
+		else
+			n = 0;
+		break;
+	default:
+		n = 0;
+		break;
+	}
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
