@@ -94,7 +94,15 @@ void event_queue_free(struct event_queue *q);
  * when the event was dropped because the queue was full. */
 bool event_push(struct event_queue *q, const struct event *ev);
 
-/* Takes the oldest event. Returns false when there is none. */
+/* For a producer that pushes many events in a row (a server thread): the
+ * same as event_push, but the consumer is not woken; preview, when not
+ * NULL, is where the ev->preview_len payload bytes are (saving a copy into
+ * ev->preview). Call event_queue_kick once the batch is done. */
+bool event_push_batch(struct event_queue *q, const struct event *ev, const void *preview);
+void event_queue_kick(struct event_queue *q);
+
+/* Takes the oldest event. Returns false when there is none; the consumer
+ * then polls event_queue_fd(), which turns readable when more arrive. */
 bool event_pop(struct event_queue *q, struct event *ev);
 
 /* Readable while events are waiting; poll it, then drain with event_pop. */

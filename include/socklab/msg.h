@@ -68,7 +68,7 @@ MSG_USAGE \
 "  --json            one JSON object per event and line\n" \
 "  --trace           also show each system call (socket, bind, listen, accept, ...)\n" \
 "  --sequential      one client at a time; the others wait in the backlog\n" \
-"  --backlog N       listen() backlog (default 8 sequential, 1024 concurrent)\n" \
+"  --backlog N       listen() backlog (default 8 sequential, 4096 concurrent)\n" \
 "  --max-line N      longest line the line services accept (default 65536)\n" \
 "  --idle-timeout S  close connections silent for S seconds\n" \
 "  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \

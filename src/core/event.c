@@ -1,9 +1,12 @@
 /*
  * event: the bounded event queue and the two event formats (see event.h).
  *
- * The queue is a ring of fixed-size records behind one mutex, held only for
- * a memcpy. The wake eventfd is written only when the ring goes from empty
- * to non-empty, so a busy server costs one syscall per batch, not per event.
+ * The queue is a ring of variable-size records behind one mutex, held only
+ * for a memcpy. The wake eventfd is written only when the consumer said it
+ * was going to sleep (it found the ring empty) and something has arrived
+ * since; a server thread pushes a whole batch quietly and kicks once at the
+ * end, after its replies are sent, so neither a round trip nor a busy
+ * stream pays a syscall and a cross-CPU wakeup per event.
  */
 #include "socklab/event.h"
 
@@ -36,6 +39,7 @@ struct event_queue {
 		uint64_t at, count;
 	} gap[8];
 	int ngaps;
+	bool sleeping;         /* the consumer found the ring empty: wake it */
 	int wakefd;
 };
 
@@ -63,6 +67,7 @@ struct event_queue *event_queue_new(size_t bytes)
 		return NULL;
 	}
 	pthread_mutex_init(&q->lock, NULL);
+	q->sleeping = true;
 	return q;
 }
 
@@ -108,10 +113,28 @@ static void ring_get(struct event_queue *q, uint64_t off, void *dst, size_t n)
 	memcpy((unsigned char *)dst + first, q->ring, n - first);
 }
 
-bool event_push(struct event_queue *q, const struct event *ev)
+static void wake(struct event_queue *q)
+{
+	uint64_t one = 1;
+	ssize_t r = write(q->wakefd, &one, sizeof one);
+
+	(void)r; /* EAGAIN: the counter is already non-zero, it is awake */
+}
+
+/* Under the lock: whether the consumer must be woken now. */
+static bool take_wake(struct event_queue *q)
+{
+	if (!q->sleeping || (q->head == q->tail && q->ngaps == 0))
+		return false;
+	q->sleeping = false;
+	return true;
+}
+
+static bool push(struct event_queue *q, const struct event *ev, const void *preview, bool loud)
 {
 	uint32_t size = (uint32_t)record_size(ev);
-	bool wake = false, ok = true;
+	size_t head = offsetof(struct event, preview);
+	bool w = false, ok = true;
 
 	pthread_mutex_lock(&q->lock);
 	if (q->tail - q->head + sizeof size + size > q->cap) {
@@ -127,19 +150,40 @@ bool event_push(struct event_queue *q, const struct event *ev)
 		q->dropped++;
 		ok = false;
 	} else {
-		wake = q->tail == q->head;
 		ring_put(q, q->tail, &size, sizeof size);
-		ring_put(q, q->tail + sizeof size, ev, size);
+		ring_put(q, q->tail + sizeof size, ev, head);
+		ring_put(q, q->tail + sizeof size + head, preview ? preview : ev->preview,
+			 ev->preview_len);
 		q->tail += sizeof size + size;
 		q->pushed++;
 	}
+	if (loud)
+		w = take_wake(q);
 	pthread_mutex_unlock(&q->lock);
-	if (wake) {
-		uint64_t one = 1;
-		ssize_t r = write(q->wakefd, &one, sizeof one);
-		(void)r; /* EAGAIN: the counter is already non-zero, it is awake */
-	}
+	if (w)
+		wake(q);
 	return ok;
+}
+
+bool event_push(struct event_queue *q, const struct event *ev)
+{
+	return push(q, ev, NULL, true);
+}
+
+bool event_push_batch(struct event_queue *q, const struct event *ev, const void *preview)
+{
+	return push(q, ev, preview, false);
+}
+
+void event_queue_kick(struct event_queue *q)
+{
+	bool w;
+
+	pthread_mutex_lock(&q->lock);
+	w = take_wake(q);
+	pthread_mutex_unlock(&q->lock);
+	if (w)
+		wake(q);
 }
 
 bool event_pop(struct event_queue *q, struct event *ev)
@@ -166,6 +210,8 @@ bool event_pop(struct event_queue *q, struct event *ev)
 	} else {
 		uint64_t v;
 		ssize_t r = read(q->wakefd, &v, sizeof v);
+
+		q->sleeping = true;
 		(void)r;
 		/* An event pushed after this read writes the eventfd again. */
 	}

@@ -36,7 +36,7 @@
 #include "socklab/proto.h"
 
 #define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
-#define ACCEPTS_PER_WAKE 64
+#define ACCEPTS_PER_WAKE 1024       /* then the other sockets get a turn */
 #define DGRAM_BATCH 16               /* datagrams per recvmmsg/sendmmsg */
 #define DGRAM_ROUNDS 8               /* batches per wake, then others get a turn */
 #define UDP_RCVBUF_DEFAULT (4 * 1024 * 1024)
@@ -114,9 +114,22 @@ static void ev_base(const struct server *s, struct event *ev, enum event_kind ki
 	ev->family = s->spec.family;
 }
 
+/* Events are pushed quietly; whoever emits them kicks the consumer once
+ * its batch is done (the server loop after each wake, a worker after each
+ * line), so a reply never waits behind a wakeup. */
 static void emit(struct server *s, const struct event *ev)
 {
-	event_push(s->q, ev);
+	event_push_batch(s->q, ev, NULL);
+}
+
+/* An event with payload: the preview is copied once, straight from data
+ * into the queue. total is the real size when it differs from len. */
+static void emit_data(struct server *s, struct event *ev, const void *data, size_t len,
+		      size_t total)
+{
+	ev->preview_len = (uint16_t)(len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX);
+	ev->bytes = total;
+	event_push_batch(s->q, ev, data);
 }
 
 static void emit_msg(struct server *s, enum event_kind kind, int err, const char *fmt, ...)
@@ -557,8 +570,9 @@ static void conn_want_out(struct server *s, struct conn *c, bool on)
 	c->in_off = c->eof;
 }
 
-/* Queues bytes for the peer. Returns -1 when out of memory. */
-static int conn_queue(struct conn *c, const void *data, size_t n)
+/* Room for n more bytes at the end of the output buffer; the caller
+ * writes there and adds what it used to out_len. NULL when out of memory. */
+static char *conn_reserve(struct conn *c, size_t n)
 {
 	if (c->out_off > 0 && c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
@@ -576,12 +590,22 @@ static int conn_queue(struct conn *c, const void *data, size_t n)
 		if (cap != c->out_cap) {
 			p = realloc(c->out, cap);
 			if (p == NULL)
-				return -1;
+				return NULL;
 			c->out = p;
 			c->out_cap = cap;
 		}
 	}
-	memcpy(c->out + c->out_len, data, n);
+	return c->out + c->out_len;
+}
+
+/* Queues bytes for the peer. Returns -1 when out of memory. */
+static int conn_queue(struct conn *c, const void *data, size_t n)
+{
+	char *p = conn_reserve(c, n);
+
+	if (p == NULL)
+		return -1;
+	memcpy(p, data, n);
 	c->out_len += n;
 	return 0;
 }
@@ -604,8 +628,7 @@ static bool conn_flush(struct server *s, struct conn *c)
 			struct event ev;
 
 			conn_event(s, c, &ev, EV_SEND);
-			event_set_data(&ev, c->out + c->out_off, (size_t)n);
-			emit(s, &ev);
+			emit_data(s, &ev, c->out + c->out_off, (size_t)n, (size_t)n);
 			atomic_fetch_add_explicit(&s->bytes_out, (uint64_t)n, memory_order_relaxed);
 			c->out_off += (size_t)n;
 			pending -= (size_t)n;
@@ -630,22 +653,24 @@ static bool conn_flush(struct server *s, struct conn *c)
 
 static void reply_line(struct server *s, struct conn *c, const char *line, size_t len)
 {
+	/* Replies are built in place in the output buffer: one reservation
+	 * and no intermediate copy per line. */
 	if (s->spec.service == SERVICE_ECHO) {
-		conn_queue(c, "eco: ", 5);
-		conn_queue(c, line, len);
-		conn_queue(c, "\n", 1);
-	} else {
-		char stackbuf[512], *buf = stackbuf;
-		size_t need = 3 * len + 32, n;
+		char *p = conn_reserve(c, len + 6);
 
-		if (need > sizeof stackbuf)
-			buf = malloc(need);
-		if (buf == NULL)
+		if (p == NULL)
 			return;
-		n = proto_reply(line, len, time(NULL), buf, need);
-		conn_queue(c, buf, n);
-		if (buf != stackbuf)
-			free(buf);
+		memcpy(p, "eco: ", 5);
+		memcpy(p + 5, line, len);
+		p[5 + len] = '\n';
+		c->out_len += len + 6;
+	} else {
+		size_t need = 3 * len + 32; /* proto_reply's documented bound */
+		char *p = conn_reserve(c, need);
+
+		if (p == NULL)
+			return;
+		c->out_len += proto_reply(line, len, time(NULL), p, need);
 	}
 }
 
@@ -701,8 +726,7 @@ static void conn_readable(struct server *s, struct conn *c)
 		struct event ev;
 
 		conn_event(s, c, &ev, EV_RECV);
-		event_set_data(&ev, p, (size_t)n);
-		emit(s, &ev);
+		emit_data(s, &ev, p, (size_t)n, (size_t)n);
 		atomic_fetch_add_explicit(&s->bytes_in, (uint64_t)n, memory_order_relaxed);
 	}
 	if (raw) {
@@ -868,13 +892,11 @@ static void dgram_ready(struct server *s, int sock)
 			ev.has_peer = ev.has_local = true;
 			memcpy(&ev.peer, &b->peer[i], sizeof b->peer[i]);
 			ev.local = s->bound[sock];
-			event_set_data(&ev, b->iov[i].iov_base, len);
-			ev.bytes = real;
 			if (real > len) {
 				ev.truncated = true;
 				snprintf(ev.message, sizeof ev.message, MSG_DGRAM_TRUNCATED, real, len);
 			}
-			emit(s, &ev);
+			emit_data(s, &ev, b->iov[i].iov_base, len, real);
 			/* The reply reuses the received header: same buffer, back
 			 * to the sender's address. */
 			b->iov[i].iov_len = len;
@@ -896,8 +918,7 @@ static void dgram_ready(struct server *s, int sock)
 			ev.has_peer = ev.has_local = true;
 			memcpy(&ev.peer, &b->peer[i], sizeof b->peer[i]);
 			ev.local = s->bound[sock];
-			event_set_data(&ev, b->iov[i].iov_base, b->msg[i].msg_len);
-			emit(s, &ev);
+			emit_data(s, &ev, b->iov[i].iov_base, b->msg[i].msg_len, b->msg[i].msg_len);
 		}
 		if (sent < n)
 			emit_msg(s, EV_WARNING, 0, "%d replies not sent (send buffer full)", n - sent);
@@ -966,9 +987,7 @@ static void *stdio_worker(void *arg)
 			break;
 		}
 		conn_event(s, c, &ev, EV_RECV);
-		event_set_data(&ev, line + 5, (size_t)n);
-		ev.bytes = total;
-		emit(s, &ev);
+		emit_data(s, &ev, line + 5, (size_t)n, total);
 		atomic_fetch_add_explicit(&s->bytes_in, total, memory_order_relaxed);
 		c->last_ms = now_ms();
 		if (over) {
@@ -991,9 +1010,9 @@ static void *stdio_worker(void *arg)
 			break;
 		}
 		conn_event(s, c, &ev, EV_SEND);
-		event_set_data(&ev, line, len);
-		emit(s, &ev);
+		emit_data(s, &ev, line, len, len);
 		atomic_fetch_add_explicit(&s->bytes_out, len, memory_order_relaxed);
+		event_queue_kick(s->q);
 	}
 done:
 	if (atomic_load(&s->stopping))
@@ -1004,6 +1023,7 @@ done:
 	ev.reason = why;
 	ev.err = why == CLOSE_STOP ? 0 : err;
 	emit(s, &ev);
+	event_queue_kick(s->q);
 	if (in)
 		fclose(in);
 	else if (rfd >= 0)
@@ -1090,6 +1110,8 @@ static void *server_main(void *arg)
 			timeout = ACCEPT_BACKOFF_MS;
 		if (s->spec.idle_timeout_ms > 0 && s->nconns > 0)
 			timeout = 100;
+		/* Everything the last batch recorded, replies already sent. */
+		event_queue_kick(s->q);
 		n = epoll_wait(s->epfd, evs, EPOLL_BATCH, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
@@ -1241,6 +1263,7 @@ void server_stop(struct server *s)
 	ev_base(s, &ev, EV_STOP);
 	snprintf(ev.message, sizeof ev.message, "stopped");
 	emit(s, &ev);
+	event_queue_kick(s->q);
 	free(s->iobuf);
 	free(s->batch);
 	free(s);

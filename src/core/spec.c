@@ -104,7 +104,7 @@ int spec_backlog(const struct spec *s)
 		return s->backlog;
 	/* The tutorial's listen(8) where the backlog is the lesson; room for a
 	 * burst of clients otherwise. */
-	return s->sequential ? 8 : 1024;
+	return s->sequential ? 8 : 4096;
 }
 
 int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)

@@ -172,7 +172,7 @@ static void test_defaults(void **state)
 	assert_string_equal(spec_default_host(FAMILY_IPV6), "::1");
 	assert_string_equal(spec_default_host(FAMILY_DUAL), "::");
 	assert_string_equal(spec_default_host(FAMILY_DUAL2), "::");
-	assert_int_equal(spec_backlog(&s), 1024);
+	assert_int_equal(spec_backlog(&s), 4096);
 	s.sequential = true;
 	assert_int_equal(spec_backlog(&s), 8);
 	s.backlog = 3;
