@@ -33,7 +33,7 @@
 "usage: socklab [--serve SPEC]... [--no-color] [--no-mouse]   open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
-"                     [--log FILE] SPEC...\n" \
+"                     [--dgram-max N] [--log FILE] SPEC...\n" \
 "       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw] [--trace]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
@@ -72,6 +72,7 @@ MSG_USAGE \
 "  --max-line N      longest line the line services accept (default 65536)\n" \
 "  --idle-timeout S  close connections silent for S seconds\n" \
 "  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
+"  --dgram-max N     keep N bytes of each datagram (default 65536; the tutorial's is 4096)\n" \
 "  --log FILE        also write every event to FILE as JSON Lines\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
@@ -258,3 +259,13 @@ MSG_USAGE \
 #define MSG_WATCH_RATE_10S      "   10s in %s  out %s"
 #define MSG_WATCH_DGRAM_RATE    "   dg/s in %.0f out %.0f (10s %.0f/%.0f)"
 #define MSG_WATCH_ACCEPT_QUEUE  "   accept queue %u of backlog %u"
+#define MSG_WATCH_LOG_FILTERED  "%s  filter: %s"
+#define MSG_WATCH_PAUSED        "PAUSED +%llu new  "
+#define MSG_WATCH_FOLDED_COUNT  "folded %llu  "
+#define MSG_WATCH_PROMPT        "filter> "
+#define MSG_WATCH_DETAIL_TITLE  "event #%llu"
+#define MSG_WATCH_DETAIL_KEYS   "Up/Down scroll  Left/Right older/newer  Esc closes"
+#define MSG_WATCH_GONE          "this line is no longer kept (the log is a bounded ring)"
+#define MSG_WATCH_SAVED         "saved %zu events to %s (%s)"
+#define MSG_WATCH_SAVED_FOLDED  "; %llu more folded into them (--log FILE keeps every event)"
+#define MSG_WATCH_LOG_FAILED    "--log %s: %s: no longer logging"

@@ -45,6 +45,7 @@ struct spec {
 	size_t output_cap;          /* bytes queued for a slow reader, then close */
 	int idle_timeout_ms;        /* 0: none */
 	int rcvbuf;                 /* UDP SO_RCVBUF wanted; 0: 4 MiB */
+	size_t dgram_max;           /* UDP bytes kept per datagram; 0: 65536 */
 };
 
 /* Fills s with the defaults: tcp:echo:ipv4:0, concurrent. */

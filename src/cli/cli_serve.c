@@ -65,6 +65,7 @@ int cli_serve(int argc, char **argv)
 		{"max-line", required_argument, NULL, 'm'},
 		{"idle-timeout", required_argument, NULL, 'i'},
 		{"rcvbuf", required_argument, NULL, 'r'},
+		{"dgram-max", required_argument, NULL, 'd'},
 		{"log", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -120,6 +121,11 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'l':
 			log_path = optarg;
+			break;
+		case 'd':
+			if (cli_parse_long(optarg, 1, 65536, &v) < 0)
+				return cli_usage_error("bad datagram size '%s' (expected 1..65536)", optarg);
+			base.dgram_max = (size_t)v;
 			break;
 		case 'h':
 			fputs(MSG_HELP, stdout);
