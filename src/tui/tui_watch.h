@@ -30,7 +30,7 @@
 /* An event folds into one of the last WATCH_FOLD_WINDOW lines when it is
  * the same (fold_same): two, so an echo's alternating in/out lines fold. */
 #define WATCH_FOLD_WINDOW 2
-#define WATCH_PROMPT_MAX 400
+#define WATCH_PROMPT_MAX FILTER_FORMAT_MAX
 #define WATCH_SERVERS_MAX 64
 
 struct watch_rec {
