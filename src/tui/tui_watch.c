@@ -49,6 +49,9 @@ static void rec_free(struct watch_rec *r)
 
 void watch_free(struct watch *w)
 {
+	if (w->log != NULL)
+		fclose(w->log);
+	w->log = NULL;
 	if (w->recs == NULL)
 		return;
 	for (size_t i = 0; i < w->count; i++)
@@ -506,6 +509,41 @@ int watch_save(const struct watch *w, const char *path, enum export_format fmt, 
 		rc = -1;
 	}
 	return rc;
+}
+
+/* ---- --log FILE ---- */
+
+int watch_log_open(struct watch *w, const char *path, char *err, size_t errcap)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (w->log != NULL)
+		fclose(w->log);
+	w->log = f;
+	snprintf(w->log_path, sizeof w->log_path, "%s", path);
+	return 0;
+}
+
+int watch_log_event(struct watch *w, const struct event *ev, char *err, size_t errcap)
+{
+	if (w->log == NULL)
+		return 0;
+	if (export_event(w->log, EXPORT_JSONL, ev) == 0)
+		return 0;
+	snprintf(err, errcap, MSG_WATCH_LOG_FAILED, w->log_path, strerror(errno ? errno : EIO));
+	fclose(w->log);
+	w->log = NULL;
+	return -1;
+}
+
+void watch_log_flush(struct watch *w)
+{
+	if (w->log != NULL)
+		fflush(w->log);
 }
 
 /* ---- per-server rates ---- */

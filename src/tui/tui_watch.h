@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "socklab/event.h"
@@ -76,6 +77,9 @@ struct watch {
 	char error[FILTER_ERR_MAX]; /* why the last filter was refused */
 
 	struct watch_rates rates[WATCH_SERVERS_MAX];
+
+	FILE *log; /* --log FILE: every event as JSON Lines; NULL: none */
+	char log_path[256];
 };
 
 /* cap >= 1 records. Returns 0, or -1 when out of memory. */
@@ -128,6 +132,16 @@ bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t ca
  * in err. */
 int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
 	       size_t *lines, uint64_t *folded_events, char *err, size_t errcap);
+
+/* --log FILE: opens path for writing (truncated). Returns 0, or -1 with
+ * a reason in err. */
+int watch_log_open(struct watch *w, const char *path, char *err, size_t errcap);
+/* Writes ev to the log, when there is one, as a JSON Lines line. On a
+ * write error the log is closed and -1 returned with the reason in err
+ * (once); 0 otherwise. */
+int watch_log_event(struct watch *w, const struct event *ev, char *err, size_t errcap);
+/* Pushes what is buffered to the file (call after each batch). */
+void watch_log_flush(struct watch *w);
 
 /* Samples every running server's counters (call it every few hundred
  * ms); slots of servers no longer running are freed. */

@@ -342,6 +342,37 @@ static void test_save(void **state)
 	watch_free(&w);
 }
 
+static void test_log_file(void **state)
+{
+	struct watch w;
+	char dir[] = "/tmp/socklab-watch-XXXXXX", path[256], err[300], first[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(watch_init(&w, 10), 0);
+	/* No log: nothing to do, no error. */
+	assert_int_equal(watch_log_event(&w, mk(EV_RECV, 1, "127.0.0.1", 1, "a"), err, sizeof err),
+			 0);
+	snprintf(path, sizeof path, "%s/lab.jsonl", dir);
+	assert_int_equal(watch_log_open(&w, path, err, sizeof err), 0);
+	/* Every event, folded or not, is a line of its own. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(watch_log_event(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"),
+						 err, sizeof err),
+				 0);
+	watch_log_flush(&w);
+	assert_int_equal(count_lines(path, first, sizeof first), 3);
+	assert_non_null(strstr(first, "\"event\":\"dgram-in\""));
+	watch_free(&w);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/no/such/dir.jsonl", dir);
+	assert_int_equal(watch_init(&w, 10), 0);
+	assert_int_equal(watch_log_open(&w, path, err, sizeof err), -1);
+	assert_non_null(strstr(err, "No such file or directory"));
+	watch_free(&w);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +382,7 @@ int main(void)
 	    cmocka_unit_test(test_ring_evicts),
 	    cmocka_unit_test(test_detail),
 	    cmocka_unit_test(test_save),
+	    cmocka_unit_test(test_log_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
