@@ -216,7 +216,8 @@ int client_init(struct lab *lab, const char *history_path)
 	int p[2];
 
 	g_lab = lab;
-	lab->client.fd = -1;
+	lab->client.attempt = -1;
+	session_init(&lab->client.sess, OUT_MAX);
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
 	lab->client.resolve_rd = p[0];
@@ -265,24 +266,22 @@ static void client_close(struct lab *lab, bool quiet)
 		dialer_free(c->dialer);
 		c->dialer = NULL;
 	}
-	if (c->fd >= 0) {
-		close(c->fd);
-		c->fd = -1;
-		if (!quiet)
-			client_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
+	if (c->attempt >= 0) {
+		close(c->attempt);
+		c->attempt = -1;
 	}
+	if (c->sess.fd >= 0 && !quiet)
+		client_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
+	session_close(&c->sess);
 	c->seq++; /* a resolve in flight no longer counts */
 	c->state = CLIENT_IDLE;
-	c->out_len = c->out_off = 0;
 	c->partial_len = 0;
-	c->shut_wr = c->shut_pending = false;
 }
 
 void client_finish(struct lab *lab)
 {
 	client_close(lab, true);
-	free(lab->client.out);
-	lab->client.out = NULL;
+	session_free(&lab->client.sess);
 	rl_callback_handler_remove();
 	if (g_history[0])
 		history_truncate_file(g_history, HISTORY_MAX);
@@ -344,10 +343,12 @@ static void drop_queued(struct lab *lab)
 {
 	struct tui_client *c = &lab->client;
 
-	if (c->out_len > 0)
-		client_say(lab, TUI_LOG_ERROR, MSG_TUI_QUEUE_DROPPED, c->out_len);
-	c->out_len = c->out_off = 0;
-	c->shut_pending = false;
+	size_t n;
+
+	session_pending(&c->sess, &n);
+	if (n > 0)
+		client_say(lab, TUI_LOG_ERROR, MSG_TUI_QUEUE_DROPPED, n);
+	session_close(&c->sess);
 }
 
 static void show_resolved(struct lab *lab, const struct resolve_job *job)
@@ -368,15 +369,15 @@ static void open_udp(struct lab *lab, const struct addrinfo *ai)
 	struct tui_client *c = &lab->client;
 	char t[ADDR_TEXT_MAX];
 
+	int e;
+
 	addr_tuple(ai->ai_addr, t, sizeof t);
-	c->fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		client_say(lab, TUI_LOG_ERROR, "socket: %s", strerror(errno));
+	e = session_open_udp(&c->sess, ai->ai_addr, ai->ai_addrlen, false);
+	if (e != 0) {
+		client_say(lab, TUI_LOG_ERROR, "socket: %s", strerror(e));
 		c->state = CLIENT_IDLE;
 		return;
 	}
-	memcpy(&c->peer, ai->ai_addr, ai->ai_addrlen);
-	c->peer_len = ai->ai_addrlen;
 	c->state = CLIENT_UDP;
 	client_say(lab, TUI_LOG_INFO, MSG_TUI_UDP_READY, t);
 	send_queued(lab);
@@ -422,15 +423,12 @@ static void resolve_done(struct lab *lab)
 static void connected(struct lab *lab)
 {
 	struct tui_client *c = &lab->client;
-	struct sockaddr_storage local;
-	socklen_t len = sizeof local;
 	char l[ADDR_TEXT_MAX], p[ADDR_TEXT_MAX];
 
-	c->peer_len = sizeof c->peer;
-	getpeername(c->fd, (struct sockaddr *)&c->peer, &c->peer_len);
-	getsockname(c->fd, (struct sockaddr *)&local, &len);
-	addr_tuple((struct sockaddr *)&c->peer, p, sizeof p);
-	addr_tuple((struct sockaddr *)&local, l, sizeof l);
+	session_adopt(&c->sess, c->attempt);
+	c->attempt = -1;
+	addr_tuple((struct sockaddr *)&c->sess.peer, p, sizeof p);
+	addr_tuple((struct sockaddr *)&c->sess.local, l, sizeof l);
 	dialer_free(c->dialer);
 	c->dialer = NULL;
 	c->state = CLIENT_TCP;
@@ -450,7 +448,7 @@ static void next_attempt(struct lab *lab)
 			client_say(lab, TUI_LOG_ERROR, MSG_TRYING, c->trying, strerror(e));
 			continue;
 		}
-		c->fd = fd;
+		c->attempt = fd;
 		c->state = CLIENT_CONNECTING;
 		clock_gettime(CLOCK_MONOTONIC, &c->deadline);
 		c->deadline.tv_sec += TUI_CONNECT_MS / 1000;
@@ -473,8 +471,8 @@ static void attempt_result(struct lab *lab, int e)
 		return;
 	}
 	client_say(lab, TUI_LOG_ERROR, MSG_TRYING, c->trying, strerror(e));
-	close(c->fd);
-	c->fd = -1;
+	close(c->attempt);
+	c->attempt = -1;
 	next_attempt(lab);
 }
 
@@ -508,63 +506,44 @@ static void take_bytes(struct lab *lab, const char *p, size_t n)
 static void flush_out(struct lab *lab)
 {
 	struct tui_client *c = &lab->client;
+	bool shut_now;
+	int e = session_flush(&c->sess, &shut_now);
 
-	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			client_say(lab, TUI_LOG_ERROR, "send: %s", strerror(errno));
-			client_close(lab, false);
-			return;
-		}
-		c->out_off += (size_t)n;
+	if (e != 0) {
+		client_say(lab, TUI_LOG_ERROR, "send: %s", strerror(e));
+		client_close(lab, false);
+		return;
 	}
-	c->out_len = c->out_off = 0;
-	if (c->shut_pending) {
-		c->shut_pending = false;
-		shutdown(c->fd, SHUT_WR);
-		c->shut_wr = true;
+	if (shut_now)
 		client_say(lab, TUI_LOG_INFO, MSG_TUI_SHUTDOWN);
-	}
 }
 
-/* Appends text and a newline to the output buffer. */
+/* Appends text and a newline to what is to be sent. */
 static bool queue_line(struct lab *lab, const char *text, size_t n)
 {
 	struct tui_client *c = &lab->client;
+	int e;
 
-	if (c->out_len + n + 1 > OUT_MAX) {
+	if (c->sess.out_len - c->sess.out_off + n + 1 > c->sess.out_max) {
 		client_say(lab, TUI_LOG_ERROR, MSG_TUI_OUT_FULL);
 		return false;
 	}
-	if (c->out_cap < c->out_len + n + 1) {
-		size_t cap = (c->out_len + n + 1) * 2;
-		char *p = realloc(c->out, cap);
-
-		if (p == NULL)
-			return false;
-		c->out = p;
-		c->out_cap = cap;
-	}
-	memcpy(c->out + c->out_len, text, n);
-	c->out[c->out_len + n] = '\n';
-	c->out_len += n + 1;
-	return true;
+	e = session_write(&c->sess, text, n);
+	if (e == 0)
+		e = session_write(&c->sess, "\n", 1);
+	return e == 0;
 }
 
 static void send_dgram(struct lab *lab, const char *text, size_t n)
 {
 	struct tui_client *c = &lab->client;
 	char e[2048], t[ADDR_TEXT_MAX];
+	int err;
 
-	addr_tuple((struct sockaddr *)&c->peer, t, sizeof t);
-	if (sendto(c->fd, text, n, 0, (struct sockaddr *)&c->peer, c->peer_len) < 0) {
-		client_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(errno));
+	addr_tuple((struct sockaddr *)&c->sess.peer, t, sizeof t);
+	err = session_send_dgram(&c->sess, text, n);
+	if (err != 0) {
+		client_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(err));
 		return;
 	}
 	client_say(lab, TUI_LOG_OUT, MSG_TUI_DGRAM_OUT, esc(text, n, e, sizeof e), n, t);
@@ -580,14 +559,17 @@ static void send_queued(struct lab *lab)
 		flush_out(lab); /* and a /shutdown typed meanwhile */
 		return;
 	}
-	for (size_t i = 0; i < c->out_len;) {
-		char *nl = memchr(c->out + i, '\n', c->out_len - i);
-		size_t n = (size_t)(nl - (c->out + i));
+	size_t len;
+	const char *q = session_pending(&c->sess, &len);
 
-		send_dgram(lab, c->out + i, n);
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(q + i, '\n', len - i);
+		size_t n = (size_t)(nl - (q + i));
+
+		send_dgram(lab, q + i, n);
 		i += n + 1;
 	}
-	c->out_len = c->out_off = 0;
+	session_drop_pending(&c->sess);
 }
 
 static void send_line(struct lab *lab, const char *text)
@@ -598,7 +580,7 @@ static void send_line(struct lab *lab, const char *text)
 
 	switch (c->state) {
 	case CLIENT_TCP:
-		if (c->shut_wr || c->shut_pending) {
+		if (c->sess.shut_wr || c->sess.shut_pending) {
 			client_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
 			return;
 		}
@@ -612,7 +594,7 @@ static void send_line(struct lab *lab, const char *text)
 		break;
 	case CLIENT_RESOLVING:
 	case CLIENT_CONNECTING:
-		if (!c->udp && (c->shut_pending || c->shut_wr)) {
+		if (!c->udp && (c->sess.shut_pending || c->sess.shut_wr)) {
 			client_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
 			return;
 		}
@@ -630,21 +612,22 @@ static void read_tcp(struct lab *lab)
 	struct tui_client *c = &lab->client;
 	char buf[16384];
 
-	for (int i = 0; i < 16 && c->fd >= 0; i++) {
-		ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+	for (int i = 0; i < 16 && c->sess.fd >= 0; i++) {
+		int e = 0;
+		ssize_t n = session_read(&c->sess, buf, sizeof buf, NULL, &e);
 
 		if (n > 0) {
 			take_bytes(lab, buf, (size_t)n);
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		if (n < 0 && e == EAGAIN)
 			return;
 		if (c->partial_len)
 			commit_partial(lab);
 		if (n == 0)
 			client_say(lab, TUI_LOG_INFO, MSG_TUI_PEER_CLOSED);
 		else
-			client_say(lab, TUI_LOG_ERROR, "recv: %s", strerror(errno));
+			client_say(lab, TUI_LOG_ERROR, "recv: %s", strerror(e));
 		client_close(lab, false);
 		return;
 	}
@@ -657,13 +640,12 @@ static void read_udp(struct lab *lab)
 
 	for (int i = 0; i < 64; i++) {
 		struct sockaddr_storage from;
-		socklen_t len = sizeof from;
-		ssize_t n =
-		    recvfrom(c->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &len);
+		int err = 0;
+		ssize_t n = session_read(&c->sess, buf, sizeof buf, &from, &err);
 
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				client_say(lab, TUI_LOG_ERROR, "recvfrom: %s", strerror(errno));
+			if (err != EAGAIN)
+				client_say(lab, TUI_LOG_ERROR, "recvfrom: %s", strerror(err));
 			return;
 		}
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
@@ -695,7 +677,7 @@ static void run_command(struct lab *lab, const char *line)
 	case TUI_CMD_CLOSE:
 		if (c->state == CLIENT_IDLE)
 			client_say(lab, 0, MSG_TUI_NOTHING_OPEN);
-		else if (c->fd < 0) {
+		else if (c->sess.fd < 0) {
 			client_close(lab, true);
 			client_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
 		} else
@@ -703,11 +685,11 @@ static void run_command(struct lab *lab, const char *line)
 		break;
 	case TUI_CMD_SHUTDOWN:
 		if (!c->udp && (c->state == CLIENT_RESOLVING || c->state == CLIENT_CONNECTING)) {
-			c->shut_pending = true; /* once connected and flushed */
+			session_shutdown(&c->sess); /* once connected and flushed */
 		} else if (c->state != CLIENT_TCP) {
 			client_say(lab, TUI_LOG_ERROR, MSG_TUI_SHUTDOWN_TCP_ONLY);
-		} else if (!c->shut_wr) {
-			c->shut_pending = true;
+		} else if (!c->sess.shut_wr) {
+			session_shutdown(&c->sess);
 			flush_out(lab);
 		}
 		break;
@@ -735,13 +717,11 @@ void client_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms)
 	struct tui_client *c = &lab->client;
 
 	p[(*n)++] = (struct pollfd){.fd = c->resolve_rd, .events = POLLIN};
-	if (c->fd < 0)
-		return;
-	if (c->state == CLIENT_CONNECTING) {
+	if (c->state == CLIENT_CONNECTING && c->attempt >= 0) {
 		struct timespec now;
 		long left;
 
-		p[(*n)++] = (struct pollfd){.fd = c->fd, .events = POLLOUT};
+		p[(*n)++] = (struct pollfd){.fd = c->attempt, .events = POLLOUT};
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = (c->deadline.tv_sec - now.tv_sec) * 1000 +
 		       (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
@@ -751,22 +731,24 @@ void client_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms)
 			*timeout_ms = (int)left;
 		return;
 	}
+	if (c->sess.fd < 0)
+		return;
 	p[(*n)++] = (struct pollfd){
-	    .fd = c->fd,
-	    .events = (short)(POLLIN | (c->out_off < c->out_len ? POLLOUT : 0)),
+	    .fd = c->sess.fd,
+	    .events = (short)(POLLIN | (session_want_write(&c->sess) ? POLLOUT : 0)),
 	};
 }
 
 void client_handle(struct lab *lab, const struct pollfd *p, int n)
 {
 	struct tui_client *c = &lab->client;
-	int fd = c->fd;
+	int fd = c->state == CLIENT_CONNECTING ? c->attempt : c->sess.fd;
 
 	for (int i = 0; i < n; i++) {
 		if (p[i].fd == c->resolve_rd && p[i].revents)
 			resolve_done(lab);
 	}
-	if (fd < 0 || c->fd != fd)
+	if (fd < 0 || fd != (c->state == CLIENT_CONNECTING ? c->attempt : c->sess.fd))
 		return;
 	for (int i = 0; i < n; i++) {
 		if (p[i].fd != fd)
@@ -779,7 +761,7 @@ void client_handle(struct lab *lab, const struct pollfd *p, int n)
 		if (c->state == CLIENT_TCP) {
 			if (p[i].revents & POLLOUT)
 				flush_out(lab);
-			if (c->fd == fd && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (c->sess.fd == fd && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				read_tcp(lab);
 		} else if (c->state == CLIENT_UDP && (p[i].revents & (POLLIN | POLLERR))) {
 			read_udp(lab);

@@ -479,12 +479,12 @@ static void draw_client(struct lab *lab, int *cy, int *cx)
 
 	switch (c->state) {
 	case CLIENT_TCP:
-		addr_tuple((const struct sockaddr *)&c->peer, t, sizeof t);
+		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
 		snprintf(right, sizeof right, MSG_TUI_CLIENT_TCP, t,
-			 c->shut_wr ? MSG_TUI_HALF_CLOSED : "");
+			 c->sess.shut_wr ? MSG_TUI_HALF_CLOSED : "");
 		break;
 	case CLIENT_UDP:
-		addr_tuple((const struct sockaddr *)&c->peer, t, sizeof t);
+		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
 		snprintf(right, sizeof right, MSG_TUI_CLIENT_UDP, t);
 		break;
 	case CLIENT_CONNECTING:

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "socklab/session.h"
 #include "socklab/event.h"
 #include "socklab/spec.h"
 #include "tui/tui_layout.h"
@@ -65,16 +66,11 @@ extern const size_t tui_preset_count;
 struct tui_client {
 	enum tui_client_state state;
 	bool udp;
-	bool shut_wr;	   /* we sent FIN */
-	bool shut_pending; /* /shutdown once the output is flushed */
-	int fd;
+	struct session sess;      /* the socket, its peer and the bytes not yet sent */
+	int attempt;              /* the connect in flight (a dialer's fd), or -1 */
 	struct dialer *dialer;
-	struct timespec deadline;     /* of the connect attempt in flight */
-	char trying[128];	      /* tuple of the address being tried */
-	struct sockaddr_storage peer; /* connected peer or the UDP target */
-	socklen_t peer_len;
-	char *out; /* bytes waiting to be sent (TCP) */
-	size_t out_len, out_off, out_cap;
+	struct timespec deadline; /* of the connect attempt in flight */
+	char trying[128];	  /* tuple of the address being tried */
 	char partial[TUI_PARTIAL_MAX]; /* received bytes of an unfinished line */
 	size_t partial_len;
 	unsigned seq;		    /* id of the resolve request that counts */
