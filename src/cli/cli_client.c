@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "socklab/client.h"
 #include "socklab/escape.h"
 #include "socklab/msg.h"
+#include "socklab/session.h"
 
 #define IOSZ 65536
 
@@ -101,45 +103,37 @@ static void report_attempt(void *arg, const struct sockaddr *sa, int err)
 	fprintf(stderr, "socklab: " MSG_TRYING "\n", where, err ? strerror(err) : MSG_CONNECTED);
 }
 
-/* Sends everything in buf while copying whatever comes back to stdout, so
- * a server that answers while we still send can never deadlock us. */
+/* Sends the messages (or standard input) while copying whatever comes
+ * back to stdout, so a server that answers while we still send can never
+ * deadlock us; then half-closes and reads until the server closes. */
 static int tcp_session(const struct client_opts *o, int fd)
 {
-	char *in = malloc(IOSZ), *pending = NULL;
-	size_t plen = 0, poff = 0;
-	bool stdin_open = o->nmsgs == 0, shut = false;
+	struct session s;
+	char *in = malloc(IOSZ);
+	bool stdin_open = o->nmsgs == 0;
 	int status = 0;
 
 	if (in == NULL)
 		return 1;
+	session_init(&s, SIZE_MAX);
+	session_adopt(&s, fd);
 	for (int i = 0; i < o->nmsgs; i++) {
-		size_t n = strlen(o->msgs[i]);
-		char *p = realloc(pending, plen + n + 1);
-
-		if (p == NULL) {
-			free(in);
-			free(pending);
-			return 1;
+		if (session_write(&s, o->msgs[i], strlen(o->msgs[i])) != 0 ||
+		    session_write(&s, "\n", 1) != 0) {
+			cli_warnx("%s", strerror(ENOMEM));
+			status = 1;
+			goto out;
 		}
-		pending = p;
-		memcpy(pending + plen, o->msgs[i], n);
-		pending[plen + n] = '\n';
-		plen += n + 1;
 	}
+	if (!stdin_open)
+		session_shutdown(&s); /* the tutorial's c.shutdown(SHUT_WR), once sent */
 	for (;;) {
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = -1}};
+		bool shut_now;
 		ssize_t n;
+		int e = 0;
 
-		if (!shut && poff == plen && !stdin_open) {
-			/* the tutorial's c.shutdown(SHUT_WR) */
-			int r = shutdown(fd, SHUT_WR);
-			char arg[32];
-
-			snprintf(arg, sizeof arg, "%d, SHUT_WR", fd);
-			trace_call(o, "shutdown", NULL, arg, r, errno);
-			shut = true;
-		}
-		if (poff < plen)
+		if (session_want_write(&s))
 			p[0].events |= POLLOUT;
 		else if (stdin_open)
 			p[1] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
@@ -149,66 +143,67 @@ static int tcp_session(const struct client_opts *o, int fd)
 			break;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			n = recv(fd, in, IOSZ, 0);
+			n = session_read(&s, in, IOSZ, NULL, &e);
 			if (n == 0) {
 				trace_call(o, "recv", NULL, "EOF", 0, 0);
 				break;
 			}
-			if (n < 0) {
-				if (errno == EINTR || errno == EAGAIN)
-					continue;
-				cli_warnx("recv: %s", strerror(errno));
+			if (n < 0 && e != EAGAIN) {
+				cli_warnx("recv: %s", strerror(e));
 				status = 1;
 				break;
 			}
-			out_bytes(o, in, (size_t)n);
-			fflush(stdout);
+			if (n > 0) {
+				out_bytes(o, in, (size_t)n);
+				fflush(stdout);
+			}
 		}
-		if ((p[0].revents & POLLOUT) && poff < plen) {
-			n = send(fd, pending + poff, plen - poff, MSG_NOSIGNAL);
-			if (n < 0 && errno != EINTR && errno != EAGAIN) {
-				cli_warnx("send: %s", strerror(errno));
+		if (p[0].revents & POLLOUT) {
+			e = session_flush(&s, &shut_now);
+			if (e != 0) {
+				cli_warnx("send: %s", strerror(e));
 				status = 1;
 				break;
 			}
-			if (n > 0)
-				poff += (size_t)n;
-			if (poff == plen)
-				poff = plen = 0;
+			if (shut_now) {
+				char arg[32];
+
+				snprintf(arg, sizeof arg, "%d, SHUT_WR", fd);
+				trace_call(o, "shutdown", NULL, arg, 0, 0);
+			}
 		}
 		if (p[1].revents) {
-			char *q = realloc(pending, IOSZ);
-
-			if (q == NULL)
-				break;
-			pending = q;
-			n = read(STDIN_FILENO, pending, IOSZ);
-			if (n <= 0)
+			/* One read at a time, taken only once the last is sent. */
+			n = read(STDIN_FILENO, in, IOSZ);
+			if (n <= 0) {
 				stdin_open = false;
-			else
-				plen = (size_t)n, poff = 0;
+				session_shutdown(&s);
+			} else {
+				session_write(&s, in, (size_t)n);
+			}
 		}
 	}
+out:
+	s.fd = -1; /* the caller closes fd */
+	session_free(&s);
 	free(in);
-	free(pending);
 	return status;
 }
 
-static int udp_exchange(const struct client_opts *o, int fd, const struct sockaddr *to,
-			socklen_t tolen, const char *msg, size_t len, char *buf)
+static int udp_exchange(const struct client_opts *o, struct session *s, const char *msg,
+			size_t len, char *buf)
 {
 	char where[ADDR_TEXT_MAX];
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = {.fd = s->fd, .events = POLLIN};
 	struct sockaddr_storage from;
-	socklen_t flen = sizeof from;
 	ssize_t n;
-	int r;
+	int r, e;
 
-	addr_hostport(to, where, sizeof where);
-	n = o->connect ? send(fd, msg, len, 0) : sendto(fd, msg, len, 0, to, tolen);
-	trace_call(o, o->connect ? "send" : "sendto", to, NULL, (int)n, errno);
-	if (n < 0) {
-		cli_warnx("send to %s: %s", where, strerror(errno));
+	addr_hostport((struct sockaddr *)&s->peer, where, sizeof where);
+	e = session_send_dgram(s, msg, len);
+	trace_call(o, "sendto", (struct sockaddr *)&s->peer, NULL, e ? -1 : (int)len, e);
+	if (e != 0) {
+		cli_warnx("send to %s: %s", where, strerror(e));
 		return 1;
 	}
 	do
@@ -218,11 +213,11 @@ static int udp_exchange(const struct client_opts *o, int fd, const struct sockad
 		cli_warnx(MSG_NO_REPLY, where, o->timeout);
 		return 1;
 	}
-	n = recvfrom(fd, buf, IOSZ, 0, (struct sockaddr *)&from, &flen);
-	trace_call(o, "recvfrom", n >= 0 ? (struct sockaddr *)&from : NULL, NULL, (int)n, errno);
+	n = session_read(s, buf, IOSZ, &from, &e);
+	trace_call(o, "recvfrom", n >= 0 ? (struct sockaddr *)&from : NULL, NULL, (int)n, e);
 	if (n < 0) {
 		/* With --connect, the ICMP port unreachable lands here. */
-		cli_warnx("recv from %s: %s", where, strerror(errno));
+		cli_warnx("recv from %s: %s", where, strerror(e));
 		return 1;
 	}
 	if (o->verbose) {
@@ -240,25 +235,20 @@ static int udp_exchange(const struct client_opts *o, int fd, const struct sockad
 static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 {
 	char *buf = malloc(IOSZ);
-	int fd, status = 0;
+	struct session s;
+	int status = 0, e;
 
-	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	session_init(&s, 0);
+	e = buf ? session_open_udp(&s, ai->ai_addr, ai->ai_addrlen, o->connect) : ENOMEM;
 	trace_call(o, "socket", NULL, ai->ai_family == AF_INET6 ? "AF_INET6, SOCK_DGRAM" :
-		   "AF_INET, SOCK_DGRAM", fd, errno);
-	if (fd < 0 || buf == NULL) {
-		cli_warnx("socket: %s", strerror(errno));
-		free(buf);
-		return 1;
-	}
-	if (o->connect && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-		trace_call(o, "connect", ai->ai_addr, NULL, -1, errno);
-		cli_warnx("connect: %s", strerror(errno));
-		close(fd);
-		free(buf);
-		return 1;
-	}
+		   "AF_INET, SOCK_DGRAM", e ? -1 : s.fd, e);
 	if (o->connect)
-		trace_call(o, "connect", ai->ai_addr, NULL, 0, 0);
+		trace_call(o, "connect", ai->ai_addr, NULL, e ? -1 : 0, e);
+	if (e != 0) {
+		cli_warnx("%s: %s", o->connect ? "connect" : "socket", strerror(e));
+		free(buf);
+		return 1;
+	}
 	if (o->verbose) {
 		char where[ADDR_TEXT_MAX];
 
@@ -267,8 +257,7 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 	}
 	if (o->nmsgs > 0) {
 		for (int i = 0; i < o->nmsgs && status == 0; i++)
-			status = udp_exchange(o, fd, ai->ai_addr, ai->ai_addrlen, o->msgs[i],
-					      strlen(o->msgs[i]), buf);
+			status = udp_exchange(o, &s, o->msgs[i], strlen(o->msgs[i]), buf);
 	} else {
 		char *line = NULL;
 		size_t cap = 0;
@@ -277,11 +266,13 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 		while (status == 0 && (n = getline(&line, &cap, stdin)) >= 0) {
 			if (n > 0 && line[n - 1] == '\n')
 				n--;
-			status = udp_exchange(o, fd, ai->ai_addr, ai->ai_addrlen, line, (size_t)n, buf);
+			status = udp_exchange(o, &s, line, (size_t)n, buf);
 		}
 		free(line);
 	}
-	trace_close(o, fd);
+	trace_close(o, s.fd);
+	s.fd = -1;
+	session_free(&s);
 	free(buf);
 	return status;
 }
