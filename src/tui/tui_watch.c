@@ -194,6 +194,26 @@ static bool add(struct watch *w, const struct event *ev, const char *text, unsig
 	return true;
 }
 
+/* Two loss reports make one: their counts add up, the line says the sum. */
+static bool merge_drops(struct watch_rec *r, const struct event *ev)
+{
+	char line[EVENT_FORMAT_MAX];
+	char *text;
+
+	if (ev->kind != EV_DROPPED || r->ev->kind != EV_DROPPED || r->ev->server != ev->server)
+		return false;
+	r->ev->count += ev->count;
+	snprintf(r->ev->message, sizeof r->ev->message, MSG_QUEUE_DROPPED,
+		 (unsigned long long)r->ev->count);
+	event_format_text(r->ev, line, sizeof line);
+	text = copy_text(line);
+	if (text != NULL) {
+		free(r->text);
+		r->text = text;
+	}
+	return true;
+}
+
 bool watch_push(struct watch *w, const struct event *ev, const char *text, unsigned flags)
 {
 	if (!w->no_fold) {
@@ -201,7 +221,7 @@ bool watch_push(struct watch *w, const struct event *ev, const char *text, unsig
 			struct watch_rec *r = nth(w, w->count - 1 - k);
 
 			if (r->ev == NULL || (w->paused && r->seq < w->pause_seq) ||
-			    !fold_same(r->ev, ev))
+			    !(fold_same(r->ev, ev) || merge_drops(r, ev)))
 				continue;
 			r->count++;
 			r->last = ev->time;
@@ -476,13 +496,13 @@ bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t ca
 /* ---- /save ---- */
 
 int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
-	       size_t *lines, uint64_t *folded_events, char *err, size_t errcap)
+	       size_t *nlines, uint64_t *folded_events, char *err, size_t errcap)
 {
 	FILE *f = fopen(path, "w");
 	size_t n = all ? w->count : w->nshown;
 	int rc = 0;
 
-	*lines = 0;
+	*nlines = 0;
 	*folded_events = 0;
 	if (f == NULL) {
 		snprintf(err, errcap, "%s: %s", path, strerror(errno));
@@ -499,7 +519,7 @@ int watch_save(const struct watch *w, const char *path, enum export_format fmt, 
 			rc = -1;
 			break;
 		}
-		(*lines)++;
+		(*nlines)++;
 		*folded_events += r->count - 1;
 	}
 	if (rc < 0)

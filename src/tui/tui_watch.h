@@ -29,8 +29,9 @@
 #include "socklab/server.h"
 
 /* An event folds into one of the last WATCH_FOLD_WINDOW lines when it is
- * the same (fold_same): two, so an echo's alternating in/out lines fold. */
-#define WATCH_FOLD_WINDOW 2
+ * the same (fold_same), and a loss report into an earlier one (the counts
+ * add up): three, so a flooded echo's in, out and loss lines all fold. */
+#define WATCH_FOLD_WINDOW 3
 #define WATCH_PROMPT_MAX FILTER_FORMAT_MAX
 #define WATCH_SERVERS_MAX 64
 
@@ -127,11 +128,11 @@ bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t ca
 
 /* Writes the shown lines (all: every kept event, filter or not) to path
  * as fmt. Lab notices are not events and are left out; a folded line is
- * written once. Returns 0 with *lines written and *folded_events (events
+ * written once. Returns 0 with *nlines written and *folded_events (events
  * folded into them that have no line of their own), or -1 with a reason
  * in err. */
 int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
-	       size_t *lines, uint64_t *folded_events, char *err, size_t errcap);
+	       size_t *nlines, uint64_t *folded_events, char *err, size_t errcap);
 
 /* --log FILE: opens path for writing (truncated). Returns 0, or -1 with
  * a reason in err. */

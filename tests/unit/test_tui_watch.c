@@ -95,14 +95,34 @@ static void test_fold(void **state)
 	}
 	assert_string_equal(shown(&w), "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"  x10|"
 				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"  x10");
+	/* A flood the queue cannot keep up with: in, out and loss reports
+	 * alternate; each folds, the losses adding up. */
+	watch_free(&w);
+	assert_int_equal(watch_init(&w, 100), 0);
+	for (int i = 0; i < 50; i++) {
+		struct event *d;
+
+		push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
+		push(&w, mk(EV_DGRAM_OUT, 3, "127.0.0.1", 40000, "x"));
+		d = mk(EV_DROPPED, 0, NULL, 0, NULL);
+		d->has_local = false;
+		d->count = 7;
+		snprintf(d->message, sizeof d->message,
+			 "7 events dropped: the consumer fell behind");
+		push(&w, d);
+	}
+	assert_string_equal(shown(&w), "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"  x50|"
+				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"  x50|"
+				       "DROPPED 350 events dropped: the consumer fell behind  x50");
+	assert_int_equal(watch_shown_rec(&w, 2)->ev->count, 350);
 	/* Another payload, another peer: lines of their own. */
 	push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "y"));
 	push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40001, "y"));
-	assert_int_equal(watch_nshown(&w), 4);
+	assert_int_equal(watch_nshown(&w), 5);
 	/* Folding off: every event is a line. */
 	w.no_fold = true;
 	push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40001, "y"));
-	assert_int_equal(watch_nshown(&w), 5);
+	assert_int_equal(watch_nshown(&w), 6);
 	watch_free(&w);
 }
 
