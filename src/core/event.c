@@ -24,6 +24,7 @@
 #include "socklab/addr.h"
 #include "socklab/escape.h"
 #include "socklab/msg.h"
+#include "socklab/strbuf.h"
 
 struct event_queue {
 	pthread_mutex_t lock;
@@ -271,31 +272,7 @@ const char *event_close_reason_name(enum close_reason r)
 	}
 }
 
-/* A bounded appender: writes stop at the cap, the length keeps counting
- * what fitted. */
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void out_fmt(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void out_fmt(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->len + 1 >= o->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	o->len += (size_t)n < o->cap - o->len ? (size_t)n : o->cap - o->len - 1;
-}
-
-static void out_upper(struct out *o, const char *s)
+static void out_upper(struct strbuf *o, const char *s)
 {
 	for (; *s && o->len + 1 < o->cap; s++)
 		o->p[o->len++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
@@ -304,7 +281,7 @@ static void out_upper(struct out *o, const char *s)
 
 size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 {
-	struct out o = {buf, 0, cap};
+	struct strbuf o = {buf, 0, cap};
 	char a[ADDR_TEXT_MAX], m[64];
 	struct tm tm;
 
@@ -312,51 +289,51 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		return 0;
 	buf[0] = '\0';
 	localtime_r(&ev->time.tv_sec, &tm);
-	out_fmt(&o, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	strbuf_fmt(&o, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		ev->time.tv_nsec / 1000000);
 	if (ev->server)
-		out_fmt(&o, "#%u ", ev->server);
+		strbuf_fmt(&o, "#%u ", ev->server);
 	else if (ev->kind != EV_DROPPED)
-		out_fmt(&o, "client ");
+		strbuf_fmt(&o, "client ");
 	out_upper(&o, event_kind_name(ev->kind));
 
 	switch (ev->kind) {
 	case EV_SYSCALL:
-		out_fmt(&o, " %s(", ev->syscall);
+		strbuf_fmt(&o, " %s(", ev->syscall);
 		if (ev->has_local) {
 			addr_hostport((const void *)&ev->local, a, sizeof a);
-			out_fmt(&o, "%s", a);
+			strbuf_fmt(&o, "%s", a);
 		} else if (ev->has_peer) {
 			addr_hostport((const void *)&ev->peer, a, sizeof a);
-			out_fmt(&o, "%s", a);
+			strbuf_fmt(&o, "%s", a);
 		}
-		out_fmt(&o, ")%s%s = %d", ev->message[0] ? " " : "", ev->message, ev->ret);
+		strbuf_fmt(&o, ")%s%s = %d", ev->message[0] ? " " : "", ev->message, ev->ret);
 		if (ev->ret < 0)
-			out_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
+			strbuf_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
 		return o.len;
 	case EV_LISTEN:
 		addr_hostport((const void *)&ev->local, a, sizeof a);
-		out_fmt(&o, " %s/%s %s %s", transport_name(ev->transport), service_name(ev->service),
+		strbuf_fmt(&o, " %s/%s %s %s", transport_name(ev->transport), service_name(ev->service),
 			family_name(ev->family), a);
 		if (ev->v6only >= 0)
-			out_fmt(&o, " v6only=%d", ev->v6only);
+			strbuf_fmt(&o, " v6only=%d", ev->v6only);
 		if (ev->message[0])
-			out_fmt(&o, " (%s)", ev->message);
+			strbuf_fmt(&o, " (%s)", ev->message);
 		return o.len;
 	case EV_WARNING:
 	case EV_ERROR:
 	case EV_STOP:
 	case EV_DROPPED:
 		if (ev->message[0])
-			out_fmt(&o, " %s", ev->message);
+			strbuf_fmt(&o, " %s", ev->message);
 		return o.len;
 	default:
 		break;
 	}
-	out_fmt(&o, " %s", transport_name(ev->transport));
+	strbuf_fmt(&o, " %s", transport_name(ev->transport));
 	if (ev->has_peer) {
 		addr_tuple((const void *)&ev->peer, a, sizeof a);
-		out_fmt(&o, " %s", a);
+		strbuf_fmt(&o, " %s", a);
 	}
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND || ev->kind == EV_DGRAM_IN ||
 	    ev->kind == EV_DGRAM_OUT) {
@@ -365,45 +342,45 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 
 		esc_text(ev->preview, ev->preview_len < EVENT_TEXT_PREVIEW ? ev->preview_len :
 				      EVENT_TEXT_PREVIEW, esc, sizeof esc, &used);
-		out_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
+		strbuf_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
 			ev->bytes > used ? "..." : "");
 		if (ev->truncated)
-			out_fmt(&o, " (truncated)");
+			strbuf_fmt(&o, " (truncated)");
 	}
 	if (ev->kind == EV_CLOSE)
-		out_fmt(&o, " %s", event_close_reason_name(ev->reason));
+		strbuf_fmt(&o, " %s", event_close_reason_name(ev->reason));
 	if (ev->err)
-		out_fmt(&o, " %s", strerror(ev->err));
+		strbuf_fmt(&o, " %s", strerror(ev->err));
 	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
-		out_fmt(&o, "  ");
-		out_fmt(&o, MSG_MAPPED_NOTE, m);
+		strbuf_fmt(&o, "  ");
+		strbuf_fmt(&o, MSG_MAPPED_NOTE, m);
 	}
 	if (ev->message[0])
-		out_fmt(&o, " (%s)", ev->message);
+		strbuf_fmt(&o, " (%s)", ev->message);
 	return o.len;
 }
 
-static void json_addr(struct out *o, const char *key, const struct sockaddr_storage *ss)
+static void json_addr(struct strbuf *o, const char *key, const struct sockaddr_storage *ss)
 {
 	const struct sockaddr *sa = (const void *)ss;
 	char host[ADDR_TEXT_MAX], m[64];
 
 	addr_host(sa, host, sizeof host);
-	out_fmt(o, ",\"%s\":{\"addr\":\"%s\",\"port\":%u", key, host, addr_port(sa));
+	strbuf_fmt(o, ",\"%s\":{\"addr\":\"%s\",\"port\":%u", key, host, addr_port(sa));
 	if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const void *)sa;
 
-		out_fmt(o, ",\"flowinfo\":%u,\"scope_id\":%u", ntohl(s6->sin6_flowinfo),
+		strbuf_fmt(o, ",\"flowinfo\":%u,\"scope_id\":%u", ntohl(s6->sin6_flowinfo),
 			s6->sin6_scope_id);
 		if (addr_is_mapped(sa, m, sizeof m))
-			out_fmt(o, ",\"mapped_ipv4\":\"%s\"", m);
+			strbuf_fmt(o, ",\"mapped_ipv4\":\"%s\"", m);
 	}
-	out_fmt(o, "}");
+	strbuf_fmt(o, "}");
 }
 
 size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 {
-	struct out o = {buf, 0, cap};
+	struct strbuf o = {buf, 0, cap};
 	struct tm tm;
 	static _Thread_local char esc[EVENT_PREVIEW_MAX * 6 + 1];
 
@@ -411,49 +388,49 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		return 0;
 	buf[0] = '\0';
 	gmtime_r(&ev->time.tv_sec, &tm);
-	out_fmt(&o, "{\"event\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
+	strbuf_fmt(&o, "{\"event\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
 		event_kind_name(ev->kind), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		tm.tm_hour, tm.tm_min, tm.tm_sec, ev->time.tv_nsec / 1000000);
-	out_fmt(&o, ",\"server\":%u", ev->server);
+	strbuf_fmt(&o, ",\"server\":%u", ev->server);
 	if (ev->kind != EV_DROPPED)
-		out_fmt(&o, ",\"transport\":\"%s\",\"service\":\"%s\",\"family\":\"%s\"",
+		strbuf_fmt(&o, ",\"transport\":\"%s\",\"service\":\"%s\",\"family\":\"%s\"",
 			transport_name(ev->transport), service_name(ev->service),
 			family_name(ev->family));
 	if (ev->conn)
-		out_fmt(&o, ",\"conn\":%llu", (unsigned long long)ev->conn);
+		strbuf_fmt(&o, ",\"conn\":%llu", (unsigned long long)ev->conn);
 	if (ev->has_local)
 		json_addr(&o, "local", &ev->local);
 	if (ev->has_peer)
 		json_addr(&o, "peer", &ev->peer);
-	out_fmt(&o, ",\"bytes\":%llu", (unsigned long long)ev->bytes);
+	strbuf_fmt(&o, ",\"bytes\":%llu", (unsigned long long)ev->bytes);
 	if (ev->preview_len > 0 || ev->kind == EV_RECV || ev->kind == EV_SEND ||
 	    ev->kind == EV_DGRAM_IN || ev->kind == EV_DGRAM_OUT) {
 		esc_json(ev->preview, ev->preview_len, esc, sizeof esc);
-		out_fmt(&o, ",\"data\":\"%s\"", esc);
+		strbuf_fmt(&o, ",\"data\":\"%s\"", esc);
 		if (ev->bytes > ev->preview_len)
-			out_fmt(&o, ",\"data_cut\":true");
+			strbuf_fmt(&o, ",\"data_cut\":true");
 	}
 	if (ev->truncated)
-		out_fmt(&o, ",\"truncated\":true");
+		strbuf_fmt(&o, ",\"truncated\":true");
 	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
-		out_fmt(&o, ",\"v6only\":%s", ev->v6only ? "true" : "false");
+		strbuf_fmt(&o, ",\"v6only\":%s", ev->v6only ? "true" : "false");
 	if (ev->kind == EV_CLOSE)
-		out_fmt(&o, ",\"reason\":\"%s\"", event_close_reason_name(ev->reason));
+		strbuf_fmt(&o, ",\"reason\":\"%s\"", event_close_reason_name(ev->reason));
 	if (ev->kind == EV_SYSCALL) {
 		esc_json(ev->syscall, strnlen(ev->syscall, sizeof ev->syscall), esc, sizeof esc);
-		out_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);
+		strbuf_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);
 	}
 	if (ev->kind == EV_DROPPED)
-		out_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);
+		strbuf_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);
 	if (ev->err)
-		out_fmt(&o, ",\"errno\":%d,\"errno_name\":\"%s\"", ev->err,
+		strbuf_fmt(&o, ",\"errno\":%d,\"errno_name\":\"%s\"", ev->err,
 			addr_errno_name(ev->err));
 	else if (ev->kind == EV_WARNING || ev->kind == EV_ERROR)
-		out_fmt(&o, ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
+		strbuf_fmt(&o, ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
 	if (ev->message[0]) {
 		esc_json(ev->message, strnlen(ev->message, sizeof ev->message), esc, sizeof esc);
-		out_fmt(&o, ",\"message\":\"%s\"", esc);
+		strbuf_fmt(&o, ",\"message\":\"%s\"", esc);
 	}
-	out_fmt(&o, "}");
+	strbuf_fmt(&o, "}");
 	return o.len;
 }

@@ -9,6 +9,7 @@
  * so peer=127.0.0.1 finds the dual-stack server's ::ffff:127.0.0.1 peers.
  */
 #include "socklab/filter.h"
+#include "socklab/strbuf.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -510,80 +511,58 @@ bool filter_match(const struct filter *f, const struct event *ev)
 
 /* ---- back to text ---- */
 
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->len + 1 >= o->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	o->len += (size_t)n < o->cap - o->len ? (size_t)n : o->cap - o->len - 1;
-}
-
-static void put_peer(struct out *o, const struct filter_addr *a)
+static void put_peer(struct strbuf *o, const struct filter_addr *a)
 {
 	char host[INET6_ADDRSTRLEN];
 	char scope[16] = "";
 
 	if (a->family == AF_UNSPEC) {
-		put(o, "%u", a->port);
+		strbuf_fmt(o, "%u", a->port);
 		return;
 	}
 	inet_ntop(a->family, a->addr, host, sizeof host);
 	if (a->scope_id)
 		snprintf(scope, sizeof scope, "%%%u", a->scope_id);
 	if (a->family == AF_INET6 && a->has_port)
-		put(o, "[%s%s]:%u", host, scope, a->port);
+		strbuf_fmt(o, "[%s%s]:%u", host, scope, a->port);
 	else if (a->has_port)
-		put(o, "%s:%u", host, a->port);
+		strbuf_fmt(o, "%s:%u", host, a->port);
 	else
-		put(o, "%s%s", host, scope);
+		strbuf_fmt(o, "%s%s", host, scope);
 }
 
 size_t filter_format(const struct filter *f, char *out, size_t cap)
 {
-	struct out o = {out, 0, cap};
+	struct strbuf o = {out, 0, cap};
 
 	if (cap == 0)
 		return 0;
 	out[0] = '\0';
 	if (f->keys & FILTER_SERVER) {
-		put(&o, "server=");
+		strbuf_fmt(&o, "server=");
 		for (unsigned i = 0; i < f->nserver; i++)
-			put(&o, "%s%u", i ? "," : "", f->server[i]);
+			strbuf_fmt(&o, "%s%u", i ? "," : "", f->server[i]);
 	}
 	if (f->keys & FILTER_PEER) {
-		put(&o, "%speer=", o.len ? " " : "");
+		strbuf_fmt(&o, "%speer=", o.len ? " " : "");
 		for (unsigned i = 0; i < f->npeer; i++) {
 			if (i)
-				put(&o, ",");
+				strbuf_fmt(&o, ",");
 			put_peer(&o, &f->peer[i]);
 		}
 	}
 	if (f->keys & FILTER_PORT) {
-		put(&o, "%sport=", o.len ? " " : "");
+		strbuf_fmt(&o, "%sport=", o.len ? " " : "");
 		for (unsigned i = 0; i < f->nport; i++)
-			put(&o, "%s%u", i ? "," : "", f->port[i]);
+			strbuf_fmt(&o, "%s%u", i ? "," : "", f->port[i]);
 	}
 	if (f->keys & FILTER_KIND) {
 		bool first = true;
 
-		put(&o, "%skind=", o.len ? " " : "");
+		strbuf_fmt(&o, "%skind=", o.len ? " " : "");
 		for (int k = 0; k < EV_KIND_COUNT; k++)
 			if (f->kinds & 1u << k) {
-				put(&o, "%s%s", first ? "" : ",",
+				strbuf_fmt(&o, "%s%s", first ? "" : ",",
 				    event_kind_name((enum event_kind)k));
 				first = false;
 			}
@@ -591,27 +570,27 @@ size_t filter_format(const struct filter *f, char *out, size_t cap)
 	if (f->keys & FILTER_TRANSPORT) {
 		bool first = true;
 
-		put(&o, "%stransport=", o.len ? " " : "");
+		strbuf_fmt(&o, "%stransport=", o.len ? " " : "");
 		for (int t = 0; t < TRANSPORT_COUNT; t++)
 			if (f->transports & 1u << t) {
-				put(&o, "%s%s", first ? "" : ",",
+				strbuf_fmt(&o, "%s%s", first ? "" : ",",
 				    transport_name((enum transport)t));
 				first = false;
 			}
 	}
 	if (f->keys & FILTER_TEXT) {
-		put(&o, "%stext=\"", o.len ? " " : "");
+		strbuf_fmt(&o, "%stext=\"", o.len ? " " : "");
 		for (size_t i = 0; i < f->text_len; i++) {
 			int c = f->text[i];
 
 			if (c == '"' || c == '\\')
-				put(&o, "\\%c", c);
+				strbuf_fmt(&o, "\\%c", c);
 			else if (c >= 0x20 && c < 0x7f)
-				put(&o, "%c", c);
+				strbuf_fmt(&o, "%c", c);
 			else
-				put(&o, "\\x%02x", c);
+				strbuf_fmt(&o, "\\x%02x", c);
 		}
-		put(&o, "\"");
+		strbuf_fmt(&o, "\"");
 	}
 	return o.len;
 }

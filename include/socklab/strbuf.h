@@ -1,0 +1,21 @@
+/*
+ * strbuf: a bounded appender over a caller's buffer, for the formatters
+ * (event lines, filters, exports). Writes stop at the cap, the text stays
+ * NUL-terminated, and len counts what fitted.
+ */
+#ifndef SOCKLAB_STRBUF_H
+#define SOCKLAB_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char *p;
+	size_t len, cap;
+};
+
+/* An empty text in p[0..cap). */
+struct strbuf strbuf_on(char *p, size_t cap);
+
+void strbuf_fmt(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

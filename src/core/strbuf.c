@@ -1,0 +1,31 @@
+/*
+ * strbuf: bounded text appending (see strbuf.h).
+ */
+#include "socklab/strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+struct strbuf strbuf_on(char *p, size_t cap)
+{
+	struct strbuf b = {p, 0, cap};
+
+	if (cap > 0)
+		p[0] = '\0';
+	return b;
+}
+
+void strbuf_fmt(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->len + 1 >= b->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	b->len += (size_t)n < b->cap - b->len ? (size_t)n : b->cap - b->len - 1;
+}
