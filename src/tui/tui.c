@@ -14,6 +14,7 @@
  * termios, written with async-signal-safe calls before the signal is
  * re-raised.
  */
+#include "cli/cli.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -521,21 +522,6 @@ static void run(struct lab *lab)
 
 /* ---- options and setup ---- */
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("socklab: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(MSG_USAGE, stderr);
-	return 2;
-}
-
 struct options {
 	struct spec serve[SERVE_MAX];
 	int nserve;
@@ -559,20 +545,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->mouse = false;
 		} else if (strcmp(a, "--serve") == 0) {
 			if (i + 1 >= argc)
-				return usage_error("%s needs a SPEC", a);
+				return cli_usage_error("%s needs a SPEC", a);
 			spec = argv[++i];
 		} else if (strncmp(a, "--serve=", 8) == 0) {
 			spec = a + 8;
 		} else {
-			return usage_error(MSG_TUI_BAD_OPTION, a);
+			return cli_usage_error(MSG_TUI_BAD_OPTION, a);
 		}
 		if (spec == NULL)
 			continue;
 		if (o->nserve == SERVE_MAX)
-			return usage_error(MSG_TUI_TOO_MANY_SERVE, spec);
+			return cli_usage_error(MSG_TUI_TOO_MANY_SERVE, spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
-			return usage_error("%s", err);
+			return cli_usage_error("%s", err);
 		o->nserve++;
 	}
 	return 0;
