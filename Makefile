@@ -151,7 +151,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS ?=
 FUZZ_BUILD := build-fuzz
-FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/fuzz/json_check.c
+FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/fuzz/json_check.c tests/fuzz/event_fill.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(filter-out $(FUZZ_COMMON),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
