@@ -309,8 +309,7 @@ static size_t count_lines(const char *path, char *first, size_t cap)
 	assert_non_null(f);
 	while (fgets(l, sizeof l, f)) {
 		if (n == 0) {
-			strncpy(first, l, cap - 1);
-			first[cap - 1] = '\0';
+			snprintf(first, cap, "%s", l);
 		}
 		if (strstr(path, ".jsonl"))
 			assert_true(json_valid(l, strlen(l)));
