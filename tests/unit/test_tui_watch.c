@@ -309,7 +309,10 @@ static size_t count_lines(const char *path, char *first, size_t cap)
 	assert_non_null(f);
 	while (fgets(l, sizeof l, f)) {
 		if (n == 0) {
-			snprintf(first, cap, "%s", l);
+			size_t k = strlen(l) < cap ? strlen(l) : cap - 1;
+
+			memcpy(first, l, k);
+			first[k] = '\0';
 		}
 		if (strstr(path, ".jsonl"))
 			assert_true(json_valid(l, strlen(l)));
