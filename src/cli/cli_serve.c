@@ -160,6 +160,8 @@ int cli_serve(int argc, char **argv)
 	q = event_queue_new(EVENT_QUEUE_DEFAULT);
 	if (q == NULL) {
 		cli_warnx("out of memory");
+		if (o.log != NULL)
+			fclose(o.log);
 		return 1;
 	}
 	/* Signals arrive through a descriptor, in the same poll as events. */
