@@ -57,6 +57,8 @@ int session_write(struct session *s, const void *data, size_t n)
 {
 	if (s->shut_pending || s->shut_wr)
 		return ESHUTDOWN;
+	if (n == 0)
+		return 0; /* and no arithmetic on a queue not yet allocated */
 	if (s->out_len - s->out_off + n > s->out_max)
 		return ENOBUFS;
 	if (s->out_off > 0 && s->out_off == s->out_len)
@@ -154,7 +156,7 @@ ssize_t session_read(struct session *s, void *buf, size_t cap, struct sockaddr_s
 const char *session_pending(const struct session *s, size_t *len)
 {
 	*len = s->out_len - s->out_off;
-	return s->out + s->out_off;
+	return s->out != NULL ? s->out + s->out_off : "";
 }
 
 void session_drop_pending(struct session *s)
