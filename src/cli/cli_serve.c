@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 
 #define SERVE_MAX 64
 #define DRAIN_HZ 100
+#define CONSUMER_NICE 10
 
 struct serve_opts {
 	bool json, trace;
@@ -186,6 +188,9 @@ int cli_serve(int argc, char **argv)
 		nrun++;
 	}
 	drain(&o, q);
+	/* Servers first, the log second: this thread (the printer) yields
+	 * the CPU to the server threads, and the queue absorbs the gap. */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), CONSUMER_NICE);
 
 	for (;;) {
 		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
