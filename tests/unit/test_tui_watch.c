@@ -289,6 +289,20 @@ static void test_detail(void **state)
 	assert_int_equal(found, 63);
 	assert_false(watch_detail_line(r, n, line, sizeof line, &heading));
 
+	/* A scoped peer: the scope's interface named (1: loopback here). */
+	push(&w, mk(EV_RECV, 4, "fe80::1%1", 35740, "x"));
+	r = watch_selected(&w);
+	found = 0;
+	for (size_t i = 0; i < watch_detail_count(r); i++) {
+		assert_true(watch_detail_line(r, i, line, sizeof line, NULL));
+		if (strstr(line, "flowinfo 0  scope_id 1 (lo)"))
+			found |= 1;
+		if (strstr(line, "('fe80::1', 35740, 0, 1) %lo"))
+			found |= 2;
+		assert_null(strstr(line, "IPv4-mapped"));
+	}
+	assert_int_equal(found, 3);
+
 	/* A payload over the cap: every kept row, then the note. */
 	push(&w, mk(EV_SEND, 1, "127.0.0.1", 50000, big));
 	r = watch_selected(&w);
