@@ -262,6 +262,7 @@ MSG_USAGE \
 #define MSG_WATCH_LOG_FILTERED  "%s  filter: %s"
 #define MSG_WATCH_PAUSED        "PAUSED +%llu new  "
 #define MSG_WATCH_FOLDED_COUNT  "folded %llu  "
+#define MSG_WATCH_FOLD_OFF      "fold off  "
 #define MSG_WATCH_PROMPT        "filter> "
 #define MSG_WATCH_DETAIL_TITLE  "event #%llu"
 #define MSG_WATCH_DETAIL_KEYS   "Up/Down scroll  Left/Right older/newer  Esc closes"

@@ -108,6 +108,8 @@ void watch_draw_log(struct watch *w, const struct tui_rect *r, bool focused,
 	if (w->folded)
 		n += snprintf(right + n, sizeof right - (size_t)n, MSG_WATCH_FOLDED_COUNT,
 			      (unsigned long long)w->folded);
+	if (w->no_fold)
+		n += snprintf(right + n, sizeof right - (size_t)n, "%s", MSG_WATCH_FOLD_OFF);
 	if (n < (int)sizeof right) {
 		if (w->scroll)
 			snprintf(right + n, sizeof right - (size_t)n, MSG_TUI_LOG_SCROLLED,
