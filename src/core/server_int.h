@@ -1,0 +1,173 @@
+/*
+ * server_int: what the server module's files share (server.c: the thread
+ * and the public API; server_sock.c: opening sockets per family;
+ * server_tcp.c: connections; server_udp.c: datagrams; server_stdio.c: the
+ * echo-stdio workers). Not a public header: nothing outside src/core/server*
+ * includes it.
+ */
+#ifndef SOCKLAB_SERVER_INT_H
+#define SOCKLAB_SERVER_INT_H
+
+#include "socklab/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "socklab/addr.h"
+#include "socklab/frame.h"
+#include "socklab/msg.h"
+#include "socklab/proto.h"
+
+#define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
+#define ACCEPTS_PER_WAKE 1024       /* then the other sockets get a turn */
+#define DGRAM_BATCH 16               /* datagrams per recvmmsg/sendmmsg */
+#define DGRAM_ROUNDS 8               /* batches per wake, then others get a turn */
+#define UDP_RCVBUF_DEFAULT (4 * 1024 * 1024)
+#define EPOLL_BATCH 256
+#define ACCEPT_BACKOFF_MS 100
+
+struct conn {
+	struct server *srv;
+	int fd;
+	uint64_t id;
+	struct sockaddr_storage local, peer;
+	struct frame fr;          /* echo and cmd: the line buffer */
+	char *out;                /* bytes waiting for the peer to read them */
+	size_t out_off, out_len, out_cap;
+	bool eof;                 /* the peer closed its side: close once flushed */
+	bool close_after_flush;   /* hello: close once the greeting is out */
+	bool want_out;            /* EPOLLOUT is registered */
+	bool in_off;              /* EPOLLIN is not registered (after the peer's EOF) */
+	_Atomic int64_t last_ms;  /* last traffic, for the idle timeout (a worker writes it) */
+	pthread_t worker;         /* echo-stdio only */
+	bool has_worker;
+	atomic_bool done;         /* the worker has finished */
+	atomic_bool idle;         /* the idle timeout shut the worker's socket */
+	struct conn *prev, *next;
+};
+
+/* Headers for one recvmmsg/sendmmsg round; the buffers are iobuf. */
+struct dgram_batch {
+	struct mmsghdr msg[DGRAM_BATCH];
+	struct iovec iov[DGRAM_BATCH];
+	struct sockaddr_storage peer[DGRAM_BATCH];
+	char cmsg[DGRAM_BATCH][CMSG_SPACE(sizeof(uint32_t))];
+};
+
+struct server {
+	unsigned id;
+	struct spec spec;
+	struct server_options opt;
+	struct event_queue *q;
+	int nsock;
+	int lfd[SERVER_SOCKETS_MAX];
+	struct sockaddr_storage bound[SERVER_SOCKETS_MAX];
+	int v6only[SERVER_SOCKETS_MAX];
+	int epfd, stopfd, reapfd;
+	pthread_t thread;
+	struct conn *conns;
+	size_t nconns;
+	uint64_t next_conn;
+	bool accepting;           /* listeners registered for EPOLLIN */
+	int64_t backoff_until;    /* accept paused after EMFILE, until then */
+	bool accept_failing;      /* an accept error was reported, not yet over */
+	atomic_bool stopping;
+	unsigned char *iobuf;      /* TCP raw: one buffer; UDP: DGRAM_BATCH of them */
+	struct dgram_batch *batch; /* UDP only */
+	uint32_t kernel_drops[SERVER_SOCKETS_MAX]; /* last SO_RXQ_OVFL seen */
+	int rcvbuf[SERVER_SOCKETS_MAX];            /* granted SO_RCVBUF, UDP */
+	_Atomic uint64_t dgrams_dropped;
+	_Atomic uint64_t conns_now, conns_total, bytes_in, bytes_out, dgrams_in, dgrams_out;
+};
+
+static inline int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void ev_base(const struct server *s, struct event *ev, enum event_kind kind)
+{
+	event_init(ev, kind);
+	ev->server = s->id;
+	ev->transport = s->spec.transport;
+	ev->service = s->spec.service;
+	ev->family = s->spec.family;
+}
+
+/* Events are pushed quietly; whoever emits them kicks the consumer once
+ * its batch is done (the server loop after each wake, a worker after each
+ * line), so a reply never waits behind a wakeup. */
+static inline void emit(struct server *s, const struct event *ev)
+{
+	event_push_batch(s->q, ev, NULL);
+}
+
+/* An event with payload: the preview is copied once, straight from data
+ * into the queue. total is the real size when it differs from len. */
+static inline void emit_data(struct server *s, struct event *ev, const void *data, size_t len,
+		      size_t total)
+{
+	ev->preview_len = (uint16_t)(len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX);
+	ev->bytes = total;
+	event_push_batch(s->q, ev, data);
+}
+
+static inline void conn_event(struct server *s, struct conn *c, struct event *ev, enum event_kind kind)
+{
+	ev_base(s, ev, kind);
+	ev->conn = c->id;
+	ev->has_local = ev->has_peer = true;
+	ev->local = c->local;
+	ev->peer = c->peer;
+}
+
+void server_emit_msg(struct server *s, enum event_kind kind, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A system-call step for the trace view. addr, when given, is what the
+ * call was about (the bind address, the accepted peer). */
+void server_trace(struct server *s, const char *call, int ret, int err, const struct sockaddr *addr,
+		  const char *detail);
+
+/* server_sock.c: the listening (or UDP) sockets of s's spec, with the
+ * dual-stack fallbacks. Returns 0, or -1 with the step, address and cause
+ * in err and nothing left open. */
+int server_open_sockets(struct server *s, char *err, size_t errcap);
+void server_close_sockets(struct server *s);
+
+/* server_tcp.c: connections. */
+void server_accept_ready(struct server *s, int lfd);
+void server_conn_readable(struct server *s, struct conn *c);
+/* Sends what is queued. Returns false when the connection was closed. */
+bool server_conn_flush(struct server *s, struct conn *c);
+void server_update_accepting(struct server *s);
+void server_reap_workers(struct server *s);
+void server_check_idle(struct server *s, int64_t now);
+void server_stop_all(struct server *s);
+
+/* server_udp.c: a batch of datagrams in and their echoes out. */
+void server_dgram_ready(struct server *s, int sock);
+
+/* server_stdio.c: the echo-stdio worker thread of one connection. */
+void *server_stdio_worker(void *arg);
+
+#endif

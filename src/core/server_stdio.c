@@ -1,0 +1,118 @@
+/*
+ * server_stdio: echo-stdio, the C twin of Python's makefile(): one worker
+ * thread per connection doing blocking stdio.
+ */
+#include "core/server_int.h"
+
+/* Reads one line through stdio, keeping at most cap bytes of it; bytes
+ * past the cap are read and dropped up to the newline (*over says so).
+ * Returns the bytes kept, or -1 at EOF with nothing read. */
+static ssize_t stdio_line(FILE *f, char *buf, size_t cap, bool *over, size_t *total)
+{
+	size_t n = 0, all = 0;
+	int ch;
+
+	*over = false;
+	while ((ch = getc_unlocked(f)) != EOF) {
+		all++;
+		if (n < cap)
+			buf[n++] = (char)ch;
+		else
+			*over = true;
+		if (ch == '\n')
+			break;
+	}
+	*total = all;
+	return all == 0 ? -1 : (ssize_t)n;
+}
+
+void *server_stdio_worker(void *arg)
+{
+	struct conn *c = arg;
+	struct server *s = c->srv;
+	enum close_reason why = CLOSE_PEER_EOF;
+	int rfd = dup(c->fd), wfd = dup(c->fd), err = 0;
+	FILE *in = rfd >= 0 ? fdopen(rfd, "r") : NULL;
+	FILE *out = wfd >= 0 ? fdopen(wfd, "w") : NULL;
+	size_t cap = s->spec.max_line + 1;
+	/* "eco: " + a line + "\n", or the error line however small cap is. */
+	size_t room = cap + 64;
+	char *line = malloc(room);
+	struct event ev;
+
+	/* Blocking I/O, as the tutorial's makefile() does; server_stop wakes
+	 * us with shutdown(). */
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+	if (in == NULL || out == NULL || line == NULL) {
+		why = CLOSE_ERROR;
+		err = ENOMEM;
+		goto done;
+	}
+	for (;;) {
+		bool over;
+		size_t total;
+		ssize_t n = stdio_line(in, line + 5, cap, &over, &total);
+		size_t len;
+
+		if (n < 0) {
+			if (ferror(in)) {
+				err = errno;
+				why = err == ECONNRESET ? CLOSE_RESET : CLOSE_ERROR;
+			}
+			break;
+		}
+		conn_event(s, c, &ev, EV_RECV);
+		emit_data(s, &ev, line + 5, (size_t)n, total);
+		atomic_fetch_add_explicit(&s->bytes_in, total, memory_order_relaxed);
+		c->last_ms = now_ms();
+		if (over) {
+			len = (size_t)snprintf(line, room, MSG_LINE_TOO_LONG, s->spec.max_line);
+			conn_event(s, c, &ev, EV_WARNING);
+			snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
+			emit(s, &ev);
+		} else {
+			/* raw.rstrip(b"\r\n"): every trailing CR and LF goes. */
+			len = (size_t)n;
+			while (len > 0 && (line[5 + len - 1] == '\n' || line[5 + len - 1] == '\r'))
+				len--;
+			memcpy(line, "eco: ", 5);
+			line[5 + len] = '\n';
+			len += 6;
+		}
+		if (fwrite(line, 1, len, out) != len || fflush(out) != 0) {
+			err = errno;
+			why = err == EPIPE || err == ECONNRESET ? CLOSE_RESET : CLOSE_ERROR;
+			break;
+		}
+		conn_event(s, c, &ev, EV_SEND);
+		emit_data(s, &ev, line, len, len);
+		atomic_fetch_add_explicit(&s->bytes_out, len, memory_order_relaxed);
+		event_queue_kick(s->q);
+	}
+done:
+	if (atomic_load(&s->stopping))
+		why = CLOSE_STOP;
+	else if (atomic_load(&c->idle))
+		why = CLOSE_IDLE;
+	conn_event(s, c, &ev, EV_CLOSE);
+	ev.reason = why;
+	ev.err = why == CLOSE_STOP ? 0 : err;
+	emit(s, &ev);
+	event_queue_kick(s->q);
+	if (in)
+		fclose(in);
+	else if (rfd >= 0)
+		close(rfd);
+	if (out)
+		fclose(out);
+	else if (wfd >= 0)
+		close(wfd);
+	free(line);
+	atomic_store(&c->done, true);
+	{
+		uint64_t one = 1;
+		ssize_t r = write(s->reapfd, &one, sizeof one);
+		(void)r;
+	}
+	return NULL;
+}
