@@ -60,6 +60,15 @@ struct conn {
 	bool has_worker;
 	atomic_bool done;         /* the worker has finished */
 	atomic_bool idle;         /* the idle timeout shut the worker's socket */
+	/* A recv not yet recorded: its event is pushed once the replies are
+	 * sent (or before anything else is recorded), so recording never
+	 * delays a reply. data stays valid until the next recv. */
+	struct {
+		bool pending;
+		struct timespec time;
+		const char *data;
+		size_t len;
+	} unrecorded;
 	struct conn *prev, *next;
 };
 

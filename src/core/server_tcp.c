@@ -40,10 +40,13 @@ static void conn_free(struct server *s, struct conn *c)
 	server_update_accepting(s);
 }
 
+static void record_recv(struct server *s, struct conn *c);
+
 static void conn_close(struct server *s, struct conn *c, enum close_reason why, int err)
 {
 	struct event ev;
 
+	record_recv(s, c);
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = err;
@@ -109,16 +112,29 @@ static int conn_queue(struct conn *c, const void *data, size_t n)
 }
 
 /* Sends what is queued. Returns false when the connection was closed. */
+/* Records the last recv, if that is still to be done, with its own time. */
+static void record_recv(struct server *s, struct conn *c)
+{
+	struct event ev;
+
+	if (!c->unrecorded.pending)
+		return;
+	c->unrecorded.pending = false;
+	conn_event(s, c, &ev, EV_RECV);
+	ev.time = c->unrecorded.time;
+	emit_data(s, &ev, c->unrecorded.data, c->unrecorded.len, c->unrecorded.len);
+}
+
 bool server_conn_flush(struct server *s, struct conn *c)
 {
 	size_t pending = c->out_len - c->out_off;
 
 	if (pending > 0) {
 		ssize_t n = send(c->fd, c->out + c->out_off, pending, MSG_NOSIGNAL);
+		int e = errno;
 
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			int e = errno;
-
+		record_recv(s, c); /* now that the reply is on its way */
+		if (n < 0 && e != EAGAIN && e != EINTR) {
 			conn_close(s, c, e == ECONNRESET || e == EPIPE ? CLOSE_RESET : CLOSE_ERROR, e);
 			return false;
 		}
@@ -141,6 +157,7 @@ bool server_conn_flush(struct server *s, struct conn *c)
 			return false;
 		}
 	}
+	record_recv(s, c);
 	if (pending == 0 && (c->eof || c->close_after_flush)) {
 		conn_close(s, c, c->eof ? CLOSE_PEER_EOF : CLOSE_SERVER, 0);
 		return false;
@@ -179,6 +196,7 @@ static void line_overflow(struct server *s, struct conn *c)
 	struct event ev;
 
 	conn_queue(c, msg, (size_t)n);
+	record_recv(s, c); /* the recv comes before what it caused */
 	conn_event(s, c, &ev, EV_WARNING);
 	snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 	emit(s, &ev);
@@ -220,13 +238,11 @@ void server_conn_readable(struct server *s, struct conn *c)
 		server_conn_flush(s, c);
 		return;
 	}
-	{
-		struct event ev;
-
-		conn_event(s, c, &ev, EV_RECV);
-		emit_data(s, &ev, p, (size_t)n, (size_t)n);
-		atomic_fetch_add_explicit(&s->bytes_in, (uint64_t)n, memory_order_relaxed);
-	}
+	c->unrecorded.pending = true;
+	clock_gettime(CLOCK_REALTIME, &c->unrecorded.time);
+	c->unrecorded.data = p;
+	c->unrecorded.len = (size_t)n;
+	atomic_fetch_add_explicit(&s->bytes_in, (uint64_t)n, memory_order_relaxed);
 	if (raw) {
 		conn_queue(c, p, (size_t)n);
 	} else {
