@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,9 +189,15 @@ int cli_serve(int argc, char **argv)
 		nrun++;
 	}
 	drain(&o, q);
-	/* Servers first, the log second: this thread (the printer) yields
-	 * the CPU to the server threads, and the queue absorbs the gap. */
-	setpriority(PRIO_PROCESS, (id_t)gettid(), CONSUMER_NICE);
+	/* Servers first, the log second: this thread (the printer) runs only
+	 * when a core would otherwise idle (SCHED_IDLE; nice 10 where that is
+	 * refused), and the queue absorbs the gap, counting any loss. */
+	{
+		struct sched_param sp = {0};
+
+		if (sched_setscheduler(0, SCHED_IDLE, &sp) < 0)
+			setpriority(PRIO_PROCESS, (id_t)gettid(), CONSUMER_NICE);
+	}
 
 	for (;;) {
 		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
