@@ -103,11 +103,14 @@ static void fuzz_format(struct fuzz_in *in, uint8_t mode)
 
 		/* The host text is the bytes of the address, nothing else. */
 		FUZZ_CHECK(inet_pton(sa->sa_family, host, bin) == 1);
-		FUZZ_CHECK(memcmp(bin,
-				  sa->sa_family == AF_INET ?
-					  (const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr :
-					  (const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  sa->sa_family == AF_INET ? 4 : 16) == 0);
+		FUZZ_CHECK(
+		    memcmp(bin,
+			   sa->sa_family == AF_INET
+			       ? (const void *)&((const struct sockaddr_in *)(const void *)sa)
+				     ->sin_addr
+			       : (const void *)&((const struct sockaddr_in6 *)(const void *)sa)
+				     ->sin6_addr,
+			   sa->sa_family == AF_INET ? 4 : 16) == 0);
 		snprintf(want, sizeof want, sa->sa_family == AF_INET ? "%s:%u" : "[%s]:%u", host,
 			 addr_port(sa));
 		addr_hostport(sa, full, sizeof full);
@@ -121,7 +124,8 @@ static void fuzz_format(struct fuzz_in *in, uint8_t mode)
 
 	mapped = addr_is_mapped(sa, (mode & 0x80) ? NULL : v4, sizeof v4);
 	if (sa->sa_family == AF_INET6) {
-		const uint8_t *b = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		const uint8_t *b =
+		    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
 		static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 		FUZZ_CHECK(mapped == (memcmp(b, prefix, 12) == 0));

@@ -79,7 +79,7 @@ static void check_addr(char **f, bool has, const struct sockaddr_storage *ss)
 static void check_csv(const struct event *ev, const char *row, size_t n)
 {
 	static char store[EXPORT_ROW_MAX], text[EVENT_PREVIEW_MAX * 4 + 1],
-		hex[EVENT_PREVIEW_MAX * 2 + 1];
+	    hex[EVENT_PREVIEW_MAX * 2 + 1];
 	char *f[CSV_FIELDS + 1], num[32];
 	bool in = export_inbound(ev);
 

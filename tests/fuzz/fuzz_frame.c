@@ -15,9 +15,9 @@
 
 struct model {
 	const uint8_t *s;
-	size_t n, at;      /* stream, its length, start of the next line */
+	size_t n, at; /* stream, its length, start of the next line */
 	size_t max_line;
-	bool overflowed;   /* any over-long line seen */
+	bool overflowed; /* any over-long line seen */
 };
 
 /* The next complete line among the first fed bytes of the stream that the
@@ -41,13 +41,13 @@ static size_t pick_max_line(uint16_t v)
 {
 	switch (v & 3) {
 	case 0:
-		return (v >> 2) % 16;        /* tiny, including 0 */
+		return (v >> 2) % 16; /* tiny, including 0 */
 	case 1:
-		return (v >> 2) % 300;       /* around a short line */
+		return (v >> 2) % 300; /* around a short line */
 	case 2:
 		return 4000 + (v >> 2) % 300; /* straddles the compaction threshold */
 	default:
-		return 64 * 1024;            /* the default */
+		return 64 * 1024; /* the default */
 	}
 }
 

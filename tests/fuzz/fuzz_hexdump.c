@@ -43,7 +43,8 @@ static void check_row(const uint8_t *d, size_t n, size_t r, const char *row, siz
 		if (k < have) {
 			int hi = hexval(row[i]), lo = hexval(row[i + 1]);
 
-			FUZZ_CHECK(hi >= 0 && lo >= 0 && (hi << 4 | lo) == d[r * HEXDUMP_PER_ROW + k]);
+			FUZZ_CHECK(hi >= 0 && lo >= 0 &&
+				   (hi << 4 | lo) == d[r * HEXDUMP_PER_ROW + k]);
 		} else {
 			FUZZ_CHECK(row[i] == ' ' && row[i + 1] == ' ');
 		}

@@ -65,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(line[0] == '/' && w[wl + strspn(w + wl, " \t")] == '\0');
 		for (size_t i = 0; i < tui_cmd_count; i++)
-			if (tui_cmd_table[i].kind == k && strncmp(tui_cmd_table[i].name, w, wl) == 0)
+			if (tui_cmd_table[i].kind == k &&
+			    strncmp(tui_cmd_table[i].name, w, wl) == 0)
 				found = true;
 		FUZZ_CHECK(found && wl > 0);
 		break;

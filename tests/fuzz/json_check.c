@@ -89,8 +89,7 @@ static size_t json_put_utf8(uint32_t cp, char *out)
 /* Scans a string body from s up to its closing quote (or to n when
  * quoted is false). Returns the bytes consumed before the quote, or
  * (size_t)-1 when invalid. Decodes into out when out is not NULL. */
-static size_t json_body(const unsigned char *s, size_t n, bool quoted, char *out,
-			size_t *outlen)
+static size_t json_body(const unsigned char *s, size_t n, bool quoted, char *out, size_t *outlen)
 {
 	size_t i = 0, o = 0;
 
@@ -111,14 +110,30 @@ static size_t json_body(const unsigned char *s, size_t n, bool quoted, char *out
 			if (i + 1 >= n)
 				return (size_t)-1;
 			switch (s[i + 1]) {
-			case '"': cp = '"'; break;
-			case '\\': cp = '\\'; break;
-			case '/': cp = '/'; break;
-			case 'b': cp = '\b'; break;
-			case 'f': cp = '\f'; break;
-			case 'n': cp = '\n'; break;
-			case 'r': cp = '\r'; break;
-			case 't': cp = '\t'; break;
+			case '"':
+				cp = '"';
+				break;
+			case '\\':
+				cp = '\\';
+				break;
+			case '/':
+				cp = '/';
+				break;
+			case 'b':
+				cp = '\b';
+				break;
+			case 'f':
+				cp = '\f';
+				break;
+			case 'n':
+				cp = '\n';
+				break;
+			case 'r':
+				cp = '\r';
+				break;
+			case 't':
+				cp = '\t';
+				break;
 			case 'u':
 				if (!json_u4(s + i + 2, n - i - 2, &cp))
 					return (size_t)-1;
