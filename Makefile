@@ -137,7 +137,7 @@ uninstall:
 clean:
 	rm -rf build build-* socklab
 
--include $(shell find build* -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- fuzzing: libFuzzer targets in tests/fuzz (doc/FUZZING.md) ----
 #   make fuzz FUZZ_SECONDS=60    each target for that long, one after the other

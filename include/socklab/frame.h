@@ -29,7 +29,8 @@ struct frame {
 	size_t dropped;   /* bytes dropped from the current over-long line */
 };
 
-/* max_line is the longest line accepted, not counting the newline.
+/* max_line is the longest line accepted, not counting the newline (a CR
+ * before it counts: the cap is on bytes received, before CRLF becomes LF).
  * Returns 0, or -1 when out of memory. */
 int frame_init(struct frame *fr, size_t max_line);
 void frame_free(struct frame *fr);
