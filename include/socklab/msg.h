@@ -30,7 +30,7 @@
 /* ---- command line ---- */
 
 #define MSG_USAGE \
-"usage: socklab [--serve SPEC]... [--no-color] [--no-mouse]   open the lab\n" \
+"usage: socklab [--serve SPEC]... [--log FILE] [--no-color] [--no-mouse]   open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
 "                     [--dgram-max N] [--log FILE] SPEC...\n" \
@@ -188,7 +188,7 @@ MSG_USAGE \
 #define MSG_TUI_KEYS_CLIENT     "F1 Help  Tab Pane  F2-F7 Presets  PgUp/PgDn Scroll  Ctrl-R Search  F10 Quit"
 #define MSG_TUI_KEYS_SERVERS    "Up/Down Field  Left/Right Change  Enter Start  x Stop  Tab Pane  F1 Help  q Quit"
 #define MSG_TUI_KEYS_PRESETS    "Up/Down Select  Enter/1-6 Start  Tab Pane  F1 Help  q Quit"
-#define MSG_TUI_KEYS_LOG        "Up/Down PgUp/PgDn Scroll  Home Oldest  End Follow  Tab Pane  F1 Help  q Quit"
+#define MSG_TUI_KEYS_LOG        "Up/Down Select  Enter Detail  / Filter  c Clear  p Pause  f Fold  End Follow  Tab Pane  q Quit"
 #define MSG_TUI_KEYS_HELP       "Up/Down Scroll  any other key closes the help  F10 Quit"
 
 /* The help overlay. */
@@ -207,7 +207,11 @@ MSG_USAGE \
 	"  Servers pane       Up/Down pick a field or a running server; Left/Right/Space", \
 	"                     change it; type the host and port; Enter starts; x/Delete stops", \
 	"  Presets pane       Up/Down select, Enter or 1..6 start", \
-	"  Log pane           Up/Down PgUp/PgDn scroll, Home oldest, End follows new lines", \
+	"  Log pane           Up/Down PgUp/PgDn select a line, Home oldest, End back to live", \
+	"                     Enter: the line in detail (both ends in full, hex + ASCII dump)", \
+	"                     / filter: server=2 peer=127.0.0.1 port=9101 kind=recv text=hola", \
+	"                     (terms AND, commas OR); c clears it; p or Space pause and resume;", \
+	"                     f folds repeats into one line (x1532) or not", \
 	"  Client pane        readline: Ctrl-A/E, Alt-B/F, Ctrl-W/K/U, Up/Down history,", \
 	"                     Ctrl-R search; PgUp/PgDn scroll the replies"
 #define MSG_TUI_HELP_COMMANDS   "Client commands"

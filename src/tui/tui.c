@@ -38,6 +38,7 @@
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_watch_ui.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
@@ -173,6 +174,8 @@ static void take_event(struct lab *lab, const struct event *ev)
 	char line[EVENT_FORMAT_MAX];
 	unsigned flags = 0;
 
+	if (watch_log_event(&lab->watch, ev, line, sizeof line) < 0)
+		lab_notice(lab, true, "%s", line);
 	if (ev->kind == EV_SYSCALL)
 		return;
 	event_format_text(ev, line, sizeof line);
@@ -209,7 +212,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 		else if (ev->peer.ss_family == AF_INET6)
 			flags |= TUI_LOG_IPV6;
 	}
-	tui_log_push(&lab->log, line, flags);
+	watch_push(&lab->watch, ev, line, flags);
 	lab->dirty = true;
 }
 
@@ -219,6 +222,7 @@ static void drain_events(struct lab *lab)
 
 	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++)
 		take_event(lab, &ev);
+	watch_log_flush(&lab->watch);
 }
 
 /* ---- keys and the mouse ---- */
@@ -273,7 +277,7 @@ static void mouse_one(struct lab *lab, const MEVENT *me)
 		if (tui_rect_contains(&lab->lay.client, me->y, me->x))
 			tui_log_scroll(&lab->out, d);
 		else
-			tui_log_scroll(&lab->log, d);
+			watch_scroll(&lab->watch, d);
 		return;
 	}
 	if (!(me->bstate & BUTTON1_PRESSED))
@@ -348,6 +352,11 @@ static void handle_key(struct lab *lab, int key)
 		help_key(lab, key);
 		return;
 	}
+	/* The detail view and the filter prompt take every key but F10. */
+	if (watch_modal(&lab->watch) && key != KEY_F(10)) {
+		watch_key(&lab->watch, key, page);
+		return;
+	}
 	switch (key) {
 	case KEY_F(1):
 		lab->help = true;
@@ -388,7 +397,8 @@ static void handle_key(struct lab *lab, int key)
 			return;
 		break;
 	case FOCUS_LOG:
-		page_log(&lab->log, key, page);
+		if (watch_key(&lab->watch, key, page))
+			return;
 		break;
 	default:
 		break;
@@ -506,6 +516,9 @@ static void run(struct lab *lab)
 		client_handle(lab, p + 3, n - 3);
 		if (lab->nservers > 0 && lab_ms_since(&lab->last_stats) >= TUI_STATS_MS) {
 			clock_gettime(CLOCK_MONOTONIC, &lab->last_stats);
+			watch_sample(&lab->watch, lab->servers, lab->nservers,
+				     (int64_t)lab->last_stats.tv_sec * 1000 +
+					 lab->last_stats.tv_nsec / 1000000);
 			lab->dirty = true;
 		}
 		if (lab->status[0] && lab_ms_since(&lab->status_time) >= 5000) {
@@ -526,6 +539,7 @@ struct options {
 	struct spec serve[SERVE_MAX];
 	int nserve;
 	bool color, mouse;
+	const char *log_path; /* --log FILE */
 };
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -533,6 +547,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	const char *nc = getenv("NO_COLOR");
 
 	o->nserve = 0;
+	o->log_path = NULL;
 	o->color = !(nc && nc[0]);
 	o->mouse = true;
 	for (int i = 0; i < argc; i++) {
@@ -543,6 +558,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->color = false;
 		} else if (strcmp(a, "--no-mouse") == 0) {
 			o->mouse = false;
+		} else if (strcmp(a, "--log") == 0) {
+			if (i + 1 >= argc)
+				return cli_usage_error("%s needs a FILE", a);
+			o->log_path = argv[++i];
+		} else if (strncmp(a, "--log=", 6) == 0) {
+			o->log_path = a + 6;
 		} else if (strcmp(a, "--serve") == 0) {
 			if (i + 1 >= argc)
 				return cli_usage_error("%s needs a SPEC", a);
@@ -626,10 +647,18 @@ int tui_main(int argc, char **argv)
 	servers_form_reset(&lab);
 	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
 	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
-	if (lab.q == NULL || tui_log_init(&lab.log, TUI_LOG_CAP) < 0 ||
+	if (lab.q == NULL || watch_init(&lab.watch, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
 		fputs("socklab: out of memory\n", stderr);
 		return 1;
+	}
+	if (o.log_path != NULL) {
+		char err[512];
+
+		if (watch_log_open(&lab.watch, o.log_path, err, sizeof err) < 0) {
+			fprintf(stderr, "socklab: %s\n", err);
+			return 1;
+		}
 	}
 	if (term_begin(&lab) < 0) {
 		term_end();
@@ -647,7 +676,7 @@ int tui_main(int argc, char **argv)
 	term_end();
 	client_finish(&lab);
 	servers_stop_all(&lab);
-	tui_log_free(&lab.log);
+	watch_free(&lab.watch);
 	tui_log_free(&lab.out);
 	event_queue_free(lab.q);
 	return 0;

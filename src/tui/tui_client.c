@@ -656,6 +656,26 @@ static void read_udp(struct lab *lab)
 
 /* ---- commands ---- */
 
+/* /save: the live log's shown lines (or all kept) to a file. */
+static void save_log(struct lab *lab, const struct tui_cmd *cmd)
+{
+	char err[600];
+	size_t lines;
+	uint64_t folded;
+
+	if (watch_save(&lab->watch, cmd->path, cmd->format, cmd->all, &lines, &folded, err,
+		       sizeof err) < 0) {
+		client_say(lab, TUI_LOG_ERROR, "%s", err);
+		return;
+	}
+	if (folded > 0)
+		client_say(lab, TUI_LOG_INFO, MSG_WATCH_SAVED MSG_WATCH_SAVED_FOLDED, lines,
+			   cmd->path, export_format_name(cmd->format), (unsigned long long)folded);
+	else
+		client_say(lab, TUI_LOG_INFO, MSG_WATCH_SAVED, lines, cmd->path,
+			   export_format_name(cmd->format));
+}
+
 static void run_command(struct lab *lab, const char *line)
 {
 	struct tui_client *c = &lab->client;
@@ -703,6 +723,20 @@ static void run_command(struct lab *lab, const char *line)
 	case TUI_CMD_QUIT:
 		lab->quit = true;
 		break;
+	case TUI_CMD_SAVE:
+		save_log(lab, &cmd);
+		break;
+	case TUI_CMD_FILTER: {
+		char err[FILTER_ERR_MAX];
+
+		if (watch_set_filter(&lab->watch, cmd.text, err, sizeof err) < 0)
+			client_say(lab, TUI_LOG_ERROR, "%s", err);
+		else if (lab->watch.filter_text[0])
+			client_say(lab, TUI_LOG_INFO, MSG_TUI_FILTER_SET, lab->watch.filter_text);
+		else
+			client_say(lab, TUI_LOG_INFO, MSG_TUI_FILTER_CLEARED);
+		break;
+	}
 	case TUI_CMD_ERROR:
 		client_say(lab, TUI_LOG_ERROR, "%s", cmd.err);
 		break;

@@ -17,6 +17,8 @@ const struct tui_cmd_entry tui_cmd_table[] = {
     {"resolve", "/resolve HOST [PORT]", MSG_TUI_CMD_RESOLVE, TUI_CMD_RESOLVE},
     {"help", "/help", MSG_TUI_CMD_HELP, TUI_CMD_HELP},
     {"quit", "/quit", MSG_TUI_CMD_QUIT, TUI_CMD_QUIT},
+    {"save", "/save FILE [csv|jsonl] [all]", MSG_TUI_CMD_SAVE, TUI_CMD_SAVE},
+    {"filter", "/filter [EXPRESSION]", MSG_TUI_CMD_FILTER, TUI_CMD_FILTER},
 };
 const size_t tui_cmd_count = sizeof tui_cmd_table / sizeof tui_cmd_table[0];
 
@@ -133,6 +135,29 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 		/* "0000...09" is a valid port too long to keep: refuse it. */
 		if (!valid_port(w[a + 1]) || !copy_word(cmd->port, sizeof cmd->port, w[a + 1]))
 			return error(cmd, MSG_TUI_CMD_BAD_PORT, w[a + 1]);
+		break;
+	}
+	case TUI_CMD_SAVE:
+		if (n < 2 || n > 4)
+			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+		if (!copy_word(cmd->path, sizeof cmd->path, w[1]))
+			return error(cmd, MSG_TUI_CMD_BAD_PATH, w[1]);
+		cmd->format = strlen(w[1]) > 4 && strcmp(w[1] + strlen(w[1]) - 4, ".csv") == 0
+				  ? EXPORT_CSV
+				  : EXPORT_JSONL;
+		for (int i = 2; i < n; i++) {
+			if (strcmp(w[i], "all") == 0)
+				cmd->all = true;
+			else if (export_format_from_name(w[i], &cmd->format) < 0)
+				return error(cmd, MSG_EXPORT_BAD_FORMAT, w[i]);
+		}
+		break;
+	case TUI_CMD_FILTER: {
+		/* The rest of the line as typed: an expression has blanks. */
+		const char *p = line + 1 + strspn(line + 1, " 	");
+
+		p += strcspn(p, " 	");
+		cmd->text = p + strspn(p, " 	");
 		break;
 	}
 	case TUI_CMD_RESOLVE:

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "socklab/export.h"
+
 enum tui_cmd_kind {
 	TUI_CMD_SEND,	 /* data: text (the whole line, or after "//" the rest) */
 	TUI_CMD_CONNECT, /* udp, host, port */
@@ -19,11 +21,14 @@ enum tui_cmd_kind {
 	TUI_CMD_RESOLVE, /* host, port ("" when not given) */
 	TUI_CMD_HELP,
 	TUI_CMD_QUIT,
+	TUI_CMD_SAVE,	/* path, format, all: the live log to a file */
+	TUI_CMD_FILTER, /* text: the filter expression ("" clears it) */
 	TUI_CMD_ERROR, /* err says what is wrong */
 };
 
 #define TUI_CMD_HOST_MAX 256
 #define TUI_CMD_PORT_MAX 32
+#define TUI_CMD_PATH_MAX 256
 
 struct tui_cmd {
 	enum tui_cmd_kind kind;
@@ -31,6 +36,9 @@ struct tui_cmd {
 	const char *text; /* TUI_CMD_SEND: points into the parsed line */
 	char host[TUI_CMD_HOST_MAX];
 	char port[TUI_CMD_PORT_MAX];
+	char path[TUI_CMD_PATH_MAX]; /* TUI_CMD_SAVE */
+	enum export_format format;   /* TUI_CMD_SAVE: from a word, else the name's .csv */
+	bool all;		     /* TUI_CMD_SAVE: every kept event, not the shown */
 	char err[160];
 };
 

@@ -19,6 +19,7 @@
 #include "socklab/server.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_watch_ui.h"
 
 enum pair {
 	PAIR_TITLE = 1, /* a pane title */
@@ -247,7 +248,13 @@ static void draw_server_item(struct lab *lab, struct server *s, int y, int x, in
 				 (unsigned long long)st.dgrams_in, in,
 				 (unsigned long long)st.dgrams_out, out);
 		fill(row, x, w, a);
-		put(row, x, w, line, a);
+		put(row++, x, w, line, a);
+	}
+	/* Rates over 1 s and 10 s, the accept queue (tui_watch). */
+	for (int i = 0; i < WATCH_SERVER_LINES && row < maxy; i++) {
+		watch_server_line(&lab->watch, s, i, line, sizeof line);
+		fill(row, x, w, a);
+		put(row++, x, w, line, a);
 	}
 }
 
@@ -403,20 +410,13 @@ static void draw_lines(const struct tui_rect *area, struct list_view *v, size_t 
 	}
 }
 
+/* The lab's look, lent to the watched log's drawing (tui_watch_ui.c). */
+static const struct watch_paint paint = {put, fill, title, line_attr};
+
 static void draw_log(struct lab *lab)
 {
-	const struct tui_rect *r = &lab->lay.log;
-	struct tui_rect body = {r->y + 1, r->x + 1, r->h - 1, r->w - 1};
-	struct list_view v = {&lab->log, NULL, r->w - 1};
-	char right[128];
-	unsigned long long dropped = event_queue_dropped(lab->q);
-
-	if (lab->log.scroll)
-		snprintf(right, sizeof right, MSG_TUI_LOG_SCROLLED, lab->log.scroll, dropped);
-	else
-		snprintf(right, sizeof right, MSG_TUI_LOG_FOLLOW, lab->log.count, dropped);
-	title(r, MSG_TUI_LOG, lab->focus == FOCUS_LOG, right);
-	draw_lines(&body, &v, lab->log.scroll);
+	watch_draw_log(&lab->watch, &lab->lay.log, lab->focus == FOCUS_LOG,
+		       event_queue_dropped(lab->q), &paint);
 }
 
 static void draw_rule(struct lab *lab)
@@ -523,6 +523,11 @@ static void draw_status(struct lab *lab)
 	};
 	const char *s = keys[lab->focus];
 	attr_t a = role(PAIR_STATUS);
+
+	if (lab->watch.prompting)
+		s = MSG_TUI_KEYS_FILTER;
+	else if (lab->watch.detail)
+		s = MSG_WATCH_DETAIL_KEYS;
 
 	fill(r->y, r->x, r->w, a);
 	if (lab->help)
@@ -665,8 +670,12 @@ void draw_frame(struct lab *lab)
 	draw_log(lab);
 	draw_client(lab, &cy, &cx);
 	draw_status(lab);
+	if (lab->watch.detail)
+		watch_draw_detail(&lab->watch, lab->lay.rows, lab->lay.cols, &paint);
 	if (lab->help) {
 		draw_help(lab);
+		curs_set(0);
+	} else if (watch_modal(&lab->watch)) {
 		curs_set(0);
 	} else if (lab->focus == FOCUS_CLIENT) {
 		move(cy, cx);

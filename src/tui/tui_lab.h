@@ -22,6 +22,7 @@
 #include "socklab/spec.h"
 #include "tui/tui_layout.h"
 #include "tui/tui_log.h"
+#include "tui/tui_watch.h"
 
 #define TUI_SERVERS_MAX 32
 #define TUI_LOG_CAP 5000
@@ -79,7 +80,7 @@ struct tui_client {
 
 struct lab {
 	struct event_queue *q;
-	struct tui_log log; /* the live log */
+	struct watch watch; /* the live log: events, filter, pause, detail (tui_watch.h) */
 	struct tui_log out; /* the client pane's lines */
 	struct tui_layout lay;
 	enum tui_focus focus;

@@ -47,7 +47,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		char line[600];
 
 		snprintf(line, sizeof line, MSG_TUI_START_FAILED, text, err);
-		tui_log_push(&lab->log, line, TUI_LOG_ERROR);
+		watch_note(&lab->watch, line, TUI_LOG_ERROR);
 		lab_notice(lab, true, "%s", line);
 		return -1;
 	}
@@ -101,7 +101,7 @@ void servers_preset(struct lab *lab, size_t i)
 
 		snprintf(line, sizeof line, MSG_TUI_PRESET_LOG, tui_presets[i].key,
 			 tui_presets[i].teaches);
-		tui_log_push(&lab->log, line, TUI_LOG_INFO);
+		watch_note(&lab->watch, line, TUI_LOG_INFO);
 	}
 	servers_start(lab, &s);
 }
@@ -293,7 +293,7 @@ bool presets_key(struct lab *lab, int key)
 
 int servers_item_rows(struct server *s)
 {
-	return 2 + server_nsockets(s);
+	return 2 + server_nsockets(s) + WATCH_SERVER_LINES;
 }
 
 void servers_click(struct lab *lab, int row, int col)

@@ -54,6 +54,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_word(cmd->host, sizeof cmd->host, false);
 		check_word(cmd->port, sizeof cmd->port, true);
 		break;
+	case TUI_CMD_SAVE:
+		check_word(cmd->path, sizeof cmd->path, false);
+		FUZZ_CHECK(cmd->format == EXPORT_CSV || cmd->format == EXPORT_JSONL);
+		break;
+	case TUI_CMD_FILTER:
+		/* The rest of the line, as typed, after the command word. */
+		FUZZ_CHECK(line[0] == '/' && cmd->text > line && cmd->text <= line + strlen(line));
+		FUZZ_CHECK(cmd->text[0] != ' ' && cmd->text[0] != '\t');
+		break;
 	case TUI_CMD_CLOSE:
 	case TUI_CMD_SHUTDOWN:
 	case TUI_CMD_HELP:

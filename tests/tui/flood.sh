@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A burst of traffic cannot freeze the lab: while a client pours datagrams
 # into a UDP echo server (two events each, tens of thousands a second),
-# typing still works, the log stays a bounded ring and the events the
-# queue had to drop are counted on screen.
+# typing still works, repeats fold into counted lines, the log stays a
+# bounded ring and the events the queue had to drop are counted on screen.
 source "$SOCKLAB_TESTS/lib.sh"
 source "$SOCKLAB_TESTS/tui/lib-tui.sh"
 command -v python3 >/dev/null || skip "python3 is not installed"
@@ -41,6 +41,20 @@ expect_screen "typing answered during the flood" "\('127\.0\.0\.1', 4242\)" 10
 if kill -0 "$flood" 2>/dev/null; then ok "the flood was still running then"; else
 	fail "the flood ended too early to prove anything"; fi
 expect_screen "dropped events are counted" 'dropped [1-9][0-9]*' 10
+# Identical datagrams from one peer fold into a line with a count, and
+# the losses into one that adds them up: the log stays readable.
+# The log pane's text with its wrapped rows joined (a count may wrap).
+log_text() { screen | sed 's/^[^│]*│//' | tr '\n' ' ' | tr -s ' '; }
+in_out_folded() { [ "$(log_text | grep -oE 'B "hola" x[0-9]{3,}' | wc -l)" -ge 2 ]; }
+losses_folded() { log_text | grep -qE 'fell behind x[0-9]+'; }
+if wait_for 10 in_out_folded; then ok "repeats fold into counted lines"; else
+	fail "repeats fold into counted lines"; screen | sed 's/^/    | /' >&2; fi
+expect_screen "the title counts what folded" 'folded [1-9][0-9]*' 10
+if wait_for 10 losses_folded; then ok "losses fold and add up"; else
+	fail "losses fold and add up"; screen | sed 's/^/    | /' >&2; fi
+# Folding off (f in the log pane): every event a line, up to the bound.
+keys Tab Tab Tab f
+expect_screen "f turns folding off" 'fold off'
 expect_screen "the log fills up to its bound" ' 5000 lines  dropped' 15
 kill "$flood"
 wait "$flood" 2>/dev/null
