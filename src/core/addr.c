@@ -156,7 +156,9 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 					char *end;
 					unsigned long v = strtoul(pct, &end, 10);
 
-					if (*pct == '\0' || *end != '\0' || v == 0 || v > 0xffffffffUL) {
+					/* Digits only: strtoul would also take " 5" and "+5". */
+					if (*pct < '0' || *pct > '9' || *end != '\0' || v == 0 ||
+					    v > 0xffffffffUL) {
 						snprintf(err, errcap, "'%s': no interface named '%s'", host, pct);
 						return -1;
 					}

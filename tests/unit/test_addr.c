@@ -242,6 +242,10 @@ static void test_parse_numeric_bad(void **state)
 	assert_string_equal(err, "'fe80::1%nosuchif0': no interface named 'nosuchif0'");
 	assert_int_equal(addr_parse_numeric("fe80::1%", 1, AF_INET6, &ss, err, sizeof err), -1);
 	assert_int_equal(addr_parse_numeric("fe80::1%0", 1, AF_INET6, &ss, err, sizeof err), -1);
+	/* A scope number is digits only, as strtoul alone would not insist. */
+	assert_int_equal(addr_parse_numeric("fe80::1%+5", 1, AF_INET6, &ss, err, sizeof err), -1);
+	assert_int_equal(addr_parse_numeric("fe80::1% 5", 1, AF_INET6, &ss, err, sizeof err), -1);
+	assert_int_equal(addr_parse_numeric("fe80::1%5", 1, AF_INET6, &ss, err, sizeof err), 0);
 	assert_int_equal(
 	    addr_parse_numeric("fe80::1%4294967296", 1, AF_INET6, &ss, err, sizeof err), -1);
 	/* A host too long to be an address must not be cut into one: here the
