@@ -372,46 +372,25 @@ static int view_rows(size_t i, void *arg)
 	return tui_text_rows(view_text(v, i, &f), v->width);
 }
 
+/* The lab's look, lent to the watched log's drawing (tui_watch_ui.c). */
+static const struct watch_paint paint = {put, fill, title, line_attr};
+
 static void draw_lines(const struct tui_rect *area, struct list_view *v, size_t scroll)
 {
 	size_t count = v->log->count + (v->extra ? 1 : 0);
 	int skip, y = area->y;
 	size_t i = tui_layout_first_line(count, scroll, area->h, view_rows, v, &skip);
 
+	struct tui_rect cols = {area->y, area->x, area->h, v->width};
+
 	for (; i < count && y < area->y + area->h; i++) {
 		unsigned flags;
 		const char *s = view_text(v, i, &flags);
-		int row = 0;
 
-		for (;;) {
-			int w = tui_wrap_width(v->width, row);
-			size_t k;
-
-			if (row > 0) {
-				while (*s == ' ')
-					s++;
-				if (*s == '\0')
-					break;
-			}
-			k = tui_wrap_row(s, w);
-			if (row++ >= skip) {
-				/* put() cuts at columns; draw only this row's bytes. */
-				char part[TUI_LOG_LINE_MAX + 1];
-
-				memcpy(part, s, k);
-				part[k] = '\0';
-				put(y++, area->x + v->width - w, w, part, line_attr(flags));
-			}
-			s += k;
-			if (k == 0 || *s == '\0' || y >= area->y + area->h)
-				break;
-		}
+		y = watch_draw_wrapped(&paint, &cols, y, s, line_attr(flags), skip, false);
 		skip = 0;
 	}
 }
-
-/* The lab's look, lent to the watched log's drawing (tui_watch_ui.c). */
-static const struct watch_paint paint = {put, fill, title, line_attr};
 
 static void draw_log(struct lab *lab)
 {

@@ -58,36 +58,46 @@ static void draw_body(struct watch *w, const struct tui_rect *area, bool focused
 		unsigned flags;
 		const char *s = shown_text(w, i, buf, sizeof buf, &flags);
 		attr_t a = p->line_attr(flags);
-		int row = 0;
+		bool hl = focused && i == sel;
 
-		if (focused && i == sel)
-			a |= A_REVERSE;
-		for (;;) {
-			int width = tui_wrap_width(area->w, row);
-			size_t k;
-
-			if (row > 0) {
-				while (*s == ' ')
-					s++;
-				if (*s == '\0')
-					break;
-			}
-			k = tui_wrap_row(s, width);
-			if (row++ >= skip) {
-				char part[LINE_MAX_SHOWN];
-
-				memcpy(part, s, k);
-				part[k] = '\0';
-				if (focused && i == sel)
-					p->fill(y, area->x, area->w, a);
-				p->put(y++, area->x + area->w - width, width, part, a);
-			}
-			s += k;
-			if (k == 0 || *s == '\0' || y >= area->y + area->h)
-				break;
-		}
+		y = watch_draw_wrapped(p, area, y, s, hl ? a | A_REVERSE : a, skip, hl);
 		skip = 0;
 	}
+}
+
+int watch_draw_wrapped(const struct watch_paint *p, const struct tui_rect *area, int y,
+		       const char *s, attr_t a, int skip, bool highlight)
+{
+	int row = 0;
+
+	while (y < area->y + area->h) {
+		int width = tui_wrap_width(area->w, row);
+		size_t k;
+
+		if (row > 0) {
+			while (*s == ' ')
+				s++;
+			if (*s == '\0')
+				break;
+		}
+		k = tui_wrap_row(s, width);
+		if (row++ >= skip) {
+			/* put() cuts at columns; draw only this row's bytes. */
+			char part[LINE_MAX_SHOWN];
+
+			if (k >= sizeof part)
+				k = sizeof part - 1;
+			memcpy(part, s, k);
+			part[k] = '\0';
+			if (highlight)
+				p->fill(y, area->x, area->w, a);
+			p->put(y++, area->x + area->w - width, width, part, a);
+		}
+		s += k;
+		if (k == 0 || *s == '\0')
+			break;
+	}
+	return y;
 }
 
 void watch_draw_log(struct watch *w, const struct tui_rect *r, bool focused,

@@ -23,6 +23,12 @@ struct watch_paint {
 	attr_t (*line_attr)(unsigned flags); /* enum tui_log_flag -> look */
 };
 
+/* Draws text word-wrapped into the area's columns from row y, leaving out
+ * its first skip rows and stopping at the area's bottom; highlight fills
+ * each drawn row first (a selected line). Returns the next free row. */
+int watch_draw_wrapped(const struct watch_paint *p, const struct tui_rect *area, int y,
+		       const char *s, attr_t a, int skip, bool highlight);
+
 /* The log pane in r. dropped: events the queue lost. */
 void watch_draw_log(struct watch *w, const struct tui_rect *r, bool focused,
 		    unsigned long long dropped, const struct watch_paint *p);
