@@ -33,6 +33,7 @@
 #include "socklab/addr.h"
 #include "socklab/frame.h"
 #include "socklab/msg.h"
+#include "socklab/outq.h"
 #include "socklab/proto.h"
 
 #define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
@@ -49,8 +50,7 @@ struct conn {
 	uint64_t id;
 	struct sockaddr_storage local, peer;
 	struct frame fr;          /* echo and cmd: the line buffer */
-	char *out;                /* bytes waiting for the peer to read them */
-	size_t out_off, out_len, out_cap;
+	struct outq out;          /* bytes waiting for the peer to read them */
 	bool eof;                 /* the peer closed its side: close once flushed */
 	bool close_after_flush;   /* hello: close once the greeting is out */
 	bool want_out;            /* EPOLLOUT is registered */

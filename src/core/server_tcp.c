@@ -35,7 +35,7 @@ static void conn_free(struct server *s, struct conn *c)
 	s->nconns--;
 	atomic_fetch_sub(&s->conns_now, 1);
 	frame_free(&c->fr);
-	free(c->out);
+	outq_free(&c->out);
 	free(c);
 	server_update_accepting(s);
 }
@@ -71,47 +71,6 @@ static void conn_want_out(struct server *s, struct conn *c, bool on)
 	c->in_off = c->eof;
 }
 
-/* Room for n more bytes at the end of the output buffer; the caller
- * writes there and adds what it used to out_len. NULL when out of memory. */
-static char *conn_reserve(struct conn *c, size_t n)
-{
-	if (c->out_off > 0 && c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	if (c->out_len + n > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		char *p;
-
-		if (c->out_off > 0) {
-			memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-			c->out_len -= c->out_off;
-			c->out_off = 0;
-		}
-		while (cap < c->out_len + n)
-			cap *= 2;
-		if (cap != c->out_cap) {
-			p = realloc(c->out, cap);
-			if (p == NULL)
-				return NULL;
-			c->out = p;
-			c->out_cap = cap;
-		}
-	}
-	return c->out + c->out_len;
-}
-
-/* Queues bytes for the peer. Returns -1 when out of memory. */
-static int conn_queue(struct conn *c, const void *data, size_t n)
-{
-	char *p = conn_reserve(c, n);
-
-	if (p == NULL)
-		return -1;
-	memcpy(p, data, n);
-	c->out_len += n;
-	return 0;
-}
-
-/* Sends what is queued. Returns false when the connection was closed. */
 /* Records the last recv, if that is still to be done, with its own time. */
 static void record_recv(struct server *s, struct conn *c)
 {
@@ -127,10 +86,10 @@ static void record_recv(struct server *s, struct conn *c)
 
 bool server_conn_flush(struct server *s, struct conn *c)
 {
-	size_t pending = c->out_len - c->out_off;
+	size_t pending = outq_pending(&c->out);
 
 	if (pending > 0) {
-		ssize_t n = send(c->fd, c->out + c->out_off, pending, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
 		int e = errno;
 
 		record_recv(s, c); /* now that the reply is on its way */
@@ -142,9 +101,9 @@ bool server_conn_flush(struct server *s, struct conn *c)
 			struct event ev;
 
 			conn_event(s, c, &ev, EV_SEND);
-			emit_data(s, &ev, c->out + c->out_off, (size_t)n, (size_t)n);
+			emit_data(s, &ev, outq_data(&c->out), (size_t)n, (size_t)n);
 			atomic_fetch_add_explicit(&s->bytes_out, (uint64_t)n, memory_order_relaxed);
-			c->out_off += (size_t)n;
+			outq_consume(&c->out, (size_t)n);
 			pending -= (size_t)n;
 		}
 		if (pending > s->spec.output_cap) {
@@ -171,21 +130,21 @@ static void reply_line(struct server *s, struct conn *c, const char *line, size_
 	/* Replies are built in place in the output buffer: one reservation
 	 * and no intermediate copy per line. */
 	if (s->spec.service == SERVICE_ECHO) {
-		char *p = conn_reserve(c, len + 6);
+		char *p = outq_reserve(&c->out, len + 6);
 
 		if (p == NULL)
 			return;
 		memcpy(p, "eco: ", 5);
 		memcpy(p + 5, line, len);
 		p[5 + len] = '\n';
-		c->out_len += len + 6;
+		outq_commit(&c->out, len + 6);
 	} else {
 		size_t need = 3 * len + 32; /* proto_reply's documented bound */
-		char *p = conn_reserve(c, need);
+		char *p = outq_reserve(&c->out, need);
 
 		if (p == NULL)
 			return;
-		c->out_len += proto_reply(line, len, time(NULL), p, need);
+		outq_commit(&c->out, proto_reply(line, len, time(NULL), p, need));
 	}
 }
 
@@ -195,7 +154,7 @@ static void line_overflow(struct server *s, struct conn *c)
 	int n = snprintf(msg, sizeof msg, MSG_LINE_TOO_LONG, s->spec.max_line);
 	struct event ev;
 
-	conn_queue(c, msg, (size_t)n);
+	outq_append(&c->out, msg, (size_t)n);
 	record_recv(s, c); /* the recv comes before what it caused */
 	conn_event(s, c, &ev, EV_WARNING);
 	snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
@@ -244,7 +203,7 @@ void server_conn_readable(struct server *s, struct conn *c)
 	c->unrecorded.len = (size_t)n;
 	atomic_fetch_add_explicit(&s->bytes_in, (uint64_t)n, memory_order_relaxed);
 	if (raw) {
-		conn_queue(c, p, (size_t)n);
+		outq_append(&c->out, p, (size_t)n);
 	} else {
 		const char *line;
 		size_t len;
@@ -330,7 +289,7 @@ void server_accept_ready(struct server *s, int lfd)
 			ee.events = EPOLLIN;
 			ee.data.ptr = c;
 			epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee);
-			conn_queue(c, MSG_HELLO, strlen(MSG_HELLO));
+			outq_append(&c->out, MSG_HELLO, strlen(MSG_HELLO));
 			c->close_after_flush = true;
 			server_conn_flush(s, c);
 			continue;
