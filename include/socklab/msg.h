@@ -60,6 +60,11 @@
 #define MSG_HINT_IN_USE         N_(" (another socket holds that port; port 0 picks a free one)")
 #define MSG_HINT_SCOPE          N_("a link-local address needs a scope id, e.g. fe80::1%%eth0")
 #define MSG_HELLO               "hola dual\n"
+#define MSG_NO_MEMORY_REPLY     "out of memory for a reply of %zu bytes: closing the connection"
+#define MSG_EPOLL_FAILED        "epoll_ctl %s: %s"
+#define MSG_EPOLL_WAIT_FAILED   "epoll_wait: %s; the server stops"
+#define MSG_NO_WORKER           "cannot create a thread for this echo-stdio connection (%s): closing it"
+#define MSG_ACCEPT_NO_MEMORY    "accept: out of memory, connection refused"
 
 /* The filter language (filter.c) and the hex dump. */
 #define MSG_FILTER_KEYS         "server, peer, port, kind, transport, text"
