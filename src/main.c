@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "socklab/msg.h"
+#include "cli/cli_msg.h"
 #include "tui/tui.h"
 
 static const struct {
@@ -29,7 +29,7 @@ static int lab(int argc, char **argv)
 	if (ex.msg[0])
 		fprintf(stderr, "socklab: %s\n", ex.msg);
 	if (ex.usage)
-		fputs(MSG_USAGE, stderr);
+		fputs(_(MSG_USAGE), stderr);
 	return rc;
 }
 
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 		const char *cmd = argv[1];
 
 		if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-			fputs(MSG_HELP, stdout);
+			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		}
 		if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "socklab/msg.h"
+#include "cli/cli_msg.h"
 
 void cli_warnx(const char *fmt, ...)
 {
@@ -30,7 +30,7 @@ int cli_usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fputs(MSG_USAGE, stderr);
+	fputs(_(MSG_USAGE), stderr);
 	return 2;
 }
 

@@ -14,7 +14,7 @@
 #include "socklab/addr.h"
 #include "socklab/client.h"
 #include "socklab/escape.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
 
@@ -78,7 +78,7 @@ static void conn_close(struct lab *lab, bool quiet)
 	}
 	session_close_attempt(&c->attempt);
 	if (c->sess.fd >= 0 && !quiet)
-		lab_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
 	session_close(&c->sess);
 	c->seq++; /* a resolve in flight no longer counts */
 	c->state = CONN_IDLE;
@@ -134,7 +134,7 @@ static void start_resolve(struct lab *lab, bool udp, const char *host, const cha
 	int e;
 
 	if (lab->conn.resolve_wr < 0) {
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_NO_THREAD);
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NO_THREAD));
 		if (connect)
 			lab->conn.state = CONN_IDLE;
 		return;
@@ -161,7 +161,7 @@ static void start_resolve(struct lab *lab, bool udp, const char *host, const cha
 	if (e == 0)
 		lab->conn.resolvers++;
 	if (e != 0) {
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_NO_THREAD);
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NO_THREAD));
 		free(job);
 		if (connect)
 			lab->conn.state = CONN_IDLE;
@@ -179,7 +179,7 @@ static void drop_queued(struct lab *lab)
 
 	session_pending(&c->sess, &n);
 	if (n > 0)
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_QUEUE_DROPPED, n);
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_QUEUE_DROPPED), n);
 	session_close(&c->sess);
 }
 
@@ -188,7 +188,7 @@ static void show_resolved(struct lab *lab, const struct resolve_job *job)
 	char line[256];
 	int n = 0;
 
-	lab_say(lab, TUI_LOG_INFO, MSG_TUI_RESOLVED, job->host, job->port[0] ? " " : "",
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVED), job->host, job->port[0] ? " " : "",
 		job->port);
 	for (const struct addrinfo *ai = job->res; ai; ai = ai->ai_next) {
 		client_describe_ai(ai, line, sizeof line);
@@ -210,7 +210,7 @@ static void open_udp(struct lab *lab, const struct addrinfo *ai)
 		return;
 	}
 	c->state = CONN_UDP;
-	lab_say(lab, TUI_LOG_INFO, MSG_TUI_UDP_READY, t);
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_UDP_READY), t);
 	send_queued(lab);
 }
 
@@ -265,7 +265,7 @@ static void connected(struct lab *lab)
 	dialer_free(c->dialer);
 	c->dialer = NULL;
 	c->state = CONN_TCP;
-	lab_say(lab, TUI_LOG_INFO, MSG_TUI_CONNECTED, p, l);
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CONNECTED), p, l);
 	send_queued(lab);
 }
 
@@ -278,7 +278,7 @@ static void next_attempt(struct lab *lab)
 	while ((fd = dialer_next(c->dialer, &sa, &e)) != -1) {
 		addr_tuple(sa, c->trying, sizeof c->trying);
 		if (fd == -2) {
-			lab_say(lab, TUI_LOG_ERROR, MSG_TRYING, c->trying, strerror(e));
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
 			continue;
 		}
 		c->attempt = fd;
@@ -290,7 +290,7 @@ static void next_attempt(struct lab *lab)
 	dialer_free(c->dialer);
 	c->dialer = NULL;
 	c->state = CONN_IDLE;
-	lab_say(lab, TUI_LOG_ERROR, MSG_TUI_CONNECT_FAILED);
+	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_CONNECT_FAILED));
 	drop_queued(lab);
 }
 
@@ -299,11 +299,11 @@ static void attempt_result(struct lab *lab, int e)
 	struct conn *c = &lab->conn;
 
 	if (e == 0) {
-		lab_say(lab, TUI_LOG_INFO, MSG_TRYING, c->trying, MSG_CONNECTED);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_TRYING), c->trying, _(MSG_TUI_CONNECT_OK));
 		connected(lab);
 		return;
 	}
-	lab_say(lab, TUI_LOG_ERROR, MSG_TRYING, c->trying, strerror(e));
+	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
 	session_close_attempt(&c->attempt);
 	next_attempt(lab);
 }
@@ -347,7 +347,7 @@ static void flush_out(struct lab *lab)
 		return;
 	}
 	if (shut_now)
-		lab_say(lab, TUI_LOG_INFO, MSG_TUI_SHUTDOWN);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_SHUTDOWN));
 }
 
 /* Appends text and a newline to what is to be sent. */
@@ -356,8 +356,8 @@ static bool queue_line(struct lab *lab, const char *text, size_t n)
 	struct conn *c = &lab->conn;
 	int e;
 
-	if (c->sess.out_len - c->sess.out_off + n + 1 > c->sess.out_max) {
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_OUT_FULL);
+	if (session_queued(&c->sess) + n + 1 > c->sess.out_max) {
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_OUT_FULL));
 		return false;
 	}
 	e = session_write(&c->sess, text, n);
@@ -380,7 +380,7 @@ static void send_dgram(struct lab *lab, const char *text, size_t n)
 		lab_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(err));
 		return;
 	}
-	lab_say(lab, TUI_LOG_OUT, MSG_TUI_DGRAM_OUT, esc(text, n, e, sizeof e), n, t);
+	lab_say(lab, TUI_LOG_OUT, _(MSG_TUI_DGRAM_OUT), esc(text, n, e, sizeof e), n, t);
 }
 
 /* Lines typed while the client was still connecting go out now: as the
@@ -415,7 +415,7 @@ void conn_send_line(struct lab *lab, const char *text)
 	switch (c->state) {
 	case CONN_TCP:
 		if (c->sess.shut_wr || c->sess.shut_pending) {
-			lab_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_AFTER_SHUTDOWN));
 			return;
 		}
 		if (!queue_line(lab, text, n))
@@ -429,14 +429,14 @@ void conn_send_line(struct lab *lab, const char *text)
 	case CONN_RESOLVING:
 	case CONN_CONNECTING:
 		if (!c->udp && (c->sess.shut_pending || c->sess.shut_wr)) {
-			lab_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_AFTER_SHUTDOWN));
 			return;
 		}
 		if (queue_line(lab, text, n))
-			lab_say(lab, TUI_LOG_OUT, MSG_TUI_QUEUED, esc(text, n, e, sizeof e));
+			lab_say(lab, TUI_LOG_OUT, _(MSG_TUI_QUEUED), esc(text, n, e, sizeof e));
 		break;
 	default:
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_NOT_CONNECTED);
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NOT_CONNECTED));
 		break;
 	}
 }
@@ -459,7 +459,7 @@ static void read_tcp(struct lab *lab)
 		if (c->partial_len)
 			commit_partial(lab);
 		if (n == 0)
-			lab_say(lab, TUI_LOG_INFO, MSG_TUI_PEER_CLOSED);
+			lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_PEER_CLOSED));
 		else
 			lab_say(lab, TUI_LOG_ERROR, "recv: %s", strerror(e));
 		conn_close(lab, false);
@@ -483,7 +483,7 @@ static void read_udp(struct lab *lab)
 			return;
 		}
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
-		lab_say(lab, TUI_LOG_IN, MSG_TUI_DGRAM_IN, esc(buf, (size_t)n, e, sizeof e),
+		lab_say(lab, TUI_LOG_IN, _(MSG_TUI_DGRAM_IN), esc(buf, (size_t)n, e, sizeof e),
 			(size_t)n, t);
 	}
 }
@@ -498,7 +498,7 @@ void conn_connect(struct lab *lab, bool udp, const char *host, const char *port)
 		conn_close(lab, false);
 	c->udp = udp;
 	c->state = CONN_RESOLVING;
-	lab_say(lab, TUI_LOG_INFO, MSG_TUI_RESOLVING, udp ? "udp" : "tcp", host, port);
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), udp ? "udp" : "tcp", host, port);
 	start_resolve(lab, udp, host, port, true);
 }
 
@@ -512,10 +512,10 @@ void conn_close_cmd(struct lab *lab)
 	struct conn *c = &lab->conn;
 
 	if (c->state == CONN_IDLE) {
-		lab_say(lab, 0, MSG_TUI_NOTHING_OPEN);
+		lab_say(lab, 0, _(MSG_TUI_NOTHING_OPEN));
 	} else if (c->sess.fd < 0) {
 		conn_close(lab, true);
-		lab_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
 	} else {
 		conn_close(lab, false);
 	}
@@ -528,7 +528,7 @@ void conn_shutdown(struct lab *lab)
 	if (!c->udp && (c->state == CONN_RESOLVING || c->state == CONN_CONNECTING)) {
 		session_shutdown(&c->sess); /* once connected and flushed */
 	} else if (c->state != CONN_TCP) {
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_SHUTDOWN_TCP_ONLY);
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_SHUTDOWN_TCP_ONLY));
 	} else if (!c->sess.shut_wr) {
 		session_shutdown(&c->sess);
 		flush_out(lab);

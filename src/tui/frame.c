@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
 
@@ -17,7 +17,7 @@ static void draw_too_small(const struct lab *lab)
 	char msg[160];
 	const char *m = msg;
 
-	snprintf(msg, sizeof msg, MSG_TUI_TOO_SMALL, TUI_MIN_COLS, TUI_MIN_ROWS, lab->lay.cols,
+	snprintf(msg, sizeof msg, _(MSG_TUI_TOO_SMALL), TUI_MIN_COLS, TUI_MIN_ROWS, lab->lay.cols,
 		 lab->lay.rows);
 	for (int y = 0; *m && y < lab->lay.rows; y++) {
 		size_t k = tui_wrap_row(m, lab->lay.cols);
@@ -36,15 +36,15 @@ static void draw_status(const struct lab *lab)
 {
 	const struct tui_rect *r = &lab->lay.status;
 	const struct pane *modal = pane_modal(lab), *p = modal ? modal : lab->focus;
-	const char *s = p->status;
+	const char *s = _(p->status);
 	attr_t a = paint_role(ROLE_STATUS);
 
 	if (lab->help)
-		s = MSG_TUI_KEYS_HELP;
+		s = _(MSG_TUI_KEYS_HELP);
 	else if (lab->status[0] && lab_ms_since(&lab->status_time) < TUI_STATUS_MS)
 		s = lab->status, a = lab->status_error ? paint_role(ROLE_ERROR) | A_REVERSE : a;
 	else if (p->status_text)
-		s = p->status_text(lab);
+		s = _(p->status_text(lab));
 	paint_fill(r->y, r->x, r->w, a);
 	paint_put(r->y, r->x + 1, r->w - 1, s, a);
 }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
@@ -28,7 +28,7 @@ static bool table_line(const char *heading, const struct pane_key *keys, size_t 
 		       char *out, size_t cap, bool *bold)
 {
 	if (*i == 0) {
-		snprintf(out, cap, "%s", heading);
+		snprintf(out, cap, "%s", _(heading));
 		*bold = true;
 		return true;
 	}
@@ -36,7 +36,7 @@ static bool table_line(const char *heading, const struct pane_key *keys, size_t 
 		if (keys[k].name == NULL)
 			continue;
 		if ((int)seen++ == *i) {
-			snprintf(out, cap, "  %-18s %s", keys[k].name, keys[k].help);
+			snprintf(out, cap, "  %-18s %s", keys[k].name, _(keys[k].help));
 			return true;
 		}
 	}
@@ -57,18 +57,18 @@ int help_lines(void)
 static bool command_line(int *i, char *out, size_t cap, bool *bold)
 {
 	if (*i == 0) {
-		snprintf(out, cap, "%s", MSG_TUI_HELP_COMMANDS);
+		snprintf(out, cap, "%s", _(MSG_TUI_HELP_COMMANDS));
 		*bold = true;
 		return true;
 	}
 	if (*i - 1 < (int)tui_cmd_count) {
 		const struct tui_cmd_entry *e = &tui_cmd_table[*i - 1];
 
-		snprintf(out, cap, "  %-30s %s", e->usage, e->help);
+		snprintf(out, cap, "  %-30s %s", e->usage, _(e->help));
 		return true;
 	}
 	if (*i - 1 == (int)tui_cmd_count) {
-		snprintf(out, cap, "  %s", MSG_TUI_HELP_SEND);
+		snprintf(out, cap, "  %s", _(MSG_TUI_HELP_SEND));
 		return true;
 	}
 	*i -= (int)tui_cmd_count + 2;
@@ -80,7 +80,7 @@ void help_line(int i, char *out, size_t cap, bool *bold)
 	*bold = false;
 	out[0] = '\0';
 	if (i-- == 0) {
-		snprintf(out, cap, "%s", MSG_TUI_HELP_INTRO);
+		snprintf(out, cap, "%s", _(MSG_TUI_HELP_INTRO));
 		return;
 	}
 	/* What a person types first, then the keys, pane by pane. */
@@ -95,14 +95,14 @@ void help_line(int i, char *out, size_t cap, bool *bold)
 			return;
 	}
 	if (i == 0) {
-		snprintf(out, cap, "%s", MSG_TUI_HELP_PRESETS);
+		snprintf(out, cap, "%s", _(MSG_TUI_HELP_PRESETS));
 		*bold = true;
 		return;
 	}
 	i--;
 	if (i >= 0 && i < (int)tui_preset_count)
 		snprintf(out, cap, "  F%d %-4s %s", i + 2, tui_presets[i].key,
-			 tui_presets[i].teaches);
+			 _(tui_presets[i].teaches));
 }
 
 void help_draw(struct lab *lab)
@@ -120,8 +120,8 @@ void help_draw(struct lab *lab)
 		lab->help_scroll = 0;
 	for (int y = y0; y < y0 + h; y++)
 		paint_fill(y, x0, w, A_NORMAL);
-	paint_title(&(struct tui_rect){y0, x0, 1, w}, MSG_TUI_HELP_TITLE, true,
-		    max_scroll ? MSG_TUI_HELP_MORE : MSG_TUI_HELP_CLOSE);
+	paint_title(&(struct tui_rect){y0, x0, 1, w}, _(MSG_TUI_HELP_TITLE), true,
+		    max_scroll ? _(MSG_TUI_HELP_MORE) : _(MSG_TUI_HELP_CLOSE));
 	paint_frame(&(struct tui_rect){y0, x0, h, w});
 	for (int i = 0; i < body; i++) {
 		bool bold;

@@ -21,7 +21,7 @@
 
 #include "socklab/addr.h"
 #include "socklab/escape.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
@@ -137,7 +137,7 @@ static int pane_init(struct lab *lab)
 	g_lab = lab;
 	e = conn_init(lab);
 	if (e != 0)
-		lab_say(lab, TUI_LOG_ERROR, MSG_TUI_NO_RESOLVER, strerror(e));
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NO_RESOLVER), strerror(e));
 	g_devnull = fopen("/dev/null", "w");
 	rl_readline_name = "socklab";
 	rl_catch_signals = 0;
@@ -342,24 +342,24 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	switch (c->state) {
 	case CONN_TCP:
 		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_TCP, t,
-			 c->sess.shut_wr ? MSG_TUI_HALF_CLOSED : "");
+		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_TCP), t,
+			 c->sess.shut_wr ? _(MSG_TUI_HALF_CLOSED) : "");
 		break;
 	case CONN_UDP:
 		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_UDP, t);
+		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_UDP), t);
 		break;
 	case CONN_CONNECTING:
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_CONNECTING, c->trying);
+		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_CONNECTING), c->trying);
 		break;
 	case CONN_RESOLVING:
-		snprintf(right, sizeof right, "%s", MSG_TUI_CLIENT_RESOLVING);
+		snprintf(right, sizeof right, "%s", _(MSG_TUI_CLIENT_RESOLVING));
 		break;
 	default:
-		snprintf(right, sizeof right, "%s", MSG_TUI_CLIENT_IDLE);
+		snprintf(right, sizeof right, "%s", _(MSG_TUI_CLIENT_IDLE));
 		break;
 	}
-	paint_title(r, MSG_TUI_CLIENT, focused, right);
+	paint_title(r, _(MSG_TUI_CLIENT), focused, right);
 	if (c->partial_len > 0) {
 		size_t used;
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
 
@@ -78,7 +78,7 @@ static void draw_prompt(struct watch *w, struct tui_rect *body)
 		paint_put(py - 1, body->x, body->w, w->error, paint_line_attr(TUI_LOG_ERROR));
 		body->h--;
 	}
-	snprintf(line, sizeof line, "%s%s_", MSG_WATCH_PROMPT, w->prompt);
+	snprintf(line, sizeof line, "%s%s_", _(MSG_WATCH_PROMPT), w->prompt);
 	paint_fill(py, body->x, body->w, A_BOLD);
 	/* Keep the end of a long filter in view. */
 	while (tui_text_cols(s) > body->w && *s) {
@@ -99,24 +99,24 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	int n = 0;
 
 	if (w->filter_text[0])
-		snprintf(name, sizeof name, MSG_WATCH_LOG_FILTERED, MSG_TUI_LOG, w->filter_text);
+		snprintf(name, sizeof name, _(MSG_WATCH_LOG_FILTERED), _(MSG_TUI_LOG), w->filter_text);
 	else
-		snprintf(name, sizeof name, "%s", MSG_TUI_LOG);
+		snprintf(name, sizeof name, "%s", _(MSG_TUI_LOG));
 	right[0] = '\0';
 	if (w->paused)
-		n += snprintf(right + n, sizeof right - (size_t)n, MSG_WATCH_PAUSED,
+		n += snprintf(right + n, sizeof right - (size_t)n, _(MSG_WATCH_PAUSED),
 			      (unsigned long long)w->paused_new);
 	if (w->folded)
-		n += snprintf(right + n, sizeof right - (size_t)n, MSG_WATCH_FOLDED_COUNT,
+		n += snprintf(right + n, sizeof right - (size_t)n, _(MSG_WATCH_FOLDED_COUNT),
 			      (unsigned long long)w->folded);
 	if (w->no_fold)
-		n += snprintf(right + n, sizeof right - (size_t)n, "%s", MSG_WATCH_FOLD_OFF);
+		n += snprintf(right + n, sizeof right - (size_t)n, "%s", _(MSG_WATCH_FOLD_OFF));
 	if (n < (int)sizeof right) {
 		if (w->scroll)
-			snprintf(right + n, sizeof right - (size_t)n, MSG_TUI_LOG_SCROLLED,
+			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_SCROLLED),
 				 w->scroll, dropped);
 		else
-			snprintf(right + n, sizeof right - (size_t)n, MSG_TUI_LOG_FOLLOW,
+			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_FOLLOW),
 				 watch_nshown(w), dropped);
 	}
 	paint_title(r, name, focused, right);
@@ -149,15 +149,15 @@ static void draw_detail(struct lab *lab)
 		w->detail_scroll = 0;
 	for (int y = y0; y < y0 + h; y++)
 		paint_fill(y, x0, width, A_NORMAL);
-	snprintf(title, sizeof title, MSG_WATCH_DETAIL_TITLE, (unsigned long long)w->detail_seq);
-	paint_title(&(struct tui_rect){y0, x0, 1, width}, title, true, MSG_WATCH_DETAIL_KEYS);
+	snprintf(title, sizeof title, _(MSG_WATCH_DETAIL_TITLE), (unsigned long long)w->detail_seq);
+	paint_title(&(struct tui_rect){y0, x0, 1, width}, title, true, _(MSG_WATCH_DETAIL_KEYS));
 	paint_frame(&(struct tui_rect){y0, x0, h, width});
 	for (int i = 0; i < body; i++) {
 		bool heading = false;
 
 		if (r == NULL) {
 			if (i == 0)
-				paint_put(y0 + 1, x0 + 2, width - 4, MSG_WATCH_GONE, A_BOLD);
+				paint_put(y0 + 1, x0 + 2, width - 4, _(MSG_WATCH_GONE), A_BOLD);
 			continue;
 		}
 		if (!watch_detail_line(r, (size_t)(i + w->detail_scroll), line, sizeof line,
@@ -399,6 +399,7 @@ static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int 
 
 static const char *status_text(const struct lab *lab)
 {
+	/* Untranslated: the frame applies _() to what it shows. */
 	if (lab->watch.prompting)
 		return MSG_TUI_KEYS_FILTER;
 	if (lab->watch.detail)

@@ -6,7 +6,7 @@
 #include <curses.h>
 #include <stdio.h>
 
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
 
@@ -25,14 +25,14 @@ static int preset_at(const struct tui_rect *r, int y)
 
 static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 {
-	paint_title(r, MSG_TUI_PRESETS, focused, "F2-F7");
+	paint_title(r, _(MSG_TUI_PRESETS), focused, "F2-F7");
 	for (size_t i = 0; i < tui_preset_count && (int)i + 1 < r->h; i++) {
 		char line[256];
 		bool sel = focused && (int)i == lab->preset_sel;
 		attr_t a = sel ? A_REVERSE : A_NORMAL;
 
 		snprintf(line, sizeof line, " F%zu %-4s%s", i + 2, tui_presets[i].key,
-			 tui_presets[i].summary);
+			 _(tui_presets[i].summary));
 		paint_fill(row_of(r, i), r->x, r->w, a);
 		paint_put(row_of(r, i), r->x, r->w, line, a);
 	}
@@ -89,7 +89,7 @@ static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int 
 
 static const char *status_text(const struct lab *lab)
 {
-	return tui_presets[lab->preset_sel].teaches;
+	return tui_presets[lab->preset_sel].teaches; /* translated by the frame */
 }
 
 const struct pane pane_presets = {

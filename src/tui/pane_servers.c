@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "socklab/addr.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
@@ -34,7 +34,7 @@ struct geometry {
 
 static const char *field_label(enum tui_field f)
 {
-	return f == FIELD_HOST ? MSG_TUI_HOST_LABEL : f == FIELD_PORT ? MSG_TUI_PORT_LABEL : NULL;
+	return f == FIELD_HOST ? _(MSG_TUI_HOST_LABEL) : f == FIELD_PORT ? _(MSG_TUI_PORT_LABEL) : NULL;
 }
 
 static void geometry(const struct lab *lab, const struct tui_rect *r, struct geometry *g)
@@ -104,12 +104,12 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 	server_stats(s, &st);
 	if (row < maxy) {
 		if (sp->transport == TRANSPORT_TCP)
-			snprintf(line, sizeof line, MSG_TUI_SERVER_TCP, server_id(s),
+			snprintf(line, sizeof line, _(MSG_TUI_SERVER_TCP), server_id(s),
 				 service_name(sp->service), family_name(sp->family),
-				 sp->sequential ? MSG_TUI_SEQ_SHORT : "",
+				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : "",
 				 (unsigned long long)st.conns_now);
 		else
-			snprintf(line, sizeof line, MSG_TUI_SERVER_UDP, server_id(s),
+			snprintf(line, sizeof line, _(MSG_TUI_SERVER_UDP), server_id(s),
 				 service_name(sp->service), family_name(sp->family));
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a | A_BOLD);
@@ -130,10 +130,10 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 		paint_bytes(st.bytes_in, in, sizeof in);
 		paint_bytes(st.bytes_out, out, sizeof out);
 		if (sp->transport == TRANSPORT_TCP)
-			snprintf(line, sizeof line, MSG_TUI_STATS_TCP, in, out,
+			snprintf(line, sizeof line, _(MSG_TUI_STATS_TCP), in, out,
 				 (unsigned long long)st.conns_total);
 		else
-			snprintf(line, sizeof line, MSG_TUI_STATS_UDP,
+			snprintf(line, sizeof line, _(MSG_TUI_STATS_UDP),
 				 (unsigned long long)st.dgrams_in, in,
 				 (unsigned long long)st.dgrams_out, out);
 		paint_fill(row, x, w, a);
@@ -156,15 +156,15 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	int sel = lab->cursor - FIELD_COUNT, rows = 0, i;
 
 	geometry(lab, r, &g);
-	snprintf(right, sizeof right, MSG_TUI_RUNNING_COUNT, lab->nservers);
-	paint_title(r, MSG_TUI_SERVERS, focused, right);
+	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
+	paint_title(r, _(MSG_TUI_SERVERS), focused, right);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
 	if (g.heading_y < 0)
 		return;
 	paint_hrule(g.heading_y, r->x, r->w);
 	paint_put(g.heading_y, r->x + 1, r->w - 2,
-		  lab->nservers ? MSG_TUI_RUNNING : MSG_TUI_NONE_RUNNING, A_DIM);
+		  lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING), A_DIM);
 	y = g.list_y;
 	/* Keep the selected server in view. */
 	if (sel >= 0) {
@@ -189,7 +189,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	if (lab->list_top > 0 && g.heading_y > r->y) {
 		char more[32];
 
-		snprintf(more, sizeof more, MSG_TUI_MORE_ABOVE, lab->list_top);
+		snprintf(more, sizeof more, _(MSG_TUI_MORE_ABOVE), lab->list_top);
 		paint_put(g.heading_y, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more),
 			  more, A_BOLD);
 	}
@@ -197,7 +197,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		char more[32];
 		int below = lab->nservers - i + (y > maxy ? 1 : 0);
 
-		snprintf(more, sizeof more, MSG_TUI_MORE_BELOW, below);
+		snprintf(more, sizeof more, _(MSG_TUI_MORE_BELOW), below);
 		paint_put(maxy - 1, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
 			  A_BOLD | A_REVERSE);
 	}

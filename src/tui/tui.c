@@ -33,7 +33,7 @@
 
 #include "socklab/addr.h"
 #include "socklab/event.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
@@ -590,12 +590,12 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 		} else if (strncmp(a, "--serve=", 8) == 0) {
 			spec = a + 8;
 		} else {
-			return usage_error(ex, MSG_TUI_BAD_OPTION, a);
+			return usage_error(ex, _(MSG_TUI_BAD_OPTION), a);
 		}
 		if (spec == NULL)
 			continue;
 		if (o->nserve == SERVE_MAX)
-			return usage_error(ex, MSG_TUI_TOO_MANY_SERVE, spec);
+			return usage_error(ex, _(MSG_TUI_TOO_MANY_SERVE), spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
 			return usage_error(ex, "%s", err);
@@ -676,7 +676,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	if (rc != 0)
 		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(ex->msg, sizeof ex->msg, "%s", MSG_TUI_NOT_TTY);
+		snprintf(ex->msg, sizeof ex->msg, "%s", _(MSG_TUI_NOT_TTY));
 		return 2;
 	}
 	setlocale(LC_ALL, "");
@@ -703,15 +703,15 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	}
 	if (term_begin(&lab) < 0) {
 		term_end();
-		snprintf(ex->msg, sizeof ex->msg, MSG_TUI_NO_TERMINAL,
+		snprintf(ex->msg, sizeof ex->msg, _(MSG_TUI_NO_TERMINAL),
 			 getenv("TERM") ? getenv("TERM") : "");
 		lab_free(&lab);
 		return 1;
 	}
-	lab_say(&lab, 0, MSG_TUI_WELCOME);
+	lab_say(&lab, 0, _(MSG_TUI_WELCOME));
 	panes_init(&lab);
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
-		lab_say(&lab, 0, MSG_FD_LIMIT, fd_before, fd_after);
+		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
 	for (int i = 0; i < o.nserve; i++)
 		servers_start(&lab, &o.serve[i]);
 	run(&lab);

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/conn.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
@@ -56,10 +56,10 @@ static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 		return;
 	}
 	if (folded > 0)
-		lab_say(lab, TUI_LOG_INFO, MSG_WATCH_SAVED MSG_WATCH_SAVED_FOLDED, lines, cmd->path,
+		lab_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED_FOLDED), lines, cmd->path,
 			export_format_name(cmd->format), (unsigned long long)folded);
 	else
-		lab_say(lab, TUI_LOG_INFO, MSG_WATCH_SAVED, lines, cmd->path,
+		lab_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED), lines, cmd->path,
 			export_format_name(cmd->format));
 }
 
@@ -70,9 +70,9 @@ static void run_filter(struct lab *lab, const struct tui_cmd *cmd)
 	if (watch_set_filter(&lab->watch, cmd->text, err, sizeof err) < 0)
 		lab_say(lab, TUI_LOG_ERROR, "%s", err);
 	else if (lab->watch.filter_text[0])
-		lab_say(lab, TUI_LOG_INFO, MSG_TUI_FILTER_SET, lab->watch.filter_text);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_FILTER_SET), lab->watch.filter_text);
 	else
-		lab_say(lab, TUI_LOG_INFO, MSG_TUI_FILTER_CLEARED);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_FILTER_CLEARED));
 }
 
 static void run_send(struct lab *lab, const struct tui_cmd *cmd)
