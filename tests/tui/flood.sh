@@ -64,6 +64,6 @@ check_match "log line count shown" '^[0-9]+$' "$kept"
 if [ "${kept:-0}" -eq 5000 ]; then ok "log kept at its bound"; else fail "log bound: ${kept:-?} lines, 5000 wanted"; fi
 rss=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
 if [ -n "$rss" ] && [ "$rss" -lt 200000 ]; then ok "memory bounded (${rss} kB)"; else fail "memory: ${rss:-?} kB"; fi
-keys F10
+quit_asked
 if wait_for 10 pane_dead; then ok "quits after the flood"; else fail "quits after the flood"; fi
 t_done
