@@ -12,7 +12,7 @@
 #define MSG_IPV6_DISABLED       "disabled: no interface has an IPv6 address"
 #define MSG_LINE_TOO_LONG       "ERR line too long (max %zu bytes)\n"
 #define MSG_LINE_TOO_LONG_LOG   "line longer than %zu bytes: replied with an error and dropped it up to the next newline"
-#define MSG_OUTPUT_CAP          "peer is not reading: %zu bytes queued, closing"
+#define MSG_OUTPUT_CAP          "peer is not reading: %zu bytes queued and none taken for %.1f s, closing"
 #define MSG_DGRAM_TRUNCATED     "datagram of %zu bytes truncated to %zu"
 #define MSG_ACCEPT_BACKOFF      "accept: %s; pausing accepts briefly until it clears"
 #define MSG_ACCEPT_RECOVERED    "accepting connections again"

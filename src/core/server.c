@@ -60,7 +60,7 @@ static void *server_main(void *arg)
 
 		if (s->backoff_until)
 			timeout = ACCEPT_BACKOFF_MS;
-		if (s->spec.idle_timeout_ms > 0 && s->nconns > 0)
+		if ((s->spec.idle_timeout_ms > 0 && s->nconns > 0) || s->nwaiting > 0)
 			timeout = 100;
 		/* Everything the last batch recorded, replies already sent. */
 		event_queue_kick(s->q);
@@ -102,8 +102,11 @@ static void *server_main(void *arg)
 			s->backoff_until = 0;
 			server_update_accepting(s);
 		}
-		if (s->spec.idle_timeout_ms > 0 && now >= next_idle) {
-			server_check_idle(s, now);
+		if ((s->spec.idle_timeout_ms > 0 || s->nwaiting > 0) && now >= next_idle) {
+			if (s->nwaiting > 0)
+				server_check_stalls(s, now);
+			if (s->spec.idle_timeout_ms > 0)
+				server_check_idle(s, now);
 			next_idle = now + 100;
 		}
 	}
@@ -270,6 +273,10 @@ void server_stats(const struct server *s, struct server_stats *st)
 	st->dgrams_in = atomic_load_explicit(&m->dgrams_in, memory_order_relaxed);
 	st->dgrams_out = atomic_load_explicit(&m->dgrams_out, memory_order_relaxed);
 	st->dgrams_dropped = atomic_load_explicit(&m->dgrams_dropped, memory_order_relaxed);
+	st->out_queued = atomic_load_explicit(&m->out_queued, memory_order_relaxed);
+	st->out_queued_peak = atomic_load_explicit(&m->out_queued_peak, memory_order_relaxed);
+	st->out_buffer_peak = atomic_load_explicit(&m->out_buffer_peak, memory_order_relaxed);
+	st->paused_total = atomic_load_explicit(&m->paused_total, memory_order_relaxed);
 	/* On a listening socket, Linux reports the accept queue's length in
 	 * tcpi_unacked and its limit (the backlog) in tcpi_sacked. */
 	st->has_accept_queue = false;
