@@ -61,7 +61,10 @@
 #define MSG_HINT_SCOPE          N_("a link-local address needs a scope id, e.g. fe80::1%%eth0")
 #define MSG_HELLO               "hola dual\n"
 #define MSG_NO_MEMORY_REPLY     N_("out of memory for a reply of %zu bytes: closing the connection")
-#define MSG_EPOLL_FAILED        "epoll_ctl %s: %s"
+#define MSG_EPOLL_FAILED        N_("epoll_ctl %s: %s")
+/* A failed step of server_start: the call (and what for), the cause. */
+#define MSG_SETUP_STEP_FAILED   N_("server setup: %s: %s")
+#define MSG_SETUP_NO_MEMORY     N_("server setup: out of memory for the I/O buffers")
 #define MSG_EPOLL_WAIT_FAILED   N_("epoll_wait: %s; the server stops")
 #define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
 #define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")

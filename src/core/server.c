@@ -125,7 +125,13 @@ static int watch_in(struct server *s, int fd, void *ptr, const char *what, char 
 
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee) == 0)
 		return 0;
-	snprintf(err, errcap, "server setup: epoll_ctl ADD %s: %s", what, strerror(errno));
+	{
+		int e = errno;
+		char step[ADDR_TEXT_MAX + 32];
+
+		snprintf(step, sizeof step, "epoll_ctl ADD %s", what);
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, step, strerror(e));
+	}
 	return -1;
 }
 
@@ -160,22 +166,22 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		s->iobuf = malloc(IOBUF_SIZE);
 	}
 	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL)) {
-		snprintf(err, errcap, "server setup: out of memory for the I/O buffers");
+		snprintf(err, errcap, MSG_SETUP_NO_MEMORY);
 		goto fail;
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
-		snprintf(err, errcap, "server setup: epoll_create1: %s", strerror(errno));
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "epoll_create1", strerror(errno));
 		goto fail;
 	}
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->stopfd < 0) {
-		snprintf(err, errcap, "server setup: eventfd (stop): %s", strerror(errno));
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "eventfd (stop)", strerror(errno));
 		goto fail;
 	}
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->reapfd < 0) {
-		snprintf(err, errcap, "server setup: eventfd (workers): %s", strerror(errno));
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "eventfd (workers)", strerror(errno));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)
