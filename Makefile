@@ -201,7 +201,7 @@ BENCH_BIN := $(BUILD)/bench/loadgen $(BUILD)/bench/baseline
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
 
 bench: $(BIN) $(BENCH_BIN)
 	$(Q)bench/run --build $(BUILD) --bin $(BIN)
