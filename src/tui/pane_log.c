@@ -353,7 +353,7 @@ static enum pane_result pause(struct lab *lab, int key)
 static enum pane_result fold(struct lab *lab, int key)
 {
 	(void)key;
-	lab->watch.no_fold = !lab->watch.no_fold;
+	watch_set_fold(&lab->watch, lab->watch.no_fold);
 	return PANE_REDRAW;
 }
 
