@@ -1,17 +1,14 @@
 /*
- * main: picks the front end. No subcommand opens the lab (the TUI);
- * serve, client and resolve run headless over the same core.
+ * cli_common: what the headless commands share: warnings and usage
+ * errors on stderr, and the option value parsers.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
-#include "tui/tui.h"
 
 void cli_warnx(const char *fmt, ...)
 {
@@ -65,32 +62,4 @@ int cli_parse_seconds(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-int main(int argc, char **argv)
-{
-	/* A peer that goes away must never kill us: writes report EPIPE. */
-	signal(SIGPIPE, SIG_IGN);
-
-	if (argc >= 2) {
-		const char *cmd = argv[1];
-
-		if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
-			return 0;
-		}
-		if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-			printf("socklab %s\n", SOCKLAB_VERSION);
-			return 0;
-		}
-		if (strcmp(cmd, "serve") == 0)
-			return cli_serve(argc - 1, argv + 1);
-		if (strcmp(cmd, "client") == 0)
-			return cli_client(argc - 1, argv + 1);
-		if (strcmp(cmd, "resolve") == 0)
-			return cli_resolve(argc - 1, argv + 1);
-		if (cmd[0] != '-')
-			return cli_usage_error("unknown command '%s'", cmd);
-	}
-	return tui_main(argc - 1, argv + 1);
 }
