@@ -74,6 +74,8 @@ MSG_USAGE \
 "  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
 "  --dgram-max N     keep N bytes of each datagram (default 65536; the tutorial's is 4096)\n" \
 "  --log FILE        also write every event to FILE as JSON Lines\n" \
+"  --wire            also show each packet the servers send and receive (needs CAP_NET_RAW)\n" \
+"  --pcap FILE       write those packets to FILE in pcap format (tcpdump -r, Wireshark)\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \
