@@ -39,11 +39,25 @@ struct server_stats {
 	 * UDP, or when the kernel does not tell. */
 	bool has_accept_queue;
 	uint32_t accept_queue, accept_backlog;
+	/* TCP flow control: reply bytes queued and not yet sent, now (over
+	 * every connection); the most one connection ever had queued, and
+	 * the largest output buffer one connection ever held. */
+	uint64_t out_queued, out_queued_peak, out_buffer_peak;
+	uint64_t paused_total;     /* times a connection's reading was paused */
+};
+
+/* Test seams: make a step fail as the system could make it fail, so that
+ * its handling can be tested for real (enum server_fault bits). */
+enum server_fault {
+	SERVER_FAULT_EPOLL_ADD = 1 << 0,   /* a connection's epoll_ctl ADD: ENOSPC */
+	SERVER_FAULT_THREAD = 1 << 1,      /* echo-stdio's pthread_create: EAGAIN */
+	SERVER_FAULT_REPLY_NOMEM = 1 << 2, /* a reply's allocation: out of memory */
 };
 
 struct server_options {
 	bool trace;          /* push EV_SYSCALL steps too */
 	bool force_v6only_failure; /* test seam: IPV6_V6ONLY=0 fails with EPERM */
+	unsigned faults;     /* test seams: enum server_fault bits */
 };
 
 /* Starts a server with id (shown as #id) that reports to q. On failure

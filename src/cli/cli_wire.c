@@ -40,7 +40,7 @@ void cli_wire_targets(struct cli_wire *w, struct server *const *servers, int n)
 			t[k++] = *server_local(servers[i], s);
 	capture_set_targets(w->cap, t, k);
 	if (!capture_sync(w->cap, 1000))
-		cli_warnx("capture: the filter for the servers' ports is not in place yet");
+		cli_warnx("%s", _(MSG_WIRE_NOT_YET));
 }
 
 int cli_wire_close(struct cli_wire *w)
@@ -52,14 +52,12 @@ int cli_wire_close(struct cli_wire *w)
 		return status;
 	e = capture_close(w->cap, &st);
 	w->cap = NULL;
-	cli_warnx("capture: %llu packets on %s; dropped: %llu by the kernel (ring full), "
-		  "%llu by the interfaces, %llu in the event queue",
-		  (unsigned long long)st.packets, st.nifs ? st.ifnames : "no interface",
+	cli_warnx(_(MSG_WIRE_COUNTS), (unsigned long long)st.packets,
+		  st.nifs ? st.ifnames : _(MSG_WIRE_NO_IF),
 		  (unsigned long long)st.kernel_drops, (unsigned long long)st.if_drops,
 		  (unsigned long long)st.queue_drops);
 	if (st.file_skipped)
-		cli_warnx("capture: %llu packets not written to %s (another link type)",
-			  (unsigned long long)st.file_skipped, w->pcap);
+		cli_warnx(_(MSG_WIRE_SKIPPED), (unsigned long long)st.file_skipped, w->pcap);
 	if (e != 0) {
 		cli_warnx("%s: %s", w->pcap, strerror(e));
 		status = 1;

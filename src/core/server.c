@@ -60,13 +60,15 @@ static void *server_main(void *arg)
 
 		if (s->backoff_until)
 			timeout = ACCEPT_BACKOFF_MS;
-		if (s->spec.idle_timeout_ms > 0 && s->nconns > 0)
+		if ((s->spec.idle_timeout_ms > 0 && s->nconns > 0) || s->nwaiting > 0)
 			timeout = 100;
 		/* Everything the last batch recorded, replies already sent. */
 		event_queue_kick(s->q);
 		n = epoll_wait(s->epfd, evs, EPOLL_BATCH, timeout);
-		if (n < 0 && errno != EINTR)
+		if (n < 0 && errno != EINTR) {
+			server_emit_msg(s, EV_ERROR, errno, MSG_EPOLL_WAIT_FAILED, strerror(errno));
 			break;
+		}
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
 
@@ -100,8 +102,11 @@ static void *server_main(void *arg)
 			s->backoff_until = 0;
 			server_update_accepting(s);
 		}
-		if (s->spec.idle_timeout_ms > 0 && now >= next_idle) {
-			server_check_idle(s, now);
+		if ((s->spec.idle_timeout_ms > 0 || s->nwaiting > 0) && now >= next_idle) {
+			if (s->nwaiting > 0)
+				server_check_stalls(s, now);
+			if (s->spec.idle_timeout_ms > 0)
+				server_check_idle(s, now);
 			next_idle = now + 100;
 		}
 	}
@@ -110,6 +115,25 @@ static void *server_main(void *arg)
 }
 
 /* ---- public ----------------------------------------------------------- */
+
+/* epoll_ctl ADD of fd for EPOLLIN at start. Returns 0, or -1 with the
+ * step and its cause in err. */
+static int watch_in(struct server *s, int fd, void *ptr, const char *what, char *err,
+		    size_t errcap)
+{
+	struct epoll_event ee = {.events = EPOLLIN, .data.ptr = ptr};
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee) == 0)
+		return 0;
+	{
+		int e = errno;
+		char step[ADDR_TEXT_MAX + 32];
+
+		snprintf(step, sizeof step, "epoll_ctl ADD %s", what);
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, step, strerror(e));
+	}
+	return -1;
+}
 
 int server_start(const struct spec *spec, unsigned id, const struct server_options *opt,
 		 struct event_queue *q, struct server **out, char *err, size_t errcap)
@@ -133,33 +157,46 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		snprintf(err, errcap, "service '%s' is TCP only", service_name(spec->service));
 		goto fail;
 	}
+	s->svc = service_ops(spec->service);
+	/* Each step its own message, from its own errno. */
 	if (spec->transport == TRANSPORT_UDP) {
 		s->iobuf = malloc((size_t)DGRAM_BATCH * IOBUF_SIZE);
 		s->batch = malloc(sizeof *s->batch);
 	} else {
 		s->iobuf = malloc(IOBUF_SIZE);
 	}
+	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL)) {
+		snprintf(err, errcap, MSG_SETUP_NO_MEMORY);
+		goto fail;
+	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0) {
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "epoll_create1", strerror(errno));
+		goto fail;
+	}
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->stopfd < 0) {
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "eventfd (stop)", strerror(errno));
+		goto fail;
+	}
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL) || s->epfd < 0 || s->stopfd < 0 || s->reapfd < 0) {
-		snprintf(err, errcap, "server setup: %s", strerror(errno ? errno : ENOMEM));
+	if (s->reapfd < 0) {
+		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "eventfd (workers)", strerror(errno));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)
 		goto fail;
-	{
-		struct epoll_event ee = {.events = EPOLLIN, .data.ptr = &s->stopfd};
+	if (watch_in(s, s->stopfd, &s->stopfd, "stop eventfd", err, errcap) < 0 ||
+	    watch_in(s, s->reapfd, &s->reapfd, "workers eventfd", err, errcap) < 0)
+		goto fail;
+	for (int i = 0; i < s->nsock; i++) {
+		char what[ADDR_TEXT_MAX + 16];
 
-		epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->stopfd, &ee);
-		ee.data.ptr = &s->reapfd;
-		epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->reapfd, &ee);
-		for (int i = 0; i < s->nsock; i++) {
-			ee.data.ptr = &s->lfd[i];
-			epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd[i], &ee);
-		}
-		s->accepting = true;
+		addr_hostport((const void *)&s->bound[i], what, sizeof what);
+		if (watch_in(s, s->lfd[i], &s->lfd[i], what, err, errcap) < 0)
+			goto fail;
 	}
+	s->accepting = true;
 	for (int i = 0; i < s->nsock; i++) {
 		struct event ev;
 
@@ -242,6 +279,10 @@ void server_stats(const struct server *s, struct server_stats *st)
 	st->dgrams_in = atomic_load_explicit(&m->dgrams_in, memory_order_relaxed);
 	st->dgrams_out = atomic_load_explicit(&m->dgrams_out, memory_order_relaxed);
 	st->dgrams_dropped = atomic_load_explicit(&m->dgrams_dropped, memory_order_relaxed);
+	st->out_queued = atomic_load_explicit(&m->out_queued, memory_order_relaxed);
+	st->out_queued_peak = atomic_load_explicit(&m->out_queued_peak, memory_order_relaxed);
+	st->out_buffer_peak = atomic_load_explicit(&m->out_buffer_peak, memory_order_relaxed);
+	st->paused_total = atomic_load_explicit(&m->paused_total, memory_order_relaxed);
 	/* On a listening socket, Linux reports the accept queue's length in
 	 * tcpi_unacked and its limit (the backlog) in tcpi_sacked. */
 	st->has_accept_queue = false;
