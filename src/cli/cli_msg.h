@@ -15,6 +15,7 @@
 "       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw] [--trace]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
+"       socklab sockets [--json] [PORT...]     the kernel's TCP/UDP sockets (like ss)\n" \
 "       socklab --help | --version\n")
 
 #define MSG_HELP_BODY N_( \
