@@ -108,7 +108,7 @@
 #define MSG_TUI_KEYS_SERVERS    N_("Up/Down Field  Left/Right Change  Enter Start  x Stop  Tab Pane  F1 Help  q Quit")
 #define MSG_TUI_KEYS_PRESETS    N_("Up/Down Select  Enter Start  F2-F7 Start a preset  Tab Pane  F1 Help  q Quit")
 #define MSG_TUI_KEYS_LOG        N_("Up/Down Select  Enter Detail  / Filter  c Clear  p Pause  f Fold  End Follow  Tab Pane  q Quit")
-#define MSG_TUI_KEYS_HELP       N_("Up/Down Scroll  any other key closes the help  F10 Quit")
+#define MSG_TUI_KEYS_HELP       N_("Up/Down PgUp/PgDn Home/End Scroll  any other key closes the help  F10 Quit")
 
 /* The help overlay. */
 #define MSG_TUI_HELP_TITLE      N_("socklab help")
