@@ -67,6 +67,8 @@
 #define MSG_SETUP_NO_MEMORY     N_("server setup: out of memory for the I/O buffers")
 #define MSG_EPOLL_WAIT_FAILED   N_("epoll_wait: %s; the server stops")
 #define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
+#define MSG_DGRAM_REPLY_FAILED  N_("reply not sent: %s")
+#define MSG_DGRAM_REPLIES_DROPPED N_("%d replies not sent: %s")
 #define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")
 
 /* The filter language (filter.c) and the hex dump. */

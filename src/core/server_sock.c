@@ -163,6 +163,14 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 	return fd;
 }
 
+static bool addr_is_wildcard(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+	return sa->sa_family == AF_INET6 &&
+	       IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
+}
+
 static void add_socket(struct server *s, int fd)
 {
 	socklen_t len = sizeof s->bound[0];
@@ -181,6 +189,14 @@ static void add_socket(struct server *s, int fd)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
 		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf[i], &gl);
 		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+		/* On a wildcard address, each datagram says where it was sent,
+		 * so the reply leaves from there (a client connected to
+		 * 127.0.0.5 accepts nothing from 127.0.0.1). */
+		if (addr_is_wildcard((const void *)&s->bound[i]))
+			s->pktinfo[i] =
+			    (s->bound[i].ss_family == AF_INET
+				 ? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one)
+				 : setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one)) == 0;
 	}
 	if (s->bound[i].ss_family == AF_INET6) {
 		int v = 0;
