@@ -32,7 +32,7 @@ void servers_form_reset(struct lab *lab)
 
 int servers_start(struct lab *lab, const struct spec *spec)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *s;
 	char err[SERVER_ERR_MAX], text[300];
 
