@@ -114,7 +114,7 @@ while ! tui_sel && [ $i -lt 20 ]; do keys Down; i=$((i + 1)); sleep 0.05; done
 keys L
 expect_screen "ladder from the log's ACCEPT" "SYN_SENT +-- \[SYN\] Seq=0 Len=0 -+> LISTEN"
 
-keys F10
+quit_asked
 wait_for 5 pane_dead || fail "quit"
 tui_stop
 
@@ -137,6 +137,6 @@ expect_screen "nobody: the packets pane says what is missing" "capturing packets
 expect_screen "nobody: and how to get it" "setcap cap_net_raw\+ep"
 keys F8 F8
 expect_screen "nobody: the kernel sockets still show" "tcp  LISTEN +127\.0\.0\.1:$np"
-keys F10
+quit_asked
 wait_for 5 pane_dead || fail "quit as nobody"
 t_done
