@@ -14,6 +14,7 @@
  * termios, written with async-signal-safe calls before the signal is
  * re-raised.
  */
+#include "tui/kernel.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -187,6 +188,8 @@ static void take_event(struct lab *lab, const struct event *ev)
 
 	if (watch_log_event(&lab->watch, ev, line, sizeof line) < 0)
 		lab_notice(lab, true, "%s", line);
+	if (kernel_take(lab, ev))
+		return; /* a packet: the packets pane's, not the log's */
 	if (ev->kind == EV_SYSCALL)
 		return;
 	event_format_text(ev, line, sizeof line);
@@ -611,6 +614,7 @@ static void run(struct lab *lab)
 			clock_gettime(CLOCK_MONOTONIC, &lab->last_stats);
 			servers_sample(lab, (int64_t)lab->last_stats.tv_sec * 1000 +
 						lab->last_stats.tv_nsec / 1000000);
+			kernel_tick(lab);
 			lab->dirty = true;
 		}
 		if (lab->status[0] && lab_ms_since(&lab->status_time) >= TUI_STATUS_MS) {

@@ -46,7 +46,7 @@ static void servers_add(struct lab *lab, struct server *s, const char *text)
 
 int servers_start(struct lab *lab, const struct spec *spec)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *s;
 	char err[SERVER_ERR_MAX], text[300];
 
