@@ -31,12 +31,14 @@
 
 #define MSG_USAGE \
 "usage: socklab [--serve SPEC]... [--log FILE] [--no-color] [--no-mouse]   open the lab\n" \
+"                [--sandbox]\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
-"                     [--dgram-max N] [--log FILE] SPEC...\n" \
+"                     [--dgram-max N] [--log FILE] [--sandbox] SPEC...\n" \
 "       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw] [--trace]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
+"       socklab sandbox exec [--pid PID] a|b CMD [ARG...]\n" \
 "       socklab --help | --version\n"
 
 #define MSG_HELP \
@@ -74,6 +76,8 @@ MSG_USAGE \
 "  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
 "  --dgram-max N     keep N bytes of each datagram (default 65536; the tutorial's is 4096)\n" \
 "  --log FILE        also write every event to FILE as JSON Lines\n" \
+"  --sandbox         serve on host a of a private two-host network (no root needed);\n" \
+"                    b/SPEC serves on host b\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \
@@ -82,6 +86,10 @@ MSG_USAGE \
 "  -v                report each address tried\n" \
 "  --raw             write received bytes as they are, even to a terminal\n" \
 "  --trace           show each system call (connect, shutdown, sendto, ...) on stderr\n" \
+"\n" \
+"Sandbox (--sandbox, in the lab or serve): hosts a (198.51.100.1, 2001:db8::a, fe80::a)\n" \
+"and b (198.51.100.2, 2001:db8::b, fe80::b) on eth0, made with user and network namespaces;\n" \
+"socklab sandbox exec a|b CMD runs CMD on a host of your running sandbox.\n" \
 "\n" \
 "Exit status: 0 success, 1 a failure (bind, connect, no reply), 2 bad usage.\n"
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_sandbox.h"
 #include "socklab/msg.h"
 #include "tui/tui.h"
 
@@ -89,8 +90,17 @@ int main(int argc, char **argv)
 			return cli_client(argc - 1, argv + 1);
 		if (strcmp(cmd, "resolve") == 0)
 			return cli_resolve(argc - 1, argv + 1);
+		if (strcmp(cmd, "sandbox") == 0)
+			return cli_sandbox(argc - 1, argv + 1);
 		if (cmd[0] != '-')
 			return cli_usage_error("unknown command '%s'", cmd);
+	}
+	/* `--sandbox`: the lab's private network, made before any thread. */
+	{
+		int rc = cli_sandbox_early(&argc, argv);
+
+		if (rc != 0)
+			return rc;
 	}
 	return tui_main(argc - 1, argv + 1);
 }
