@@ -93,13 +93,24 @@ static int fail(struct build *b, const char *step, int e, const char *fmt, ...)
 	return -1;
 }
 
-/* True when the test-only seam asks this step to fail. */
-static bool fault(const struct build *b, const char *step)
+/* True when the test-only seam asks this step to fail: "STEP" (its first
+ * time), or "STEP@a" / "STEP@b" (on that host). */
+static bool fault_on(const struct build *b, const char *step, int host)
 {
-	if (b->opt->fault_step == NULL || strcmp(b->opt->fault_step, step) != 0)
+	const char *f = b->opt->fault_step;
+	size_t n = strlen(step);
+
+	if (f == NULL || strncmp(f, step, n) != 0)
+		return false;
+	if (f[n] != '\0' && !(host >= 0 && f[n] == '@' && f[n + 1] == "ab"[host] && f[n + 2] == '\0'))
 		return false;
 	errno = ECANCELED;
 	return true;
+}
+
+static bool fault(const struct build *b, const char *step)
+{
+	return fault_on(b, step, -1);
 }
 
 static int write_file(const char *path, const char *text)
@@ -380,12 +391,12 @@ static int host_prepare(struct build *b, int h)
 {
 	struct sandbox_host_info *hi = &current.info.host[h];
 
-	if (fault(b, "loopback") || link_up(b, h, 1) < 0)
+	if (fault_on(b, "loopback", h) || link_up(b, h, 1) < 0)
 		return fail(b, "loopback:", errno, "lo up on host %c", hi->name);
 	hi->ifindex = if_nametoindex(hi->ifname);
 	if (hi->ifindex == 0)
 		return fail(b, "veth pair:", errno, "finding %s on host %c", hi->ifname, hi->name);
-	if (fault(b, "link-local") || no_auto_link_local(b, h, hi->ifindex) < 0)
+	if (fault_on(b, "link-local mode", h) || no_auto_link_local(b, h, hi->ifindex) < 0)
 		return fail(b, "link-local mode:", errno, "addr_gen_mode none on %s of host %c",
 			    hi->ifname, hi->name);
 	return 0;
@@ -405,7 +416,7 @@ static int host_addresses(struct build *b, int h)
 	};
 
 	for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
-		if (fault(b, "address") ||
+		if (fault_on(b, "address", h) ||
 		    add_addr(b, h, hi->ifindex, addrs[i].family, addrs[i].text, addrs[i].prefix) < 0)
 			return fail(b, "address:", errno, "%s/%u on %s of host %c", addrs[i].text,
 				    addrs[i].prefix, hi->ifname, hi->name);
@@ -595,7 +606,7 @@ static int build_network(struct build *b)
 {
 	if (fault(b, "netlink") || (b->nl[SANDBOX_A] = nl_open()) == NULL)
 		return fail(b, "netlink:", errno, "an rtnetlink socket on host a");
-	if (fault(b, "veth") || make_veth(b) < 0)
+	if (fault(b, "veth pair") || make_veth(b) < 0)
 		return fail(b, "veth pair:", errno, "%s on host a, %s on host b",
 			    host_plan[SANDBOX_A].ifname, host_plan[SANDBOX_B].ifname);
 	if (host_prepare(b, SANDBOX_A) < 0)
@@ -616,7 +627,7 @@ static int build_network(struct build *b)
 	if (enter_host(SANDBOX_A) < 0)
 		abort();
 	for (int h = 0; h < SANDBOX_HOSTS; h++) {
-		if (fault(b, "link up") || link_up(b, h, current.info.host[h].ifindex) < 0)
+		if (fault_on(b, "link up", h) || link_up(b, h, current.info.host[h].ifindex) < 0)
 			return fail(b, "link up:", errno, "%s on host %c", current.info.host[h].ifname,
 				    current.info.host[h].name);
 	}
