@@ -16,7 +16,7 @@
 #include "socklab/addr.h"
 #include "socklab/client.h"
 #include "socklab/escape.h"
-#include "socklab/msg.h"
+#include "cli/cli_msg.h"
 #include "socklab/session.h"
 
 #define IOSZ 65536
@@ -75,7 +75,8 @@ static void trace_call(const struct client_opts *o, const char *call, const stru
 		return;
 	if (sa != NULL)
 		addr_hostport(sa, where, sizeof where);
-	fprintf(stderr, "socklab: " MSG_TRACE_CALL, call, where, sa && arg ? ", " : "", arg ? arg : "",
+	fputs("socklab: ", stderr);
+	fprintf(stderr, _(MSG_TRACE_CALL), call, where, sa && arg ? ", " : "", arg ? arg : "",
 		ret);
 	if (ret < 0)
 		fprintf(stderr, " %s (%s)", addr_errno_name(err), strerror(err));
@@ -100,7 +101,9 @@ static void report_attempt(void *arg, const struct sockaddr *sa, int err)
 	if (!o->verbose)
 		return;
 	addr_tuple(sa, where, sizeof where);
-	fprintf(stderr, "socklab: " MSG_TRYING "\n", where, err ? strerror(err) : MSG_CONNECTED);
+	fputs("socklab: ", stderr);
+	fprintf(stderr, _(MSG_TRYING), where, err ? strerror(err) : _(MSG_CONNECTED));
+	fputc('\n', stderr);
 }
 
 /* Sends the messages (or standard input) while copying whatever comes
@@ -210,7 +213,7 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		r = poll(&p, 1, (int)(o->timeout * 1000));
 	while (r < 0 && errno == EINTR);
 	if (r == 0) {
-		cli_warnx(MSG_NO_REPLY, where, o->timeout);
+		cli_warnx(_(MSG_NO_REPLY), where, o->timeout);
 		return 1;
 	}
 	n = session_read(s, buf, IOSZ, &from, &e);
@@ -253,7 +256,9 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 		char where[ADDR_TEXT_MAX];
 
 		addr_tuple(ai->ai_addr, where, sizeof where);
-		fprintf(stderr, "socklab: " MSG_UDP_TO "\n", where);
+		fputs("socklab: ", stderr);
+		fprintf(stderr, _(MSG_UDP_TO), where);
+		fputc('\n', stderr);
 	}
 	if (o->nmsgs > 0) {
 		for (int i = 0; i < o->nmsgs && status == 0; i++)
@@ -326,7 +331,7 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 				return cli_usage_error("bad timeout '%s' (expected seconds > 0)", optarg);
 			break;
 		case 'h':
-			fputs(MSG_HELP, stdout);
+			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
 			return cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);

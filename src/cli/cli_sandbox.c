@@ -13,7 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_sandbox.h"
-#include "socklab/msg_sandbox.h"
+#include "cli/cli_sandbox_msg.h"
 #include "socklab/sandbox.h"
 #include "socklab/server.h"
 
@@ -37,16 +37,16 @@ int cli_sandbox_begin(void)
 		return 0;
 	}
 	if (rc == SANDBOX_REFUSED && bl.name[0] != '\0') {
-		cli_warnx(MSG_SB_REFUSED, bl.name, bl.value, bl.path);
-		cli_warnx(MSG_SB_REFUSED_FIX, bl.name, bl.allow);
+		cli_warnx(_(MSG_SB_REFUSED), bl.name, bl.value, bl.path);
+		cli_warnx(_(MSG_SB_REFUSED_FIX), bl.name, bl.allow);
 		return 2;
 	}
 	if (rc == SANDBOX_REFUSED) {
-		cli_warnx(MSG_SB_REFUSED_NONE, err);
+		cli_warnx(_(MSG_SB_REFUSED_NONE), err);
 		return 2;
 	}
-	cli_warnx(MSG_SB_FAILED, err);
-	cli_warnx(MSG_SB_FAILED_HINT);
+	cli_warnx(_(MSG_SB_FAILED), err);
+	cli_warnx("%s", _(MSG_SB_FAILED_HINT));
 	return 1;
 }
 
@@ -111,23 +111,23 @@ void cli_sandbox_print_reach(const int *hosts, int n)
 
 	if (sb == NULL)
 		return;
-	cli_warnx(MSG_SB_BANNER);
+	cli_warnx("%s", _(MSG_SB_BANNER));
 	for (int h = 0; h < SANDBOX_HOSTS; h++) {
 		const struct sandbox_host_info *hi = &sb->host[h];
 		char ids[128] = "";
 		size_t len = 0;
 
-		cli_warnx(MSG_SB_HOST, hi->name, hi->ifname, hi->ipv4, hi->ipv4_prefix, hi->ipv6,
+		cli_warnx(_(MSG_SB_HOST), hi->name, hi->ifname, hi->ipv4, hi->ipv4_prefix, hi->ipv6,
 			  hi->ipv6_prefix, hi->link_local, hi->ifname, hi->ifindex);
 		for (int i = 0; i < n && len < sizeof ids - 8; i++) {
 			if (hosts[i] == h)
 				len += (size_t)snprintf(ids + len, sizeof ids - len, " #%d", i + 1);
 		}
 		if (len > 0)
-			cli_warnx(MSG_SB_SERVERS, hi->name, ids);
+			cli_warnx(_(MSG_SB_SERVERS), hi->name, ids);
 	}
-	cli_warnx(MSG_SB_EXEC_HINT, (int)getpid());
-	cli_warnx(MSG_SB_EXEC_EXAMPLE, sb->host[SANDBOX_A].ipv4);
+	cli_warnx(_(MSG_SB_EXEC_HINT), (int)getpid());
+	cli_warnx(_(MSG_SB_EXEC_EXAMPLE), sb->host[SANDBOX_A].ipv4);
 }
 
 /* `socklab sandbox exec [--pid PID] a|b CMD [ARG...]` */
@@ -151,23 +151,23 @@ static int sandbox_exec(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (cli_parse_long(optarg, 2, 4194304, &want) < 0)
-				return cli_usage_error("bad process id '%s'", optarg);
+				return cli_usage_error(_(MSG_SB_BAD_PID), optarg);
 			break;
 		case 'h':
-			puts(MSG_SB_EXEC_USAGE);
+			puts(_(MSG_SB_EXEC_USAGE));
 			return 0;
 		default:
-			return cli_usage_error("sandbox exec: unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(_(MSG_SB_BAD_OPTION), argv[optind - 1]);
 		}
 	}
 	if (argc - optind < 2)
-		return cli_usage_error("%s", MSG_SB_EXEC_USAGE);
+		return cli_usage_error("%s", _(MSG_SB_EXEC_USAGE));
 	host = sandbox_host_parse(argv[optind]);
 	if (host < 0)
-		return cli_usage_error("sandbox exec: unknown host '%s' (expected a or b)", argv[optind]);
+		return cli_usage_error(_(MSG_SB_BAD_HOST), argv[optind]);
 	n = sandbox_find(found, SANDBOX_FIND_MAX, err, sizeof err);
 	if (n < 0) {
-		cli_warnx(MSG_SB_EXEC_FAILED, err);
+		cli_warnx(_(MSG_SB_EXEC_FAILED), err);
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -176,9 +176,9 @@ static int sandbox_exec(int argc, char **argv)
 	}
 	if (pick == NULL) {
 		if (want != 0)
-			cli_warnx(MSG_SB_NONE_PID, (int)want);
+			cli_warnx(_(MSG_SB_NONE_PID), (int)want);
 		else
-			cli_warnx(MSG_SB_NONE);
+			cli_warnx("%s", _(MSG_SB_NONE));
 		return 1;
 	}
 	if (want == 0 && n > 1) {
@@ -187,15 +187,15 @@ static int sandbox_exec(int argc, char **argv)
 
 		for (int i = 0; i < n && len < sizeof pids - 12; i++)
 			len += (size_t)snprintf(pids + len, sizeof pids - len, " %d", (int)found[i].owner);
-		cli_warnx(MSG_SB_MANY, n, pids);
+		cli_warnx(_(MSG_SB_MANY), n, pids);
 		return 1;
 	}
 	if (sandbox_join(pick, host, err, sizeof err) < 0) {
-		cli_warnx(MSG_SB_EXEC_FAILED, err);
+		cli_warnx(_(MSG_SB_EXEC_FAILED), err);
 		return 1;
 	}
 	execvp(argv[optind + 1], &argv[optind + 1]);
-	cli_warnx(MSG_SB_EXEC_CMD, argv[optind + 1], strerror(errno));
+	cli_warnx(_(MSG_SB_EXEC_CMD), argv[optind + 1], strerror(errno));
 	return errno == ENOENT ? 127 : 126;
 }
 
@@ -204,8 +204,8 @@ int cli_sandbox(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "exec") == 0)
 		return sandbox_exec(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts(MSG_SB_EXEC_USAGE);
+		puts(_(MSG_SB_EXEC_USAGE));
 		return 0;
 	}
-	return cli_usage_error("%s", MSG_SB_EXEC_USAGE);
+	return cli_usage_error("%s", _(MSG_SB_EXEC_USAGE));
 }

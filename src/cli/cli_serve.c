@@ -17,7 +17,7 @@
 #include "cli/cli.h"
 #include "cli/cli_sandbox.h"
 #include "socklab/event.h"
-#include "socklab/msg.h"
+#include "cli/cli_msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
 
@@ -139,7 +139,7 @@ int cli_serve(int argc, char **argv)
 			o.sandbox = true;
 			break;
 		case 'h':
-			fputs(MSG_HELP, stdout);
+			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
 			return cli_usage_error("serve: unknown option '%s'", argv[optind - 1]);
@@ -177,7 +177,7 @@ int cli_serve(int argc, char **argv)
 		}
 	}
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
-		cli_warnx(MSG_FD_LIMIT, fd_before, fd_after);
+		cli_warnx(_(MSG_FD_LIMIT), fd_before, fd_after);
 	q = event_queue_new(EVENT_QUEUE_DEFAULT);
 	if (q == NULL) {
 		cli_warnx("out of memory");
