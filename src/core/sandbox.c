@@ -825,8 +825,16 @@ int sandbox_join(const struct sandbox_found *f, int host, char *err, size_t cap)
 		close(userfd);
 		return -1;
 	}
+	/* The owner must still be the holder's: a holder whose owner has just
+	 * died (it follows at once) has a new parent that is no sandbox. */
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)f->owner);
+	if (stat(path, &mine) < 0 || fstat(userfd, &theirs) < 0 || mine.st_ino != theirs.st_ino ||
+	    mine.st_dev != theirs.st_dev) {
+		snprintf(err, cap, "process %d no longer holds that sandbox", (int)f->owner);
+		goto fail;
+	}
 	/* Made as root, the sandbox has no user namespace of its own. */
-	if (stat("/proc/self/ns/user", &mine) == 0 && fstat(userfd, &theirs) == 0 &&
+	if (stat("/proc/self/ns/user", &mine) == 0 &&
 	    (mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev)) {
 		if (setns(userfd, CLONE_NEWUSER) < 0) {
 			snprintf(err, cap, "entering the sandbox's user namespace: %s", strerror(errno));

@@ -1,0 +1,51 @@
+# `socklab --sandbox`: the lab on host a of its own two-host network, in
+# tmux. A client on host b reaches the lab's dual server over IPv4, IPv6
+# and link-local, and the log shows each peer's tuple, the link-local one
+# with its scope id and interface; the lab's client pane dials a server on
+# host b; after F10 nothing of the sandbox remains. As root and as nobody.
+. "$SOCKLAB_TESTS/lib.sh"
+. "$SOCKLAB_TESTS/cli/common.bash"
+. "$SOCKLAB_TESTS/sandbox/common.bash"
+sandbox_users "$@"
+. "$SOCKLAB_TESTS/tui/lib-tui.sh"
+
+tui_start_wrapped 180 45 --sandbox --serve tcp:echo:dual:9401 || { fail "tmux did not start"; t_done; }
+expect_screen "the lab's server listens on host a" 'LISTEN tcp/echo dual \[::\]:9401'
+SB_PID=$(lab_pid)
+check_match "the lab's process" '^[0-9]+$' "$SB_PID"
+ns_a=$(sb_exec a readlink /proc/self/ns/net)
+[ "$ns_a" != "$(readlink /proc/self/ns/net)" ] && [ "$ns_a" = "$(readlink "/proc/$SB_PID/ns/net")" ] &&
+	ok "the lab runs on host a, not on the machine's network" || fail "the lab is not on host a: $ns_a"
+ifindex=$(sb_exec a ip -o link show eth0 | cut -d: -f1)
+
+check "b -> the lab over IPv4" "eco: v4" "$(sb_exec b "$SOCKLAB" client 198.51.100.1 9401 v4)"
+check "b -> the lab over IPv6" "eco: v6" "$(sb_exec b "$SOCKLAB" client 2001:db8::a 9401 v6)"
+check "b -> the lab over link-local" "eco: ll" "$(sb_exec b "$SOCKLAB" client fe80::a%eth0 9401 ll)"
+expect_screen "the log: b's IPv4 address, mapped" "ACCEPT tcp \('::ffff:198\.51\.100\.2', [0-9]+, 0, 0\)"
+expect_screen "the log: b's IPv6 address" "ACCEPT tcp \('2001:db8::b', [0-9]+, 0, 0\)"
+expect_screen "the log: b's link-local address with scope id and interface" \
+	"ACCEPT tcp \('fe80::b', [0-9]+, 0, $ifindex\) +%eth0"
+
+# A server on host b (socklab serve, run there), dialled from the lab's
+# client pane on host a.
+env --default-signal=INT "$SOCKLAB" sandbox exec --pid "$SB_PID" b "$SOCKLAB" serve \
+	tcp:echo:ipv4:9101@0.0.0.0 >"$T_DIR/b.out" 2>&1 &
+T_PIDS+=($!)
+b_pid=$!
+wait_for 10 grep -q LISTEN "$T_DIR/b.out" || fail "the server on b did not start: $(cat "$T_DIR/b.out")"
+type_line "/connect 198.51.100.2 9101"
+expect_screen "the client pane connects to host b" "connected .*198\.51\.100\.2"
+type_line "hola b"
+expect_screen "and gets b's echo" "eco: hola b"
+wait_log_b() { grep -q "ACCEPT tcp ('198.51.100.1'" "$T_DIR/b.out"; }
+wait_for 5 wait_log_b && ok "the server on b sees the lab as 198.51.100.1" ||
+	fail "the server on b did not log a's address: $(cat "$T_DIR/b.out")"
+stop_serve "$b_pid" INT
+check "the server on b stops on Ctrl+C" 0 "$RC"
+
+# Quit: nothing of the sandbox remains.
+keys F10
+expect_screen "the lab exits with status 0" '^status=0$'
+wait_for 5 no_holders && ok "the holder of host b is gone" || fail "holder left: $(holders)"
+check "no process holds host a's namespace" "" "$(ns_users "$ns_a")"
+t_done
