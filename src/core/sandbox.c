@@ -222,7 +222,7 @@ static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, unsig
 
 static int link_up(struct build *b, int host, unsigned ifindex)
 {
-	char buf[NL_BUF];
+	char buf[NL_BUF] = {0}; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
@@ -234,7 +234,7 @@ static int link_up(struct build *b, int host, unsigned ifindex)
 /* eth0 on host a, its peer eth0 made directly on host b. */
 static int make_veth(struct build *b)
 {
-	char buf[NL_BUF];
+	char buf[NL_BUF] = {0}; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
 	struct nlattr *info, *data, *peer;
 	struct ifinfomsg *pifm;
@@ -260,7 +260,7 @@ static int make_veth(struct build *b)
 /* No link-local address made by the kernel: each host gets a fixed one. */
 static int no_auto_link_local(struct build *b, int host, unsigned ifindex)
 {
-	char buf[NL_BUF];
+	char buf[NL_BUF] = {0}; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, ifindex);
 	struct nlattr *spec, *inet6;
 
@@ -275,7 +275,7 @@ static int no_auto_link_local(struct build *b, int host, unsigned ifindex)
 static int add_addr(struct build *b, int host, unsigned ifindex, int family, const char *text,
 		    unsigned prefix)
 {
-	char buf[NL_BUF];
+	char buf[NL_BUF] = {0}; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 	unsigned char addr[sizeof(struct in6_addr)];
@@ -328,7 +328,7 @@ static int count_addr(const struct nlmsghdr *nlh, void *data)
 /* The IPv6 addresses of ifindex on host: how many, how many not usable. */
 static int count_v6(struct build *b, int host, unsigned ifindex, struct addr_count *c)
 {
-	char buf[NL_BUF];
+	char buf[NL_BUF] = {0}; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct mnl_socket *nl = b->nl[host];
 	struct rtgenmsg *g;
