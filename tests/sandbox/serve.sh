@@ -81,4 +81,12 @@ check "no process holds host b's namespace" "" "$(ns_users "$ns_b")"
 run_out out "$SOCKLAB" sandbox exec b true
 check "sandbox exec after the end exits 1" 1 "$RC"
 check_match "  saying none is running" "no sandbox of yours is running" "$(last_err)"
+
+# Killed outright (no cleanup of its own): the holder follows it.
+sb_serve k tcp:echo:dual:0 || t_done
+ns_k=$(sb_exec b readlink /proc/self/ns/net)
+kill -KILL "$SB_PID"
+wait "$SB_PID" 2>/dev/null
+wait_for 5 no_holders && ok "after SIGKILL, the holder of host b is gone too" || fail "holder left: $(holders)"
+check "no process holds that host b" "" "$(ns_users "$ns_k")"
 t_done
