@@ -38,6 +38,7 @@
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 #include "tui/tui_watch_ui.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
@@ -669,6 +670,7 @@ int tui_main(int argc, char **argv)
 	client_say(&lab, 0, _(MSG_TUI_WELCOME));
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		client_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
+	tui_sandbox_notes(&lab);
 	for (int i = 0; i < o.nserve; i++)
 		servers_start(&lab, &o.serve[i]);
 	run(&lab);

@@ -34,6 +34,8 @@
 #include "tui/tui_msg.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
+#include "tui/tui_sandbox_msg.h"
 
 #define HISTORY_MAX 1000
 #define OUT_MAX (1024 * 1024)
@@ -372,7 +374,7 @@ static void open_udp(struct lab *lab, const struct addrinfo *ai)
 	int e;
 
 	addr_tuple(ai->ai_addr, t, sizeof t);
-	e = session_open_udp(&c->sess, ai->ai_addr, ai->ai_addrlen, false);
+	e = tui_sandbox_open_udp(&c->sess, ai->ai_addr, ai->ai_addrlen, false);
 	if (e != 0) {
 		client_say(lab, TUI_LOG_ERROR, "socket: %s", strerror(e));
 		c->state = CLIENT_IDLE;
@@ -442,7 +444,7 @@ static void next_attempt(struct lab *lab)
 	const struct sockaddr *sa;
 	int fd, e;
 
-	while ((fd = dialer_next(c->dialer, &sa, &e)) != -1) {
+	while ((fd = tui_sandbox_dialer_next(c->dialer, &sa, &e)) != -1) {
 		addr_tuple(sa, c->trying, sizeof c->trying);
 		if (fd == -2) {
 			client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
@@ -735,6 +737,19 @@ static void run_command(struct lab *lab, const char *line)
 			client_say(lab, TUI_LOG_INFO, _(MSG_TUI_FILTER_SET), lab->watch.filter_text);
 		else
 			client_say(lab, TUI_LOG_INFO, _(MSG_TUI_FILTER_CLEARED));
+		break;
+	}
+	case TUI_CMD_ON:
+	case TUI_CMD_FROM: {
+		char err[160];
+		bool on = cmd.kind == TUI_CMD_ON;
+
+		if ((on ? tui_sandbox_set_server_host : tui_sandbox_set_client_host)(cmd.host, err,
+										      sizeof err) < 0)
+			client_say(lab, TUI_LOG_ERROR, "%s", err);
+		else
+			client_say(lab, TUI_LOG_INFO, on ? _(MSG_TUI_SB_ON_DONE) : _(MSG_TUI_SB_FROM_DONE),
+				   "ab"[on ? tui_sandbox_server_host() : tui_sandbox_client_host()]);
 		break;
 	}
 	case TUI_CMD_ERROR:

@@ -19,6 +19,7 @@
 #include "socklab/server.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 #include "tui/tui_watch_ui.h"
 
 enum pair {
@@ -266,7 +267,7 @@ static void draw_servers(struct lab *lab)
 	int sel = lab->cursor - FIELD_COUNT, rows = 0;
 
 	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
-	title(r, _(MSG_TUI_SERVERS), lab->focus == FOCUS_SERVERS, right);
+	title(r, tui_sandbox_servers_title(_(MSG_TUI_SERVERS)), lab->focus == FOCUS_SERVERS, right);
 	if (y < maxy) {
 		x = r->x + 1;
 		for (int f = FIELD_TRANSPORT; f <= FIELD_MODE; f++)
@@ -476,7 +477,8 @@ static void draw_client(struct lab *lab, int *cy, int *cx)
 		snprintf(right, sizeof right, "%s", _(MSG_TUI_CLIENT_IDLE));
 		break;
 	}
-	title(r, _(MSG_TUI_CLIENT), lab->focus == FOCUS_CLIENT, right);
+	title(r, tui_sandbox_client_title(_(MSG_TUI_CLIENT), r->w - tui_text_cols(right) - 4),
+	      lab->focus == FOCUS_CLIENT, right);
 	if (c->partial_len > 0) {
 		size_t used;
 

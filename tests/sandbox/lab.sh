@@ -1,8 +1,12 @@
 # `socklab --sandbox`: the lab on host a of its own two-host network, in
-# tmux. A client on host b reaches the lab's dual server over IPv4, IPv6
-# and link-local, and the log shows each peer's tuple, the link-local one
-# with its scope id and interface; the lab's client pane dials a server on
-# host b; after F10 nothing of the sandbox remains. As root and as nobody.
+# tmux. The client pane's title says it is a sandbox, with the hosts'
+# addresses, and the log's first notes give them all. A client on host b
+# reaches the lab's dual server over IPv4, IPv6 and link-local, and the log
+# shows each peer's tuple, the link-local one with its scope id and
+# interface; the client pane dials a server on host b; /on b starts a
+# preset on host b, /from b dials from there, and the detail view explains
+# the scope id; after F10 nothing of the sandbox remains. As root and as
+# nobody.
 . "$SOCKLAB_TESTS/lib.sh"
 . "$SOCKLAB_TESTS/cli/common.bash"
 . "$SOCKLAB_TESTS/sandbox/common.bash"
@@ -42,6 +46,45 @@ wait_for 5 wait_log_b && ok "the server on b sees the lab as 198.51.100.1" ||
 	fail "the server on b did not log a's address: $(cat "$T_DIR/b.out")"
 stop_serve "$b_pid" INT
 check "the server on b stops on Ctrl+C" 0 "$RC"
+
+# The sandbox line, /on and /from, presets on host b, the detail view.
+expect_screen "the client pane's title says it is a sandbox, with the addresses" \
+	"Client from host a +SANDBOX a 198\.51\.100\.1 2001:db8::a +b 198\.51\.100\.2 2001:db8::b"
+expect_screen "the log's notes give every address of both hosts" \
+	"host b +eth0 +198\.51\.100\.2/24 +2001:db8::b/64 +fe80::b%eth0 \(scope id $ifindex\)"
+type_line "/on b"
+expect_screen "/on b: the servers' title says so" "Servers on host b"
+keys F7
+expect_screen "F7 on host b: the tutorial's dual greeting" "#2 LISTEN tcp/hello dual \[::\]:9401"
+check "and it runs on b (b has 9401 now)" "hola dual" "$(sb_exec a "$SOCKLAB" client 2001:db8::b 9401 </dev/null)"
+type_line "/connect fe80::b%eth0 9401"
+expect_screen "the client pane on a reaches b's server over link-local" "< hola dual"
+expect_screen "b's server sees a's link-local address, scope id and eth0" \
+	"#2 ACCEPT tcp \('fe80::a', [0-9]+, 0, $ifindex\) +%eth0"
+type_line "/from b"
+expect_screen "/from b: the title says so" "Client from host b +SANDBOX"
+type_line "/connect fe80::a%eth0 9401"
+type_line "hola desde b"
+expect_screen "the client pane from b reaches a's server over link-local" "eco: hola desde b"
+expect_screen "a's server sees b's link-local address" "#1 ACCEPT tcp \('fe80::b', [0-9]+, 0, $ifindex\) +%eth0"
+type_line "/on c"
+expect_screen "/on c: a message naming the mistake" "unknown host 'c' \(expected a or b\)"
+
+# The detail view of the link-local accept on b explains the scope id.
+keys Tab Tab Tab
+expect_screen "log pane focused" 'Enter Detail  / Filter'
+keys /
+keys -l "server=2 kind=accept"
+keys Enter
+expect_screen "filtered to b's accept" 'filter: server=2 kind=accept'
+keys Enter
+expect_screen "the detail: the link-local peer" "peer +\('fe80::a', [0-9]+, 0, $ifindex\) +%eth0"
+expect_screen "flowinfo, scope_id and its interface" "flowinfo 0  scope_id $ifindex \(eth0\)"
+expect_screen "what the scope id is" "scope_id $ifindex = the index of eth0, the link of this address"
+expect_screen "why it is needed" "fe80::/64 is on every link: the scope id says which"
+keys Escape
+keys c
+keys Tab
 
 # Quit: nothing of the sandbox remains.
 keys F10
