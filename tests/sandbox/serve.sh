@@ -85,8 +85,7 @@ check_match "  saying none is running" "no sandbox of yours is running" "$(last_
 # Killed outright (no cleanup of its own): the holder follows it.
 sb_serve k tcp:echo:dual:0 || t_done
 ns_k=$(sb_exec b readlink /proc/self/ns/net)
-kill -KILL "$SB_PID"
-wait "$SB_PID" 2>/dev/null
+{ kill -KILL "$SB_PID"; wait "$SB_PID"; } 2>/dev/null
 wait_for 5 no_holders && ok "after SIGKILL, the holder of host b is gone too" || fail "holder left: $(holders)"
 check "no process holds that host b" "" "$(ns_users "$ns_k")"
 t_done
