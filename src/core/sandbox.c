@@ -245,7 +245,7 @@ static int make_veth(struct build *b)
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
 	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	/* The peer's attributes follow an ifinfomsg of their own. */
-	pifm = (struct ifinfomsg *)((char *)nlh + nlh->nlmsg_len);
+	pifm = mnl_nlmsg_get_payload_tail(nlh);
 	memset(pifm, 0, sizeof *pifm);
 	pifm->ifi_family = AF_UNSPEC;
 	nlh->nlmsg_len += MNL_ALIGN(sizeof *pifm);
