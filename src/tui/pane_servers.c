@@ -121,9 +121,10 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 
 		addr_hostport((const struct sockaddr *)server_local(s, i), hp, sizeof hp);
 		if (v6 >= 0)
-			snprintf(line, sizeof line, "   %s v6only=%d", hp, v6);
+			snprintf(line, sizeof line, "   %s v6only=%d%s", hp, v6,
+				 tui_sandbox_where(server_id(s)));
 		else
-			snprintf(line, sizeof line, "   %s", hp);
+			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a);
 	}

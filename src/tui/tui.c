@@ -542,6 +542,7 @@ static void run(struct lab *lab)
 
 struct options {
 	struct spec serve[SERVE_MAX];
+	int serve_host[SERVE_MAX]; /* --sandbox: b/SPEC runs on host b */
 	int nserve;
 	bool color, mouse;
 	const char *log_path; /* --log FILE */
@@ -597,6 +598,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 			continue;
 		if (o->nserve == SERVE_MAX)
 			return usage_error(ex, _(MSG_TUI_TOO_MANY_SERVE), spec);
+		o->serve_host[o->nserve] = tui_sandbox_spec_host(&spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
 			return usage_error(ex, "%s", err);
@@ -714,8 +716,12 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
 	tui_sandbox_notes(&lab);
-	for (int i = 0; i < o.nserve; i++)
+	for (int i = 0; i < o.nserve; i++) {
+		int host = tui_sandbox_swap_server_host(o.serve_host[i]);
+
 		servers_start(&lab, &o.serve[i]);
+		tui_sandbox_swap_server_host(host);
+	}
 	run(&lab);
 
 	term_end();

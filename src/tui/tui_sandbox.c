@@ -16,7 +16,14 @@
 #include "tui/tui_sandbox.h"
 #include "tui/tui_sandbox_msg.h"
 
+#define WHERE_MAX 256 /* the last servers started, and their hosts */
+
 static int g_server_host = SANDBOX_A, g_client_host = SANDBOX_A;
+static struct {
+	unsigned id;
+	int host;
+} g_where[WHERE_MAX];
+static size_t g_where_next;
 
 bool tui_sandbox_on(void)
 {
@@ -59,6 +66,24 @@ int tui_sandbox_set_client_host(const char *name, char *err, size_t cap)
 	return set_host(&g_client_host, name, err, cap);
 }
 
+int tui_sandbox_spec_host(const char **spec)
+{
+	const char *s = *spec;
+
+	if (!tui_sandbox_on() || !(s[0] == 'a' || s[0] == 'b') || s[1] != '/')
+		return SANDBOX_A;
+	*spec = s + 2;
+	return s[0] == 'a' ? SANDBOX_A : SANDBOX_B;
+}
+
+int tui_sandbox_swap_server_host(int host)
+{
+	int old = g_server_host;
+
+	g_server_host = host == SANDBOX_B ? SANDBOX_B : SANDBOX_A;
+	return old;
+}
+
 struct start_args {
 	const struct spec *spec;
 	unsigned id;
@@ -80,8 +105,29 @@ int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct 
 			     struct event_queue *q, struct server **out, char *err, size_t cap)
 {
 	struct start_args a = {spec, id, opt, q, out, err, cap};
+	int rc = sandbox_run_on(g_server_host, start_here, &a, err, cap);
 
-	return sandbox_run_on(g_server_host, start_here, &a, err, cap);
+	if (rc == 0) {
+		g_where[g_where_next % WHERE_MAX].id = id;
+		g_where[g_where_next % WHERE_MAX].host = g_server_host;
+		g_where_next++;
+	}
+	return rc;
+}
+
+const char *tui_sandbox_where(unsigned id)
+{
+	static char out[32];
+
+	if (!tui_sandbox_on())
+		return "";
+	for (size_t i = 0; i < WHERE_MAX && i < g_where_next; i++) {
+		if (g_where[i].id == id) {
+			snprintf(out, sizeof out, _(MSG_TUI_SB_WHERE), "ab"[g_where[i].host]);
+			return out;
+		}
+	}
+	return "";
 }
 
 struct dial_args {

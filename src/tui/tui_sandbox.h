@@ -29,6 +29,16 @@ int tui_sandbox_client_host(void);
 int tui_sandbox_set_server_host(const char *name, char *err, size_t cap);
 int tui_sandbox_set_client_host(const char *name, char *err, size_t cap);
 
+/* --serve b/SPEC: in a sandbox, "a/" or "b/" before a SPEC names its host
+ * (*spec moves past it); returns 0 (a) or 1 (b). */
+int tui_sandbox_spec_host(const char **spec);
+/* Sets the servers' host, returns the one it replaces. */
+int tui_sandbox_swap_server_host(int host);
+
+/* "  on b" for a server (by id) running on host b, "  on a" for host a,
+ * "" outside a sandbox: for the running servers' list. */
+const char *tui_sandbox_where(unsigned id);
+
 /* server_start on the servers' host. */
 int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct server_options *opt,
 			     struct event_queue *q, struct server **out, char *err, size_t cap);

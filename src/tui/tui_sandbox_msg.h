@@ -12,6 +12,7 @@
 #define MSG_TUI_SB_TITLE_FULL    N_("%s from host %c  SANDBOX a %s %s  b %s %s")
 #define MSG_TUI_SB_TITLE_V4      N_("%s from host %c  SANDBOX a %s  b %s")
 #define MSG_TUI_SB_TITLE_SHORT   N_("%s from host %c  SANDBOX")
+#define MSG_TUI_SB_WHERE         N_("  on %c")
 #define MSG_TUI_SB_SERVERS_TITLE N_("%s on host %c")
 #define MSG_TUI_SB_NOTE          N_("SANDBOX: a private network of two hosts joined by a veth pair; nothing here reaches the real network")
 #define MSG_TUI_SB_NOTE_HOST     N_("host %c  %s  %s/%u  %s/%u  %s%%%s (scope id %u)")

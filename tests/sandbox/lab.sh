@@ -13,14 +13,20 @@
 sandbox_users "$@"
 . "$SOCKLAB_TESTS/tui/lib-tui.sh"
 
-tui_start_wrapped 180 45 --sandbox --serve tcp:echo:dual:9401 || { fail "tmux did not start"; t_done; }
+tui_start_wrapped 180 45 --sandbox --serve tcp:echo:dual:9401 --serve b/tcp:cmd:ipv4:9102@0.0.0.0 || { fail "tmux did not start"; t_done; }
 expect_screen "the lab's server listens on host a" 'LISTEN tcp/echo dual \[::\]:9401'
+expect_screen "--serve b/SPEC: a server on host b" '#2 LISTEN tcp/cmd ipv4 0\.0\.0\.0:9102'
+expect_screen "the running list says where each server runs (a)" '\[::\]:9401 v6only=0  on a'
+expect_screen "the running list says where each server runs (b)" '0\.0\.0\.0:9102  on b'
 SB_PID=$(lab_pid)
 check_match "the lab's process" '^[0-9]+$' "$SB_PID"
 ns_a=$(sb_exec a readlink /proc/self/ns/net)
 [ "$ns_a" != "$(readlink /proc/self/ns/net)" ] && [ "$ns_a" = "$(readlink "/proc/$SB_PID/ns/net")" ] &&
 	ok "the lab runs on host a, not on the machine's network" || fail "the lab is not on host a: $ns_a"
 ifindex=$(sb_exec a ip -o link show eth0 | cut -d: -f1)
+check "a -> the lab's server on b" "PONG" "$(sb_exec a "$SOCKLAB" client 198.51.100.2 9102 PING)"
+run_out out sb_exec a "$SOCKLAB" client --timeout 2 127.0.0.1 9102 PING
+check "that server is not on host a" 1 "$RC"
 
 check "b -> the lab over IPv4" "eco: v4" "$(sb_exec b "$SOCKLAB" client 198.51.100.1 9401 v4)"
 check "b -> the lab over IPv6" "eco: v6" "$(sb_exec b "$SOCKLAB" client 2001:db8::a 9401 v6)"
@@ -55,12 +61,12 @@ expect_screen "the log's notes give every address of both hosts" \
 type_line "/on b"
 expect_screen "/on b: the servers' title says so" "Servers on host b"
 keys F7
-expect_screen "F7 on host b: the tutorial's dual greeting" "#2 LISTEN tcp/hello dual \[::\]:9401"
+expect_screen "F7 on host b: the tutorial's dual greeting" "#3 LISTEN tcp/hello dual \[::\]:9401"
 check "and it runs on b (b has 9401 now)" "hola dual" "$(sb_exec a "$SOCKLAB" client 2001:db8::b 9401 </dev/null)"
 type_line "/connect fe80::b%eth0 9401"
 expect_screen "the client pane on a reaches b's server over link-local" "< hola dual"
 expect_screen "b's server sees a's link-local address, scope id and eth0" \
-	"#2 ACCEPT tcp \('fe80::a', [0-9]+, 0, $ifindex\) +%eth0"
+	"#3 ACCEPT tcp \('fe80::a', [0-9]+, 0, $ifindex\) +%eth0"
 type_line "/from b"
 expect_screen "/from b: the title says so" "Client from host b +SANDBOX"
 type_line "/connect fe80::a%eth0 9401"
@@ -74,9 +80,9 @@ expect_screen "/on c: a message naming the mistake" "unknown host 'c' \(expected
 keys Tab Tab Tab
 expect_screen "log pane focused" 'Enter Detail  / Filter'
 keys /
-keys -l "server=2 kind=accept"
+keys -l "server=3 kind=accept"
 keys Enter
-expect_screen "filtered to b's accept" 'filter: server=2 kind=accept'
+expect_screen "filtered to b's accept" 'filter: server=3 kind=accept'
 keys Enter
 expect_screen "the detail: the link-local peer" "peer +\('fe80::a', [0-9]+, 0, $ifindex\) +%eth0"
 expect_screen "flowinfo, scope_id and its interface" "flowinfo 0  scope_id $ifindex \(eth0\)"
