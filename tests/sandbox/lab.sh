@@ -97,4 +97,14 @@ keys F10
 expect_screen "the lab exits with status 0" '^status=0$'
 wait_for 5 no_holders && ok "the holder of host b is gone" || fail "holder left: $(holders)"
 check "no process holds host a's namespace" "" "$(ns_users "$ns_a")"
+
+# Without --sandbox: no SANDBOX line, and /on says how to get one.
+tui_stop
+tui_start_wrapped 100 30 || { fail "tmux did not start"; t_done; }
+expect_screen "a plain lab" 'socklab>'
+if screen | grep -q SANDBOX; then fail "a plain lab says SANDBOX"; else ok "a plain lab does not say SANDBOX"; fi
+type_line "/on b"
+expect_screen "/on outside a sandbox says how to get one" "not in a sandbox: start the lab with socklab --sandbox"
+keys F10
+expect_screen "the plain lab exits with status 0" '^status=0$'
 t_done
