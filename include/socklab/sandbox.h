@@ -12,6 +12,9 @@
  * address (fe80::a, fe80::b). Inside, the process holds every capability of
  * its namespace: CAP_NET_RAW for capture, CAP_NET_ADMIN for sock_diag.
  *
+ * Both hosts are fresh namespaces made alike, so eth0 has the same index on
+ * each: a scope id read on host a names host b's interface rightly too.
+ *
  * Network namespaces are per thread: the process lives on host a, and
  * sandbox_run_on(SANDBOX_B, ...) runs a function in a short thread that has
  * entered host b. A socket made there stays on host b, and so does every
