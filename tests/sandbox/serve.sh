@@ -28,6 +28,10 @@ check_match "host b is a network namespace" '^net:\[[0-9]+\]$' "$ns_b"
 [ "$ns_a" != "$ns_b" ] && [ "$ns_a" != "$(readlink /proc/self/ns/net)" ] &&
 	ok "a, b and the machine are three networks" || fail "hosts a and b are not separate: $ns_a $ns_b"
 ifindex_a=$(sb_exec a ip -o link show eth0 | cut -d: -f1)
+# serve itself holds CAP_NET_ADMIN (12) and CAP_NET_RAW (13) in its namespace.
+caps=$(awk '/^CapEff:/ { print $2 }' "/proc/$SB_PID/status")
+if (( (16#$caps >> 12 & 3) == 3 )); then ok "serve has CAP_NET_ADMIN and CAP_NET_RAW inside ($SB_AS)"; else
+	fail "serve's effective capabilities lack NET_ADMIN/NET_RAW: $caps"; fi
 check_match "eth0 on a has an index" '^[0-9]+$' "$ifindex_a"
 
 # From b to a: IPv4 (mapped on the dual server), IPv6, link-local.
