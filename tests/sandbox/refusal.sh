@@ -1,7 +1,9 @@
 # When the sandbox cannot be made. Where unprivileged user namespaces are
 # disabled, `--sandbox` names the setting that blocks them (read from
 # /proc/sys), what to do, and exits 2: made to happen by the test-only seam
-# SOCKLAB_FAULT_USERNS=DIR (act refused, read the settings under DIR). A
+# SOCKLAB_FAULT_USERNS=DIR (act refused, read the settings under DIR), and
+# for real (as root) in a user namespace whose user.max_user_namespaces is
+# 0, the machine's own setting untouched. A
 # step that fails half-way (SOCKLAB_FAULT_SANDBOX=STEP) is named with its
 # cause, exits 1 and leaves nothing behind. As root and as nobody.
 . "$SOCKLAB_TESTS/lib.sh"
@@ -29,6 +31,21 @@ refused() {
 refused kernel.apparmor_restrict_unprivileged_userns 1 0
 refused user.max_user_namespaces 0 10000
 refused kernel.unprivileged_userns_clone 0 1
+
+# A real refusal, no seam: as root, a user namespace of the test's own whose
+# user.max_user_namespaces is 0 (the machine's setting stays as it is), and
+# socklab run there as nobody reads it from the real /proc/sys.
+if [ "$SB_AS" = root ] && [ -x "$PY" ]; then
+	before=$(cat /proc/sys/user/max_user_namespaces)
+	run_out out "$PY" "$SOCKLAB_TESTS/sandbox/limit_userns.py" \
+		"${NOBODY[@]}" "$SOCKLAB" serve --sandbox tcp:echo:dual:0
+	check "a real refusal (max_user_namespaces 0 where socklab runs): exit 2" 2 "$RC"
+	check_match "  names the setting as read from /proc/sys" \
+		"disabled here by user\.max_user_namespaces = 0 \(read from /proc/sys/user/max_user_namespaces\)" \
+		"$(last_err)"
+	check "the machine's own user.max_user_namespaces is untouched" "$before" \
+		"$(cat /proc/sys/user/max_user_namespaces)"
+fi
 
 # Refused, by no setting socklab knows: said so, with the system's cause.
 mkdir -p "$T_DIR/sys-none/kernel"
