@@ -3,9 +3,9 @@
 # /proc/sys), what to do, and exits 2: made to happen by the test-only seam
 # SOCKLAB_FAULT_USERNS=DIR (act refused, read the settings under DIR), and
 # for real (as root) in a user namespace whose user.max_user_namespaces is
-# 0, the machine's own setting untouched. A
-# step that fails half-way (SOCKLAB_FAULT_SANDBOX=STEP) is named with its
-# cause, exits 1 and leaves nothing behind. As root and as nobody.
+# 0, the machine's own setting untouched. A step that fails half-way
+# (SOCKLAB_FAULT_SANDBOX=STEP) is named with its cause, exits 1 and leaves
+# nothing behind. As root and as nobody.
 . "$SOCKLAB_TESTS/lib.sh"
 . "$SOCKLAB_TESTS/cli/common.bash"
 . "$SOCKLAB_TESTS/sandbox/common.bash"
