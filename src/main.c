@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
 #include "cli/cli_sandbox.h"
+#include "cli/cli_sockets.h"
 #include "tui/tui.h"
 
 static const struct {
@@ -21,6 +22,7 @@ static const struct {
     {"client", cli_client},
     {"resolve", cli_resolve},
     {"sandbox", cli_sandbox},
+    {"sockets", cli_sockets},
 };
 
 static int lab(int argc, char **argv)

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_sandbox.h"
+#include "cli/cli_wire.h"
 #include "socklab/event.h"
 #include "cli/cli_msg.h"
 #include "socklab/server.h"
@@ -29,6 +30,7 @@ struct serve_opts {
 	bool json, trace;
 	bool sandbox;    /* --sandbox: on host a (or b/SPEC) of a private network */
 	FILE *log;       /* --log: every event as JSON Lines */
+	struct cli_wire wire; /* --wire, --pcap */
 };
 
 static void print_event(const struct serve_opts *o, const struct event *ev)
@@ -74,6 +76,8 @@ int cli_serve(int argc, char **argv)
 		{"dgram-max", required_argument, NULL, 'd'},
 		{"log", required_argument, NULL, 'l'},
 		{"sandbox", no_argument, NULL, 'X'},
+		{"wire", no_argument, NULL, 'W'},
+		{"pcap", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -138,6 +142,12 @@ int cli_serve(int argc, char **argv)
 		case 'X':
 			o.sandbox = true;
 			break;
+		case 'W':
+			o.wire.wire = true;
+			break;
+		case 'P':
+			o.wire.pcap = optarg;
+			break;
 		case 'h':
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
@@ -192,6 +202,10 @@ int cli_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (cli_wire_open(&o.wire, q) < 0) {
+		status = 1;
+		goto stop;
+	}
 	sopt.trace = o.trace;
 	sopt.force_v6only_failure = getenv("SOCKLAB_FAULT_V6ONLY") != NULL;
 
@@ -209,6 +223,7 @@ int cli_serve(int argc, char **argv)
 		}
 		nrun++;
 	}
+	cli_wire_targets(&o.wire, servers, nrun);
 	drain(&o, q);
 	if (o.sandbox)
 		cli_sandbox_print_reach(hosts, nspec);
@@ -247,6 +262,8 @@ int cli_serve(int argc, char **argv)
 stop:
 	for (int i = nrun - 1; i >= 0; i--)
 		server_stop(servers[i]);
+	if (cli_wire_close(&o.wire) != 0)
+		status = 1;
 	drain(&o, q);
 	event_queue_free(q);
 	if (o.log != NULL && fclose(o.log) != 0) {

@@ -60,6 +60,7 @@ static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 	if (folded > 0)
 		lab_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED_FOLDED), lines, cmd->path,
 			export_format_name(cmd->format), (unsigned long long)folded);
+	/* (folded: events written one each that the log showed folded) */
 	else
 		lab_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED), lines, cmd->path,
 			export_format_name(cmd->format));
