@@ -57,7 +57,7 @@
 "  --log FILE        also write every event to FILE as JSON Lines\n" \
 "  --wire            also show each packet the servers send and receive (needs CAP_NET_RAW)\n" \
 "  --pcap FILE       write those packets to FILE in pcap format (tcpdump -r, Wireshark)\n" \
-"  --sandbox         serve on host a of a private two-host network (no root needed);\n" \
+"  --sandbox         serve on host a of a private two-host network (no root);\n" \
 "                    b/SPEC serves on host b\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
@@ -68,9 +68,10 @@
 "  --raw             write received bytes as they are, even to a terminal\n" \
 "  --trace           show each system call (connect, shutdown, sendto, ...) on stderr\n" \
 "\n" \
-"Sandbox (--sandbox, in the lab or serve): hosts a (198.51.100.1, 2001:db8::a, fe80::a)\n" \
-"and b (198.51.100.2, 2001:db8::b, fe80::b) on eth0, made with user and network namespaces;\n" \
-"socklab sandbox exec a|b CMD runs CMD on a host of your running sandbox.\n" \
+"Sandbox (--sandbox, lab or serve): user and network namespaces, no root needed;\n" \
+"  host a: 198.51.100.1, 2001:db8::a, fe80::a%eth0\n" \
+"  host b: 198.51.100.2, 2001:db8::b, fe80::b%eth0\n" \
+"  socklab sandbox exec a|b CMD runs CMD on a host of your running sandbox.\n" \
 "\n" \
 "Exit status: 0 success, 1 a failure (bind, connect, no reply), 2 bad usage.\n")
 
