@@ -92,7 +92,9 @@ keys Escape
 keys c
 keys Tab
 
-# Quit: nothing of the sandbox remains.
+# Quit (servers are running, so F10 asks first): nothing of the sandbox remains.
+keys F10
+expect_screen "F10 asks first" 'F10 again quits'
 keys F10
 expect_screen "the lab exits with status 0" '^status=0$'
 wait_for 5 no_holders && ok "the holder of host b is gone" || fail "holder left: $(holders)"
