@@ -68,6 +68,10 @@ else
 	echo "  note $T_NAME: tcpdump is not installed (.ci/packages has it): capture not checked" >&2
 fi
 check_match "ss on host a sees the listening server (sock_diag)" "LISTEN .*:$p1 " "$(sb_exec a ss -Htln)"
+if "$SOCKLAB" --help | grep -q 'socklab sockets'; then
+	check_match "socklab sockets on host b sees b's server (sock_diag)" "tcp +LISTEN +\[::\]:$p2 " \
+		"$(sb_exec b "$SOCKLAB" sockets "$p2")"
+fi
 
 # A command that does not exist: 127, with its name.
 run_out out "$SOCKLAB" sandbox exec --pid "$SB_PID" b /nonexistent/cmd
