@@ -16,6 +16,7 @@
 #include "socklab/server.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 /* ---- geometry ---- */
 
@@ -124,9 +125,10 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 
 		addr_hostport((const struct sockaddr *)server_local(s, i), hp, sizeof hp);
 		if (v6 >= 0)
-			snprintf(line, sizeof line, "   %s v6only=%d", hp, v6);
+			snprintf(line, sizeof line, "   %s v6only=%d%s", hp, v6,
+				 tui_sandbox_where(server_id(s)));
 		else
-			snprintf(line, sizeof line, "   %s", hp);
+			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a);
 	}
@@ -160,7 +162,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 
 	geometry(lab, r, &g);
 	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
-	paint_title(r, _(MSG_TUI_SERVERS), focused, right);
+	paint_title(r, tui_sandbox_servers_title(_(MSG_TUI_SERVERS)), focused, right);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
 	if (g.heading_y < 0)

@@ -39,6 +39,7 @@
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
 #include "tui/paint.h"
+#include "tui/tui_sandbox.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
@@ -633,6 +634,7 @@ static void run(struct lab *lab)
 
 struct options {
 	struct spec serve[SERVE_MAX];
+	int serve_host[SERVE_MAX]; /* --sandbox: b/SPEC runs on host b */
 	int nserve;
 	bool color, mouse;
 	const char *log_path; /* --log FILE */
@@ -710,6 +712,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 			continue;
 		if (o->nserve == SERVE_MAX)
 			return usage_error(ex, _(MSG_TUI_TOO_MANY_SERVE), spec);
+		o->serve_host[o->nserve] = tui_sandbox_spec_host(&spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
 			return usage_error(ex, "%s", err);
@@ -830,8 +833,13 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	panes_init(&lab);
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
-	for (int i = 0; i < o.nserve; i++)
+	tui_sandbox_notes(&lab);
+	for (int i = 0; i < o.nserve; i++) {
+		int host = tui_sandbox_swap_server_host(o.serve_host[i]);
+
 		servers_start(&lab, &o.serve[i]);
+		tui_sandbox_swap_server_host(host);
+	}
 	run(&lab);
 
 	term_end();
