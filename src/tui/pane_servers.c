@@ -16,6 +16,7 @@
 #include "socklab/server.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 /* ---- geometry ---- */
 
@@ -158,9 +159,10 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 
 		addr_hostport((const struct sockaddr *)server_local(s, i), hp, sizeof hp);
 		if (v6 >= 0)
-			snprintf(line, sizeof line, "   %s v6only=%d", hp, v6);
+			snprintf(line, sizeof line, "   %s v6only=%d%s", hp, v6,
+				 tui_sandbox_where(server_id(s)));
 		else
-			snprintf(line, sizeof line, "   %s", hp);
+			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
 		item_row(row++, x, w, line, a, a);
 	}
 	if (row < maxy) {
@@ -225,7 +227,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 
 	geometry(lab, r, &g);
 	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
-	paint_title(r, _(MSG_TUI_SERVERS), focused, right);
+	paint_title(r, tui_sandbox_servers_title(_(MSG_TUI_SERVERS)), focused, right);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
 	if (g.heading_y < 0)
@@ -246,10 +248,12 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		y += item_rows(lab->servers[i]);
 	}
 	/* The next server's first rows in what room is left, above the mark
-	 * (it counts as out of view: its block does not show whole). */
-	if (shown_end < lab->nservers && y < maxy - 1)
+	 * (which then counts the servers after it). */
+	if (shown_end < lab->nservers && y < maxy - 1) {
 		draw_item(lab, shown_end, y, r->x, r->w, maxy - 1,
 			  shown_end == lab->cursor - FIELD_COUNT, focused);
+		shown_end++;
+	}
 	/* Servers out of view below: a row of its own, never over a line. */
 	if (shown_end < lab->nservers) {
 		snprintf(more, sizeof more, _(MSG_TUI_MORE_BELOW), lab->nservers - shown_end);

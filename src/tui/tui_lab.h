@@ -91,6 +91,8 @@ struct lab {
 	struct timespec status_time;
 
 	struct conn conn; /* the client pane's connection */
+
+	struct lab_kernel *kernel; /* packets, system calls, sockets, ladder (kernel.h) */
 };
 
 /* tui.c */

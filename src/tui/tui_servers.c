@@ -13,6 +13,7 @@
 #include "socklab/server.h"
 #include "tui/porthold.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 const struct tui_preset tui_presets[] = {
     /* As the tutorial's servers: every TCP one accepts in a loop, one
@@ -46,7 +47,7 @@ static void servers_add(struct lab *lab, struct server *s, const char *text)
 
 int servers_start(struct lab *lab, const struct spec *spec)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *s;
 	char err[SERVER_ERR_MAX], text[300];
 
@@ -55,7 +56,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		lab_notice(lab, true, _(MSG_TUI_TOO_MANY_SERVERS), TUI_SERVERS_MAX);
 		return -1;
 	}
-	if (server_start(spec, lab->next_id, &opt, lab->q, &s, err, sizeof err) < 0) {
+	if (tui_sandbox_server_start(spec, lab->next_id, &opt, lab->q, &s, err, sizeof err) < 0) {
 		char line[600];
 
 		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
