@@ -165,6 +165,15 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
 		item_row(row++, x, w, line, a, a);
 	}
+	/* The accept queue against the backlog (UDP: datagrams per second),
+	 * then the rates over 1 s and 10 s, then the totals: on a short
+	 * screen the first rows are the ones that matter in class. */
+	for (int k = 0; k < SERVERS_RATE_LINES && row < maxy; k++) {
+		int i = (k + SERVERS_RATE_LINES - 1) % SERVERS_RATE_LINES;
+
+		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
+		item_row(row++, x, w, line, a, a);
+	}
 	if (row < maxy) {
 		paint_bytes(st.bytes_in, in, sizeof in);
 		paint_bytes(st.bytes_out, out, sizeof out);
@@ -175,11 +184,6 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 			snprintf(line, sizeof line, _(MSG_TUI_STATS_UDP),
 				 (unsigned long long)st.dgrams_in, in,
 				 (unsigned long long)st.dgrams_out, out);
-		item_row(row++, x, w, line, a, a);
-	}
-	/* Rates over 1 s and 10 s, the accept queue. */
-	for (int i = 0; i < SERVERS_RATE_LINES && row < maxy; i++) {
-		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
 		item_row(row++, x, w, line, a, a);
 	}
 }
@@ -250,7 +254,9 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	/* The next server's first rows in what room is left, above the mark
 	 * (which then counts the servers after it). */
 	if (shown_end < lab->nservers && y < maxy - 1) {
-		draw_item(lab, shown_end, y, r->x, r->w, maxy - 1,
+		bool last = shown_end + 1 == lab->nservers;
+
+		draw_item(lab, shown_end, y, r->x, r->w, last ? maxy : maxy - 1,
 			  shown_end == lab->cursor - FIELD_COUNT, focused);
 		shown_end++;
 	}

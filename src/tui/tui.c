@@ -255,7 +255,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 	lab->dirty = true;
 }
 
-static void drain_events(struct lab *lab)
+void lab_drain(struct lab *lab)
 {
 	struct event ev;
 
@@ -629,7 +629,7 @@ static void run(struct lab *lab)
 		if (p[1].revents)
 			read_signals(lab);
 		if (p[2].revents)
-			drain_events(lab);
+			lab_drain(lab);
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			lab->quit = true; /* the terminal went away */
 		else if (p[0].revents & POLLIN)
