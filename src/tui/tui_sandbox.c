@@ -115,6 +115,14 @@ int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct 
 	return rc;
 }
 
+int tui_sandbox_host_of(unsigned id)
+{
+	for (size_t i = 0; i < WHERE_MAX && i < g_where_next; i++)
+		if (g_where[i].id == id)
+			return g_where[i].host;
+	return 0;
+}
+
 const char *tui_sandbox_where(unsigned id)
 {
 	static char out[32];
