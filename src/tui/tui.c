@@ -227,6 +227,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 		flags |= TUI_LOG_INFO;
 		break;
 	case EV_RECV:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 		flags |= TUI_LOG_IN;
 		break;

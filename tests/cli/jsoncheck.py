@@ -12,9 +12,9 @@ import re
 import sys
 
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-CONN_EVENTS = {"accept", "recv", "send", "close"}
+CONN_EVENTS = {"accept", "recv", "readline", "send", "close"}
 DGRAM_EVENTS = {"dgram-in", "dgram-out"}
-DATA_EVENTS = {"recv", "send", "dgram-in", "dgram-out"}
+DATA_EVENTS = {"recv", "readline", "send", "dgram-in", "dgram-out"}
 
 
 def check_addr(where, a, problems):
