@@ -84,28 +84,10 @@ int tui_sandbox_swap_server_host(int host)
 	return old;
 }
 
-struct start_args {
-	const struct spec *spec;
-	unsigned id;
-	const struct server_options *opt;
-	struct event_queue *q;
-	struct server **out;
-	char *err;
-	size_t cap;
-};
-
-static int start_here(void *p)
-{
-	struct start_args *a = p;
-
-	return server_start(a->spec, a->id, a->opt, a->q, a->out, a->err, a->cap);
-}
-
 int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct server_options *opt,
 			     struct event_queue *q, struct server **out, char *err, size_t cap)
 {
-	struct start_args a = {spec, id, opt, q, out, err, cap};
-	int rc = sandbox_run_on(g_server_host, start_here, &a, err, cap);
+	int rc = sandbox_server_start(g_server_host, spec, id, opt, q, out, err, cap);
 
 	if (rc == 0) {
 		g_where[g_where_next % WHERE_MAX].id = id;
