@@ -8,8 +8,8 @@
 #include "socklab/msg.h"
 
 #define MSG_USAGE N_( \
-"usage: socklab [--serve SPEC]... [--log FILE] [--no-color] [--no-mouse]   open the lab\n" \
-"                [--sandbox]\n" \
+"usage: socklab [[--sequential|--concurrent] [--backlog N] --serve SPEC]...\n" \
+"               [--log FILE] [--no-color] [--no-mouse] [--sandbox]   open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
 "                     [--dgram-max N] [--log FILE] [--wire] [--pcap FILE]\n" \

@@ -1,6 +1,7 @@
 /*
  * conn: the client pane's connection (see conn.h).
  */
+#include "tui/kernel.h"
 #include "tui/conn.h"
 
 #include <errno.h>
@@ -499,6 +500,7 @@ void conn_connect(struct lab *lab, bool udp, const char *host, const char *port)
 		conn_close(lab, false);
 	c->udp = udp;
 	c->state = CONN_RESOLVING;
+	kernel_expect_port(lab, port); /* capture the first SYN too */
 	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), udp ? "udp" : "tcp", host, port);
 	start_resolve(lab, udp, host, port, true);
 }

@@ -3,7 +3,9 @@
  * one handler per command kind (tui_cmd.c parses; this table runs).
  */
 #include <stdio.h>
+#include <string.h>
 
+#include "tui/kernel.h"
 #include "tui/tui_msg.h"
 #include "tui/conn.h"
 #include "tui/tui_cmd.h"
@@ -49,9 +51,18 @@ static void run_quit(struct lab *lab, const struct tui_cmd *cmd)
 static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 {
 	char err[600];
-	size_t lines;
+	size_t lines, n = strlen(cmd->path);
 	uint64_t folded;
 
+	/* FILE.pcap: the captured packets, for tcpdump and Wireshark. */
+	if (n > 5 && strcmp(cmd->path + n - 5, ".pcap") == 0) {
+		if (kernel_save_pcap(lab, cmd->path, &folded, err, sizeof err) < 0)
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_KERNEL_SAVE_FAILED), cmd->path, err);
+		else
+			lab_say(lab, TUI_LOG_INFO, _(MSG_KERNEL_SAVED), (unsigned long long)folded,
+				cmd->path);
+		return;
+	}
 	if (watch_save(&lab->watch, cmd->path, cmd->format, cmd->all, &lines, &folded, err,
 		       sizeof err) < 0) {
 		lab_say(lab, TUI_LOG_ERROR, "%s", err);
