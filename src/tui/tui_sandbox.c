@@ -97,19 +97,23 @@ int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct 
 	return rc;
 }
 
+int tui_sandbox_host_of(unsigned id)
+{
+	for (size_t i = 0; i < WHERE_MAX && i < g_where_next; i++) {
+		if (g_where[i].id == id)
+			return g_where[i].host;
+	}
+	return SANDBOX_A;
+}
+
 const char *tui_sandbox_where(unsigned id)
 {
 	static char out[32];
 
 	if (!tui_sandbox_on())
 		return "";
-	for (size_t i = 0; i < WHERE_MAX && i < g_where_next; i++) {
-		if (g_where[i].id == id) {
-			snprintf(out, sizeof out, _(MSG_TUI_SB_WHERE), "ab"[g_where[i].host]);
-			return out;
-		}
-	}
-	return "";
+	snprintf(out, sizeof out, _(MSG_TUI_SB_WHERE), "ab"[tui_sandbox_host_of(id)]);
+	return out;
 }
 
 struct dial_args {
