@@ -212,7 +212,7 @@ int cli_serve(int argc, char **argv)
 	for (int i = 0; i < nspec; i++) {
 		char err[SERVER_ERR_MAX];
 
-		if ((o.sandbox ? cli_sandbox_server_start(hosts[i], &specs[i], (unsigned)i + 1, &sopt, q,
+		if ((o.sandbox ? sandbox_server_start(hosts[i], &specs[i], (unsigned)i + 1, &sopt, q,
 							  &servers[i], err, sizeof err)
 			       : server_start(&specs[i], (unsigned)i + 1, &sopt, q, &servers[i], err,
 					      sizeof err)) < 0) {

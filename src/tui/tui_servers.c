@@ -93,11 +93,15 @@ void servers_stop_all(struct lab *lab)
 		servers_stop(lab, lab->nservers - 1);
 }
 
-/* The running lab server on the port a spec wants, or -1. */
+/* The running lab server on the port a spec wants, or -1 (in a sandbox,
+ * on the host the spec would start on: the other host's ports are its own). */
 static int holder_of(const struct lab *lab, const struct spec *s)
 {
 	for (int k = 0; k < lab->nservers; k++) {
 		const struct spec *o = server_spec(lab->servers[k]);
+
+		if (tui_sandbox_host_of(server_id(lab->servers[k])) != tui_sandbox_server_host())
+			continue;
 
 		for (int j = 0; j < server_nsockets(lab->servers[k]); j++) {
 			const struct sockaddr *sa = (const void *)server_local(lab->servers[k], j);
@@ -181,7 +185,7 @@ void servers_preset(struct lab *lab, size_t i)
 		return;
 	}
 	spec_format(&s, text, sizeof text);
-	if (server_start(&s, lab->next_id, &opt, lab->q, &srv, err, sizeof err) < 0) {
+	if (tui_sandbox_server_start(&s, lab->next_id, &opt, lab->q, &srv, err, sizeof err) < 0) {
 		explain_busy(lab, &s, text, err);
 		return;
 	}
