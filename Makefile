@@ -37,8 +37,11 @@ BUILD ?= build
 endif
 comma := ,
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc \
-	     $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment (dpkg-buildflags, a
+# distribution's hardening) are honoured; the flags the code needs come
+# first so that they cannot be lost.
+ALL_CPPFLAGS = -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
 ifeq ($(V),)
@@ -70,6 +73,12 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 INTEG_BIN := $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_BIN := $(UNIT_BIN) $(INTEG_BIN)
+# The lab's tests link the lab's library (and so curses and readline);
+# every other test needs the core alone.
+TUI_TEST_BIN := $(filter $(BUILD)/tests/unit/test_tui_%,$(UNIT_BIN))
+CORE_TEST_BIN := $(filter-out $(TUI_TEST_BIN),$(TEST_BIN))
+# Kept after a link, so that the next build relinks nothing it need not.
+.SECONDARY: $(TEST_BIN:%=%.o)
 
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
 	fuzz fuzz-smoke bench bench-smoke screenshots valgrind
@@ -79,12 +88,12 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(CMOCKA_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
 
 $(LIBCORE): $(CORE_OBJ)
 	$(E) AR $@
@@ -98,7 +107,11 @@ $(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
 	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
+$(CORE_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBCORE)
+	$(E) LD $@
+	$(Q)$(CC) -o $@ $< $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS)
+
+$(TUI_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
 	$(Q)$(CC) -o $@ $< $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
 
@@ -155,8 +168,7 @@ FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/fuzz/json_check.c tests/fuzz/event_f
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(filter-out $(FUZZ_COMMON),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc \
-	      -Itests/fuzz $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
+FUZZ_CFLAGS = -std=c11 $(ALL_CPPFLAGS) -Itests/fuzz $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(CORE_SRC) \

@@ -91,6 +91,10 @@ MSG_USAGE \
 #define MSG_NO_REPLY            "no reply from %s within %g s"
 #define MSG_TRYING              "trying %s ... %s"
 #define MSG_CONNECTED           "connected"
+#define MSG_NO_FAMILY_ADDR      "%s has no %s address (it resolves to %s; try %s, or no option)"
+#define MSG_STDOUT_SKIPPED      "%llu events not printed: standard output was not read fast enough"
+#define MSG_STDOUT_UNPRINTED    "%llu events never reached standard output (%s)"
+#define MSG_STDOUT_NOT_READ     "it was not being read"
 
 /* ---- TUI: the curses lab (src/tui/) ---- */
 
@@ -273,7 +277,7 @@ MSG_USAGE \
 #define MSG_WATCH_GONE          "this line is no longer kept (the log is a bounded ring)"
 #define MSG_WATCH_SAVED         "saved %zu events to %s (%s)"
 #define MSG_WATCH_SAVED_FOLDED  "; %llu more folded into them (--log FILE keeps every event)"
-#define MSG_WATCH_LOG_FAILED    "--log %s: %s: no longer logging"
+#define MSG_WATCH_LOG_FAILED    "--log %s (no longer logging)"
 #define MSG_TUI_KEYS_FILTER     "Enter Apply  Esc Cancel  Ctrl-U Erase   e.g. server=2 peer=127.0.0.1 port=9101 kind=recv text=hola"
 #define MSG_TUI_CMD_SAVE        "save the live log's shown lines (all: every kept event) as CSV or JSON Lines"
 #define MSG_TUI_CMD_FILTER      "filter the live log, as / does there (no expression: clear it)"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,11 +21,12 @@
 #include "socklab/session.h"
 
 #define IOSZ 65536
+#define TIMEOUT_MAX_MS (86400 * 1000)
 
 struct client_opts {
 	bool udp, connect, verbose, raw, trace;
 	int family;
-	double timeout;
+	int64_t timeout_ms;
 	const char *host, *port;
 	char **msgs;
 	int nmsgs;
@@ -207,10 +209,10 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		return 1;
 	}
 	do
-		r = poll(&p, 1, (int)(o->timeout * 1000));
+		r = poll(&p, 1, (int)o->timeout_ms);
 	while (r < 0 && errno == EINTR);
 	if (r == 0) {
-		cli_warnx(MSG_NO_REPLY, where, o->timeout);
+		cli_warnx(MSG_NO_REPLY, where, (double)o->timeout_ms / 1000);
 		return 1;
 	}
 	n = session_read(s, buf, IOSZ, &from, &e);
@@ -277,6 +279,61 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 	return status;
 }
 
+/* A numeric IPv6 host that cannot be dialled as written gets the hint
+ * `serve` gives: a link-local address without its scope, or a scope that
+ * names no interface. Returns 0, or -1 after saying why. */
+static int check_scope(const char *host)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&ss;
+	char err[256];
+
+	if (strchr(host, ':') == NULL)
+		return 0;
+	if (addr_parse_numeric(host, 0, AF_INET6, &ss, err, sizeof err) < 0) {
+		if (strchr(host, '%') == NULL)
+			return 0; /* not numeric: getaddrinfo says why */
+		cli_warnx("%s", cli_arg(err));
+		return -1;
+	}
+	if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && s6->sin6_scope_id == 0) {
+		cli_warnx("%s: " MSG_HINT_SCOPE, cli_arg(host));
+		return -1;
+	}
+	return 0;
+}
+
+/* client_resolve, and when a name has no address of the family asked
+ * for, says so instead of the resolver's own words for it (which, for
+ * `-6 localhost` without ::1 in /etc/hosts, are "Temporary failure in
+ * name resolution"). */
+static int resolve(const struct client_opts *o, struct addrinfo **res)
+{
+	char err[CLIENT_ERR_MAX];
+	int socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM;
+
+	if (check_scope(o->host) < 0)
+		return -1;
+	if (client_resolve(o->host, o->port, o->family, socktype, false, res, err, sizeof err) == 0)
+		return 0;
+	if (o->family != AF_UNSPEC) {
+		struct addrinfo *any;
+		char e2[CLIENT_ERR_MAX], first[ADDR_TEXT_MAX];
+
+		if (client_resolve(o->host, o->port, AF_UNSPEC, socktype, false, &any, e2,
+				   sizeof e2) == 0) {
+			addr_host(any->ai_addr, first, sizeof first);
+			cli_warnx(MSG_NO_FAMILY_ADDR, cli_arg(o->host),
+				  o->family == AF_INET6 ? "IPv6" : "IPv4", first,
+				  o->family == AF_INET6 ? "-4" : "-6");
+			freeaddrinfo(any);
+			return -1;
+		}
+	}
+	cli_warnx("%s", cli_arg(err));
+	return -1;
+}
+
 static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool resolve)
 {
 	static const struct option longopts[] = {
@@ -288,11 +345,12 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	enum num_result r;
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->family = AF_UNSPEC;
-	o->timeout = 5;
+	o->timeout_ms = 5000;
 	opterr = 0;
 	optind = 1;
 	/* "+": a MESSAGE may start with '-' once HOST and PORT are given.
@@ -322,14 +380,16 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 			o->trace = true;
 			break;
 		case 'T':
-			if (cli_parse_seconds(optarg, &o->timeout) < 0)
-				return cli_usage_error("bad timeout '%s' (expected seconds > 0)", optarg);
+			r = num_parse_ms(optarg, 1, TIMEOUT_MAX_MS, &o->timeout_ms);
+			if (r != NUM_OK)
+				return cli_bad_number("timeout", optarg, r, "0.001..86400 seconds");
 			break;
 		case 'h':
 			fputs(MSG_HELP, stdout);
 			return 0;
 		default:
-			return cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+			return cli_usage_error("%s: unknown option '%s'", argv[0],
+					       cli_arg(argv[optind - 1]));
 		}
 	}
 	if (optind >= argc)
@@ -343,10 +403,10 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 		uint16_t port;
 
 		if (addr_parse_port(o->port, &port) < 0)
-			return cli_usage_error("bad port '%s' (expected 0..65535)", o->port);
+			return cli_usage_error("bad port '%s' (expected 0..65535)", cli_arg(o->port));
 	}
 	if (resolve && optind < argc)
-		return cli_usage_error("resolve: unexpected '%s'", argv[optind]);
+		return cli_usage_error("resolve: unexpected '%s'", cli_arg(argv[optind]));
 	o->msgs = argv + optind;
 	o->nmsgs = argc - optind;
 	return -1;
@@ -362,17 +422,14 @@ int cli_client(int argc, char **argv)
 	rc = parse_client_opts(argc, argv, &o, false);
 	if (rc >= 0)
 		return rc;
-	if (client_resolve(o.host, o.port, o.family, o.udp ? SOCK_DGRAM : SOCK_STREAM, false, &res,
-			   err, sizeof err) < 0) {
-		cli_warnx("%s", err);
+	if (resolve(&o, &res) < 0)
 		return 1;
-	}
 	if (o.udp) {
 		rc = udp_session(&o, res);
 		freeaddrinfo(res);
 		return rc;
 	}
-	fd = client_dial(res, (int)(o.timeout * 1000), report_attempt, &o, err, sizeof err);
+	fd = client_dial(res, (int)o.timeout_ms, report_attempt, &o, err, sizeof err);
 	freeaddrinfo(res);
 	if (fd < 0) {
 		cli_warnx("%s", err);
@@ -387,17 +444,14 @@ int cli_resolve(int argc, char **argv)
 {
 	struct client_opts o;
 	struct addrinfo *res, *ai;
-	char err[CLIENT_ERR_MAX], line[256];
+	char line[256];
 	int rc;
 
 	rc = parse_client_opts(argc, argv, &o, true);
 	if (rc >= 0)
 		return rc;
-	if (client_resolve(o.host, o.port, o.family, o.udp ? SOCK_DGRAM : SOCK_STREAM, false, &res,
-			   err, sizeof err) < 0) {
-		cli_warnx("%s", err);
+	if (resolve(&o, &res) < 0)
 		return 1;
-	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		client_describe_ai(ai, line, sizeof line);
 		puts(line);

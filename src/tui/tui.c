@@ -35,6 +35,7 @@
 #include "socklab/addr.h"
 #include "socklab/event.h"
 #include "socklab/msg.h"
+#include "socklab/num.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
@@ -220,9 +221,29 @@ static void drain_events(struct lab *lab)
 {
 	struct event ev;
 
+	char err[600];
+
 	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++)
 		take_event(lab, &ev);
-	watch_log_flush(&lab->watch);
+	if (watch_log_flush(&lab->watch, err, sizeof err) < 0)
+		lab_notice(lab, true, "%s", err);
+}
+
+/* After the servers are stopped: their last events (the server-stop
+ * closes, the stops) still go to --log, and a log that failed at any time
+ * is said on stderr. Returns 0, or 1 after a failure. */
+static int finish_log(struct lab *lab)
+{
+	struct event ev;
+	char err[600];
+
+	while (event_pop(lab->q, &ev))
+		watch_log_event(&lab->watch, &ev, err, sizeof err);
+	if (watch_log_close(&lab->watch, err, sizeof err) < 0) {
+		fprintf(stderr, "socklab: --log %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- keys and the mouse ---- */
@@ -627,6 +648,7 @@ int tui_main(int argc, char **argv)
 	struct options o;
 	char history[4096];
 	const char *qbytes = getenv("SOCKLAB_QUEUE_BYTES");
+	uint64_t qsize;
 	unsigned long fd_before, fd_after;
 	int rc;
 
@@ -646,7 +668,9 @@ int tui_main(int argc, char **argv)
 	lab.dirty = true;
 	servers_form_reset(&lab);
 	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
-	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
+	if (qbytes == NULL || num_parse_u64(qbytes, 1, SIZE_MAX, &qsize) != NUM_OK)
+		qsize = EVENT_QUEUE_DEFAULT;
+	lab.q = event_queue_new((size_t)qsize);
 	if (lab.q == NULL || watch_init(&lab.watch, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
 		fputs("socklab: out of memory\n", stderr);
@@ -676,8 +700,9 @@ int tui_main(int argc, char **argv)
 	term_end();
 	client_finish(&lab);
 	servers_stop_all(&lab);
+	rc = finish_log(&lab);
 	watch_free(&lab.watch);
 	tui_log_free(&lab.out);
 	event_queue_free(lab.q);
-	return 0;
+	return rc;
 }

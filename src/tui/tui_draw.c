@@ -17,6 +17,7 @@
 #include "socklab/escape.h"
 #include "socklab/msg.h"
 #include "socklab/server.h"
+#include "socklab/util.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
 #include "tui/tui_watch_ui.h"
@@ -177,14 +178,7 @@ static void title(const struct tui_rect *r, const char *name, bool focused, cons
 
 static void human_bytes(uint64_t n, char *out, size_t cap)
 {
-	if (n < 10000)
-		snprintf(out, cap, "%llu B", (unsigned long long)n);
-	else if (n < 10000ULL * 1024)
-		snprintf(out, cap, "%.1f KiB", (double)n / 1024);
-	else if (n < 10000ULL * 1024 * 1024)
-		snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
-	else
-		snprintf(out, cap, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
+	util_format_bytes((double)n, "", out, cap);
 }
 
 /* ---- servers ---- */
