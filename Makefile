@@ -117,7 +117,9 @@ $(TUI_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
 
 # Every test: cmocka binaries first, then the scripts that drive the real
 # binary (CLI, the tutorial's Python programs, the TUI in tmux).
-test: $(BIN) $(TEST_BIN)
+# tests/cli/serve_stop.sh streams from 1000 clients with the bench's load
+# generator.
+test: $(BIN) $(TEST_BIN) $(BUILD)/bench/loadgen
 	$(Q)tests/run-all $(BUILD) $(BIN)
 
 test-unit: $(UNIT_BIN)

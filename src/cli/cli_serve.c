@@ -41,7 +41,7 @@
 #define DRAIN_BATCH 4096        /* events between two looks at the stop flag */
 #define CONSUMER_NICE 10
 #define OUT_CAP (1024u * 1024)  /* standard output's buffer */
-#define STOP_GRACE_MS 800       /* standard output's share of the 1 s a stop may take */
+#define STOP_GRACE_MS 500       /* what standard output may add to a stop, of its second */
 /* server.c looks for idle connections every 100 ms: a shorter idle
  * timeout could not be kept. */
 #define IDLE_RESOLUTION_MS 100
@@ -268,15 +268,22 @@ static void say_skipped(struct printer *p)
 	print_line(p, &ev);
 }
 
+/* rc from evlog: a failure is said at once, and once. */
+static void log_result(struct printer *p, int rc)
+{
+	char why[512];
+
+	if (rc == 0 || p->log_said)
+		return;
+	evlog_describe(p->log, why, sizeof why);
+	cli_warnx("--log %s (serving goes on)", why);
+	p->log_said = true;
+}
+
 static void take_event(struct printer *p, const struct event *ev)
 {
-	if (p->log != NULL && evlog_write(p->log, ev) < 0 && !p->log_said) {
-		char why[512];
-
-		evlog_describe(p->log, why, sizeof why);
-		cli_warnx("--log %s (serving goes on)", why);
-		p->log_said = true;
-	}
+	if (p->log != NULL)
+		log_result(p, evlog_write(p->log, ev));
 	if (ev->kind == EV_SYSCALL && !p->o->trace)
 		return;
 	say_skipped(p);
@@ -294,7 +301,7 @@ static int drain(struct printer *p, int max)
 		n++;
 	}
 	if (p->log != NULL)
-		evlog_flush(p->log);
+		log_result(p, evlog_flush(p->log));
 	out_flush(p);
 	return n;
 }
