@@ -17,7 +17,7 @@
 #include "socklab/addr.h"
 #include "socklab/client.h"
 #include "socklab/escape.h"
-#include "socklab/msg.h"
+#include "cli/cli_msg.h"
 #include "socklab/session.h"
 
 #define IOSZ 65536
@@ -77,7 +77,8 @@ static void trace_call(const struct client_opts *o, const char *call, const stru
 		return;
 	if (sa != NULL)
 		addr_hostport(sa, where, sizeof where);
-	fprintf(stderr, "socklab: " MSG_TRACE_CALL, call, where, sa && arg ? ", " : "", arg ? arg : "",
+	fputs("socklab: ", stderr);
+	fprintf(stderr, _(MSG_TRACE_CALL), call, where, sa && arg ? ", " : "", arg ? arg : "",
 		ret);
 	if (ret < 0)
 		fprintf(stderr, " %s (%s)", addr_errno_name(err), strerror(err));
@@ -102,7 +103,9 @@ static void report_attempt(void *arg, const struct sockaddr *sa, int err)
 	if (!o->verbose)
 		return;
 	addr_tuple(sa, where, sizeof where);
-	fprintf(stderr, "socklab: " MSG_TRYING "\n", where, err ? strerror(err) : MSG_CONNECTED);
+	fputs("socklab: ", stderr);
+	fprintf(stderr, _(MSG_TRYING), where, err ? strerror(err) : _(MSG_CONNECTED));
+	fputc('\n', stderr);
 }
 
 /* Sends the messages (or standard input) while copying whatever comes
@@ -212,7 +215,7 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		r = poll(&p, 1, (int)o->timeout_ms);
 	while (r < 0 && errno == EINTR);
 	if (r == 0) {
-		cli_warnx(MSG_NO_REPLY, where, (double)o->timeout_ms / 1000);
+		cli_warnx(_(MSG_NO_REPLY), where, (double)o->timeout_ms / 1000);
 		return 1;
 	}
 	n = session_read(s, buf, IOSZ, &from, &e);
@@ -255,7 +258,9 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 		char where[ADDR_TEXT_MAX];
 
 		addr_tuple(ai->ai_addr, where, sizeof where);
-		fprintf(stderr, "socklab: " MSG_UDP_TO "\n", where);
+		fputs("socklab: ", stderr);
+		fprintf(stderr, _(MSG_UDP_TO), where);
+		fputc('\n', stderr);
 	}
 	if (o->nmsgs > 0) {
 		for (int i = 0; i < o->nmsgs && status == 0; i++)
@@ -297,7 +302,10 @@ static int check_scope(const char *host)
 		return -1;
 	}
 	if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && s6->sin6_scope_id == 0) {
-		cli_warnx("%s: " MSG_HINT_SCOPE, cli_arg(host));
+		char hint[160];
+
+		snprintf(hint, sizeof hint, _(MSG_HINT_SCOPE));
+		cli_warnx("%s: %s", cli_arg(host), hint);
 		return -1;
 	}
 	return 0;
@@ -323,7 +331,7 @@ static int resolve(const struct client_opts *o, struct addrinfo **res)
 		if (client_resolve(o->host, o->port, AF_UNSPEC, socktype, false, &any, e2,
 				   sizeof e2) == 0) {
 			addr_host(any->ai_addr, first, sizeof first);
-			cli_warnx(MSG_NO_FAMILY_ADDR, cli_arg(o->host),
+			cli_warnx(_(MSG_NO_FAMILY_ADDR), cli_arg(o->host),
 				  o->family == AF_INET6 ? "IPv6" : "IPv4", first,
 				  o->family == AF_INET6 ? "-4" : "-6");
 			freeaddrinfo(any);
@@ -385,7 +393,7 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 				return cli_bad_number("timeout", optarg, r, "0.001..86400 seconds");
 			break;
 		case 'h':
-			fputs(MSG_HELP, stdout);
+			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
 			return cli_usage_error("%s: unknown option '%s'", argv[0],

@@ -29,9 +29,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_msg.h"
 #include "socklab/event.h"
 #include "socklab/evlog.h"
-#include "socklab/msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "socklab/util.h"
@@ -142,7 +142,7 @@ static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 				return rc;
 			break;
 		case 'h':
-			fputs(MSG_HELP, stdout);
+			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
 			return cli_usage_error("serve: unknown option '%s'", cli_arg(argv[optind - 1]));
@@ -262,7 +262,7 @@ static void say_skipped(struct printer *p)
 		return;
 	event_init(&ev, EV_DROPPED);
 	ev.count = p->skipped;
-	snprintf(ev.message, sizeof ev.message, MSG_STDOUT_SKIPPED, (unsigned long long)p->skipped);
+	snprintf(ev.message, sizeof ev.message, _(MSG_STDOUT_SKIPPED), (unsigned long long)p->skipped);
 	p->unprinted -= p->skipped; /* said now: not unprinted after all */
 	p->skipped = 0;
 	print_line(p, &ev);
@@ -426,8 +426,8 @@ static int printer_finish(struct printer *p)
 
 	out_restore(p);
 	if (p->unprinted > 0) {
-		cli_warnx(MSG_STDOUT_UNPRINTED, (unsigned long long)p->unprinted,
-			  p->out_err ? strerror(p->out_err) : MSG_STDOUT_NOT_READ);
+		cli_warnx(_(MSG_STDOUT_UNPRINTED), (unsigned long long)p->unprinted,
+			  p->out_err ? strerror(p->out_err) : _(MSG_STDOUT_NOT_READ));
 		status = 1;
 	}
 	if (evlog_close(p->log, why, sizeof why) < 0) {
@@ -517,7 +517,7 @@ int cli_serve(int argc, char **argv)
 		return 1;
 	}
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
-		cli_warnx(MSG_FD_LIMIT, fd_before, fd_after);
+		cli_warnx(_(MSG_FD_LIMIT), fd_before, fd_after);
 	sfd = block_stop_signals();
 	if (sfd < 0) {
 		cli_warnx("signalfd: %s", strerror(errno));

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "socklab/msg.h"
+#include "cli/cli_msg.h"
 #include "tui/tui.h"
 
 void cli_warnx(const char *fmt, ...)
@@ -33,7 +33,7 @@ int cli_usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	fputs(MSG_USAGE, stderr);
+	fputs(_(MSG_USAGE), stderr);
 	return 2;
 }
 
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		const char *cmd = argv[1];
 
 		if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-			fputs(MSG_HELP, stdout);
+			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		}
 		if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {

@@ -34,8 +34,8 @@
 
 #include "socklab/addr.h"
 #include "socklab/event.h"
-#include "socklab/msg.h"
 #include "socklab/num.h"
+#include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
@@ -592,12 +592,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		} else if (strncmp(a, "--serve=", 8) == 0) {
 			spec = a + 8;
 		} else {
-			return cli_usage_error(MSG_TUI_BAD_OPTION, a);
+			return cli_usage_error(_(MSG_TUI_BAD_OPTION), a);
 		}
 		if (spec == NULL)
 			continue;
 		if (o->nserve == SERVE_MAX)
-			return cli_usage_error(MSG_TUI_TOO_MANY_SERVE, spec);
+			return cli_usage_error(_(MSG_TUI_TOO_MANY_SERVE), spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
 			return cli_usage_error("%s", err);
@@ -656,7 +656,7 @@ int tui_main(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs(MSG_TUI_NOT_TTY, stderr);
+		fputs(_(MSG_TUI_NOT_TTY), stderr);
 		return 2;
 	}
 	setlocale(LC_ALL, "");
@@ -686,13 +686,13 @@ int tui_main(int argc, char **argv)
 	}
 	if (term_begin(&lab) < 0) {
 		term_end();
-		fprintf(stderr, MSG_TUI_NO_TERMINAL, getenv("TERM") ? getenv("TERM") : "");
+		fprintf(stderr, _(MSG_TUI_NO_TERMINAL), getenv("TERM") ? getenv("TERM") : "");
 		return 1;
 	}
 	client_init(&lab, client_history_path(history, sizeof history) == 0 ? history : NULL);
-	client_say(&lab, 0, MSG_TUI_WELCOME);
+	client_say(&lab, 0, _(MSG_TUI_WELCOME));
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
-		client_say(&lab, 0, MSG_FD_LIMIT, fd_before, fd_after);
+		client_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
 	for (int i = 0; i < o.nserve; i++)
 		servers_start(&lab, &o.serve[i]);
 	run(&lab);

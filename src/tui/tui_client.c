@@ -31,7 +31,7 @@
 #include "socklab/addr.h"
 #include "socklab/client.h"
 #include "socklab/escape.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
 
@@ -271,7 +271,7 @@ static void client_close(struct lab *lab, bool quiet)
 		c->attempt = -1;
 	}
 	if (c->sess.fd >= 0 && !quiet)
-		client_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
+		client_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
 	session_close(&c->sess);
 	c->seq++; /* a resolve in flight no longer counts */
 	c->state = CLIENT_IDLE;
@@ -327,7 +327,7 @@ static void start_resolve(struct lab *lab, const struct tui_cmd *cmd, bool conne
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &attr, resolve_thread, job) != 0) {
-		client_say(lab, TUI_LOG_ERROR, MSG_TUI_NO_THREAD);
+		client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NO_THREAD));
 		free(job);
 		if (connect)
 			lab->client.state = CLIENT_IDLE;
@@ -347,7 +347,7 @@ static void drop_queued(struct lab *lab)
 
 	session_pending(&c->sess, &n);
 	if (n > 0)
-		client_say(lab, TUI_LOG_ERROR, MSG_TUI_QUEUE_DROPPED, n);
+		client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_QUEUE_DROPPED), n);
 	session_close(&c->sess);
 }
 
@@ -356,7 +356,7 @@ static void show_resolved(struct lab *lab, const struct resolve_job *job)
 	char line[256];
 	int n = 0;
 
-	client_say(lab, TUI_LOG_INFO, MSG_TUI_RESOLVED, job->host, job->port[0] ? " " : "",
+	client_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVED), job->host, job->port[0] ? " " : "",
 		   job->port);
 	for (const struct addrinfo *ai = job->res; ai; ai = ai->ai_next) {
 		client_describe_ai(ai, line, sizeof line);
@@ -379,7 +379,7 @@ static void open_udp(struct lab *lab, const struct addrinfo *ai)
 		return;
 	}
 	c->state = CLIENT_UDP;
-	client_say(lab, TUI_LOG_INFO, MSG_TUI_UDP_READY, t);
+	client_say(lab, TUI_LOG_INFO, _(MSG_TUI_UDP_READY), t);
 	send_queued(lab);
 }
 
@@ -432,7 +432,7 @@ static void connected(struct lab *lab)
 	dialer_free(c->dialer);
 	c->dialer = NULL;
 	c->state = CLIENT_TCP;
-	client_say(lab, TUI_LOG_INFO, MSG_TUI_CONNECTED, p, l);
+	client_say(lab, TUI_LOG_INFO, _(MSG_TUI_CONNECTED), p, l);
 	send_queued(lab);
 }
 
@@ -445,7 +445,7 @@ static void next_attempt(struct lab *lab)
 	while ((fd = dialer_next(c->dialer, &sa, &e)) != -1) {
 		addr_tuple(sa, c->trying, sizeof c->trying);
 		if (fd == -2) {
-			client_say(lab, TUI_LOG_ERROR, MSG_TRYING, c->trying, strerror(e));
+			client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
 			continue;
 		}
 		c->attempt = fd;
@@ -457,7 +457,7 @@ static void next_attempt(struct lab *lab)
 	dialer_free(c->dialer);
 	c->dialer = NULL;
 	c->state = CLIENT_IDLE;
-	client_say(lab, TUI_LOG_ERROR, MSG_TUI_CONNECT_FAILED);
+	client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_CONNECT_FAILED));
 	drop_queued(lab);
 }
 
@@ -466,11 +466,11 @@ static void attempt_result(struct lab *lab, int e)
 	struct tui_client *c = &lab->client;
 
 	if (e == 0) {
-		client_say(lab, TUI_LOG_INFO, MSG_TRYING, c->trying, MSG_CONNECTED);
+		client_say(lab, TUI_LOG_INFO, _(MSG_TUI_TRYING), c->trying, _(MSG_TUI_CONNECT_OK));
 		connected(lab);
 		return;
 	}
-	client_say(lab, TUI_LOG_ERROR, MSG_TRYING, c->trying, strerror(e));
+	client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
 	close(c->attempt);
 	c->attempt = -1;
 	next_attempt(lab);
@@ -515,7 +515,7 @@ static void flush_out(struct lab *lab)
 		return;
 	}
 	if (shut_now)
-		client_say(lab, TUI_LOG_INFO, MSG_TUI_SHUTDOWN);
+		client_say(lab, TUI_LOG_INFO, _(MSG_TUI_SHUTDOWN));
 }
 
 /* Appends text and a newline to what is to be sent. */
@@ -524,8 +524,8 @@ static bool queue_line(struct lab *lab, const char *text, size_t n)
 	struct tui_client *c = &lab->client;
 	int e;
 
-	if (c->sess.out_len - c->sess.out_off + n + 1 > c->sess.out_max) {
-		client_say(lab, TUI_LOG_ERROR, MSG_TUI_OUT_FULL);
+	if (session_queued(&c->sess) + n + 1 > c->sess.out_max) {
+		client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_OUT_FULL));
 		return false;
 	}
 	e = session_write(&c->sess, text, n);
@@ -546,7 +546,7 @@ static void send_dgram(struct lab *lab, const char *text, size_t n)
 		client_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(err));
 		return;
 	}
-	client_say(lab, TUI_LOG_OUT, MSG_TUI_DGRAM_OUT, esc(text, n, e, sizeof e), n, t);
+	client_say(lab, TUI_LOG_OUT, _(MSG_TUI_DGRAM_OUT), esc(text, n, e, sizeof e), n, t);
 }
 
 /* Lines typed while the client was still connecting go out now: as the
@@ -581,7 +581,7 @@ static void send_line(struct lab *lab, const char *text)
 	switch (c->state) {
 	case CLIENT_TCP:
 		if (c->sess.shut_wr || c->sess.shut_pending) {
-			client_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
+			client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_AFTER_SHUTDOWN));
 			return;
 		}
 		if (!queue_line(lab, text, n))
@@ -595,14 +595,14 @@ static void send_line(struct lab *lab, const char *text)
 	case CLIENT_RESOLVING:
 	case CLIENT_CONNECTING:
 		if (!c->udp && (c->sess.shut_pending || c->sess.shut_wr)) {
-			client_say(lab, TUI_LOG_ERROR, MSG_TUI_AFTER_SHUTDOWN);
+			client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_AFTER_SHUTDOWN));
 			return;
 		}
 		if (queue_line(lab, text, n))
-			client_say(lab, TUI_LOG_OUT, MSG_TUI_QUEUED, esc(text, n, e, sizeof e));
+			client_say(lab, TUI_LOG_OUT, _(MSG_TUI_QUEUED), esc(text, n, e, sizeof e));
 		break;
 	default:
-		client_say(lab, TUI_LOG_ERROR, MSG_TUI_NOT_CONNECTED);
+		client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NOT_CONNECTED));
 		break;
 	}
 }
@@ -625,7 +625,7 @@ static void read_tcp(struct lab *lab)
 		if (c->partial_len)
 			commit_partial(lab);
 		if (n == 0)
-			client_say(lab, TUI_LOG_INFO, MSG_TUI_PEER_CLOSED);
+			client_say(lab, TUI_LOG_INFO, _(MSG_TUI_PEER_CLOSED));
 		else
 			client_say(lab, TUI_LOG_ERROR, "recv: %s", strerror(e));
 		client_close(lab, false);
@@ -649,7 +649,7 @@ static void read_udp(struct lab *lab)
 			return;
 		}
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
-		client_say(lab, TUI_LOG_IN, MSG_TUI_DGRAM_IN, esc(buf, (size_t)n, e, sizeof e),
+		client_say(lab, TUI_LOG_IN, _(MSG_TUI_DGRAM_IN), esc(buf, (size_t)n, e, sizeof e),
 			   (size_t)n, t);
 	}
 }
@@ -669,10 +669,10 @@ static void save_log(struct lab *lab, const struct tui_cmd *cmd)
 		return;
 	}
 	if (folded > 0)
-		client_say(lab, TUI_LOG_INFO, MSG_WATCH_SAVED MSG_WATCH_SAVED_FOLDED, lines,
+		client_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED_FOLDED), lines,
 			   cmd->path, export_format_name(cmd->format), (unsigned long long)folded);
 	else
-		client_say(lab, TUI_LOG_INFO, MSG_WATCH_SAVED, lines, cmd->path,
+		client_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED), lines, cmd->path,
 			   export_format_name(cmd->format));
 }
 
@@ -690,16 +690,16 @@ static void run_command(struct lab *lab, const char *line)
 			client_close(lab, false);
 		c->udp = cmd.udp;
 		c->state = CLIENT_RESOLVING;
-		client_say(lab, TUI_LOG_INFO, MSG_TUI_RESOLVING, cmd.udp ? "udp" : "tcp", cmd.host,
+		client_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), cmd.udp ? "udp" : "tcp", cmd.host,
 			   cmd.port);
 		start_resolve(lab, &cmd, true);
 		break;
 	case TUI_CMD_CLOSE:
 		if (c->state == CLIENT_IDLE)
-			client_say(lab, 0, MSG_TUI_NOTHING_OPEN);
+			client_say(lab, 0, _(MSG_TUI_NOTHING_OPEN));
 		else if (c->sess.fd < 0) {
 			client_close(lab, true);
-			client_say(lab, TUI_LOG_INFO, MSG_TUI_CLOSED);
+			client_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
 		} else
 			client_close(lab, false);
 		break;
@@ -707,7 +707,7 @@ static void run_command(struct lab *lab, const char *line)
 		if (!c->udp && (c->state == CLIENT_RESOLVING || c->state == CLIENT_CONNECTING)) {
 			session_shutdown(&c->sess); /* once connected and flushed */
 		} else if (c->state != CLIENT_TCP) {
-			client_say(lab, TUI_LOG_ERROR, MSG_TUI_SHUTDOWN_TCP_ONLY);
+			client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_SHUTDOWN_TCP_ONLY));
 		} else if (!c->sess.shut_wr) {
 			session_shutdown(&c->sess);
 			flush_out(lab);
@@ -732,9 +732,9 @@ static void run_command(struct lab *lab, const char *line)
 		if (watch_set_filter(&lab->watch, cmd.text, err, sizeof err) < 0)
 			client_say(lab, TUI_LOG_ERROR, "%s", err);
 		else if (lab->watch.filter_text[0])
-			client_say(lab, TUI_LOG_INFO, MSG_TUI_FILTER_SET, lab->watch.filter_text);
+			client_say(lab, TUI_LOG_INFO, _(MSG_TUI_FILTER_SET), lab->watch.filter_text);
 		else
-			client_say(lab, TUI_LOG_INFO, MSG_TUI_FILTER_CLEARED);
+			client_say(lab, TUI_LOG_INFO, _(MSG_TUI_FILTER_CLEARED));
 		break;
 	}
 	case TUI_CMD_ERROR:

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "socklab/addr.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 
 const struct tui_cmd_entry tui_cmd_table[] = {
     {"connect", "/connect [tcp|udp] HOST PORT", MSG_TUI_CMD_CONNECT, TUI_CMD_CONNECT},
@@ -99,11 +99,11 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 		return cmd->kind;
 	}
 	if (strlen(line) >= sizeof buf)
-		return error(cmd, MSG_TUI_CMD_TOO_LONG, "");
+		return error(cmd, _(MSG_TUI_CMD_TOO_LONG), "");
 	strcpy(buf, line + 1);
 	n = split(buf, w);
 	if (n == 0)
-		return error(cmd, MSG_TUI_CMD_UNKNOWN, "/");
+		return error(cmd, _(MSG_TUI_CMD_UNKNOWN), "/");
 	nlen = strlen(w[0]);
 	for (size_t i = 0; i < tui_cmd_count; i++) {
 		/* Exact names, or an unambiguous prefix ("/c" is ambiguous). */
@@ -113,12 +113,12 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 		}
 		if (strncmp(tui_cmd_table[i].name, w[0], nlen) == 0) {
 			if (e != NULL)
-				return error(cmd, MSG_TUI_CMD_AMBIGUOUS, w[0]);
+				return error(cmd, _(MSG_TUI_CMD_AMBIGUOUS), w[0]);
 			e = &tui_cmd_table[i];
 		}
 	}
 	if (e == NULL)
-		return error(cmd, MSG_TUI_CMD_UNKNOWN, w[0]);
+		return error(cmd, _(MSG_TUI_CMD_UNKNOWN), w[0]);
 
 	switch (e->kind) {
 	case TUI_CMD_CONNECT: {
@@ -129,19 +129,19 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 			a = 2;
 		}
 		if (n - a != 2)
-			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+			return error(cmd, _(MSG_TUI_CMD_USAGE), e->usage);
 		if (!copy_host(cmd, w[a]))
-			return error(cmd, MSG_TUI_CMD_BAD_HOST, w[a]);
+			return error(cmd, _(MSG_TUI_CMD_BAD_HOST), w[a]);
 		/* "0000...09" is a valid port too long to keep: refuse it. */
 		if (!valid_port(w[a + 1]) || !copy_word(cmd->port, sizeof cmd->port, w[a + 1]))
-			return error(cmd, MSG_TUI_CMD_BAD_PORT, w[a + 1]);
+			return error(cmd, _(MSG_TUI_CMD_BAD_PORT), w[a + 1]);
 		break;
 	}
 	case TUI_CMD_SAVE:
 		if (n < 2 || n > 4)
-			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+			return error(cmd, _(MSG_TUI_CMD_USAGE), e->usage);
 		if (!copy_word(cmd->path, sizeof cmd->path, w[1]))
-			return error(cmd, MSG_TUI_CMD_BAD_PATH, w[1]);
+			return error(cmd, _(MSG_TUI_CMD_BAD_PATH), w[1]);
 		cmd->format = strlen(w[1]) > 4 && strcmp(w[1] + strlen(w[1]) - 4, ".csv") == 0
 				  ? EXPORT_CSV
 				  : EXPORT_JSONL;
@@ -149,7 +149,7 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 			if (strcmp(w[i], "all") == 0)
 				cmd->all = true;
 			else if (export_format_from_name(w[i], &cmd->format) < 0)
-				return error(cmd, MSG_EXPORT_BAD_FORMAT, w[i]);
+				return error(cmd, _(MSG_EXPORT_BAD_FORMAT), w[i]);
 		}
 		break;
 	case TUI_CMD_FILTER: {
@@ -162,15 +162,15 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 	}
 	case TUI_CMD_RESOLVE:
 		if (n < 2 || n > 3)
-			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+			return error(cmd, _(MSG_TUI_CMD_USAGE), e->usage);
 		if (!copy_host(cmd, w[1]))
-			return error(cmd, MSG_TUI_CMD_BAD_HOST, w[1]);
+			return error(cmd, _(MSG_TUI_CMD_BAD_HOST), w[1]);
 		if (n == 3 && !copy_word(cmd->port, sizeof cmd->port, w[2]))
-			return error(cmd, MSG_TUI_CMD_BAD_PORT, w[2]);
+			return error(cmd, _(MSG_TUI_CMD_BAD_PORT), w[2]);
 		break;
 	default:
 		if (n != 1)
-			return error(cmd, MSG_TUI_CMD_USAGE, e->usage);
+			return error(cmd, _(MSG_TUI_CMD_USAGE), e->usage);
 		break;
 	}
 	cmd->kind = e->kind;

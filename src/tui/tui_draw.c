@@ -15,7 +15,7 @@
 
 #include "socklab/addr.h"
 #include "socklab/escape.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/util.h"
 #include "tui/tui_cmd.h"
@@ -209,12 +209,12 @@ static void draw_server_item(struct lab *lab, struct server *s, int y, int x, in
 	server_stats(s, &st);
 	if (row < maxy) {
 		if (sp->transport == TRANSPORT_TCP)
-			snprintf(line, sizeof line, MSG_TUI_SERVER_TCP, server_id(s),
+			snprintf(line, sizeof line, _(MSG_TUI_SERVER_TCP), server_id(s),
 				 service_name(sp->service), family_name(sp->family),
-				 sp->sequential ? MSG_TUI_SEQ_SHORT : "",
+				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : "",
 				 (unsigned long long)st.conns_now);
 		else
-			snprintf(line, sizeof line, MSG_TUI_SERVER_UDP, server_id(s),
+			snprintf(line, sizeof line, _(MSG_TUI_SERVER_UDP), server_id(s),
 				 service_name(sp->service), family_name(sp->family));
 		fill(row, x, w, a);
 		put(row++, x, w, line, a | A_BOLD);
@@ -235,10 +235,10 @@ static void draw_server_item(struct lab *lab, struct server *s, int y, int x, in
 		human_bytes(st.bytes_in, in, sizeof in);
 		human_bytes(st.bytes_out, out, sizeof out);
 		if (sp->transport == TRANSPORT_TCP)
-			snprintf(line, sizeof line, MSG_TUI_STATS_TCP, in, out,
+			snprintf(line, sizeof line, _(MSG_TUI_STATS_TCP), in, out,
 				 (unsigned long long)st.conns_total);
 		else
-			snprintf(line, sizeof line, MSG_TUI_STATS_UDP,
+			snprintf(line, sizeof line, _(MSG_TUI_STATS_UDP),
 				 (unsigned long long)st.dgrams_in, in,
 				 (unsigned long long)st.dgrams_out, out);
 		fill(row, x, w, a);
@@ -259,8 +259,8 @@ static void draw_servers(struct lab *lab)
 	int y = r->y + 1, x, end = r->x + r->w, maxy = r->y + r->h;
 	int sel = lab->cursor - FIELD_COUNT, rows = 0;
 
-	snprintf(right, sizeof right, MSG_TUI_RUNNING_COUNT, lab->nservers);
-	title(r, MSG_TUI_SERVERS, lab->focus == FOCUS_SERVERS, right);
+	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
+	title(r, _(MSG_TUI_SERVERS), lab->focus == FOCUS_SERVERS, right);
 	if (y < maxy) {
 		x = r->x + 1;
 		for (int f = FIELD_TRANSPORT; f <= FIELD_MODE; f++)
@@ -269,14 +269,14 @@ static void draw_servers(struct lab *lab)
 	}
 	if (y < maxy) {
 		x = r->x + 1;
-		draw_field(lab, y, &x, end, FIELD_HOST, MSG_TUI_HOST_LABEL);
-		draw_field(lab, y, &x, end, FIELD_PORT, MSG_TUI_PORT_LABEL);
+		draw_field(lab, y, &x, end, FIELD_HOST, _(MSG_TUI_HOST_LABEL));
+		draw_field(lab, y, &x, end, FIELD_PORT, _(MSG_TUI_PORT_LABEL));
 		draw_field(lab, y, &x, end, FIELD_START, NULL);
 		y++;
 	}
 	if (y < maxy) {
 		hrule(y, r->x, r->w);
-		put(y, r->x + 1, r->w - 2, lab->nservers ? MSG_TUI_RUNNING : MSG_TUI_NONE_RUNNING,
+		put(y, r->x + 1, r->w - 2, lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING),
 		    A_DIM);
 		y++;
 	}
@@ -305,7 +305,7 @@ static void draw_servers(struct lab *lab)
 	if (lab->list_top > 0 && heading > r->y) {
 		char more[32];
 
-		snprintf(more, sizeof more, MSG_TUI_MORE_ABOVE, lab->list_top);
+		snprintf(more, sizeof more, _(MSG_TUI_MORE_ABOVE), lab->list_top);
 		put(heading, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
 		    A_BOLD);
 	}
@@ -313,7 +313,7 @@ static void draw_servers(struct lab *lab)
 		char more[32];
 		int below = lab->nservers - i + (y > maxy ? 1 : 0);
 
-		snprintf(more, sizeof more, MSG_TUI_MORE_BELOW, below);
+		snprintf(more, sizeof more, _(MSG_TUI_MORE_BELOW), below);
 		put(maxy - 1, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
 		    A_BOLD | A_REVERSE);
 	}
@@ -325,14 +325,14 @@ static void draw_presets(struct lab *lab)
 
 	if (r->h <= 0)
 		return;
-	title(r, MSG_TUI_PRESETS, lab->focus == FOCUS_PRESETS, "F2-F7");
+	title(r, _(MSG_TUI_PRESETS), lab->focus == FOCUS_PRESETS, "F2-F7");
 	for (size_t i = 0; i < tui_preset_count && (int)i + 1 < r->h; i++) {
 		char line[256];
 		bool sel = lab->focus == FOCUS_PRESETS && (int)i == lab->preset_sel;
 		attr_t a = sel ? A_REVERSE : A_NORMAL;
 
 		snprintf(line, sizeof line, " F%zu %-4s%s", i + 2, tui_presets[i].key,
-			 tui_presets[i].summary);
+			 _(tui_presets[i].summary));
 		fill(r->y + 1 + (int)i, r->x, r->w, a);
 		put(r->y + 1 + (int)i, r->x, r->w, line, a);
 	}
@@ -453,24 +453,24 @@ static void draw_client(struct lab *lab, int *cy, int *cx)
 	switch (c->state) {
 	case CLIENT_TCP:
 		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_TCP, t,
-			 c->sess.shut_wr ? MSG_TUI_HALF_CLOSED : "");
+		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_TCP), t,
+			 c->sess.shut_wr ? _(MSG_TUI_HALF_CLOSED) : "");
 		break;
 	case CLIENT_UDP:
 		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_UDP, t);
+		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_UDP), t);
 		break;
 	case CLIENT_CONNECTING:
-		snprintf(right, sizeof right, MSG_TUI_CLIENT_CONNECTING, c->trying);
+		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_CONNECTING), c->trying);
 		break;
 	case CLIENT_RESOLVING:
-		snprintf(right, sizeof right, "%s", MSG_TUI_CLIENT_RESOLVING);
+		snprintf(right, sizeof right, "%s", _(MSG_TUI_CLIENT_RESOLVING));
 		break;
 	default:
-		snprintf(right, sizeof right, "%s", MSG_TUI_CLIENT_IDLE);
+		snprintf(right, sizeof right, "%s", _(MSG_TUI_CLIENT_IDLE));
 		break;
 	}
-	title(r, MSG_TUI_CLIENT, lab->focus == FOCUS_CLIENT, right);
+	title(r, _(MSG_TUI_CLIENT), lab->focus == FOCUS_CLIENT, right);
 	if (c->partial_len > 0) {
 		size_t used;
 
@@ -494,21 +494,21 @@ static void draw_status(struct lab *lab)
 	    [FOCUS_PRESETS] = MSG_TUI_KEYS_PRESETS,
 	    [FOCUS_LOG] = MSG_TUI_KEYS_LOG,
 	};
-	const char *s = keys[lab->focus];
+	const char *s = _(keys[lab->focus]);
 	attr_t a = role(PAIR_STATUS);
 
 	if (lab->watch.prompting)
-		s = MSG_TUI_KEYS_FILTER;
+		s = _(MSG_TUI_KEYS_FILTER);
 	else if (lab->watch.detail)
-		s = MSG_WATCH_DETAIL_KEYS;
+		s = _(MSG_WATCH_DETAIL_KEYS);
 
 	fill(r->y, r->x, r->w, a);
 	if (lab->help)
-		s = MSG_TUI_KEYS_HELP;
+		s = _(MSG_TUI_KEYS_HELP);
 	else if (lab->status[0] && lab_ms_since(&lab->status_time) < 5000)
 		s = lab->status, a = lab->status_error ? role(PAIR_ERROR) | A_REVERSE : a;
 	else if (lab->focus == FOCUS_PRESETS)
-		s = tui_presets[lab->preset_sel].teaches;
+		s = _(tui_presets[lab->preset_sel].teaches);
 	fill(r->y, r->x, r->w, a);
 	put(r->y, r->x + 1, r->w - 1, s, a);
 }
@@ -527,7 +527,7 @@ static void help_line(int i, char *out, size_t cap, attr_t *a)
 
 	*a = A_NORMAL;
 	if (i < HELP_KEYS) {
-		snprintf(out, cap, "%s", help_keys[i]);
+		snprintf(out, cap, "%s", _(help_keys[i]));
 		if (help_keys[i][0] != ' ')
 			*a = A_BOLD;
 		return;
@@ -538,18 +538,18 @@ static void help_line(int i, char *out, size_t cap, attr_t *a)
 		return;
 	}
 	if (i == 1) {
-		snprintf(out, cap, "%s", MSG_TUI_HELP_COMMANDS);
+		snprintf(out, cap, "%s", _(MSG_TUI_HELP_COMMANDS));
 		*a = A_BOLD;
 		return;
 	}
 	k = i - 2;
 	if (k < (int)tui_cmd_count) {
-		snprintf(out, cap, "  %-30s %s", tui_cmd_table[k].usage, tui_cmd_table[k].help);
+		snprintf(out, cap, "  %-30s %s", tui_cmd_table[k].usage, _(tui_cmd_table[k].help));
 		return;
 	}
 	k -= (int)tui_cmd_count;
 	if (k == 0) {
-		snprintf(out, cap, "  %s", MSG_TUI_HELP_SEND);
+		snprintf(out, cap, "  %s", _(MSG_TUI_HELP_SEND));
 		return;
 	}
 	if (k == 1) {
@@ -557,14 +557,14 @@ static void help_line(int i, char *out, size_t cap, attr_t *a)
 		return;
 	}
 	if (k == 2) {
-		snprintf(out, cap, "%s", MSG_TUI_HELP_PRESETS);
+		snprintf(out, cap, "%s", _(MSG_TUI_HELP_PRESETS));
 		*a = A_BOLD;
 		return;
 	}
 	k -= 3;
 	if (k >= 0 && k < (int)tui_preset_count) {
 		snprintf(out, cap, "  F%d %-4s %s", k + 2, tui_presets[k].key,
-			 tui_presets[k].teaches);
+			 _(tui_presets[k].teaches));
 		return;
 	}
 	out[0] = '\0';
@@ -589,8 +589,8 @@ static void draw_help(struct lab *lab)
 	attron(role(PAIR_FOCUS));
 	mvhline(y0, x0, ' ', w);
 	attroff(role(PAIR_FOCUS));
-	snprintf(right, sizeof right, "%s", max_scroll ? MSG_TUI_HELP_MORE : MSG_TUI_HELP_CLOSE);
-	title(&(struct tui_rect){y0, x0, 1, w}, MSG_TUI_HELP_TITLE, true, right);
+	snprintf(right, sizeof right, "%s", max_scroll ? _(MSG_TUI_HELP_MORE) : _(MSG_TUI_HELP_CLOSE));
+	title(&(struct tui_rect){y0, x0, 1, w}, _(MSG_TUI_HELP_TITLE), true, right);
 	attron(A_BOLD);
 	vrule(y0 + 1, x0, h - 1);
 	vrule(y0 + 1, x0 + w - 1, h - 1);
@@ -602,7 +602,7 @@ static void draw_help(struct lab *lab)
 		int k = i + lab->help_scroll;
 
 		if (k == 0) {
-			snprintf(line, sizeof line, "%s", MSG_TUI_HELP_INTRO);
+			snprintf(line, sizeof line, "%s", _(MSG_TUI_HELP_INTRO));
 			a = A_NORMAL;
 		} else {
 			help_line(k - 1, line, sizeof line, &a);
@@ -620,7 +620,7 @@ void draw_frame(struct lab *lab)
 		char msg[160];
 		const char *m = msg;
 
-		snprintf(msg, sizeof msg, MSG_TUI_TOO_SMALL, TUI_MIN_COLS, TUI_MIN_ROWS,
+		snprintf(msg, sizeof msg, _(MSG_TUI_TOO_SMALL), TUI_MIN_COLS, TUI_MIN_ROWS,
 			 lab->lay.cols, lab->lay.rows);
 		for (int y = 0; *m && y < lab->lay.rows; y++) {
 			size_t k = tui_wrap_row(m, lab->lay.cols);

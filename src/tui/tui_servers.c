@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "socklab/addr.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "tui/tui_lab.h"
 
@@ -40,20 +40,20 @@ int servers_start(struct lab *lab, const struct spec *spec)
 
 	spec_format(spec, text, sizeof text);
 	if (lab->nservers == TUI_SERVERS_MAX) {
-		lab_notice(lab, true, MSG_TUI_TOO_MANY_SERVERS, TUI_SERVERS_MAX);
+		lab_notice(lab, true, _(MSG_TUI_TOO_MANY_SERVERS), TUI_SERVERS_MAX);
 		return -1;
 	}
 	if (server_start(spec, lab->next_id, &opt, lab->q, &s, err, sizeof err) < 0) {
 		char line[600];
 
-		snprintf(line, sizeof line, MSG_TUI_START_FAILED, text, err);
+		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
 		watch_note(&lab->watch, line, TUI_LOG_ERROR);
 		lab_notice(lab, true, "%s", line);
 		return -1;
 	}
 	lab->next_id++;
 	lab->servers[lab->nservers++] = s;
-	lab_notice(lab, false, MSG_TUI_STARTED, server_id(s), text);
+	lab_notice(lab, false, _(MSG_TUI_STARTED), server_id(s), text);
 	return 0;
 }
 
@@ -70,7 +70,7 @@ void servers_stop(struct lab *lab, int i)
 	lab->nservers--;
 	if (lab->cursor >= FIELD_COUNT + lab->nservers)
 		lab->cursor = lab->nservers > 0 ? FIELD_COUNT + lab->nservers - 1 : FIELD_START;
-	lab_notice(lab, false, MSG_TUI_STOPPED, id);
+	lab_notice(lab, false, _(MSG_TUI_STOPPED), id);
 }
 
 void servers_stop_all(struct lab *lab)
@@ -99,8 +99,8 @@ void servers_preset(struct lab *lab, size_t i)
 	{
 		char line[300];
 
-		snprintf(line, sizeof line, MSG_TUI_PRESET_LOG, tui_presets[i].key,
-			 tui_presets[i].teaches);
+		snprintf(line, sizeof line, _(MSG_TUI_PRESET_LOG), tui_presets[i].key,
+			 _(tui_presets[i].teaches));
 		watch_note(&lab->watch, line, TUI_LOG_INFO);
 	}
 	servers_start(lab, &s);
@@ -118,7 +118,7 @@ const char *servers_field_value(const struct lab *lab, enum tui_field f)
 	case FIELD_SERVICE:
 		return service_name(lab->form.service);
 	case FIELD_MODE:
-		return lab->form.sequential ? MSG_TUI_SEQUENTIAL : MSG_TUI_CONCURRENT;
+		return lab->form.sequential ? _(MSG_TUI_SEQUENTIAL) : _(MSG_TUI_CONCURRENT);
 	case FIELD_HOST:
 		if (lab->form_host[0])
 			return lab->form_host;
@@ -127,7 +127,7 @@ const char *servers_field_value(const struct lab *lab, enum tui_field f)
 	case FIELD_PORT:
 		return lab->form_port;
 	default:
-		return MSG_TUI_START_BUTTON;
+		return _(MSG_TUI_START_BUTTON);
 	}
 }
 
@@ -168,7 +168,7 @@ static void start_form(struct lab *lab)
 	uint16_t port;
 
 	if (addr_parse_port(lab->form_port, &port) < 0) {
-		lab_notice(lab, true, MSG_TUI_BAD_PORT, lab->form_port);
+		lab_notice(lab, true, _(MSG_TUI_BAD_PORT), lab->form_port);
 		return;
 	}
 	s.port = port;

@@ -17,7 +17,7 @@
 #include "socklab/escape.h"
 #include "socklab/fold.h"
 #include "socklab/hexdump.h"
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/tui_log.h"
 
 int watch_init(struct watch *w, size_t cap)
@@ -379,14 +379,14 @@ static void end_lines(struct lines *ls, const char *label, const struct sockaddr
 
 		if (s6->sin6_scope_id != 0 && if_indextoname(s6->sin6_scope_id, ifname) == NULL)
 			ifname[0] = '\0';
-		line(ls, false, MSG_WATCH_V6_DETAIL, "", ntohl(s6->sin6_flowinfo),
+		line(ls, false, _(MSG_WATCH_V6_DETAIL), "", ntohl(s6->sin6_flowinfo),
 		     s6->sin6_scope_id,
-		     s6->sin6_scope_id == 0 ? MSG_WATCH_NO_SCOPE
+		     s6->sin6_scope_id == 0 ? _(MSG_WATCH_NO_SCOPE)
 		     : ifname[0]	    ? ifname
-					    : MSG_WATCH_NO_IFNAME);
+					    : _(MSG_WATCH_NO_IFNAME));
 		if (addr_is_mapped(sa, v4, sizeof v4)) {
 			addr_host(sa, host, sizeof host);
-			line(ls, false, MSG_WATCH_MAPPED_DETAIL, "", host, v4);
+			line(ls, false, _(MSG_WATCH_MAPPED_DETAIL), "", host, v4);
 		}
 	}
 }
@@ -398,49 +398,49 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 
 	ls->n = 0;
 	if (ev == NULL) {
-		line(ls, true, "%s", MSG_WATCH_NOTE);
+		line(ls, true, "%s", _(MSG_WATCH_NOTE));
 		line(ls, false, "%s", r->text);
 		return ls->n;
 	}
 	if (ev->server)
-		line(ls, true, MSG_WATCH_EVENT_SERVER, event_kind_name(ev->kind), ev->server,
+		line(ls, true, _(MSG_WATCH_EVENT_SERVER), event_kind_name(ev->kind), ev->server,
 		     transport_name(ev->transport), service_name(ev->service),
 		     family_name(ev->family));
 	else
-		line(ls, true, MSG_WATCH_EVENT_CLIENT, event_kind_name(ev->kind),
+		line(ls, true, _(MSG_WATCH_EVENT_CLIENT), event_kind_name(ev->kind),
 		     transport_name(ev->transport));
 	if (ev->conn)
-		line(ls, false, MSG_WATCH_CONN, "", (unsigned long long)ev->conn);
+		line(ls, false, _(MSG_WATCH_CONN), "", (unsigned long long)ev->conn);
 	clock_text(&ev->time, t, sizeof t, true);
-	line(ls, false, MSG_WATCH_TIME, "", t);
+	line(ls, false, _(MSG_WATCH_TIME), "", t);
 	if (r->count > 1) {
 		clock_text(&r->last, t2, sizeof t2, false);
-		line(ls, false, MSG_WATCH_FOLDED, "", (unsigned long long)r->count, t2);
+		line(ls, false, _(MSG_WATCH_FOLDED), "", (unsigned long long)r->count, t2);
 	}
 	if (ev->has_local)
-		end_lines(ls, MSG_WATCH_LOCAL, &ev->local);
+		end_lines(ls, _(MSG_WATCH_LOCAL), &ev->local);
 	if (ev->has_peer)
-		end_lines(ls, MSG_WATCH_PEER, &ev->peer);
+		end_lines(ls, _(MSG_WATCH_PEER), &ev->peer);
 	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
 		line(ls, false, "%-10s %d", "v6only", ev->v6only);
 	if (ev->kind == EV_DROPPED)
-		line(ls, false, MSG_WATCH_DROPPED, "", (unsigned long long)ev->count);
-	line(ls, false, MSG_WATCH_BYTES, "", (unsigned long long)ev->bytes,
+		line(ls, false, _(MSG_WATCH_DROPPED), "", (unsigned long long)ev->count);
+	line(ls, false, _(MSG_WATCH_BYTES), "", (unsigned long long)ev->bytes,
 	     (unsigned)ev->preview_len);
 	if (ev->truncated)
-		line(ls, false, "%-10s %s", "", MSG_WATCH_DGRAM_CUT);
+		line(ls, false, "%-10s %s", "", _(MSG_WATCH_DGRAM_CUT));
 	if (ev->kind == EV_CLOSE)
-		line(ls, false, MSG_WATCH_REASON, "", event_close_reason_name(ev->reason));
+		line(ls, false, _(MSG_WATCH_REASON), "", event_close_reason_name(ev->reason));
 	if (ev->err)
-		line(ls, false, MSG_WATCH_ERRNO, "", addr_errno_name(ev->err), strerror(ev->err));
+		line(ls, false, _(MSG_WATCH_ERRNO), "", addr_errno_name(ev->err), strerror(ev->err));
 	if (ev->message[0]) {
 		char m[EVENT_MESSAGE_MAX * 4 + 1];
 
 		esc_text(ev->message, strnlen(ev->message, sizeof ev->message), m, sizeof m, NULL);
-		line(ls, false, MSG_WATCH_MESSAGE, "", m);
+		line(ls, false, _(MSG_WATCH_MESSAGE), "", m);
 	}
 	line(ls, false, "%s", "");
-	line(ls, true, "%s", ev->preview_len ? MSG_WATCH_PAYLOAD : MSG_WATCH_NO_PAYLOAD);
+	line(ls, true, "%s", ev->preview_len ? _(MSG_WATCH_PAYLOAD) : _(MSG_WATCH_NO_PAYLOAD));
 	return ls->n;
 }
 
@@ -553,7 +553,7 @@ static int log_result(struct watch *w, int rc, char *err, size_t errcap)
 		return 0;
 	w->log_said = true;
 	evlog_describe(w->log, why, sizeof why);
-	snprintf(err, errcap, MSG_WATCH_LOG_FAILED, why);
+	snprintf(err, errcap, _(MSG_WATCH_LOG_FAILED), why);
 	return -1;
 }
 
@@ -640,16 +640,16 @@ size_t watch_server_line(const struct watch *w, struct server *s, int i, char *o
 
 		rate_format_bytes(v->bytes_in, a, sizeof a);
 		rate_format_bytes(v->bytes_out, b, sizeof b);
-		n = snprintf(out, cap, i == 0 ? MSG_WATCH_RATE_1S : MSG_WATCH_RATE_10S, a, b);
+		n = snprintf(out, cap, i == 0 ? _(MSG_WATCH_RATE_1S) : _(MSG_WATCH_RATE_10S), a, b);
 		break;
 	}
 	case 2:
 		server_stats(s, &st);
 		if (server_spec(s)->transport == TRANSPORT_UDP)
-			n = snprintf(out, cap, MSG_WATCH_DGRAM_RATE, v1.dgrams_in, v1.dgrams_out,
+			n = snprintf(out, cap, _(MSG_WATCH_DGRAM_RATE), v1.dgrams_in, v1.dgrams_out,
 				     v10.dgrams_in, v10.dgrams_out);
 		else if (st.has_accept_queue)
-			n = snprintf(out, cap, MSG_WATCH_ACCEPT_QUEUE, st.accept_queue,
+			n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE), st.accept_queue,
 				     st.accept_backlog);
 		else
 			n = 0;

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "socklab/msg.h"
+#include "tui/tui_msg.h"
 #include "tui/tui_log.h"
 
 #define LINE_MAX_SHOWN (TUI_LOG_LINE_MAX + 32)
@@ -108,24 +108,24 @@ void watch_draw_log(struct watch *w, const struct tui_rect *r, bool focused,
 	int n = 0;
 
 	if (w->filter_text[0])
-		snprintf(name, sizeof name, MSG_WATCH_LOG_FILTERED, MSG_TUI_LOG, w->filter_text);
+		snprintf(name, sizeof name, _(MSG_WATCH_LOG_FILTERED), _(MSG_TUI_LOG), w->filter_text);
 	else
-		snprintf(name, sizeof name, "%s", MSG_TUI_LOG);
+		snprintf(name, sizeof name, "%s", _(MSG_TUI_LOG));
 	right[0] = '\0';
 	if (w->paused)
-		n += snprintf(right + n, sizeof right - (size_t)n, MSG_WATCH_PAUSED,
+		n += snprintf(right + n, sizeof right - (size_t)n, _(MSG_WATCH_PAUSED),
 			      (unsigned long long)w->paused_new);
 	if (w->folded)
-		n += snprintf(right + n, sizeof right - (size_t)n, MSG_WATCH_FOLDED_COUNT,
+		n += snprintf(right + n, sizeof right - (size_t)n, _(MSG_WATCH_FOLDED_COUNT),
 			      (unsigned long long)w->folded);
 	if (w->no_fold)
-		n += snprintf(right + n, sizeof right - (size_t)n, "%s", MSG_WATCH_FOLD_OFF);
+		n += snprintf(right + n, sizeof right - (size_t)n, "%s", _(MSG_WATCH_FOLD_OFF));
 	if (n < (int)sizeof right) {
 		if (w->scroll)
-			snprintf(right + n, sizeof right - (size_t)n, MSG_TUI_LOG_SCROLLED,
+			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_SCROLLED),
 				 w->scroll, dropped);
 		else
-			snprintf(right + n, sizeof right - (size_t)n, MSG_TUI_LOG_FOLLOW,
+			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_FOLLOW),
 				 watch_nshown(w), dropped);
 	}
 	p->title(r, name, focused, right);
@@ -139,7 +139,7 @@ void watch_draw_log(struct watch *w, const struct tui_rect *r, bool focused,
 			p->put(py - 1, body.x, body.w, w->error, p->line_attr(TUI_LOG_ERROR));
 			body.h--;
 		}
-		snprintf(line, sizeof line, "%s%s_", MSG_WATCH_PROMPT, w->prompt);
+		snprintf(line, sizeof line, "%s%s_", _(MSG_WATCH_PROMPT), w->prompt);
 		p->fill(py, body.x, body.w, A_BOLD);
 		/* Keep the end of a long filter in view. */
 		{
@@ -178,8 +178,8 @@ void watch_draw_detail(struct watch *w, int rows, int cols, const struct watch_p
 		w->detail_scroll = 0;
 	for (int y = y0; y < y0 + h; y++)
 		p->fill(y, x0, width, A_NORMAL);
-	snprintf(title, sizeof title, MSG_WATCH_DETAIL_TITLE, (unsigned long long)w->detail_seq);
-	p->title(&(struct tui_rect){y0, x0, 1, width}, title, true, MSG_WATCH_DETAIL_KEYS);
+	snprintf(title, sizeof title, _(MSG_WATCH_DETAIL_TITLE), (unsigned long long)w->detail_seq);
+	p->title(&(struct tui_rect){y0, x0, 1, width}, title, true, _(MSG_WATCH_DETAIL_KEYS));
 	attron(A_BOLD);
 	mvvline(y0 + 1, x0, ACS_VLINE, h - 1);
 	mvvline(y0 + 1, x0 + width - 1, ACS_VLINE, h - 1);
@@ -190,7 +190,7 @@ void watch_draw_detail(struct watch *w, int rows, int cols, const struct watch_p
 
 		if (r == NULL) {
 			if (i == 0)
-				p->put(y0 + 1, x0 + 2, width - 4, MSG_WATCH_GONE, A_BOLD);
+				p->put(y0 + 1, x0 + 2, width - 4, _(MSG_WATCH_GONE), A_BOLD);
 			continue;
 		}
 		if (!watch_detail_line(r, (size_t)(i + w->detail_scroll), line, sizeof line,
