@@ -13,6 +13,7 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 VERSION := 0.1.0
 
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
@@ -81,7 +82,7 @@ CORE_TEST_BIN := $(filter-out $(TUI_TEST_BIN),$(TEST_BIN))
 .SECONDARY: $(TEST_BIN:%=%.o)
 
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
-	fuzz fuzz-smoke bench bench-smoke screenshots valgrind
+	fuzz fuzz-smoke bench bench-smoke screenshots valgrind deb
 
 all: $(BIN)
 
@@ -141,10 +142,20 @@ tsan:
 valgrind: $(BIN) $(TEST_BIN)
 	$(Q)tests/valgrind.sh $(BUILD) $(BIN)
 
-install: $(BIN)
+# The message catalogues: every MO_FILES entry, LANG/socklab.mo, goes to
+# LOCALEDIR/LANG/LC_MESSAGES/socklab.mo (po/'s rules build them and add
+# themselves to MO_FILES; the Debian package then ships them as it is).
+MO_FILES ?=
+
+install: $(BIN) $(MO_FILES)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/socklab
 	install -m 644 doc/socklab.1 $(DESTDIR)$(MANDIR)/man1/socklab.1
+	$(Q)for mo in $(MO_FILES); do \
+		lang=$$(basename "$$(dirname "$$mo")"); \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES || exit 1; \
+		install -m 644 "$$mo" $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/socklab.mo || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/socklab $(DESTDIR)$(MANDIR)/man1/socklab.1
@@ -218,6 +229,22 @@ bench: $(BIN) $(BENCH_BIN)
 
 bench-smoke: $(BIN) $(BENCH_BIN)
 	$(Q)bench/run --smoke --build $(BUILD) --bin $(BIN)
+
+# The Debian package (debian/): built from a copy of the tracked files in
+# build-deb/, where the .deb lands too, then its contents and lintian
+# checked (no error may be reported). `dpkg -i build-deb/socklab_*.deb`
+# installs it on each machine of a lab room.
+DEB_DIR := build-deb
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/socklab-$(VERSION)
+	$(Q)if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z | xargs -0 tar -cf - | tar -xf - -C $(DEB_DIR)/socklab-$(VERSION); \
+	else \
+		tar -cf - --exclude='./build*' --exclude=./socklab . | tar -xf - -C $(DEB_DIR)/socklab-$(VERSION); \
+	fi
+	$(Q)cd $(DEB_DIR)/socklab-$(VERSION) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	$(Q)tools/deb-check.sh $(DEB_DIR)/socklab_$(VERSION)-1_*.deb
 
 # PNG images of the real lab in tmux (needs tmux and python3-pil; not run by CI).
 screenshots: $(BIN)
