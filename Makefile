@@ -79,7 +79,7 @@ TEST_BIN := $(UNIT_BIN) $(INTEG_BIN)
 TUI_TEST_BIN := $(filter $(BUILD)/tests/unit/test_tui_%,$(UNIT_BIN))
 CORE_TEST_BIN := $(filter-out $(TUI_TEST_BIN),$(TEST_BIN))
 # Kept after a link, so that the next build relinks nothing it need not.
-.SECONDARY: $(TEST_BIN:%=%.o)
+.SECONDARY: $(TEST_BIN:%=%.o) $(BUILD)/tests/tools/jsoncheck.o
 
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
 	fuzz fuzz-smoke bench bench-smoke screenshots valgrind deb
@@ -94,7 +94,16 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests -Itests/lib $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+# What the tests share: the one strict JSON reader (tests/lib), linked into
+# every test binary, and the shell tests' checker built on it.
+TEST_LIB := $(BUILD)/tests/lib/json_check.o
+JSONCHECK := $(BUILD)/tests/tools/jsoncheck
+
+$(JSONCHECK): $(BUILD)/tests/tools/jsoncheck.o $(TEST_LIB)
+	$(E) LD $@
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS)
 
 $(LIBCORE): $(CORE_OBJ)
 	$(E) AR $@
@@ -108,19 +117,19 @@ $(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
 	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS)
 
-$(CORE_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBCORE)
+$(CORE_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB) $(LIBCORE)
 	$(E) LD $@
-	$(Q)$(CC) -o $@ $< $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS)
+	$(Q)$(CC) -o $@ $< $(TEST_LIB) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS)
 
-$(TUI_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
+$(TUI_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB) $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
-	$(Q)$(CC) -o $@ $< $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
+	$(Q)$(CC) -o $@ $< $(TEST_LIB) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
 
 # Every test: cmocka binaries first, then the scripts that drive the real
 # binary (CLI, the tutorial's Python programs, the TUI in tmux).
 # tests/cli/serve_stop.sh streams from 1000 clients with the bench's load
 # generator.
-test: $(BIN) $(TEST_BIN) $(BUILD)/bench/loadgen
+test: $(BIN) $(TEST_BIN) $(JSONCHECK) $(BUILD)/bench/loadgen
 	$(Q)tests/run-all $(BUILD) $(BIN)
 
 test-unit: $(UNIT_BIN)
@@ -177,15 +186,15 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS ?=
 FUZZ_BUILD := build-fuzz
-FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/fuzz/json_check.c tests/fuzz/event_fill.c
+FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/lib/json_check.c tests/fuzz/event_fill.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(filter-out $(FUZZ_COMMON),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
-FUZZ_CFLAGS = -std=c11 $(ALL_CPPFLAGS) -Itests/fuzz $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
+FUZZ_CFLAGS = -std=c11 $(ALL_CPPFLAGS) -Itests/fuzz -Itests/lib $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(CORE_SRC) \
-		$(wildcard include/socklab/*.h tests/fuzz/*.h)
+		$(wildcard include/socklab/*.h tests/fuzz/*.h tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(E) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC) $(FUZZ_EXTRA_$*)

@@ -23,6 +23,10 @@ size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
  * is always valid JSON. Returns the length written (NUL-terminated). */
 size_t esc_json(const void *data, size_t n, char *out, size_t cap);
 
+/* n bytes as lowercase hex, two digits each (NUL-terminated; stops at a
+ * whole byte when cap is short). Returns the length written. */
+size_t esc_hex(const void *data, size_t n, char *out, size_t cap);
+
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 size_t esc_utf8_len(const unsigned char *s, size_t n);
 

@@ -11,7 +11,14 @@
  * everything else local -> peer; an address the event lacks is left
  * empty. ASCII is the recorded payload escaped as in the log (esc_text:
  * no control byte, so a row is one line), hex the recorded payload in
- * lowercase hex; bytes is always the real size.
+ * lowercase hex; bytes is always the real size. A cell that starts with
+ * =, +, -, @, a tab or a CR gets a leading ' so that a spreadsheet shows
+ * it as text instead of running it as a formula (the hex column keeps the
+ * bytes exact).
+ *
+ * JSON Lines carry the payload twice: "data", the bytes as JSON text
+ * (invalid UTF-8 as U+00NN of each byte), and "hex", the same bytes in
+ * lowercase hex, which tells 0xff from U+00FF.
  */
 #ifndef SOCKLAB_EXPORT_H
 #define SOCKLAB_EXPORT_H

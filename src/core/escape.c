@@ -150,3 +150,19 @@ size_t esc_json(const void *data, size_t n, char *out, size_t cap)
 	out[o] = '\0';
 	return o;
 }
+
+size_t esc_hex(const void *data, size_t n, char *out, size_t cap)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = data;
+	size_t i;
+
+	if (cap == 0)
+		return 0;
+	for (i = 0; i < n && 2 * i + 2 < cap; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * i] = '\0';
+	return 2 * i;
+}

@@ -437,6 +437,10 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 	if (ev->preview_len > 0 || (event_kind_class(ev->kind) & EVENT_CLASS_DATA)) {
 		esc_json(ev->preview, ev->preview_len, esc, sizeof esc);
 		strbuf_fmt(&o, ",\"data\":\"%s\"", esc);
+		/* data is text (0xff and U+00FF look alike there); hex is
+		 * the same bytes, losslessly. */
+		esc_hex(ev->preview, ev->preview_len, esc, sizeof esc);
+		strbuf_fmt(&o, ",\"hex\":\"%s\"", esc);
 		if (ev->bytes > ev->preview_len)
 			strbuf_fmt(&o, ",\"data_cut\":true");
 	}

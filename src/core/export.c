@@ -68,19 +68,33 @@ static void put_bytes(struct out *o, const char *s, size_t n)
 	o->p[o->len] = '\0';
 }
 
-/* One CSV field (and the comma before it unless first). */
+/* Whether a spreadsheet would take a cell starting so for a formula
+ * (=, +, -, @; tab and CR as some of them skip those first). */
+static bool formula_lead(char c)
+{
+	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
+/* One CSV field (and the comma before it unless first). A cell that could
+ * pass for a formula gets a leading ' (OWASP's advice), so "=cmd|..." from
+ * a peer stays text when the file is opened in a spreadsheet. */
 static void put_field(struct out *o, const char *s, bool first)
 {
 	size_t n = strlen(s);
+	bool neutral = formula_lead(s[0]);
 	bool quote = n > 0 && (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[n - 1] == ' ');
 
 	if (!first)
 		put_bytes(o, ",", 1);
 	if (!quote) {
+		if (neutral)
+			put_bytes(o, "'", 1);
 		put_bytes(o, s, n);
 		return;
 	}
 	put_bytes(o, "\"", 1);
+	if (neutral)
+		put_bytes(o, "'", 1);
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
 		put_bytes(o, s, (size_t)(q - s));
 		put_bytes(o, "\"\"", 2);
@@ -107,7 +121,6 @@ static void put_addr(struct out *o, bool has, const struct sockaddr_storage *ss)
 size_t export_csv_row(const struct event *ev, char *buf, size_t cap)
 {
 	static _Thread_local char text[EVENT_PREVIEW_MAX * 4 + 1], hex[EVENT_PREVIEW_MAX * 2 + 1];
-	static const char digits[] = "0123456789abcdef";
 	struct out o = {buf, 0, cap};
 	char f[64];
 	struct tm tm;
@@ -137,11 +150,7 @@ size_t export_csv_row(const struct event *ev, char *buf, size_t cap)
 	put_field(&o, f, false);
 	esc_text(ev->preview, n, text, sizeof text, NULL);
 	put_field(&o, text, false);
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = digits[ev->preview[i] >> 4];
-		hex[2 * i + 1] = digits[ev->preview[i] & 15];
-	}
-	hex[2 * n] = '\0';
+	esc_hex(ev->preview, n, hex, sizeof hex);
 	put_field(&o, hex, false);
 	return o.len;
 }

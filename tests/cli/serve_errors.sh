@@ -17,7 +17,8 @@ run_out got "$SOCKLAB" serve --json "tcp:raw:ipv4:$tp"
 check "busy port under --json: exit 1" 1 "$RC"
 check_match "busy port under --json: message on stderr" "bind 127\.0\.0\.1:$tp: Address already in use" "$(last_err)"
 if [ -n "$got" ]; then
-	printf '%s' "$got" | /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' &&
+	printf '%s\n' "$got" >"$T_DIR/busy.json"
+	"$JSONCHECK" events "$T_DIR/busy.json" &&
 		ok "busy port under --json: stdout still JSON" || fail "busy port under --json: stdout not JSON"
 fi
 

@@ -1,7 +1,7 @@
 /*
  * test_escape: esc_text keeps peer bytes from acting on a terminal, and
  * esc_json always yields a valid JSON string body (checked with an
- * independent JSON reader, jsoncheck.h).
+ * independent JSON reader, json_check.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "socklab/escape.h"
-#include "jsoncheck.h"
+#include "json_check.h"
 
 static char out[8192];
 
@@ -38,7 +38,7 @@ static void assert_terminal_safe(const char *s)
 	size_t n = strlen(s);
 
 	for (size_t i = 0; i < n;) {
-		size_t k = jc_utf8(p + i, n - i);
+		size_t k = json_utf8_len(p + i, n - i);
 
 		assert_true(k > 0);
 		assert_false(p[i] < 0x20 || p[i] == 0x7f);
@@ -257,15 +257,10 @@ static void test_json_decodes_back(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-		struct jc j;
-
 		esc_json(texts[i], strlen(texts[i]), doc, sizeof doc);
 		snprintf(q, sizeof q, "\"%s\"", doc);
 		assert_true(json_valid(q, strlen(q)));
-		j.p = (const unsigned char *)q;
-		j.end = j.p + strlen(q);
-		j.depth = 0;
-		assert_true(jc_string_dec(&j, back, sizeof back, &blen));
+		assert_true(json_decode_body(q + 1, strlen(q) - 2, back, &blen));
 		assert_int_equal(blen, strlen(texts[i]));
 		assert_memory_equal(back, texts[i], blen);
 	}

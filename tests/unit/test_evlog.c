@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "jsoncheck.h"
+#include "json_check.h"
 #include "socklab/evlog.h"
 
 static char dir[] = "/tmp/socklab-evlog-XXXXXX";

@@ -20,7 +20,7 @@
 
 #include "socklab/addr.h"
 #include "tui/tui_watch.h"
-#include "jsoncheck.h"
+#include "json_check.h"
 
 static void set_addr(struct sockaddr_storage *ss, const char *host, uint16_t port)
 {

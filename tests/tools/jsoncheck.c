@@ -1,0 +1,226 @@
+/*
+ * jsoncheck: the shell tests' JSON checker, on the tests' one strict
+ * reader (tests/lib/json_check.h).
+ *
+ *   jsoncheck lines FILE              every line one valid JSON value
+ *   jsoncheck events FILE [--now S]   every line an event of the
+ *                                     `serve --json` contract (doc/socklab.1)
+ *
+ * Prints one line per problem and exits 1 if there was any (2: usage).
+ * --now EPOCH: every event's time must be within two minutes of it (UTC).
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json_check.h"
+
+#define LINE_MAX_BYTES (1 << 20)
+
+static int problems;
+
+static void problem(long n, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(long n, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("line %ld (%s): ", n, kind);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	problems++;
+}
+
+static bool has(const char *o, size_t n, const char *key)
+{
+	return json_member(o, n, key) != JSON_NONE;
+}
+
+static bool is_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i % 2 == 0;
+}
+
+static void check_addr(long ln, const char *kind, const char *key, const char *v, size_t vn)
+{
+	char addr[128], mapped[64], want[INET_ADDRSTRLEN];
+	long long port;
+	unsigned char bin[16];
+	bool six;
+
+	if (json_type(v, vn) != JSON_OBJECT) {
+		problem(ln, kind, "%s: not an object", key);
+		return;
+	}
+	if (!json_get_str(v, vn, "addr", addr, sizeof addr) || !json_get_int(v, vn, "port", &port)) {
+		problem(ln, kind, "%s: needs addr (string) and port (integer)", key);
+		return;
+	}
+	six = inet_pton(AF_INET6, addr, bin) == 1;
+	if (!six && inet_pton(AF_INET, addr, bin) != 1) {
+		problem(ln, kind, "addr '%s' is not an IP address", addr);
+		return;
+	}
+	if (port < 0 || port > 65535)
+		problem(ln, kind, "%s: port out of range", key);
+	if (!six) {
+		if (has(v, vn, "flowinfo") || has(v, vn, "scope_id") || has(v, vn, "mapped_ipv4"))
+			problem(ln, kind, "%s: IPv4 address with an IPv6 field", key);
+		return;
+	}
+	if (json_member(v, vn, "flowinfo") != JSON_INTEGER ||
+	    json_member(v, vn, "scope_id") != JSON_INTEGER)
+		problem(ln, kind, "%s: IPv6 address without integer flowinfo and scope_id", key);
+	if (memcmp(bin, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+		inet_ntop(AF_INET, bin + 12, want, sizeof want);
+		if (!json_get_str(v, vn, "mapped_ipv4", mapped, sizeof mapped) ||
+		    strcmp(mapped, want) != 0)
+			problem(ln, kind, "mapped peer needs mapped_ipv4=%s", want);
+	} else if (has(v, vn, "mapped_ipv4")) {
+		problem(ln, kind, "%s: mapped_ipv4 on an unmapped address", key);
+	}
+}
+
+static bool one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return true;
+	return false;
+}
+
+static void check_time(long ln, const char *kind, const char *t, long long now)
+{
+	struct tm tm;
+	const char *end;
+	int ms;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || strlen(t) != 24 || end != t + 19 || end[0] != '.' ||
+	    sscanf(end + 1, "%3d", &ms) != 1 || end[4] != 'Z') {
+		problem(ln, kind, "time '%s' is not UTC ISO 8601 with ms", t);
+		return;
+	}
+	if (now >= 0 && llabs((long long)timegm(&tm) - now) > 120)
+		problem(ln, kind, "time %s is not UTC now", t);
+}
+
+static void check_event(long ln, const char *o, size_t n, long long now)
+{
+	static const char *const conn[] = {"accept", "recv", "send", "close", NULL};
+	static const char *const dgram[] = {"dgram-in", "dgram-out", NULL};
+	static const char *const data[] = {"recv", "send", "dgram-in", "dgram-out", NULL};
+	char kind[32] = "?", t[64], s[64], hex[2 * 4096 + 1];
+	const char *v;
+	size_t vn;
+	bool six = false;
+
+	if (json_type(o, n) != JSON_OBJECT) {
+		problem(ln, kind, "not an object");
+		return;
+	}
+	if (!json_get_str(o, n, "event", kind, sizeof kind))
+		problem(ln, kind, "field %s missing or not a string", "event");
+	if (!json_get_str(o, n, "time", t, sizeof t))
+		problem(ln, kind, "field %s missing or not a string", "time");
+	else
+		check_time(ln, kind, t, now);
+	if (json_member(o, n, "server") != JSON_INTEGER)
+		problem(ln, kind, "field %s missing or not an integer", "server");
+	if (json_member(o, n, "bytes") != JSON_INTEGER)
+		problem(ln, kind, "field %s missing or not an integer", "bytes");
+	if (strcmp(kind, "dropped") != 0) {
+		static const char *const f[] = {"transport", "service", "family"};
+
+		for (int i = 0; i < 3; i++)
+			if (!json_get_str(o, n, f[i], s, sizeof s))
+				problem(ln, kind, "field %s missing", f[i]);
+	}
+	if (strcmp(kind, "listen") == 0 && !has(o, n, "local"))
+		problem(ln, kind, "listen without local");
+	if (one_of(kind, conn) || one_of(kind, dgram)) {
+		if (!has(o, n, "local"))
+			problem(ln, kind, "no %s", "local");
+		if (!has(o, n, "peer"))
+			problem(ln, kind, "no %s", "peer");
+	}
+	if (json_get(o, n, "local", &v, &vn)) {
+		char a[128];
+
+		check_addr(ln, kind, "local", v, vn);
+		six = json_type(v, vn) == JSON_OBJECT && json_get_str(v, vn, "addr", a, sizeof a) &&
+		      strchr(a, ':') != NULL;
+	}
+	if (json_get(o, n, "peer", &v, &vn))
+		check_addr(ln, kind, "peer", v, vn);
+	if (one_of(kind, data) && json_member(o, n, "data") != JSON_STRING)
+		problem(ln, kind, "no data string");
+	/* Lossless bytes: where there is data, hex holds them. */
+	if (has(o, n, "data") && (!json_get_str(o, n, "hex", hex, sizeof hex) || !is_hex(hex)))
+		problem(ln, kind, "data without a lowercase %s field of whole bytes", "hex");
+	if (strcmp(kind, "listen") == 0 && six && json_member(o, n, "v6only") != JSON_BOOL)
+		problem(ln, kind, "IPv6 listen without boolean v6only");
+	if (strcmp(kind, "listen") == 0 && !six && has(o, n, "v6only"))
+		problem(ln, kind, "IPv4 listen with v6only");
+	if (strcmp(kind, "warning") == 0 || strcmp(kind, "error") == 0) {
+		if (!json_get(o, n, "message", &v, &vn) || json_type(v, vn) != JSON_STRING || vn <= 2)
+			problem(ln, kind, "no message");
+		if (json_member(o, n, "errno") != JSON_INTEGER)
+			problem(ln, kind, "no integer %s", "errno");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long long now = -1;
+	bool events;
+	char *line;
+	FILE *f;
+	long ln = 0;
+
+	if (argc < 3 || (strcmp(argv[1], "lines") != 0 && strcmp(argv[1], "events") != 0)) {
+		fputs("usage: jsoncheck lines|events FILE [--now EPOCH]\n", stderr);
+		return 2;
+	}
+	events = strcmp(argv[1], "events") == 0;
+	if (argc == 5 && strcmp(argv[3], "--now") == 0)
+		now = atoll(argv[4]);
+	f = fopen(argv[2], "rb");
+	line = malloc(LINE_MAX_BYTES);
+	if (f == NULL || line == NULL) {
+		perror(argv[2]);
+		return 2;
+	}
+	while (fgets(line, LINE_MAX_BYTES, f) != NULL) {
+		size_t n = strlen(line);
+		char why[128];
+
+		ln++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		else if (!feof(f))
+			problem(ln, "?", "longer than %s bytes", "1 MiB");
+		if (!json_check(line, n, why, sizeof why)) {
+			problem(ln, "?", "not JSON: %s", why);
+			continue;
+		}
+		if (events)
+			check_event(ln, line, n, now);
+	}
+	fclose(f);
+	free(line);
+	return problems ? 1 : 0;
+}
