@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,26 +33,60 @@ struct client_opts {
 	int nmsgs;
 };
 
-/* Writes received bytes to stdout. On a terminal they are escaped (line
- * breaks and tabs kept) so a peer cannot drive the terminal; --raw or a
- * pipe gets them unchanged. */
-static int out_bytes(const struct client_opts *o, const char *p, size_t n)
+/* Whether stdout is a terminal; on the first call, a terminal whose
+ * locale is not UTF-8 gets ASCII-only escapes (bytes >= 0x80 as \xNN). */
+static bool out_tty(void)
 {
 	static int tty = -1;
 
-	if (tty < 0)
+	if (tty < 0) {
 		tty = isatty(STDOUT_FILENO);
-	if (o->raw || !tty)
-		return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+		if (tty) {
+			setlocale(LC_CTYPE, "");
+			esc_set_ascii(!esc_locale_is_utf8());
+		}
+	}
+	return tty;
+}
+
+/* Writes received bytes to stdout. On a terminal they are escaped (line
+ * breaks and tabs kept) so a peer cannot drive the terminal, and the
+ * start of a character cut by the read boundary waits for its end (until
+ * last: the stream or the datagram is over); --raw or a pipe gets them
+ * unchanged. */
+static int out_bytes(const struct client_opts *o, const char *data, size_t len, bool last)
+{
+	static char carry[4];
+	static size_t ncarry;
+	static char *joined;
+	const char *p = data;
+	size_t n = len, hold;
+
+	if (o->raw || !out_tty())
+		return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+	if (ncarry > 0) {
+		if (joined == NULL && (joined = malloc(IOSZ + sizeof carry)) == NULL)
+			return -1;
+		memcpy(joined, carry, ncarry);
+		memcpy(joined + ncarry, data, len);
+		p = joined;
+		n = ncarry + len;
+		ncarry = 0;
+	}
+	hold = last ? 0 : esc_incomplete_tail(p, n);
+	memcpy(carry, p + n - hold, hold);
+	ncarry = hold;
+	n -= hold;
 	while (n > 0) {
 		const char *nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
 		char buf[4 * 256 + 1];
 
 		while (k > 0) {
-			size_t used, chunk = k < 256 ? k : 256;
+			size_t used;
 
-			esc_text(p, chunk, buf, sizeof buf, &used);
+			/* Whole characters only: it stops where buf is full. */
+			esc_text(p, k, buf, sizeof buf, &used);
 			fputs(buf, stdout);
 			p += used;
 			k -= used;
@@ -63,7 +98,7 @@ static int out_bytes(const struct client_opts *o, const char *p, size_t n)
 			n--;
 		}
 	}
-	return 0;
+	return ferror(stdout) ? -1 : 0;
 }
 
 /* --trace: one system call and its result on stderr, in the form the
@@ -150,6 +185,7 @@ static int tcp_session(const struct client_opts *o, int fd)
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = session_read(&s, in, IOSZ, NULL, &e);
 			if (n == 0) {
+				out_bytes(o, in, 0, true);
 				trace_call(o, "recv", NULL, "EOF", 0, 0);
 				break;
 			}
@@ -158,9 +194,10 @@ static int tcp_session(const struct client_opts *o, int fd)
 				status = 1;
 				break;
 			}
-			if (n > 0) {
-				out_bytes(o, in, (size_t)n);
-				fflush(stdout);
+			if (n > 0 && (out_bytes(o, in, (size_t)n, false) < 0 || fflush(stdout) != 0)) {
+				cli_warnx("standard output: %s", strerror(errno ? errno : EIO));
+				status = 1;
+				break;
 			}
 		}
 		if (p[0].revents & POLLOUT) {
@@ -231,9 +268,12 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
 		fprintf(stderr, "socklab: %zd bytes from %s\n", n, t);
 	}
-	out_bytes(o, buf, (size_t)n);
-	fputc('\n', stdout);
-	fflush(stdout);
+	errno = 0;
+	if (out_bytes(o, buf, (size_t)n, true) < 0 || fputc('\n', stdout) == EOF ||
+	    fflush(stdout) != 0) {
+		cli_warnx("standard output: %s", strerror(errno ? errno : EIO));
+		return 1;
+	}
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <locale.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -30,6 +31,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
+#include "socklab/escape.h"
 #include "socklab/event.h"
 #include "socklab/evlog.h"
 #include "socklab/server.h"
@@ -414,6 +416,11 @@ static int printer_init(struct printer *p, const struct serve_opts *o, struct ev
 		}
 	}
 	out_setup(p);
+	/* Text for a terminal that is not UTF-8: ASCII escapes only. */
+	if (!o->json && isatty(STDOUT_FILENO)) {
+		setlocale(LC_CTYPE, "");
+		esc_set_ascii(!esc_locale_is_utf8());
+	}
 	return 0;
 }
 

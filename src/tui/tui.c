@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "socklab/addr.h"
+#include "socklab/escape.h"
 #include "socklab/event.h"
 #include "socklab/num.h"
 #include "tui/tui_msg.h"
@@ -660,6 +661,8 @@ int tui_main(int argc, char **argv)
 		return 2;
 	}
 	setlocale(LC_ALL, "");
+	/* A terminal that is not UTF-8 gets peer bytes >= 0x80 as \xNN. */
+	esc_set_ascii(!esc_locale_is_utf8());
 	memset(&lab, 0, sizeof lab);
 	lab.color = o.color;
 	lab.mouse = o.mouse;

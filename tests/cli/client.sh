@@ -141,6 +141,26 @@ if command -v script >/dev/null; then
 	script -qec "$cmd | ${cl/client/client --raw}" /dev/null >"$T_DIR/tty.raw" 2>&1
 	LC_ALL=C grep -q $'\033\[2J' "$T_DIR/tty.raw" && ok "--raw writes the bytes as they are" ||
 		fail "--raw escaped the bytes"
+	# What hides or reorders text is shown: ho<ZWSP>la never reads hola.
+	cmd=$(printf '%q ' printf 'ho\342\200\213la h\303\251llo \342\200\256x\n')
+	if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+		LC_ALL=C.UTF-8 script -qec "$cmd | $cl" /dev/null >"$T_DIR/tty.u8" 2>&1
+		check_match "terminal, UTF-8: invisible characters escaped, text kept" \
+			'ho\\u\{200B\}la héllo \\u\{202E\}x' "$(cat "$T_DIR/tty.u8")"
+	fi
+	# A terminal that is not UTF-8 gets ASCII: bytes >= 0x80 as \xNN.
+	LC_ALL=C LANG=C script -qec "$cmd | $cl" /dev/null >"$T_DIR/tty.c" 2>&1
+	check_match "terminal, LANG=C: bytes >= 0x80 as \\xNN" \
+		'ho\\xe2\\x80\\x8bla h\\xc3\\xa9llo \\xe2\\x80\\xaex' "$(cat "$T_DIR/tty.c")"
+	LC_ALL=C grep -q $'[\x80-\xff]' "$T_DIR/tty.c" && fail "terminal, LANG=C: a byte >= 0x80 reached it" ||
+		ok "terminal, LANG=C: nothing but ASCII reached it"
+	# A character cut by a read boundary is not split in two: its first
+	# byte is echoed, then (0.3 s later) the rest; were both to arrive in
+	# one read, the check could only pass more easily, never fail.
+	if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+		LC_ALL=C.UTF-8 script -qec "{ printf 'x\\303'; sleep 0.3; printf '\\251y\\n'; } | $cl" /dev/null >"$T_DIR/tty.cut" 2>&1
+		check_match "terminal: a character cut between reads is shown whole" '^xéy' "$(cat "$T_DIR/tty.cut")"
+	fi
 fi
 
 # Usage errors: exit 2 with the usage.
