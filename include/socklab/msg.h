@@ -48,7 +48,7 @@
 #define MSG_IPV6_DISABLED       N_("disabled: no interface has an IPv6 address")
 #define MSG_LINE_TOO_LONG       "ERR line too long (max %zu bytes)\n"
 #define MSG_LINE_TOO_LONG_LOG   N_("line longer than %zu bytes: replied with an error and dropped it up to the next newline")
-#define MSG_OUTPUT_CAP          N_("peer is not reading: %zu bytes queued, closing")
+#define MSG_OUTPUT_CAP          N_("peer is not reading: %zu bytes queued and none taken for %.1f s, closing")
 #define MSG_DGRAM_TRUNCATED     N_("datagram of %zu bytes truncated to %zu")
 #define MSG_ACCEPT_BACKOFF      N_("accept: %s; pausing accepts briefly until it clears")
 #define MSG_ACCEPT_RECOVERED    N_("accepting connections again")
@@ -60,11 +60,14 @@
 #define MSG_HINT_IN_USE         N_(" (another socket holds that port; port 0 picks a free one)")
 #define MSG_HINT_SCOPE          N_("a link-local address needs a scope id, e.g. fe80::1%%eth0")
 #define MSG_HELLO               "hola dual\n"
-#define MSG_NO_MEMORY_REPLY     "out of memory for a reply of %zu bytes: closing the connection"
-#define MSG_EPOLL_FAILED        "epoll_ctl %s: %s"
-#define MSG_EPOLL_WAIT_FAILED   "epoll_wait: %s; the server stops"
-#define MSG_NO_WORKER           "cannot create a thread for this echo-stdio connection (%s): closing it"
-#define MSG_ACCEPT_NO_MEMORY    "accept: out of memory, connection refused"
+#define MSG_NO_MEMORY_REPLY     N_("out of memory for a reply of %zu bytes: closing the connection")
+#define MSG_EPOLL_FAILED        N_("epoll_ctl %s: %s")
+/* A failed step of server_start: the call (and what for), the cause. */
+#define MSG_SETUP_STEP_FAILED   N_("server setup: %s: %s")
+#define MSG_SETUP_NO_MEMORY     N_("server setup: out of memory for the I/O buffers")
+#define MSG_EPOLL_WAIT_FAILED   N_("epoll_wait: %s; the server stops")
+#define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
+#define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")
 
 /* The filter language (filter.c) and the hex dump. */
 #define MSG_FILTER_KEYS         "server, peer, port, kind, transport, text"
