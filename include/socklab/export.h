@@ -48,6 +48,12 @@ size_t export_csv_row(const struct event *ev, char *out, size_t cap);
 /* Whether bytes went from the peer to us for this kind of event. */
 bool export_inbound(const struct event *ev);
 
+/* Creates (or truncates) path for an export and opens it for writing. A
+ * FIFO, a device, a socket or a directory is refused with a reason in err
+ * (never blocking on a FIFO nobody reads): an export is a file. Returns
+ * NULL after a refusal or a failure. */
+FILE *export_open(const char *path, char *err, size_t errcap);
+
 /* Writes what comes before the first event (the CSV header; nothing for
  * JSON Lines). Returns 0, or -1 with errno set. */
 int export_begin(FILE *f, enum export_format fmt);

@@ -4,10 +4,13 @@
 #include "socklab/export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "socklab/addr.h"
 #include "socklab/escape.h"
@@ -163,6 +166,50 @@ static int write_line(FILE *f, const char *s, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+static FILE *not_a_file(const char *path, const struct stat *st, char *err, size_t errcap)
+{
+	snprintf(err, errcap, "%s: %s, not a regular file: give a file name", path,
+		 S_ISFIFO(st->st_mode)			      ? "a FIFO"
+		 : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device"
+		 : S_ISDIR(st->st_mode)			      ? "a directory"
+		 : S_ISSOCK(st->st_mode)			      ? "a socket"
+							      : "something else");
+	return NULL;
+}
+
+FILE *export_open(const char *path, char *err, size_t errcap)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	/* What is there already is looked at first, so that it is named;
+	 * then O_NONBLOCK, so that a FIFO put there meanwhile fails at once
+	 * rather than hang the caller, and fstat of what was opened. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return not_a_file(path, &st, err, errcap);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_a_file(path, &st, err, errcap);
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return f;
 }
 
 int export_begin(FILE *f, enum export_format fmt)

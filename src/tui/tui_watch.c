@@ -497,16 +497,14 @@ bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t ca
 int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
 	       size_t *nlines, uint64_t *folded_events, char *err, size_t errcap)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = export_open(path, err, errcap);
 	size_t n = all ? w->count : w->nshown;
 	int rc = 0;
 
 	*nlines = 0;
 	*folded_events = 0;
-	if (f == NULL) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+	if (f == NULL)
 		return -1;
-	}
 	if (export_begin(f, fmt) < 0)
 		rc = -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {

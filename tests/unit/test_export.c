@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "socklab/addr.h"
@@ -337,6 +340,33 @@ static void test_csv_formulas(void **state)
 	assert_string_equal(r.f[C_ASCII], "hola=1"); /* only a leading sign is a risk */
 }
 
+/* An export is a file: a FIFO (that nobody reads), a device or a
+ * directory is refused at once, never blocking. */
+static void test_open_refuses(void **state)
+{
+	char dir[] = "/tmp/socklab-export-XXXXXX", path[300], err[400];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(export_open(path, err, sizeof err));
+	assert_non_null(strstr(err, "a FIFO, not a regular file"));
+	unlink(path);
+	assert_null(export_open("/dev/null", err, sizeof err));
+	assert_non_null(strstr(err, "/dev/null: a device, not a regular file"));
+	assert_null(export_open(dir, err, sizeof err));
+	assert_non_null(strstr(err, "a directory, not a regular file"));
+	snprintf(path, sizeof path, "%s/ok.csv", dir);
+	f = export_open(path, err, sizeof err);
+	assert_non_null(f);
+	assert_int_equal(export_begin(f, EXPORT_CSV), 0);
+	assert_int_equal(fclose(f), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_names(void **state)
 {
 	enum export_format f;
@@ -366,6 +396,7 @@ int main(void)
 	    cmocka_unit_test(test_jsonl),
 	    cmocka_unit_test(test_jsonl_lossless),
 	    cmocka_unit_test(test_csv_formulas),
+	    cmocka_unit_test(test_open_refuses),
 	    cmocka_unit_test(test_names),
 	};
 
