@@ -47,14 +47,16 @@
 "  --sequential      one client at a time; the others wait in the backlog\n" \
 "  --backlog N       listen() backlog (default 8 sequential, 4096 concurrent)\n" \
 "  --max-line N      longest line the line services accept (default 65536)\n" \
-"  --idle-timeout S  close connections silent for S seconds\n" \
-"  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
+"  --idle-timeout S  close connections silent for S seconds, 0.1..86400 (checked every 0.1 s)\n" \
+"  --rcvbuf BYTES    UDP receive buffer wanted, 1024..1073741824 (default 4 MiB; the\n" \
+"                    listen line shows the grant, which Linux doubles)\n" \
 "  --dgram-max N     keep N bytes of each datagram (default 65536; the tutorial's is 4096)\n" \
-"  --log FILE        also write every event to FILE as JSON Lines\n" \
+"  --log FILE        also write every event to FILE as JSON Lines (a failed write is said,\n" \
+"                    serving goes on, and the exit status is 1)\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \
-"  --timeout SEC     per connect attempt and per UDP reply (default 5)\n" \
+"  --timeout SEC     per connect attempt and per UDP reply, 0.001..86400 (default 5)\n" \
 "  --connect         connect() the UDP socket: ICMP errors show as 'Connection refused'\n" \
 "  -v                report each address tried\n" \
 "  --raw             write received bytes as they are, even to a terminal\n" \
