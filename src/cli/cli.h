@@ -23,7 +23,7 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* s (from argv) escaped as the log escapes peer bytes, cut with "..."
  * past CLI_ARG_MAX, so a message never sends the terminal what a user
  * pasted. The result lives until four more calls. */
-#define CLI_ARG_MAX 128
+#define CLI_ARG_MAX 512
 const char *cli_arg(const char *s);
 
 /* "bad WHAT 'ARG': too large (expected RANGE)" with the usage; returns 2.

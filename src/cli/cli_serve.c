@@ -3,13 +3,15 @@
  * prints one line per event, as text or JSON Lines.
  *
  * Two threads besides the servers'. The main thread starts the servers,
- * then waits for a signal and stops everything. The printer thread turns
- * events into lines: every one to --log, and to standard output through
- * a bounded buffer that never blocks it when stdout is a pipe or socket.
- * A stop is therefore never held up by output: the printer takes every
- * event left (the server-stop closes included) into the log, gives
- * standard output until STOP_GRACE_MS after the signal, and what did not
- * reach it by then is counted and said on stderr.
+ * then waits for a signal and stops everything. The printer thread, which
+ * runs only when a core would otherwise idle, turns events into lines:
+ * every one to --log, and to standard output through a bounded buffer
+ * that never blocks it when stdout is a pipe or socket. A stop is
+ * therefore never held up by output or by the printer's low priority:
+ * the printer leaves its loop within a small batch, and the main thread
+ * takes every event left (the server-stop closes included) into the log,
+ * gives standard output until STOP_GRACE_MS after the signal, and counts
+ * on stderr what did not reach it by then.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +42,7 @@
 
 #define SERVE_MAX 64
 #define DRAIN_HZ 100
-#define DRAIN_BATCH 4096        /* events between two looks at the stop flag */
+#define DRAIN_BATCH 512         /* events between two looks at the stop flag */
 #define CONSUMER_NICE 10
 #define OUT_CAP (1024u * 1024)  /* standard output's buffer */
 #define STOP_GRACE_MS 500       /* what standard output may add to a stop, of its second */
@@ -345,12 +347,13 @@ static void *printer_main(void *arg)
 			poll(f, 1, 1000 / DRAIN_HZ);
 		}
 	}
-	printer_stop(p);
 	return NULL;
 }
 
-/* Stopping: the servers are stopped, so what is queued is all there is.
- * All of it goes to the log; standard output gets until the deadline. */
+/* Stopping, in the main thread once the printer has left its loop (so
+ * at a normal priority, whatever the printer's): the servers are
+ * stopped, so what is queued is all there is. All of it goes to the log;
+ * standard output gets until the deadline. */
 static void printer_stop(struct printer *p)
 {
 	while (drain(p, DRAIN_BATCH) > 0)
@@ -480,7 +483,7 @@ static int start_servers(const struct serve_opts *o, struct printer *p, struct s
 		if (server_start(&o->specs[i], (unsigned)i + 1, &sopt, p->q, &servers[i], err,
 				 sizeof err) < 0) {
 			drain(p, INT32_MAX);
-			cli_warnx("%s", err);
+			cli_warnx("%s", cli_arg(err)); /* it may echo a host from argv */
 			return -1;
 		}
 		(*nrun)++;
@@ -553,13 +556,12 @@ int cli_serve(int argc, char **argv)
 
 		if (write(p.wakefd, &one, sizeof one) < 0)
 			cli_warnx("waking the printer: %s", strerror(errno));
-		/* Back to a normal share of the CPU for the last events, where
-		 * that is allowed (root, or RLIMIT_NICE). */
+		/* A normal share of the CPU to leave its batch, where that is
+		 * allowed (root, or RLIMIT_NICE); a small batch otherwise. */
 		pthread_setschedparam(p.thread, SCHED_OTHER, &sp);
 		pthread_join(p.thread, NULL);
-	} else {
-		printer_stop(&p);
 	}
+	printer_stop(&p);
 	if (printer_finish(&p) != 0)
 		status = 1;
 	event_queue_free(q);
