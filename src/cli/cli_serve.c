@@ -177,6 +177,7 @@ struct printer {
 	char *out;              /* standard output's pending bytes */
 	size_t out_len;
 	bool out_nonblock;      /* stdout is a pipe or socket we made non-blocking */
+	bool out_stuck;         /* full and it took nothing: wait for POLLOUT */
 	int out_flags;          /* its flags before, restored at the end */
 	int out_err;            /* stdout failed: nothing more is printed */
 	uint64_t skipped;       /* events not printed since the last notice */
@@ -221,6 +222,8 @@ static void out_flush(struct printer *p)
 		p->unprinted += count_lines(p->out + off, p->out_len - off);
 		off = p->out_len;
 	}
+	if (off == 0)
+		return;
 	memmove(p->out, p->out + off, p->out_len - off);
 	p->out_len -= off;
 }
@@ -233,8 +236,14 @@ static void out_line(struct printer *p, const char *s, size_t n)
 		p->unprinted++;
 		return;
 	}
-	if (p->out_len + n + 1 > OUT_CAP)
+	/* Full: try to make room, but once per event at most and only while
+	 * the last try moved something (a stuck pipe costs no more). */
+	if (p->out_len + n + 1 > OUT_CAP && !p->out_stuck) {
+		size_t before = p->out_len;
+
 		out_flush(p);
+		p->out_stuck = p->out_len == before;
+	}
 	if (p->out_len + n + 1 > OUT_CAP) {
 		p->skipped++;
 		p->unprinted++;
@@ -337,8 +346,10 @@ static void *printer_main(void *arg)
 			f[2] = (struct pollfd){.fd = STDOUT_FILENO, .events = POLLOUT};
 		if (poll(f, 3, -1) < 0 && errno != EINTR)
 			break;
-		if (f[2].revents)
+		if (f[2].revents) {
+			p->out_stuck = false;
 			out_flush(p);
+		}
 		if (f[1].revents && drain(p, DRAIN_BATCH) < DRAIN_BATCH) {
 			/* At most DRAIN_HZ drains a second: a busy server then
 			 * wakes us once per interval, not once per reply, and
