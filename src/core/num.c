@@ -58,6 +58,14 @@ enum num_result num_parse_ms(const char *s, int64_t lo_ms, int64_t hi_ms, int64_
 		return NUM_EMPTY;
 	if (lo_ms < 0 || hi_ms < lo_ms)
 		return NUM_INVALID;
+	/* The form first (digits and at most one '.'), the size second, so
+	 * "99999999999999999999x" is not a number rather than too large. */
+	for (const char *p = s, *seen = NULL; *p; p++) {
+		if (*p == '.' && seen == NULL)
+			seen = p;
+		else if (*p < '0' || *p > '9')
+			return NUM_INVALID;
+	}
 	dot = strchr(s, '.');
 	whole = dot ? (size_t)(dot - s) : strlen(s);
 	frac = dot ? strlen(dot + 1) : 0;
