@@ -33,6 +33,8 @@
 
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
+#include "cli/cli_sandbox.h"
+#include "cli/cli_wire.h"
 #include "socklab/escape.h"
 #include "socklab/event.h"
 #include "socklab/evlog.h"
@@ -52,8 +54,11 @@
 
 struct serve_opts {
 	bool json, trace;
+	bool sandbox;         /* --sandbox: on host a (or b/SPEC) of a private network */
 	const char *log_path;
+	struct cli_wire wire; /* --wire, --pcap */
 	struct spec specs[SERVE_MAX];
+	int hosts[SERVE_MAX]; /* --sandbox: the host of each SPEC */
 	int nspec;
 };
 
@@ -113,6 +118,9 @@ static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 		{"rcvbuf", required_argument, NULL, 'r'},
 		{"dgram-max", required_argument, NULL, 'd'},
 		{"log", required_argument, NULL, 'l'},
+		{"sandbox", no_argument, NULL, 'X'},
+		{"wire", no_argument, NULL, 'W'},
+		{"pcap", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -137,6 +145,15 @@ static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 		case 'l':
 			o->log_path = optarg;
 			break;
+		case 'X':
+			o->sandbox = true;
+			break;
+		case 'W':
+			o->wire.wire = true;
+			break;
+		case 'P':
+			o->wire.pcap = optarg;
+			break;
 		case 'b':
 		case 'm':
 		case 'i':
@@ -155,12 +172,14 @@ static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 	if (optind >= argc)
 		return cli_usage_error("serve: no SPEC given (e.g. tcp:echo:ipv4:9101)");
 	for (int i = optind; i < argc; i++) {
-		char err[256];
+		char err[256], *text = argv[i];
 
 		if (o->nspec == SERVE_MAX)
 			return cli_usage_error("serve: at most %d servers", SERVE_MAX);
+		if (o->sandbox)
+			o->hosts[o->nspec] = cli_sandbox_spec_host(&text);
 		o->specs[o->nspec] = base;
-		if (spec_parse(argv[i], &o->specs[o->nspec], err, sizeof err) < 0)
+		if (spec_parse(text, &o->specs[o->nspec], err, sizeof err) < 0)
 			return cli_usage_error("%s", cli_arg(err));
 		o->nspec++;
 	}
@@ -481,7 +500,7 @@ static int block_stop_signals(void)
 
 /* Starts every SPEC; returns how many run, or -1 after the first failure
  * (said on stderr, once the events before it are printed). */
-static int start_servers(const struct serve_opts *o, struct printer *p, struct server **servers,
+static int start_servers(struct serve_opts *o, struct printer *p, struct server **servers,
 			 int *nrun)
 {
 	struct server_options sopt = {0};
@@ -491,15 +510,20 @@ static int start_servers(const struct serve_opts *o, struct printer *p, struct s
 	for (int i = 0; i < o->nspec; i++) {
 		char err[SERVER_ERR_MAX];
 
-		if (server_start(&o->specs[i], (unsigned)i + 1, &sopt, p->q, &servers[i], err,
-				 sizeof err) < 0) {
+		if ((o->sandbox ? cli_sandbox_server_start(o->hosts[i], &o->specs[i], (unsigned)i + 1,
+							   &sopt, p->q, &servers[i], err, sizeof err)
+				: server_start(&o->specs[i], (unsigned)i + 1, &sopt, p->q, &servers[i],
+					       err, sizeof err)) < 0) {
 			drain(p, INT32_MAX);
 			cli_warnx("%s", cli_arg(err)); /* it may echo a host from argv */
 			return -1;
 		}
 		(*nrun)++;
 	}
+	cli_wire_targets(&o->wire, servers, *nrun);
 	drain(p, INT32_MAX);
+	if (o->sandbox)
+		cli_sandbox_print_reach(o->hosts, o->nspec);
 	return 0;
 }
 
@@ -524,6 +548,9 @@ int cli_serve(int argc, char **argv)
 	rc = parse_serve_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	/* --sandbox: made now, while this process has one thread. */
+	if (o.sandbox && (rc = cli_sandbox_begin()) != 0)
+		return rc;
 	/* Past `ulimit -f` a write fails with EFBIG, which --log reports,
 	 * instead of SIGXFSZ ending the server. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -543,6 +570,8 @@ int cli_serve(int argc, char **argv)
 	if (sfd < 0) {
 		cli_warnx("signalfd: %s", strerror(errno));
 		status = 1;
+	} else if (cli_wire_open(&o.wire, q) < 0) {
+		status = 1;
 	} else {
 		status = start_servers(&o, &p, servers, &nrun) < 0 ? 1 : 0;
 	}
@@ -560,6 +589,8 @@ int cli_serve(int argc, char **argv)
 	atomic_store(&p.deadline_ms, util_mono_ms() + STOP_GRACE_MS);
 	for (int i = nrun - 1; i >= 0; i--)
 		server_stop(servers[i]);
+	if (cli_wire_close(&o.wire) != 0)
+		status = 1;
 	atomic_store(&p.stopping, true);
 	if (threaded) {
 		uint64_t one = 1;

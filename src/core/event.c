@@ -274,6 +274,7 @@ static const struct {
 	[EV_ERROR] = {"error", EVENT_CLASS_ERROR},
 	[EV_STOP] = {"stop", EVENT_CLASS_INFO},
 	[EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
+	[EV_PACKET] = {"packet", EVENT_CLASS_WIRE},
 };
 
 static const char *const close_reasons[CLOSE_REASON_COUNT] = {
@@ -304,6 +305,35 @@ const char *event_close_reason_name(enum close_reason r)
 	return (unsigned)r < CLOSE_REASON_COUNT ? close_reasons[r] : "none";
 }
 
+/* EV_PACKET, after the time: "PACKET lo " and the decoded frame. */
+static size_t packet_event_text(const struct event *ev, struct strbuf *o)
+{
+	struct packet p;
+	char line[PACKET_FORMAT_MAX], ifn[sizeof ev->pkt.ifname * 4 + 1];
+	size_t used;
+
+	packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
+	packet_format_text(&p, &ev->pkt.rel, line, sizeof line);
+	esc_text(ev->pkt.ifname, strnlen(ev->pkt.ifname, sizeof ev->pkt.ifname), ifn, sizeof ifn,
+		 &used);
+	strbuf_fmt(o, "PACKET %s %s", ifn[0] ? ifn : "-", line);
+	return o->len;
+}
+
+/* EV_PACKET, after the server: the interface and the decoded frame. */
+static size_t packet_event_json(const struct event *ev, struct strbuf *o)
+{
+	struct packet p;
+	char obj[PACKET_FORMAT_MAX], ifn[sizeof ev->pkt.ifname * 6 + 1];
+
+	packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
+	packet_format_json(&p, &ev->pkt.rel, obj, sizeof obj);
+	esc_json(ev->pkt.ifname, strnlen(ev->pkt.ifname, sizeof ev->pkt.ifname), ifn, sizeof ifn);
+	strbuf_fmt(o, ",\"bytes\":%llu,\"ifname\":\"%s\",\"packet\":%s}",
+		   (unsigned long long)ev->bytes, ifn, obj);
+	return o->len;
+}
+
 static void out_upper(struct strbuf *o, const char *s)
 {
 	for (; *s && o->len + 1 < o->cap; s++)
@@ -325,6 +355,8 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		ev->time.tv_nsec / 1000000);
 	if (ev->server)
 		strbuf_fmt(&o, "#%u ", ev->server);
+	else if (ev->kind == EV_PACKET)
+		return packet_event_text(ev, &o);
 	else if (ev->kind != EV_DROPPED)
 		strbuf_fmt(&o, "client ");
 	out_upper(&o, event_kind_name(ev->kind));
@@ -366,6 +398,10 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	if (ev->has_peer) {
 		addr_tuple((const void *)&ev->peer, a, sizeof a);
 		strbuf_fmt(&o, " %s", a);
+	}
+	if (ev->local_dst && ev->has_local) {
+		addr_hostport((const void *)&ev->local, a, sizeof a);
+		strbuf_fmt(&o, " %s %s", ev->kind == EV_DGRAM_OUT ? "from" : "to", a);
 	}
 	if (event_kind_class(ev->kind) & EVENT_CLASS_DATA) {
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
@@ -423,6 +459,8 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		event_kind_name(ev->kind), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		tm.tm_hour, tm.tm_min, tm.tm_sec, ev->time.tv_nsec / 1000000);
 	strbuf_fmt(&o, ",\"server\":%u", ev->server);
+	if (ev->kind == EV_PACKET)
+		return packet_event_json(ev, &o);
 	if (ev->kind != EV_DROPPED)
 		strbuf_fmt(&o, ",\"transport\":\"%s\",\"service\":\"%s\",\"family\":\"%s\"",
 			transport_name(ev->transport), service_name(ev->service),

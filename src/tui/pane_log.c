@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/kernel.h"
 #include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
@@ -353,7 +354,7 @@ static enum pane_result pause(struct lab *lab, int key)
 static enum pane_result fold(struct lab *lab, int key)
 {
 	(void)key;
-	lab->watch.no_fold = !lab->watch.no_fold;
+	watch_set_fold(&lab->watch, lab->watch.no_fold);
 	return PANE_REDRAW;
 }
 
@@ -369,6 +370,7 @@ static const struct pane_key keys[] = {
     {{'c'}, "c", MSG_TUI_HELP_LOG_CLEAR, clear_filter},
     {{'p', ' '}, "p/Space", MSG_TUI_HELP_LOG_PAUSE, pause},
     {{'f'}, "f", MSG_TUI_HELP_LOG_FOLD, fold},
+    {{'L'}, "L", MSG_KERNEL_HELP_LOG_LADDER, kernel_key_log_ladder},
 };
 
 static bool modal(const struct lab *lab)
@@ -397,6 +399,14 @@ static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int 
 	return PANE_REDRAW;
 }
 
+/* Ctrl-C closes the filter prompt or the detail view. */
+static enum pane_result on_interrupt(struct lab *lab)
+{
+	if (!modal(lab))
+		return PANE_IGNORED;
+	return on_key(lab, 27);
+}
+
 static const char *status_text(const struct lab *lab)
 {
 	/* Untranslated: the frame applies _() to what it shows. */
@@ -418,6 +428,7 @@ const struct pane pane_log = {
     .key = on_key,
     .mouse = on_mouse,
     .modal = modal,
+    .interrupt = on_interrupt,
     .overlay = draw_detail,
     .status_text = status_text,
 };

@@ -16,6 +16,7 @@
 #include "socklab/server.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 /* ---- geometry ---- */
 
@@ -55,6 +56,10 @@ static void geometry(const struct lab *lab, const struct tui_rect *r, struct geo
 			const char *label = field_label(f);
 			struct field_box *b = &g->field[f];
 
+			if (!servers_field_shown(lab, f)) {
+				b->y = -1; /* not drawn, not clicked */
+				continue;
+			}
 			b->y = y;
 			b->x = x;
 			b->label = label ? tui_text_cols(label) : 0;
@@ -82,7 +87,7 @@ static void draw_field(const struct lab *lab, const struct geometry *g, int end,
 	attr_t a = sel ? (focused ? A_REVERSE : A_UNDERLINE) : A_BOLD;
 	int x = b->x;
 
-	if (b->y >= g->bottom)
+	if (b->y < 0 || b->y >= g->bottom)
 		return;
 	if (field_label(f))
 		x += paint_put(b->y, x, end - x, field_label(f), A_NORMAL);
@@ -106,7 +111,7 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 		if (sp->transport == TRANSPORT_TCP)
 			snprintf(line, sizeof line, _(MSG_TUI_SERVER_TCP), server_id(s),
 				 service_name(sp->service), family_name(sp->family),
-				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : "",
+				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : _(MSG_TUI_CONC_SHORT),
 				 (unsigned long long)st.conns_now);
 		else
 			snprintf(line, sizeof line, _(MSG_TUI_SERVER_UDP), server_id(s),
@@ -120,9 +125,10 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 
 		addr_hostport((const struct sockaddr *)server_local(s, i), hp, sizeof hp);
 		if (v6 >= 0)
-			snprintf(line, sizeof line, "   %s v6only=%d", hp, v6);
+			snprintf(line, sizeof line, "   %s v6only=%d%s", hp, v6,
+				 tui_sandbox_where(server_id(s)));
 		else
-			snprintf(line, sizeof line, "   %s", hp);
+			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a);
 	}
@@ -141,8 +147,7 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 	}
 	/* Rates over 1 s and 10 s, the accept queue. */
 	for (int i = 0; i < SERVERS_RATE_LINES && row < maxy; i++) {
-		servers_rate_line(&lab->rates[index], &st, sp->transport == TRANSPORT_UDP, i, line,
-				  sizeof line);
+		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a);
 	}
@@ -157,7 +162,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 
 	geometry(lab, r, &g);
 	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
-	paint_title(r, _(MSG_TUI_SERVERS), focused, right);
+	paint_title(r, tui_sandbox_servers_title(_(MSG_TUI_SERVERS)), focused, right);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
 	if (g.heading_y < 0)
@@ -210,25 +215,35 @@ static bool editing(const struct lab *lab)
 	return lab->cursor == FIELD_HOST || lab->cursor == FIELD_PORT;
 }
 
-static void edit_text(char *buf, size_t cap, int key, bool digits)
+/* A character a host can hold: a name, an IPv4 or IPv6 address, a
+ * bracket or a scope (%eth0). Anything else is not meant for the field. */
+static bool host_char(int key)
+{
+	return key < 0x80 && (isalnum(key) || strchr(".:-_[]%", key) != NULL);
+}
+
+/* Edits a text field; false when the key is not the field's (a space, a
+ * '/', ... typed there was meant for the prompt). */
+static bool edit_text(char *buf, size_t cap, int key, bool digits)
 {
 	size_t n = strlen(buf);
 
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		if (n > 0)
 			buf[n - 1] = '\0';
-		return;
+		return true;
 	}
 	if (key == 21) { /* Ctrl-U */
 		buf[0] = '\0';
-		return;
+		return true;
 	}
-	if (key < 0x21 || key > 0x7e || n + 1 >= cap)
-		return;
-	if (digits && !isdigit(key))
-		return;
-	buf[n] = (char)key;
-	buf[n + 1] = '\0';
+	if (key <= 0 || key > 0xff || !(digits ? isdigit(key) : host_char(key)))
+		return false;
+	if (n + 1 < cap) {
+		buf[n] = (char)key;
+		buf[n + 1] = '\0';
+	}
+	return true;
 }
 
 static void keep_visible(struct lab *lab)
@@ -251,6 +266,8 @@ static enum pane_result up(struct lab *lab, int key)
 	(void)key;
 	if (lab->cursor > 0)
 		lab->cursor--;
+	if (lab->cursor < FIELD_COUNT && !servers_field_shown(lab, (enum tui_field)lab->cursor))
+		lab->cursor--;
 	keep_visible(lab);
 	return PANE_REDRAW;
 }
@@ -259,6 +276,8 @@ static enum pane_result down(struct lab *lab, int key)
 {
 	(void)key;
 	if (lab->cursor < last_row(lab))
+		lab->cursor++;
+	if (lab->cursor < FIELD_COUNT && !servers_field_shown(lab, (enum tui_field)lab->cursor))
 		lab->cursor++;
 	keep_visible(lab);
 	return PANE_REDRAW;
@@ -288,11 +307,15 @@ static enum pane_result change(struct lab *lab, int key)
 	return key == ' ' ? PANE_IGNORED : PANE_HANDLED;
 }
 
+/* Enter starts a server only on [Start]; on another field it moves
+ * there, so a stray Enter never starts one. */
 static enum pane_result enter(struct lab *lab, int key)
 {
 	(void)key;
-	if (lab->cursor < FIELD_COUNT)
+	if (lab->cursor == FIELD_START)
 		servers_start_form(lab);
+	else if (lab->cursor < FIELD_COUNT)
+		lab->cursor = FIELD_START;
 	return PANE_REDRAW;
 }
 
@@ -312,21 +335,23 @@ static const struct pane_key keys[] = {
     {{KEY_END}, NULL, NULL, end},
     {{KEY_LEFT, KEY_RIGHT, ' '}, "Left/Right/Space", MSG_TUI_HELP_SERVERS_CHANGE, change},
     {{'\r', '\n', KEY_ENTER}, "Enter", MSG_TUI_HELP_SERVERS_START, enter},
-    {{KEY_DC, 'x', 'd'}, "x/Delete", MSG_TUI_HELP_SERVERS_STOP, stop},
+    {{KEY_DC, 'x'}, "x/Delete", MSG_TUI_HELP_SERVERS_STOP, stop},
     {{0}, "host, port", MSG_TUI_HELP_SERVERS_TYPE, NULL},
 };
 
 /* The host and port fields take text; other keys are not the pane's. */
 static enum pane_result on_key(struct lab *lab, int key)
 {
+	bool used;
+
 	if (!editing(lab))
 		return PANE_IGNORED;
-	if (lab->cursor == FIELD_HOST)
-		edit_text(lab->form_host, sizeof lab->form_host, key, false);
-	else
-		edit_text(lab->form_port, sizeof lab->form_port, key, true);
-	/* q stays quit in the port field, which takes digits only. */
-	return key == 'q' && lab->cursor == FIELD_PORT ? PANE_IGNORED : PANE_REDRAW;
+	if (lab->cursor == FIELD_HOST) {
+		used = edit_text(lab->form_host, sizeof lab->form_host, key, false);
+		lab->form_host_typed = lab->form_host[0] != '\0';
+	} else
+		used = edit_text(lab->form_port, sizeof lab->form_port, key, true);
+	return used ? PANE_REDRAW : PANE_IGNORED;
 }
 
 /* ---- the mouse ---- */

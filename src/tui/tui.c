@@ -14,6 +14,7 @@
  * termios, written with async-signal-safe calls before the signal is
  * re-raised.
  */
+#include "tui/kernel.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -40,6 +41,7 @@
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
 #include "tui/paint.h"
+#include "tui/tui_sandbox.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
@@ -189,6 +191,8 @@ static void take_event(struct lab *lab, const struct event *ev)
 
 	if (watch_log_event(&lab->watch, ev, line, sizeof line) < 0)
 		lab_notice(lab, true, "%s", line);
+	if (kernel_take(lab, ev))
+		return; /* a packet: the packets pane's, not the log's */
 	if (ev->kind == EV_SYSCALL)
 		return;
 	event_format_text(ev, line, sizeof line);
@@ -275,9 +279,48 @@ void lab_open_help(struct lab *lab)
 	lab->dirty = true;
 }
 
+/* With servers running or a connection open, the first quit asks and
+ * the next quit key (any path) quits; any other key goes on. */
 void lab_quit(struct lab *lab)
 {
-	lab->quit = true;
+	unsigned long n = (unsigned long)lab->nservers;
+
+	if (lab->quit_armed || (n == 0 && !conn_busy(lab))) {
+		lab->quit = true;
+		return;
+	}
+	lab->quit_armed = true;
+	if (n == 0)
+		lab_notice(lab, true, "%s", _(MSG_TUI_QUIT_ASK_CONN));
+	else if (conn_busy(lab))
+		lab_notice(lab, true, ngettext(MSG_TUI_QUIT_ASK_BOTH_ONE, MSG_TUI_QUIT_ASK_BOTH, n), n);
+	else
+		lab_notice(lab, true, ngettext(MSG_TUI_QUIT_ASK_ONE, MSG_TUI_QUIT_ASK, n), n);
+}
+
+/* Ctrl-C (SIGINT from the terminal): it stops what the pane is doing (the
+ * typed line, the filter prompt, the help); with nothing to stop, it asks
+ * to quit, as q and F10 do. */
+static void interrupt(struct lab *lab)
+{
+	const struct pane *p = pane_modal(lab);
+	bool armed = lab->quit_armed;
+	enum pane_result r = PANE_IGNORED;
+
+	lab->dirty = true;
+	if (lab->help) {
+		lab->help = false;
+		r = PANE_REDRAW;
+	} else {
+		if (p == NULL)
+			p = lab->focus;
+		if (p->interrupt != NULL)
+			r = p->interrupt(lab);
+	}
+	if (r == PANE_IGNORED)
+		lab_quit(lab);
+	else if (armed)
+		lab->quit_armed = false;
 }
 
 /* What a pane's handler said, done. */
@@ -404,12 +447,22 @@ static void mouse_event(struct lab *lab)
 	}
 }
 
-static void handle_key(struct lab *lab, int key)
+/* A printable key (or a byte of UTF-8) that no table took: typing meant
+ * for the prompt. */
+static bool typed_text(int key)
+{
+	return key >= 0x20 && key <= 0xff && key != 0x7f;
+}
+
+static void handle_key_now(struct lab *lab, int key)
 {
 	const struct pane *modal = pane_modal(lab), *p = lab->focus;
 	enum pane_result r;
 
-	lab->dirty = true;
+	/* An offer to replace a server holds for the next key only. */
+	lab->replace_armed = lab->replace_offer;
+	lab->replace_offer = 0;
+
 	if (key == KEY_RESIZE) {
 		relayout(lab);
 		return;
@@ -435,7 +488,42 @@ static void handle_key(struct lab *lab, int key)
 		r = p->key(lab, key);
 	if (r == PANE_IGNORED)
 		r = pane_keys_run(lab_keys + LAB_KEYS_FIRST, lab_nkeys - LAB_KEYS_FIRST, lab, key);
+	/* Text typed while another pane has the focus is not lost: the
+	 * prompt gets the focus and the key. */
+	if (r == PANE_IGNORED && p != &pane_client && typed_text(key)) {
+		lab->focus = &pane_client;
+		r = pane_client.key(lab, key);
+	}
 	apply(lab, r);
+}
+
+/* After a quit was asked for, the next key decides: F10 (q where q is
+ * not text), or any other way of quitting (Ctrl-D, /quit), quits; any
+ * other key is handled as usual, so nothing typed is lost, and the
+ * question is dropped. */
+static void handle_key(struct lab *lab, int key)
+{
+	bool text = lab->focus == &pane_client || pane_modal(lab) != NULL;
+	struct timespec asked;
+
+	lab->dirty = true;
+	if (!lab->quit_armed || key == KEY_RESIZE || key == KEY_MOUSE) {
+		handle_key_now(lab, key);
+		return;
+	}
+	if (key == KEY_F(10) || (key == 'q' && !text)) {
+		lab->quit = true;
+		return;
+	}
+	asked = lab->status_time;
+	handle_key_now(lab, key);
+	if (!lab->quit) {
+		lab->quit_armed = false;
+		/* The question goes, unless the key put a notice of its own. */
+		if (lab->status_time.tv_sec == asked.tv_sec &&
+		    lab->status_time.tv_nsec == asked.tv_nsec)
+			lab->status[0] = '\0';
+	}
 }
 
 static void read_keys(struct lab *lab)
@@ -491,11 +579,15 @@ static void read_signals(struct lab *lab)
 				 * have been drawn over meanwhile. */
 				clearok(curscr, TRUE);
 				resize(lab);
-			} else if (sig[i] == SIGTSTP)
+			} else if (sig[i] == SIGTSTP) {
 				suspend(lab);
-			else
-				lab->quit = true;
+			} else if (sig[i] == SIGINT) {
+				interrupt(lab);
+			} else {
+				lab->quit = true; /* SIGTERM, SIGHUP: from outside */
+			}
 		}
+		g_quit_signals = 0; /* answered */
 	}
 }
 
@@ -545,6 +637,7 @@ static void run(struct lab *lab)
 			clock_gettime(CLOCK_MONOTONIC, &lab->last_stats);
 			servers_sample(lab, (int64_t)lab->last_stats.tv_sec * 1000 +
 						lab->last_stats.tv_nsec / 1000000);
+			kernel_tick(lab);
 			lab->dirty = true;
 		}
 		if (lab->status[0] && lab_ms_since(&lab->status_time) >= TUI_STATUS_MS) {
@@ -563,6 +656,7 @@ static void run(struct lab *lab)
 
 struct options {
 	struct spec serve[SERVE_MAX];
+	int serve_host[SERVE_MAX]; /* --sandbox: b/SPEC runs on host b */
 	int nserve;
 	bool color, mouse;
 	const char *log_path; /* --log FILE */
@@ -586,6 +680,8 @@ static int usage_error(struct tui_exit *ex, const char *fmt, ...)
 static int parse_options(int argc, char **argv, struct options *o, struct tui_exit *ex)
 {
 	const char *nc = getenv("NO_COLOR");
+	bool sequential = false;
+	int backlog = 0;
 
 	o->nserve = 0;
 	o->log_path = NULL;
@@ -595,6 +691,26 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 		const char *a = argv[i], *spec = NULL;
 		char err[256];
 
+		/* --sequential, --concurrent and --backlog N set the mode of the
+		 * --serve options after them, as the tutorial's servers need. */
+		if (strcmp(a, "--sequential") == 0 || strcmp(a, "--concurrent") == 0) {
+			sequential = a[2] == 's';
+			continue;
+		}
+		if (strcmp(a, "--backlog") == 0 || strncmp(a, "--backlog=", 10) == 0) {
+			const char *v = a[9] == '=' ? a + 10 : i + 1 < argc ? argv[++i] : NULL;
+			char *end;
+			long n;
+
+			if (v == NULL)
+				return usage_error(ex, "%s needs a number", "--backlog");
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 65535)
+				return usage_error(ex, _(MSG_TUI_BAD_BACKLOG), v);
+			backlog = (int)n;
+			continue;
+		}
 		if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
 			o->color = false;
 		} else if (strcmp(a, "--no-mouse") == 0) {
@@ -618,9 +734,14 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 			continue;
 		if (o->nserve == SERVE_MAX)
 			return usage_error(ex, _(MSG_TUI_TOO_MANY_SERVE), spec);
+		o->serve_host[o->nserve] = tui_sandbox_spec_host(&spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
 			return usage_error(ex, "%s", err);
+		if (o->serve[o->nserve].transport == TRANSPORT_TCP) {
+			o->serve[o->nserve].sequential = sequential;
+			o->serve[o->nserve].backlog = backlog;
+		}
 		o->nserve++;
 	}
 	return 0;
@@ -739,8 +860,13 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	panes_init(&lab);
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
-	for (int i = 0; i < o.nserve; i++)
+	tui_sandbox_notes(&lab);
+	for (int i = 0; i < o.nserve; i++) {
+		int host = tui_sandbox_swap_server_host(o.serve_host[i]);
+
 		servers_start(&lab, &o.serve[i]);
+		tui_sandbox_swap_server_host(host);
+	}
 	run(&lab);
 
 	term_end();

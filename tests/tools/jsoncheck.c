@@ -4,7 +4,8 @@
  *
  *   jsoncheck lines FILE              every line one valid JSON value
  *   jsoncheck events FILE [--now S]   every line an event of the
- *                                     `serve --json` contract (doc/socklab.1)
+ *                                     `serve --json` contract (doc/socklab.1),
+ *                                     packet events of --wire included
  *
  * Prints one line per problem and exits 1 if there was any (2: usage).
  * --now EPOCH: every event's time must be within two minutes of it (UTC).
@@ -93,6 +94,114 @@ static void check_addr(long ln, const char *kind, const char *key, const char *v
 	}
 }
 
+/* An IP header of a packet event: family, src and dst of that family,
+ * a proto, ports in range. */
+static void check_ip(long ln, const char *kind, const char *where, const char *p, size_t n)
+{
+	static const char *const ends[] = {"src", "dst"};
+	char fam[16], a[128];
+	unsigned char bin[16];
+	long long port;
+
+	if (!json_get_str(p, n, "family", fam, sizeof fam) ||
+	    (strcmp(fam, "ipv4") != 0 && strcmp(fam, "ipv6") != 0)) {
+		problem(ln, kind, "%s: family missing or not ipv4/ipv6", where);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		int af = strcmp(fam, "ipv4") == 0 ? AF_INET : AF_INET6;
+
+		if (!json_get_str(p, n, ends[i], a, sizeof a) || inet_pton(af, a, bin) != 1)
+			problem(ln, kind, "%s: %s is not an %s address", where, ends[i], fam);
+	}
+	if (json_member(p, n, "proto") != JSON_STRING && json_member(p, n, "proto") != JSON_INTEGER)
+		problem(ln, kind, "%s: no proto", where);
+	for (int i = 0; i < 2; i++) {
+		const char *k = i ? "dport" : "sport";
+
+		if (json_member(p, n, k) != JSON_NONE &&
+		    (!json_get_int(p, n, k, &port) || port < 0 || port > 65535))
+			problem(ln, kind, "%s: %s out of range", where, k);
+	}
+}
+
+static bool flag_known(const char *f, size_t n)
+{
+	static const char *const flags[] = {"SYN", "FIN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (strlen(flags[i]) == n && memcmp(flags[i], f, n) == 0)
+			return true;
+	return false;
+}
+
+/* A packet event (serve --wire): the frame decoded into "packet". */
+static void check_packet(long ln, const char *kind, const char *o, size_t n)
+{
+	const char *p, *v;
+	size_t pn, vn;
+	long long wirelen, bytes, x;
+
+	if (!json_get(o, n, "packet", &p, &pn) || json_type(p, pn) != JSON_OBJECT) {
+		problem(ln, kind, "no packet object");
+		return;
+	}
+	if (json_member(o, n, "ifname") != JSON_STRING)
+		problem(ln, kind, "no ifname");
+	for (int i = 0; i < 3; i++) {
+		static const char *const k[] = {"caplen", "wirelen", "ethertype"};
+
+		if (json_member(p, pn, k[i]) != JSON_INTEGER)
+			problem(ln, kind, "packet.%s missing", k[i]);
+	}
+	if (!json_get_int(p, pn, "wirelen", &wirelen) || !json_get_int(o, n, "bytes", &bytes) ||
+	    wirelen != bytes)
+		problem(ln, kind, "bytes is not the frame's length on the wire");
+	if (json_member(p, pn, "link") != JSON_STRING)
+		problem(ln, kind, "packet.link missing");
+	if (json_member(p, pn, "family") != JSON_NONE)
+		check_ip(ln, kind, "packet", p, pn);
+	if (json_get(p, pn, "flags", &v, &vn)) {
+		bool ack = false;
+
+		/* An array of known flag names, ACK exactly when "ack" is there. */
+		if (json_type(v, vn) != JSON_ARRAY) {
+			problem(ln, kind, "bad TCP flags");
+		} else {
+			for (size_t i = 1; i + 1 < vn;) {
+				size_t j;
+
+				while (i < vn - 1 && (v[i] == ',' || v[i] == ' '))
+					i++;
+				if (i >= vn - 1)
+					break;
+				if (v[i] != '"') {
+					problem(ln, kind, "bad TCP flags");
+					break;
+				}
+				for (j = i + 1; j < vn - 1 && v[j] != '"'; j++)
+					;
+				if (!flag_known(v + i + 1, j - i - 1))
+					problem(ln, kind, "unknown TCP flag %.*s", (int)(j - i - 1), v + i + 1);
+				ack |= j - i - 1 == 3 && memcmp(v + i + 1, "ACK", 3) == 0;
+				i = j + 1;
+			}
+		}
+		for (int i = 0; i < 4; i++) {
+			static const char *const k[] = {"seq", "seq_raw", "win", "len"};
+
+			if (!json_get_int(p, pn, k[i], &x) || x < 0)
+				problem(ln, kind, "TCP without %s", k[i]);
+		}
+		if (ack != (json_member(p, pn, "ack") != JSON_NONE))
+			problem(ln, kind, "ack present without the ACK flag or missing with it");
+	}
+	if (json_get(p, pn, "inner", &v, &vn))
+		check_ip(ln, kind, "packet.inner", v, vn);
+	if (json_get(p, pn, "note", &v, &vn) && (json_type(v, vn) != JSON_STRING || vn <= 2))
+		problem(ln, kind, "empty note");
+}
+
 static bool one_of(const char *s, const char *const *set)
 {
 	for (; *set; set++)
@@ -142,6 +251,10 @@ static void check_event(long ln, const char *o, size_t n, long long now)
 		problem(ln, kind, "field %s missing or not an integer", "server");
 	if (json_member(o, n, "bytes") != JSON_INTEGER)
 		problem(ln, kind, "field %s missing or not an integer", "bytes");
+	if (strcmp(kind, "packet") == 0) {
+		check_packet(ln, kind, o, n);
+		return;
+	}
 	if (strcmp(kind, "dropped") != 0) {
 		static const char *const f[] = {"transport", "service", "family"};
 
