@@ -535,6 +535,37 @@ static void wait_for_signal(int sfd)
 		;
 }
 
+/* The stop, its clock started now: the servers (their last events
+ * queued), the capture, then the printer's thread and the last drain.
+ * Returns 0, or 1 when an output failed or lost events (said). */
+static int stop_all(struct serve_opts *o, struct printer *p, struct server **servers, int nrun,
+		    bool threaded)
+{
+	int status = 0;
+
+	atomic_store(&p->deadline_ms, util_mono_ms() + STOP_GRACE_MS);
+	for (int i = nrun - 1; i >= 0; i--)
+		server_stop(servers[i]);
+	if (cli_wire_close(&o->wire) != 0)
+		status = 1;
+	atomic_store(&p->stopping, true);
+	if (threaded) {
+		uint64_t one = 1;
+		struct sched_param sp = {0};
+
+		if (write(p->wakefd, &one, sizeof one) < 0)
+			cli_warnx("waking the printer: %s", strerror(errno));
+		/* A normal share of the CPU to leave its batch, where that is
+		 * allowed (root, or RLIMIT_NICE); a small batch otherwise. */
+		pthread_setschedparam(p->thread, SCHED_OTHER, &sp);
+		pthread_join(p->thread, NULL);
+	}
+	printer_stop(p);
+	if (printer_finish(p) != 0)
+		status = 1;
+	return status;
+}
+
 int cli_serve(int argc, char **argv)
 {
 	static struct serve_opts o;
@@ -585,26 +616,7 @@ int cli_serve(int argc, char **argv)
 			wait_for_signal(sfd);
 		}
 	}
-	/* The stop: its clock starts now. */
-	atomic_store(&p.deadline_ms, util_mono_ms() + STOP_GRACE_MS);
-	for (int i = nrun - 1; i >= 0; i--)
-		server_stop(servers[i]);
-	if (cli_wire_close(&o.wire) != 0)
-		status = 1;
-	atomic_store(&p.stopping, true);
-	if (threaded) {
-		uint64_t one = 1;
-		struct sched_param sp = {0};
-
-		if (write(p.wakefd, &one, sizeof one) < 0)
-			cli_warnx("waking the printer: %s", strerror(errno));
-		/* A normal share of the CPU to leave its batch, where that is
-		 * allowed (root, or RLIMIT_NICE); a small batch otherwise. */
-		pthread_setschedparam(p.thread, SCHED_OTHER, &sp);
-		pthread_join(p.thread, NULL);
-	}
-	printer_stop(&p);
-	if (printer_finish(&p) != 0)
+	if (stop_all(&o, &p, servers, nrun, threaded) != 0)
 		status = 1;
 	event_queue_free(q);
 	if (sfd >= 0)
