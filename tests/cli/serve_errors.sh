@@ -95,5 +95,6 @@ check_match "SPEC echoed escaped" "bad port '9\\\\x1b\]0;x\\\\x07'" "$(last_err)
 # A good SPEC before a bad one: still nothing started.
 usage_case "good then bad SPEC" "unknown family 'ipv5'" serve tcp:echo:ipv4:0 tcp:echo:ipv5:0
 usage_case "unknown command" "unknown command 'serv'" serv tcp:echo:ipv4:0
+usage_case "unknown command, escaped" "unknown command 'se\\\\x1b\\\\x9bx'" $'se\e\x9bx'
 
 t_done
