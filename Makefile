@@ -130,7 +130,7 @@ check:
 tsan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab \
 		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
-	$(Q)SOCKLAB_ONLY="integration cli robust tui" tests/run-all build-thread build-thread/socklab
+	$(Q)SOCKLAB_ONLY="integration cli robust sandbox tui" tests/run-all build-thread build-thread/socklab
 
 # memcheck over the cmocka binaries, a serve session and a lab session.
 valgrind: $(BIN) $(TEST_BIN)
