@@ -43,7 +43,8 @@
 #define CAPTURE_MSG_PERMISSION                                                                     \
 	"capturing packets needs CAP_NET_RAW, which this process lacks: run socklab as root, "    \
 	"or give the binary the capability once with `sudo setcap cap_net_raw+ep %s`, "           \
-	"or run it in a private network namespace (the sandbox); everything else works without it"
+	"or, without root, use a sandbox of your own (socklab --sandbox); "                        \
+	"everything else works without it"
 
 enum capture_error {
 	CAPTURE_ERR_PERMISSION = -2, /* no CAP_NET_RAW */
