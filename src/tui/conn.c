@@ -330,8 +330,18 @@ static void take_bytes(struct lab *lab, const char *p, size_t n)
 			commit_partial(lab);
 			continue;
 		}
-		if (c->partial_len == sizeof c->partial)
+		if (c->partial_len == sizeof c->partial) {
+			/* A full line is shown in parts, but never a character
+			 * in two: its first bytes wait for the rest. */
+			size_t keep = esc_incomplete_tail(c->partial, c->partial_len);
+			char tail[4];
+
+			memcpy(tail, c->partial + c->partial_len - keep, keep);
+			c->partial_len -= keep;
 			commit_partial(lab);
+			memcpy(c->partial, tail, keep);
+			c->partial_len = keep;
+		}
 		c->partial[c->partial_len++] = p[i];
 	}
 	lab->dirty = true;

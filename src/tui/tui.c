@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 #include "socklab/addr.h"
+#include "socklab/escape.h"
 #include "socklab/event.h"
+#include "socklab/num.h"
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
@@ -227,6 +229,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 		flags |= TUI_LOG_INFO;
 		break;
 	case EV_RECV:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 		flags |= TUI_LOG_IN;
 		break;
@@ -259,9 +262,29 @@ void lab_drain(struct lab *lab)
 {
 	struct event ev;
 
+	char err[600];
+
 	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++)
 		take_event(lab, &ev);
-	watch_log_flush(&lab->watch);
+	if (watch_log_flush(&lab->watch, err, sizeof err) < 0)
+		lab_notice(lab, true, "%s", err);
+}
+
+/* After the servers are stopped: their last events (the server-stop
+ * closes, the stops) still go to --log, and a log that failed at any time
+ * is said in msg. Returns 0, or 1 after a failure. */
+static int finish_log(struct lab *lab, char *msg, size_t cap)
+{
+	struct event ev;
+	char err[600];
+
+	while (event_pop(lab->q, &ev))
+		watch_log_event(&lab->watch, &ev, err, sizeof err);
+	if (watch_log_close(&lab->watch, err, sizeof err) < 0) {
+		snprintf(msg, cap, "--log %s", err);
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- keys and the mouse ---- */
@@ -814,6 +837,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	static struct lab lab;
 	struct options o;
 	const char *qbytes = getenv("SOCKLAB_QUEUE_BYTES");
+	uint64_t qsize;
 	unsigned long fd_before, fd_after;
 	int rc;
 
@@ -826,6 +850,8 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 		return 2;
 	}
 	setlocale(LC_ALL, "");
+	/* A terminal that is not UTF-8 gets peer bytes >= 0x80 as \xNN. */
+	esc_set_ascii(!esc_locale_is_utf8());
 	memset(&lab, 0, sizeof lab);
 	conn_clear(&lab.conn);
 	lab.color = o.color;
@@ -835,7 +861,9 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	lab.dirty = true;
 	servers_form_reset(&lab);
 	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
-	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
+	if (qbytes == NULL || num_parse_u64(qbytes, 1, SIZE_MAX, &qsize) != NUM_OK)
+		qsize = EVENT_QUEUE_DEFAULT;
+	lab.q = event_queue_new((size_t)qsize);
 	if (lab.q == NULL || watch_init(&lab.watch, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
 		snprintf(ex->msg, sizeof ex->msg, "%s", strerror(ENOMEM));
@@ -870,6 +898,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	term_end();
 	panes_fini(&lab);
 	servers_stop_all(&lab);
+	rc = finish_log(&lab, ex->msg, sizeof ex->msg);
 	lab_free(&lab);
-	return 0;
+	return rc;
 }

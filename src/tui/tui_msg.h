@@ -208,7 +208,7 @@
 #define MSG_WATCH_GONE          N_("this line is no longer kept (the log is a bounded ring)")
 #define MSG_WATCH_SAVED         N_("saved %zu events to %s (%s)")
 #define MSG_WATCH_SAVED_FOLDED  N_("saved %zu events to %s (%s), each on its own line; %llu of them were folded on screen")
-#define MSG_WATCH_LOG_FAILED    N_("--log %s: %s: no longer logging")
+#define MSG_WATCH_LOG_FAILED    N_("--log %s (no longer logging)")
 #define MSG_TUI_KEYS_FILTER     N_("Enter Apply  Esc Cancel  Ctrl-U Erase   e.g. server=2 peer=127.0.0.1 port=9101 kind=recv text=hola")
 #define MSG_TUI_CMD_SAVE        N_("save the live log's shown lines (all: every kept event) as CSV or JSON Lines")
 #define MSG_TUI_CMD_FILTER      N_("filter the live log, as / does there (no expression: clear it)")

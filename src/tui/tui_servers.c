@@ -93,16 +93,15 @@ void servers_stop_all(struct lab *lab)
 		servers_stop(lab, lab->nservers - 1);
 }
 
-/* The running lab server on the port a spec wants (on the host servers
- * start on, in a sandbox), or -1. */
+/* The running lab server on the port a spec wants, or -1 (in a sandbox,
+ * on the host the spec would start on: the other host's ports are its own). */
 static int holder_of(const struct lab *lab, const struct spec *s)
 {
 	for (int k = 0; k < lab->nservers; k++) {
 		const struct spec *o = server_spec(lab->servers[k]);
 
-		if (tui_sandbox_on() &&
-		    tui_sandbox_host_of(server_id(lab->servers[k])) != tui_sandbox_server_host())
-			continue; /* another host: its own ports */
+		if (tui_sandbox_host_of(server_id(lab->servers[k])) != tui_sandbox_server_host())
+			continue;
 
 		for (int j = 0; j < server_nsockets(lab->servers[k]); j++) {
 			const struct sockaddr *sa = (const void *)server_local(lab->servers[k], j);
@@ -142,7 +141,7 @@ static void explain_busy(struct lab *lab, const struct spec *s, const char *text
 
 void servers_preset(struct lab *lab, size_t i)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *srv;
 	struct spec s;
 	char err[SERVER_ERR_MAX], text[300];
