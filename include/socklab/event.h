@@ -45,6 +45,8 @@ enum event_kind {
 	EV_STOP,      /* a server stopped */
 	EV_DROPPED,   /* the queue was full: count events were lost */
 	EV_PACKET,    /* a captured frame (capture.h): see the packet fields below */
+	EV_READ_LINE, /* a line read from a stdio stream over the socket (echo-stdio, the
+			 tutorial's makefile()): not one recv, see the trace for those */
 	EV_KIND_COUNT
 };
 

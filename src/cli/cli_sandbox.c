@@ -79,32 +79,6 @@ int cli_sandbox_spec_host(char **spec)
 	return SANDBOX_A;
 }
 
-struct start_args {
-	const struct spec *spec;
-	unsigned id;
-	const struct server_options *opt;
-	struct event_queue *q;
-	struct server **out;
-	char *err;
-	size_t cap;
-};
-
-static int start_here(void *p)
-{
-	struct start_args *a = p;
-
-	return server_start(a->spec, a->id, a->opt, a->q, a->out, a->err, a->cap);
-}
-
-int cli_sandbox_server_start(int host, const struct spec *spec, unsigned id,
-			     const struct server_options *opt, struct event_queue *q,
-			     struct server **out, char *err, size_t cap)
-{
-	struct start_args a = {spec, id, opt, q, out, err, cap};
-
-	return sandbox_run_on(host, start_here, &a, err, cap);
-}
-
 void cli_sandbox_print_reach(const int *hosts, int n)
 {
 	const struct sandbox_info *sb = sandbox_get();

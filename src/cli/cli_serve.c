@@ -510,8 +510,8 @@ static int start_servers(struct serve_opts *o, struct printer *p, struct server 
 	for (int i = 0; i < o->nspec; i++) {
 		char err[SERVER_ERR_MAX];
 
-		if ((o->sandbox ? cli_sandbox_server_start(o->hosts[i], &o->specs[i], (unsigned)i + 1,
-							   &sopt, p->q, &servers[i], err, sizeof err)
+		if ((o->sandbox ? sandbox_server_start(o->hosts[i], &o->specs[i], (unsigned)i + 1,
+						       &sopt, p->q, &servers[i], err, sizeof err)
 				: server_start(&o->specs[i], (unsigned)i + 1, &sopt, p->q, &servers[i],
 					       err, sizeof err)) < 0) {
 			drain(p, INT32_MAX);

@@ -275,6 +275,7 @@ static const struct {
 	[EV_STOP] = {"stop", EVENT_CLASS_INFO},
 	[EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
 	[EV_PACKET] = {"packet", EVENT_CLASS_WIRE},
+	[EV_READ_LINE] = {"readline", EVENT_CLASS_IN},
 };
 
 static const char *const close_reasons[CLOSE_REASON_COUNT] = {

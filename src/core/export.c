@@ -46,6 +46,7 @@ bool export_inbound(const struct event *ev)
 {
 	switch (ev->kind) {
 	case EV_RECV:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 	case EV_ACCEPT:
 	case EV_CLOSE:

@@ -122,10 +122,18 @@ static void build_restore(bool mouse)
 	add_cap("rmcup");
 }
 
+/* Every signal whose default action ends the process and that the loop
+ * does not answer itself: the terminal is given back before it takes
+ * effect (issue 10: SIGQUIT, SIGUSR1/2, SIGALRM, SIGXFSZ, ...), and the
+ * real-time signals with them. */
+static const int fatal[] = {
+    SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,	  SIGABRT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXFSZ,
+    SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS, SIGTRAP, SIGIO,	 SIGPWR,  SIGSTKFLT,
+};
+
 static void install_signals(void)
 {
 	static const int quiet[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
-	static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -136,8 +144,24 @@ static void install_signals(void)
 		sigaction(quiet[i], &sa, NULL);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
-		sigaction(crash[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
+}
+
+/* Ctrl-\ would send SIGQUIT and end the lab in front of a class: the
+ * terminal's quit character is turned off while the lab runs (kill -QUIT
+ * still ends it, terminal restored). The saved modes come back at exit. */
+static void no_quit_key(void)
+{
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &t) != 0)
+		return;
+	t.c_cc[VQUIT] = _POSIX_VDISABLE;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		def_prog_mode(); /* and curses keeps it across Ctrl-Z */
 }
 
 static void term_end(void)
@@ -205,6 +229,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 		flags |= TUI_LOG_INFO;
 		break;
 	case EV_RECV:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 		flags |= TUI_LOG_IN;
 		break;
@@ -233,7 +258,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 	lab->dirty = true;
 }
 
-static void drain_events(struct lab *lab)
+void lab_drain(struct lab *lab)
 {
 	struct event ev;
 
@@ -627,7 +652,7 @@ static void run(struct lab *lab)
 		if (p[1].revents)
 			read_signals(lab);
 		if (p[2].revents)
-			drain_events(lab);
+			lab_drain(lab);
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			lab->quit = true; /* the terminal went away */
 		else if (p[0].revents & POLLIN)
@@ -766,6 +791,7 @@ static int term_begin(struct lab *lab)
 	cbreak();
 	noecho();
 	nonl();
+	no_quit_key();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);

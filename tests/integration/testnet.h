@@ -171,8 +171,7 @@ static inline void tn_take(struct tn *t)
 		struct tn_ev *e;
 
 		tn_check_formats(&ev);
-		if (!t->keep_data && (ev.kind == EV_RECV || ev.kind == EV_SEND ||
-				      ev.kind == EV_DGRAM_IN || ev.kind == EV_DGRAM_OUT))
+		if (!t->keep_data && (event_kind_class(ev.kind) & EVENT_CLASS_DATA))
 			continue;
 		if (t->n == t->cap) {
 			t->cap = t->cap ? 2 * t->cap : 256;

@@ -229,9 +229,9 @@ static void check_time(long ln, const char *kind, const char *t, long long now)
 
 static void check_event(long ln, const char *o, size_t n, long long now)
 {
-	static const char *const conn[] = {"accept", "recv", "send", "close", NULL};
+	static const char *const conn[] = {"accept", "recv", "readline", "send", "close", NULL};
 	static const char *const dgram[] = {"dgram-in", "dgram-out", NULL};
-	static const char *const data[] = {"recv", "send", "dgram-in", "dgram-out", NULL};
+	static const char *const data[] = {"recv", "readline", "send", "dgram-in", "dgram-out", NULL};
 	char kind[32] = "?", t[64], s[64], hex[2 * 4096 + 1];
 	const char *v;
 	size_t vn;
