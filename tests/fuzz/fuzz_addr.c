@@ -115,10 +115,10 @@ static void fuzz_format(struct fuzz_in *in, uint8_t mode)
 		if (sa->sa_family == AF_INET) {
 			snprintf(want, sizeof want, "%s:%u", host, addr_port(sa));
 		} else {
-			/* A scoped address keeps its zone: the interface's
-			 * name, or its index when it has none. */
-			unsigned scope = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
-			char zone[IF_NAMESIZE + 12] = "", ifname[IF_NAMESIZE];
+			/* A scoped address keeps its zone: its interface's name,
+			 * or the index when it has none. */
+			uint32_t scope = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
+			char ifname[IF_NAMESIZE], zone[IF_NAMESIZE + 12] = "";
 
 			if (scope != 0 && if_indextoname(scope, ifname) != NULL)
 				snprintf(zone, sizeof zone, "%%%s", ifname);
