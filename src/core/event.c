@@ -357,6 +357,8 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, ")%s%s = %d", ev->message[0] ? " " : "", ev->message, ev->ret);
 		if (ev->ret < 0)
 			strbuf_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
+		if (ev->python[0])
+			strbuf_fmt(&o, "   %s", ev->python);
 		return o.len;
 	case EV_LISTEN:
 		addr_hostport((const void *)&ev->local, a, sizeof a);
@@ -470,6 +472,12 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 	if (ev->kind == EV_SYSCALL) {
 		esc_json(ev->syscall, strnlen(ev->syscall, sizeof ev->syscall), esc, sizeof esc);
 		strbuf_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);
+		if (ev->backlog > 0)
+			strbuf_fmt(&o, ",\"backlog\":%d", ev->backlog);
+		if (ev->python[0]) {
+			esc_json(ev->python, strnlen(ev->python, sizeof ev->python), esc, sizeof esc);
+			strbuf_fmt(&o, ",\"python\":\"%s\"", esc);
+		}
 	}
 	if (ev->kind == EV_DROPPED)
 		strbuf_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);

@@ -57,7 +57,7 @@ static void conn_free(struct server *s, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->nconns--;
-	atomic_fetch_sub(&s->conns_now, 1);
+	conn_uncount(s, c);
 	if (c->waiting)
 		s->nwaiting--;
 	atomic_fetch_sub_explicit(&s->out_queued, c->accounted, memory_order_relaxed);
@@ -77,6 +77,7 @@ static void conn_close_msg(struct server *s, struct conn *c, enum close_reason w
 	struct event ev;
 
 	record_recv(s, c);
+	conn_uncount(s, c);
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = err;
