@@ -163,7 +163,7 @@ size_t event_format_text(const struct event *ev, char *out, size_t cap);
 size_t event_format_json(const struct event *ev, char *out, size_t cap);
 
 /* Largest output of the two formatters (JSON escapes a byte in at most
- * six characters). */
-#define EVENT_FORMAT_MAX (EVENT_PREVIEW_MAX * 6 + 2048)
+ * six characters, and gives it again as two hex digits). */
+#define EVENT_FORMAT_MAX (EVENT_PREVIEW_MAX * 8 + 2048)
 
 #endif
