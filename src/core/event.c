@@ -244,6 +244,7 @@ void event_init(struct event *ev, enum event_kind kind)
 	memset(ev, 0, offsetof(struct event, preview));
 	ev->kind = kind;
 	ev->v6only = -1;
+	ev->accept_wait_ms = -1;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
 }
 
@@ -419,6 +420,9 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	}
 	if (ev->kind == EV_CLOSE)
 		strbuf_fmt(&o, " %s", event_close_reason_name(ev->reason));
+	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms > 0)
+		strbuf_fmt(&o, " after %d.%03d s in the accept queue", ev->accept_wait_ms / 1000,
+			   ev->accept_wait_ms % 1000);
 	if (ev->err)
 		strbuf_fmt(&o, " %s", strerror(ev->err));
 	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
@@ -491,6 +495,8 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, ",\"v6only\":%s", ev->v6only ? "true" : "false");
 	if (ev->kind == EV_CLOSE)
 		strbuf_fmt(&o, ",\"reason\":\"%s\"", event_close_reason_name(ev->reason));
+	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms >= 0)
+		strbuf_fmt(&o, ",\"accept_wait_ms\":%d", ev->accept_wait_ms);
 	if (ev->kind == EV_SYSCALL) {
 		esc_json(ev->syscall, strnlen(ev->syscall, sizeof ev->syscall), esc, sizeof esc);
 		strbuf_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);

@@ -356,6 +356,43 @@ uint16_t server_port(const struct server *s)
 	return s->nsock > 0 ? addr_port((const void *)&s->bound[0]) : 0;
 }
 
+int server_listen_drops(uint64_t *overflows, uint64_t *drops)
+{
+	/* Two TcpExt lines: the field names, then their values. */
+	FILE *f = fopen("/proc/net/netstat", "re");
+	char names[4096], values[4096];
+	int found = 0;
+
+	*overflows = *drops = 0;
+	if (f == NULL)
+		return -1;
+	while (fgets(names, sizeof names, f) != NULL) {
+		char *sn, *sv, *n, *v;
+
+		if (strncmp(names, "TcpExt:", 7) != 0 || fgets(values, sizeof values, f) == NULL)
+			continue;
+		n = strtok_r(names + 7, " \n", &sn);
+		v = strtok_r(values + 7, " \n", &sv);
+		for (; n != NULL && v != NULL;
+		     n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv)) {
+			if (strcmp(n, "ListenOverflows") == 0) {
+				*overflows = strtoull(v, NULL, 10);
+				found |= 1;
+			} else if (strcmp(n, "ListenDrops") == 0) {
+				*drops = strtoull(v, NULL, 10);
+				found |= 2;
+			}
+		}
+		break;
+	}
+	fclose(f);
+	if (found != 3) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
 int server_raise_fd_limit(unsigned long *before, unsigned long *after)
 {
 	struct rlimit rl;
