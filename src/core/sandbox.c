@@ -48,6 +48,7 @@
 
 #include "socklab/sandbox.h"
 #include "socklab/server.h"
+#include "socklab/util.h"
 
 #define READY_TIMEOUT_MS 3000
 #define HOLDER_EXIT_MS 2000
@@ -356,10 +357,7 @@ static int count_v6(struct build *b, int host, unsigned ifindex, struct addr_cou
 
 static long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return (long)util_mono_ms();
 }
 
 /* Waits (bounded) until both hosts' two IPv6 addresses are usable. */

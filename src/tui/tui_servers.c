@@ -60,6 +60,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		char line[600];
 
 		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
+		lab_drain(lab); /* the LISTEN lines of the servers before it first */
 		watch_note(&lab->watch, line, TUI_LOG_ERROR);
 		lab_notice(lab, true, "%s", line);
 		return -1;
@@ -133,6 +134,7 @@ static void explain_busy(struct lab *lab, const struct spec *s, const char *text
 		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
 		break;
 	}
+	lab_drain(lab);
 	watch_note(&lab->watch, line, TUI_LOG_ERROR);
 	lab_notice(lab, true, "%s", line);
 }
