@@ -61,7 +61,9 @@ struct capture {
 	struct handle h[CAPTURE_IF_MAX];
 	int nh;
 	uint64_t packets;
-	uint64_t queue_drops, file_skipped;
+	uint64_t queue_drops, file_skipped, rate_skipped;
+	time_t rate_sec;       /* the second being counted, and its events */
+	unsigned rate_n;
 	uint64_t gone_drops, gone_ifdrops; /* of handles closed since */
 	int filter_errors;
 	bool has_file;
@@ -301,6 +303,17 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
 			push_message(c, EV_ERROR, c->pf.err, m);
 		}
 	}
+	if (c->cfg.events && c->cfg.max_events_per_sec) {
+		if (hdr->ts.tv_sec != c->rate_sec) {
+			c->rate_sec = hdr->ts.tv_sec;
+			c->rate_n = 0;
+		}
+		if (c->rate_n >= c->cfg.max_events_per_sec) {
+			c->rate_skipped++;
+			return;
+		}
+		c->rate_n++;
+	}
 	if (c->cfg.events) {
 		static _Thread_local struct event ev;
 		struct packet p;
@@ -393,6 +406,7 @@ static void publish_stats(struct capture *c)
 	st.nifs = c->nh;
 	st.packets = c->packets;
 	st.queue_drops = c->queue_drops;
+	st.rate_skipped = c->rate_skipped;
 	st.file_skipped = c->file_skipped;
 	st.write_errno = c->has_file ? c->pf.err : 0;
 	st.filter_errors = c->filter_errors;

@@ -141,7 +141,7 @@ static void explain_busy(struct lab *lab, const struct spec *s, const char *text
 
 void servers_preset(struct lab *lab, size_t i)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *srv;
 	struct spec s;
 	char err[SERVER_ERR_MAX], text[300];
