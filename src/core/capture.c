@@ -28,6 +28,7 @@
 #include "socklab/packet.h"
 #include "socklab/pcapfile.h"
 #include "socklab/strbuf.h"
+#include "socklab/util.h"
 
 #define STATS_EVERY_MS 200
 #define DISPATCH_BUDGET 4096 /* frames per handle per round, so no handle starves the others */
@@ -442,10 +443,7 @@ static int dispatch_all(struct capture *c)
 
 static int64_t now_ms(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return util_mono_ms();
 }
 
 static void *capture_main(void *arg)

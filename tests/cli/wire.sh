@@ -3,7 +3,7 @@
 # handshake, data and FIN both ways of a TCP echo, over IPv4, IPv6 and an
 # IPv4 client of a dual-stack server; an RST from a port with nothing on
 # it in TCP; the ICMP port unreachable for UDP, with the datagram it
-# answers. Each checked in --wire's JSON (jsoncheck.py and the fields),
+# answers. Each checked in --wire's JSON (tests/tools/jsoncheck and the fields),
 # in the text form, and in the pcap file read back by tcpdump -r. Then as
 # nobody (no CAP_NET_RAW): the message, and the servers still serve.
 if [ -z "${SOCKLAB_IN_NETNS:-}" ]; then
@@ -100,7 +100,7 @@ check "ICMP's quoted datagram goes to the TCP server's port" "True" \
 	"$(q 'at(tcp, proto="icmp")[0]["inner"]["dport"] == tcp')"
 check "UDP echo: the datagram and its reply" "[4, 4]" "$(q '[p["len"] for p in at(udp, proto="udp")]')"
 
-"$PY" "$here/jsoncheck.py" "$T_DIR/w.out" --now "$(date +%s)" >"$T_DIR/jc" &&
+"$JSONCHECK" events "$T_DIR/w.out" --now "$(date +%s)" >"$T_DIR/jc" &&
 	ok "every line, packets too, passes the JSON contract" ||
 	{ fail "JSON contract"; cat "$T_DIR/jc" >&2; }
 
