@@ -59,14 +59,21 @@ check_screen() { # NAME COLS ROWS WHAT
 long=$(printf 'palabra%.0s ' $(seq 1 40))
 for size in 80x24 100x30 120x40; do
 	c=${size%x*} r=${size#*x}
-	tui_start "$c" "$r" --serve tcp:hello:dual:0 --serve tcp:echo:ipv4:0 --serve tcp:echo:dual2:0 \
+	rm -f "$T_DIR/log.jsonl"
+	tui_start "$c" "$r" --log "$T_DIR/log.jsonl" --serve tcp:hello:dual:0 --serve tcp:echo:ipv4:0 --serve tcp:echo:dual2:0 \
 		--serve udp:echo:ipv4:0 --serve tcp:cmd:ipv6:0 --sequential --backlog 12345 \
 		--serve tcp:echo-stdio:ipv4:0 || { fail "tmux"; continue; }
 	wait_screen '#6 LISTEN' || { fail "$size: lab up"; tui_stop; continue; }
-	# The log's rows joined: a LISTEN line may wrap at 80 columns.
-	log_text() { screen | sed 's/^[^│]*│//' | tr '\n' ' ' | tr -s ' '; }
-	p_dual=$(log_text | grep -m1 -oE '#1 LISTEN tcp/hello dual \[::\]:[0-9]+' | grep -oE '[0-9]+$')
-	p_echo=$(log_text | grep -m1 -oE '#2 LISTEN tcp/echo ipv4 127\.0\.0\.1:[0-9]+' | grep -oE '[0-9]+$')
+	# The ports from --log: at 80x24 the first LISTEN lines may have
+	# scrolled out of the log's view already.
+	port_of() { # SERVER-ID
+		wait_for 5 grep -q "\"event\":\"listen\",[^}]*\"server\":$1," "$T_DIR/log.jsonl" &&
+			grep -m1 "\"event\":\"listen\",[^}]*\"server\":$1," "$T_DIR/log.jsonl" |
+			grep -oE '"port":[0-9]+' | head -n1 | grep -oE '[0-9]+'
+	}
+	p_dual=$(port_of 1)
+	p_echo=$(port_of 2)
+	[ -n "$p_dual" ] && [ -n "$p_echo" ] || fail "$size: the servers' ports in --log"
 	type_line "/connect 127.0.0.1 $p_dual"
 	expect_screen "$size: a mapped peer in the log" "::ffff:127\.0\.0\.1"
 	type_line "/connect 127.0.0.1 $p_echo"
