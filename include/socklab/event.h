@@ -98,6 +98,11 @@ struct event {
 				       it was sent to (IP_PKTINFO), shown in the text line */
 	uint64_t count;             /* EV_DROPPED: how many */
 	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
+	char python[96];            /* EV_SYSCALL: the tutorial's Python line for this step
+				       ("srv.listen(8)"), "" where there is none */
+	int backlog;                /* EV_SYSCALL listen: the backlog asked for */
+	int accept_wait_ms;         /* EV_ACCEPT: how long the connection, complete, waited in
+				       the accept queue (Linux TCP_INFO); -1 unknown */
 	char message[EVENT_MESSAGE_MAX];
 	/* EV_PACKET: the frame's first preview_len bytes are in preview and
 	 * bytes is its length on the wire; it is decoded (packet_decode) when
