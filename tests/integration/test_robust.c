@@ -133,6 +133,10 @@ static void never_reads(enum service sv)
 	memset(chunk, 'y', sizeof chunk);
 	for (size_t i = 99; i < sizeof chunk; i += 100)
 		chunk[i] = '\n';
+	/* cmd: ECHO lines, whose replies are as big as they are, so the
+	 * output fills as fast as for the echo services. */
+	for (size_t i = 0; sv == SERVICE_CMD && i + 100 <= sizeof chunk; i += 100)
+		memcpy(chunk + i, "ECHO ", 5);
 	/* Send until the server gives up on us; never read. */
 	start = tn_now_ms();
 	end = start + TN_TIMEOUT_MS;
