@@ -13,6 +13,7 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 VERSION := 0.1.0
 
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wpointer-arith -Wstrict-prototypes \
@@ -37,7 +38,8 @@ BUILD ?= build
 endif
 comma := ,
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' \
+	     -DSOCKLAB_LOCALEDIR='"$(LOCALEDIR)"' -Iinclude -Isrc \
 	     $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
@@ -71,10 +73,48 @@ UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 INTEG_BIN := $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_BIN := $(UNIT_BIN) $(INTEG_BIN)
 
+.DEFAULT_GOAL := all
+
+# ---- translations: po/ (po/README.md) ----
+# Each po/LL.po compiles to $(BUILD)/locale/LL/LC_MESSAGES/socklab.mo; the
+# stamp file tells a binary run from the tree to use these (src/cli/lang.c).
+PO_FILES := $(wildcard po/*.po)
+PO_LANGS := $(PO_FILES:po/%.po=%)
+MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/socklab.mo)
+MO_STAMP := $(BUILD)/locale/socklab-catalogues
+# Where sentences are marked: N_() in the headers and tables, _() where
+# shown, msg_tr() / ngettext() in the formatters.
+PO_SOURCES = $(sort $(wildcard include/socklab/*.h src/*/*.h src/*/*.c))
+XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=msg_tr \
+	--keyword=msg_ntr:1,2 --keyword=ngettext:1,2 --keyword=NN_:1,2 --add-comments=TRANSLATORS: \
+	--package-name=socklab --package-version=$(VERSION) --no-location --sort-output \
+	--msgid-bugs-address=https://github.com/socklab/socklab/issues
+
+$(BUILD)/locale/%/LC_MESSAGES/socklab.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(E) MSGFMT $<
+	$(Q)msgfmt --check -o $@ $<
+
+$(MO_STAMP): $(MO_FILES)
+	@mkdir -p $(dir $@)
+	$(Q)echo "catalogues built from po/ by make" > $@
+
+.PHONY: po-update po-check
+# Regenerates the template from the code and merges it into every language.
+po-update:
+	$(Q)xgettext $(XGETTEXT_FLAGS) -o po/socklab.pot $(PO_SOURCES)
+	$(Q)for p in $(PO_FILES); do msgmerge --quiet --update --backup=none --no-location \
+		--sort-output $$p po/socklab.pot || exit 1; done
+
+# CI: the template matches the code, every message of every language is
+# translated and not fuzzy, and no sentence bypasses the catalogue.
+po-check:
+	$(Q)tools/po-check.sh
+
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
 	fuzz fuzz-smoke bench bench-smoke screenshots valgrind
 
-all: $(BIN)
+all: $(BIN) $(MO_STAMP)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -104,7 +144,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
 
 # Every test: cmocka binaries first, then the scripts that drive the real
 # binary (CLI, the tutorial's Python programs, the TUI in tmux).
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(MO_STAMP) $(TEST_BIN)
 	$(Q)tests/run-all $(BUILD) $(BIN)
 
 test-unit: $(UNIT_BIN)
@@ -126,7 +166,7 @@ tsan:
 valgrind: $(BIN) $(TEST_BIN)
 	$(Q)tests/valgrind.sh $(BUILD) $(BIN)
 
-install: $(BIN)
+install: $(BIN) $(MO_STAMP)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/socklab
 	install -m 644 doc/socklab.1 $(DESTDIR)$(MANDIR)/man1/socklab.1

@@ -14,6 +14,7 @@
 #define SOCKLAB_EVENT_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 /* Payload bytes shown in a one-line text event. */
 #define EVENT_TEXT_PREVIEW 96
 #define EVENT_MESSAGE_MAX 200
+#define EVENT_MESSAGE_ARGS 128
 
 enum event_kind {
 	EV_SYSCALL,   /* a system-call step (socket, bind, ...): trace only */
@@ -77,7 +79,13 @@ struct event {
 	bool truncated;             /* a datagram bigger than the buffer */
 	uint64_t count;             /* EV_DROPPED: how many */
 	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
-	char message[EVENT_MESSAGE_MAX];
+	char message[EVENT_MESSAGE_MAX];   /* in English: what JSON Lines carry */
+	/* The message as a code and values (msg.h), so the edge can show it
+	 * translated: message_fmt is the MSG_ format (NULL: message is not a
+	 * sentence, show it as it is), message_args its values. */
+	const char *message_fmt;
+	uint16_t message_args_len;
+	char message_args[EVENT_MESSAGE_ARGS];
 	/* Last, so a queued record stops at preview_len. */
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };
@@ -115,6 +123,17 @@ uint64_t event_queue_dropped(struct event_queue *q);
  * zero, v6only -1). */
 void event_init(struct event *ev, enum event_kind kind);
 
+/* Sets the message: fmt (a MSG_ format of msg.h) with its values, in
+ * English into message, and as a code and values for event_format_text. */
+void event_set_message(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void event_vset_message(struct event *ev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* The message in the edge's language (event_format_text's words), not
+ * escaped; the length written. A translation may be longer than English. */
+#define EVENT_MESSAGE_TEXT_MAX (EVENT_MESSAGE_MAX * 2)
+size_t event_message_text(const struct event *ev, char *out, size_t cap);
+
 /* Stores up to EVENT_PREVIEW_MAX bytes of data and the real size n. */
 void event_set_data(struct event *ev, const void *data, size_t n);
 
@@ -122,7 +141,9 @@ const char *event_kind_name(enum event_kind k);
 const char *event_close_reason_name(enum close_reason r);
 
 /* Formats one event as a human-readable line (no newline), peer bytes
- * escaped. Returns the length written. */
+ * escaped, its words and sentences in the language of the translator the
+ * edge installed (msg_set_translator; English without one). Returns the
+ * length written. */
 size_t event_format_text(const struct event *ev, char *out, size_t cap);
 
 /* Formats one event as a JSON object (no newline). Always valid JSON. */

@@ -206,7 +206,7 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 	e = session_send_dgram(s, msg, len);
 	trace_call(o, "sendto", (struct sockaddr *)&s->peer, NULL, e ? -1 : (int)len, e);
 	if (e != 0) {
-		cli_warnx("send to %s: %s", where, strerror(e));
+		cli_warnx(_("send to %s: %s"), where, strerror(e));
 		return 1;
 	}
 	do
@@ -220,14 +220,14 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 	trace_call(o, "recvfrom", n >= 0 ? (struct sockaddr *)&from : NULL, NULL, (int)n, e);
 	if (n < 0) {
 		/* With --connect, the ICMP port unreachable lands here. */
-		cli_warnx("recv from %s: %s", where, strerror(e));
+		cli_warnx(_("recv from %s: %s"), where, strerror(e));
 		return 1;
 	}
 	if (o->verbose) {
 		char t[ADDR_TEXT_MAX];
 
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
-		fprintf(stderr, "socklab: %zd bytes from %s\n", n, t);
+		fprintf(stderr, _("socklab: %zd bytes from %s\n"), n, t);
 	}
 	out_bytes(o, buf, (size_t)n);
 	fputc('\n', stdout);
@@ -328,30 +328,30 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 			break;
 		case 'T':
 			if (cli_parse_seconds(optarg, &o->timeout) < 0)
-				return cli_usage_error("bad timeout '%s' (expected seconds > 0)", optarg);
+				return cli_usage_error(_("bad timeout '%s' (expected seconds > 0)"), optarg);
 			break;
 		case 'h':
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
-			return cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+			return cli_usage_error(_("%s: unknown option '%s'"), argv[0], argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("%s: HOST missing", argv[0]);
+		return cli_usage_error(_("%s: HOST missing"), argv[0]);
 	o->host = argv[optind++];
 	if (optind < argc)
 		o->port = argv[optind++];
 	else if (!resolve)
-		return cli_usage_error("%s: PORT missing", argv[0]);
+		return cli_usage_error(_("%s: PORT missing"), argv[0]);
 	if (o->port) {
 		uint16_t port;
 
 		if (addr_parse_port(o->port, &port) < 0)
-			return cli_usage_error("bad port '%s' (expected 0..65535)", o->port);
+			return cli_usage_error(_("bad port '%s' (expected 0..65535)"), o->port);
 	}
 	if (resolve && optind < argc)
-		return cli_usage_error("resolve: unexpected '%s'", argv[optind]);
+		return cli_usage_error(_("resolve: unexpected '%s'"), argv[optind]);
 	o->msgs = argv + optind;
 	o->nmsgs = argc - optind;
 	return -1;

@@ -102,24 +102,24 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'b':
 			if (cli_parse_long(optarg, 1, 65535, &v) < 0)
-				return cli_usage_error("bad backlog '%s' (expected 1..65535)", optarg);
+				return cli_usage_error(_("bad backlog '%s' (expected 1..65535)"), optarg);
 			base.backlog = (int)v;
 			break;
 		case 'm':
 			if (cli_parse_long(optarg, 1, 64L * 1024 * 1024, &v) < 0)
-				return cli_usage_error("bad line length '%s' (expected 1..67108864)",
+				return cli_usage_error(_("bad line length '%s' (expected 1..67108864)"),
 						       optarg);
 			base.max_line = (size_t)v;
 			break;
 		case 'i':
 			if (cli_parse_seconds(optarg, &secs) < 0)
-				return cli_usage_error("bad idle timeout '%s' (expected seconds > 0)",
+				return cli_usage_error(_("bad idle timeout '%s' (expected seconds > 0)"),
 						       optarg);
 			base.idle_timeout_ms = (int)(secs * 1000);
 			break;
 		case 'r':
 			if (cli_parse_long(optarg, 1024, 1L << 30, &v) < 0)
-				return cli_usage_error("bad receive buffer '%s' (expected 1024..1073741824)",
+				return cli_usage_error(_("bad receive buffer '%s' (expected 1024..1073741824)"),
 						       optarg);
 			base.rcvbuf = (int)v;
 			break;
@@ -128,23 +128,23 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'd':
 			if (cli_parse_long(optarg, 1, 65536, &v) < 0)
-				return cli_usage_error("bad datagram size '%s' (expected 1..65536)", optarg);
+				return cli_usage_error(_("bad datagram size '%s' (expected 1..65536)"), optarg);
 			base.dgram_max = (size_t)v;
 			break;
 		case 'h':
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
-			return cli_usage_error("serve: unknown option '%s'", argv[optind - 1]);
+			return cli_usage_error(_("serve: unknown option '%s'"), argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("serve: no SPEC given (e.g. tcp:echo:ipv4:9101)");
+		return cli_usage_error(_("serve: no SPEC given (e.g. tcp:echo:ipv4:9101)"));
 	for (int i = optind; i < argc; i++) {
 		char err[256];
 
 		if (nspec == SERVE_MAX)
-			return cli_usage_error("serve: at most %d servers", SERVE_MAX);
+			return cli_usage_error(_("serve: at most %d servers"), SERVE_MAX);
 		specs[nspec] = base;
 		if (spec_parse(argv[i], &specs[nspec], err, sizeof err) < 0)
 			return cli_usage_error("%s", err);
@@ -162,7 +162,7 @@ int cli_serve(int argc, char **argv)
 		cli_warnx(_(MSG_FD_LIMIT), fd_before, fd_after);
 	q = event_queue_new(EVENT_QUEUE_DEFAULT);
 	if (q == NULL) {
-		cli_warnx("out of memory");
+		cli_warnx(_("out of memory"));
 		if (o.log != NULL)
 			fclose(o.log);
 		return 1;

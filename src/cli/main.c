@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
+#include "cli/lang.h"
 #include "tui/tui.h"
 
 void cli_warnx(const char *fmt, ...)
@@ -71,6 +72,7 @@ int main(int argc, char **argv)
 {
 	/* A peer that goes away must never kill us: writes report EPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	lang_init();
 
 	if (argc >= 2) {
 		const char *cmd = argv[1];
@@ -90,7 +92,7 @@ int main(int argc, char **argv)
 		if (strcmp(cmd, "resolve") == 0)
 			return cli_resolve(argc - 1, argv + 1);
 		if (cmd[0] != '-')
-			return cli_usage_error("unknown command '%s'", cmd);
+			return cli_usage_error(_("unknown command '%s'"), cmd);
 	}
 	return tui_main(argc - 1, argv + 1);
 }

@@ -2,6 +2,7 @@
  * addr: sockaddr <-> text in the tutorial's notation (see addr.h).
  */
 #include "socklab/addr.h"
+#include "socklab/msg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -159,7 +160,7 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 					/* Digits only: strtoul would also take " 5" and "+5". */
 					if (*pct < '0' || *pct > '9' || *end != '\0' || v == 0 ||
 					    v > 0xffffffffUL) {
-						snprintf(err, errcap, "'%s': no interface named '%s'", host, pct);
+						snprintf(err, errcap, msg_tr("'%s': no interface named '%s'"), host, pct);
 						return -1;
 					}
 					s6->sin6_scope_id = (uint32_t)v;
@@ -169,7 +170,7 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 		}
 	}
 bad:
-	snprintf(err, errcap, "'%s' is not a numeric %s address", host,
+	snprintf(err, errcap, msg_tr("'%s' is not a numeric %s address"), host,
 		 family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IP");
 	return -1;
 }

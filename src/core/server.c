@@ -19,7 +19,7 @@ void server_emit_msg(struct server *s, enum event_kind kind, int err, const char
 	ev_base(s, &ev, kind);
 	ev.err = err;
 	va_start(ap, fmt);
-	vsnprintf(ev.message, sizeof ev.message, fmt, ap);
+	event_vset_message(&ev, fmt, ap);
 	va_end(ap);
 	emit(s, &ev);
 }
@@ -120,7 +120,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 
 	*out = NULL;
 	if (s == NULL) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, msg_tr("out of memory"));
 		return -1;
 	}
 	s->id = id;
@@ -130,7 +130,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 	s->q = q;
 	s->epfd = s->stopfd = s->reapfd = -1;
 	if (!spec_service_allowed(spec->transport, spec->service)) {
-		snprintf(err, errcap, "service '%s' is TCP only", service_name(spec->service));
+		snprintf(err, errcap, msg_tr("service '%s' is TCP only"), service_name(spec->service));
 		goto fail;
 	}
 	if (spec->transport == TRANSPORT_UDP) {
@@ -143,7 +143,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL) || s->epfd < 0 || s->stopfd < 0 || s->reapfd < 0) {
-		snprintf(err, errcap, "server setup: %s", strerror(errno ? errno : ENOMEM));
+		snprintf(err, errcap, msg_tr("server setup: %s"), strerror(errno ? errno : ENOMEM));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)
@@ -168,7 +168,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		ev.local = s->bound[i];
 		ev.v6only = s->v6only[i];
 		if (s->rcvbuf[i] > 0)
-			snprintf(ev.message, sizeof ev.message, MSG_RCVBUF, s->rcvbuf[i]);
+			event_set_message(&ev, MSG_RCVBUF, s->rcvbuf[i]);
 		emit(s, &ev);
 	}
 	/* The server thread takes no signals: they belong to the front end. */
@@ -213,7 +213,7 @@ void server_stop(struct server *s)
 	close(s->stopfd);
 	close(s->reapfd);
 	ev_base(s, &ev, EV_STOP);
-	snprintf(ev.message, sizeof ev.message, "stopped");
+	event_set_message(&ev, MSG_STOPPED);
 	emit(s, &ev);
 	event_queue_kick(s->q);
 	free(s->iobuf);

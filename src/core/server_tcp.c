@@ -151,7 +151,7 @@ bool server_conn_flush(struct server *s, struct conn *c)
 			struct event ev;
 
 			conn_event(s, c, &ev, EV_WARNING);
-			snprintf(ev.message, sizeof ev.message, MSG_OUTPUT_CAP, pending);
+			event_set_message(&ev, MSG_OUTPUT_CAP, pending);
 			emit(s, &ev);
 			conn_close(s, c, CLOSE_OVERFLOW, 0);
 			return false;
@@ -198,7 +198,7 @@ static void line_overflow(struct server *s, struct conn *c)
 	conn_queue(c, msg, (size_t)n);
 	record_recv(s, c); /* the recv comes before what it caused */
 	conn_event(s, c, &ev, EV_WARNING);
-	snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
+	event_set_message(&ev, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 	emit(s, &ev);
 }
 
@@ -279,7 +279,7 @@ void server_accept_ready(struct server *s, int lfd)
 			server_trace(s, "accept", -1, e, NULL, NULL);
 			/* Said once per episode, not every ACCEPT_BACKOFF_MS. */
 			if (!s->accept_failing)
-				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, strerror(e));
+				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, msg_strerror(e));
 			s->accept_failing = true;
 			/* EMFILE and friends: the listener stays readable, so
 			 * stop watching it for a moment instead of spinning. */
@@ -295,7 +295,7 @@ void server_accept_ready(struct server *s, int lfd)
 		c = calloc(1, sizeof *c);
 		if (c == NULL || (s->spec.service != SERVICE_RAW && s->spec.service != SERVICE_HELLO &&
 				  frame_init(&c->fr, s->spec.max_line) < 0)) {
-			server_emit_msg(s, EV_ERROR, ENOMEM, "accept: out of memory, connection refused");
+			server_emit_msg(s, EV_ERROR, ENOMEM, MSG_ACCEPT_NOMEM);
 			free(c);
 			close(fd);
 			return;

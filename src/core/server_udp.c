@@ -57,7 +57,7 @@ void server_dgram_ready(struct server *s, int sock)
 		n = recvmmsg(fd, b->msg, DGRAM_BATCH, MSG_TRUNC | MSG_DONTWAIT, NULL);
 		if (n <= 0) {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				server_emit_msg(s, EV_WARNING, errno, "recvmmsg: %s", strerror(errno));
+				server_emit_msg(s, EV_WARNING, errno, MSG_RECVMMSG, msg_strerror(errno));
 			return;
 		}
 		for (int i = 0; i < n; i++) {
@@ -76,7 +76,7 @@ void server_dgram_ready(struct server *s, int sock)
 			ev.local = s->bound[sock];
 			if (real > len) {
 				ev.truncated = true;
-				snprintf(ev.message, sizeof ev.message, MSG_DGRAM_TRUNCATED, real, len);
+				event_set_message(&ev, MSG_DGRAM_TRUNCATED, real, len);
 			}
 			emit_data(s, &ev, b->iov[i].iov_base, len, real);
 			/* The reply reuses the received header: same buffer, back
@@ -88,7 +88,7 @@ void server_dgram_ready(struct server *s, int sock)
 		}
 		sent = sendmmsg(fd, b->msg, (unsigned)n, MSG_DONTWAIT);
 		if (sent < 0) {
-			server_emit_msg(s, EV_WARNING, errno, "sendmmsg: %s", strerror(errno));
+			server_emit_msg(s, EV_WARNING, errno, MSG_SENDMMSG, msg_strerror(errno));
 			sent = 0;
 		}
 		for (int i = 0; i < sent; i++) {
@@ -103,7 +103,7 @@ void server_dgram_ready(struct server *s, int sock)
 			emit_data(s, &ev, b->iov[i].iov_base, b->msg[i].msg_len, b->msg[i].msg_len);
 		}
 		if (sent < n)
-			server_emit_msg(s, EV_WARNING, 0, "%d replies not sent (send buffer full)", n - sent);
+			server_emit_msg(s, EV_WARNING, 0, MSG_REPLIES_NOT_SENT, n - sent);
 		if (n < DGRAM_BATCH)
 			return;
 	}

@@ -560,13 +560,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->mouse = false;
 		} else if (strcmp(a, "--log") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_error("%s needs a FILE", a);
+				return cli_usage_error(_("%s needs a FILE"), a);
 			o->log_path = argv[++i];
 		} else if (strncmp(a, "--log=", 6) == 0) {
 			o->log_path = a + 6;
 		} else if (strcmp(a, "--serve") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_error("%s needs a SPEC", a);
+				return cli_usage_error(_("%s needs a SPEC"), a);
 			spec = argv[++i];
 		} else if (strncmp(a, "--serve=", 8) == 0) {
 			spec = a + 8;
@@ -649,7 +649,7 @@ int tui_main(int argc, char **argv)
 	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
 	if (lab.q == NULL || watch_init(&lab.watch, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
-		fputs("socklab: out of memory\n", stderr);
+		fputs(_("socklab: out of memory\n"), stderr);
 		return 1;
 	}
 	if (o.log_path != NULL) {

@@ -347,7 +347,7 @@ static void drop_queued(struct lab *lab)
 
 	session_pending(&c->sess, &n);
 	if (n > 0)
-		client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_QUEUE_DROPPED), n);
+		client_say(lab, TUI_LOG_ERROR, P_(MSG_TUI_QUEUE_DROPPED, n), n);
 	session_close(&c->sess);
 }
 
@@ -543,7 +543,7 @@ static void send_dgram(struct lab *lab, const char *text, size_t n)
 	addr_tuple((struct sockaddr *)&c->sess.peer, t, sizeof t);
 	err = session_send_dgram(&c->sess, text, n);
 	if (err != 0) {
-		client_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(err));
+		client_say(lab, TUI_LOG_ERROR, _("sendto %s: %s"), t, strerror(err));
 		return;
 	}
 	client_say(lab, TUI_LOG_OUT, _(MSG_TUI_DGRAM_OUT), esc(text, n, e, sizeof e), n, t);
@@ -669,10 +669,10 @@ static void save_log(struct lab *lab, const struct tui_cmd *cmd)
 		return;
 	}
 	if (folded > 0)
-		client_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED_FOLDED), lines,
+		client_say(lab, TUI_LOG_INFO, P_(MSG_WATCH_SAVED_FOLDED, lines), lines,
 			   cmd->path, export_format_name(cmd->format), (unsigned long long)folded);
 	else
-		client_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED), lines, cmd->path,
+		client_say(lab, TUI_LOG_INFO, P_(MSG_WATCH_SAVED, lines), lines, cmd->path,
 			   export_format_name(cmd->format));
 }
 

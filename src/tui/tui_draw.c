@@ -265,7 +265,7 @@ static void draw_servers(struct lab *lab)
 	int y = r->y + 1, x, end = r->x + r->w, maxy = r->y + r->h;
 	int sel = lab->cursor - FIELD_COUNT, rows = 0;
 
-	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
+	snprintf(right, sizeof right, P_(MSG_TUI_RUNNING_COUNT, lab->nservers), lab->nservers);
 	title(r, _(MSG_TUI_SERVERS), lab->focus == FOCUS_SERVERS, right);
 	if (y < maxy) {
 		x = r->x + 1;
@@ -311,7 +311,7 @@ static void draw_servers(struct lab *lab)
 	if (lab->list_top > 0 && heading > r->y) {
 		char more[32];
 
-		snprintf(more, sizeof more, _(MSG_TUI_MORE_ABOVE), lab->list_top);
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_ABOVE, lab->list_top), lab->list_top);
 		put(heading, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
 		    A_BOLD);
 	}
@@ -319,7 +319,7 @@ static void draw_servers(struct lab *lab)
 		char more[32];
 		int below = lab->nservers - i + (y > maxy ? 1 : 0);
 
-		snprintf(more, sizeof more, _(MSG_TUI_MORE_BELOW), below);
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, below), below);
 		put(maxy - 1, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
 		    A_BOLD | A_REVERSE);
 	}

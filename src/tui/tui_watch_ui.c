@@ -125,7 +125,7 @@ void watch_draw_log(struct watch *w, const struct tui_rect *r, bool focused,
 			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_SCROLLED),
 				 w->scroll, dropped);
 		else
-			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_FOLLOW),
+			snprintf(right + n, sizeof right - (size_t)n, P_(MSG_TUI_LOG_FOLLOW, watch_nshown(w)),
 				 watch_nshown(w), dropped);
 	}
 	p->title(r, name, focused, right);
