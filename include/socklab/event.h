@@ -58,7 +58,21 @@ enum close_reason {
 	CLOSE_OVERFLOW,   /* the peer did not read and the output cap was hit */
 	CLOSE_IDLE,       /* no traffic within the idle timeout */
 	CLOSE_LOCAL,      /* the local client closed */
+	CLOSE_NO_THREAD,  /* echo-stdio: no worker thread could be made for it */
+	CLOSE_REASON_COUNT
 };
+
+/* What kind of thing an event is, for whoever colours, filters or exports
+ * events: one bit set per kind (event_kind_class). */
+enum event_class {
+	EVENT_CLASS_TRACE = 1 << 0, /* a system-call step */
+	EVENT_CLASS_INFO = 1 << 1,  /* a server or connection began or ended */
+	EVENT_CLASS_IN = 1 << 2,    /* payload that arrived */
+	EVENT_CLASS_OUT = 1 << 3,   /* payload that was sent */
+	EVENT_CLASS_WARN = 1 << 4,  /* degraded, going on (a warning, lost events) */
+	EVENT_CLASS_ERROR = 1 << 5, /* failed */
+};
+#define EVENT_CLASS_DATA (EVENT_CLASS_IN | EVENT_CLASS_OUT)
 
 struct event {
 	enum event_kind kind;
@@ -138,6 +152,8 @@ size_t event_message_text(const struct event *ev, char *out, size_t cap);
 void event_set_data(struct event *ev, const void *data, size_t n);
 
 const char *event_kind_name(enum event_kind k);
+/* The kind's enum event_class bit (0 for a kind out of range). */
+unsigned event_kind_class(enum event_kind k);
 const char *event_close_reason_name(enum close_reason r);
 
 /* Formats one event as a human-readable line (no newline), peer bytes

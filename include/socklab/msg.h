@@ -103,10 +103,15 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 /* xgettext:no-c-format */
 #define MSG_HINT_SCOPE          N_("a link-local address needs a scope id, e.g. fe80::1%eth0")
 #define MSG_STOPPED             N_("stopped")
-#define MSG_ACCEPT_NOMEM        N_("accept: out of memory, connection refused")
 #define MSG_RECVMMSG            N_("recvmmsg: %s")
 #define MSG_SENDMMSG            N_("sendmmsg: %s")
 #define MSG_REPLIES_NOT_SENT    N_("%d replies not sent (send buffer full)")
+#define MSG_NO_MEMORY_REPLY     N_("out of memory for a reply of %zu bytes: closing the connection")
+#define MSG_EPOLL_FAILED        N_("epoll_ctl %s: %s")
+#define MSG_EPOLL_WAIT_FAILED   N_("epoll_wait: %s; the server stops")
+#define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
+#define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")
+
 /* Not a sentence: the bytes the hello service sends. */
 #define MSG_HELLO               "hola dual\n"
 

@@ -41,9 +41,18 @@ struct server_stats {
 	uint32_t accept_queue, accept_backlog;
 };
 
+/* Test seams: make a step fail as the system could make it fail, so that
+ * its handling can be tested for real (enum server_fault bits). */
+enum server_fault {
+	SERVER_FAULT_EPOLL_ADD = 1 << 0,   /* a connection's epoll_ctl ADD: ENOSPC */
+	SERVER_FAULT_THREAD = 1 << 1,      /* echo-stdio's pthread_create: EAGAIN */
+	SERVER_FAULT_REPLY_NOMEM = 1 << 2, /* a reply's allocation: out of memory */
+};
+
 struct server_options {
 	bool trace;          /* push EV_SYSCALL steps too */
 	bool force_v6only_failure; /* test seam: IPV6_V6ONLY=0 fails with EPERM */
+	unsigned faults;     /* test seams: enum server_fault bits */
 };
 
 /* Starts a server with id (shown as #id) that reports to q. On failure

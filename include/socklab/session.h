@@ -17,14 +17,15 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "socklab/outq.h"
+
 struct session {
 	int fd;                       /* -1 until opened or adopted */
 	bool udp;
 	struct sockaddr_storage peer; /* TCP: the connected peer; UDP: the target */
 	socklen_t peer_len;
 	struct sockaddr_storage local;
-	char *out;                    /* TCP bytes not yet sent */
-	size_t out_off, out_len, out_cap;
+	struct outq out;              /* TCP bytes not yet sent */
 	size_t out_max;               /* session_write refuses beyond this */
 	bool shut_pending;            /* half-close once out is empty */
 	bool shut_wr;                 /* the half-close is done */
@@ -52,6 +53,9 @@ int session_write(struct session *s, const void *data, size_t n);
 int session_flush(struct session *s, bool *shut_now);
 
 bool session_want_write(const struct session *s);
+
+/* TCP: bytes queued and not yet sent. */
+size_t session_queued(const struct session *s);
 
 /* Asks for shutdown(SHUT_WR) once everything queued is sent. */
 void session_shutdown(struct session *s);

@@ -237,38 +237,52 @@ void event_set_data(struct event *ev, const void *data, size_t n)
 	ev->bytes = n;
 }
 
-static const char *const kind_names[EV_KIND_COUNT] = {
-	"syscall", "listen", "accept", "connect", "recv", "send", "close",
-	"dgram-in", "dgram-out", "warning", "error", "stop", "dropped",
+/* Each kind's name (the text line and JSON's "event") and class. */
+static const struct {
+	const char *name;
+	unsigned class;
+} kinds[EV_KIND_COUNT] = {
+	[EV_SYSCALL] = {"syscall", EVENT_CLASS_TRACE},
+	[EV_LISTEN] = {"listen", EVENT_CLASS_INFO},
+	[EV_ACCEPT] = {"accept", EVENT_CLASS_INFO},
+	[EV_CONNECT] = {"connect", EVENT_CLASS_INFO},
+	[EV_RECV] = {"recv", EVENT_CLASS_IN},
+	[EV_SEND] = {"send", EVENT_CLASS_OUT},
+	[EV_CLOSE] = {"close", EVENT_CLASS_INFO},
+	[EV_DGRAM_IN] = {"dgram-in", EVENT_CLASS_IN},
+	[EV_DGRAM_OUT] = {"dgram-out", EVENT_CLASS_OUT},
+	[EV_WARNING] = {"warning", EVENT_CLASS_WARN},
+	[EV_ERROR] = {"error", EVENT_CLASS_ERROR},
+	[EV_STOP] = {"stop", EVENT_CLASS_INFO},
+	[EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
+};
+
+static const char *const close_reasons[CLOSE_REASON_COUNT] = {
+	[CLOSE_NONE] = "none",
+	[CLOSE_PEER_EOF] = "peer-eof",
+	[CLOSE_RESET] = "reset",
+	[CLOSE_SERVER] = "server-closed",
+	[CLOSE_STOP] = "server-stop",
+	[CLOSE_ERROR] = "error",
+	[CLOSE_OVERFLOW] = "output-cap",
+	[CLOSE_IDLE] = "idle-timeout",
+	[CLOSE_LOCAL] = "local-close",
+	[CLOSE_NO_THREAD] = "no-thread",
 };
 
 const char *event_kind_name(enum event_kind k)
 {
-	return (unsigned)k < EV_KIND_COUNT ? kind_names[k] : "?";
+	return (unsigned)k < EV_KIND_COUNT ? kinds[k].name : "?";
+}
+
+unsigned event_kind_class(enum event_kind k)
+{
+	return (unsigned)k < EV_KIND_COUNT ? kinds[k].class : 0;
 }
 
 const char *event_close_reason_name(enum close_reason r)
 {
-	switch (r) {
-	case CLOSE_PEER_EOF:
-		return "peer-eof";
-	case CLOSE_RESET:
-		return "reset";
-	case CLOSE_SERVER:
-		return "server-closed";
-	case CLOSE_STOP:
-		return "server-stop";
-	case CLOSE_ERROR:
-		return "error";
-	case CLOSE_OVERFLOW:
-		return "output-cap";
-	case CLOSE_IDLE:
-		return "idle-timeout";
-	case CLOSE_LOCAL:
-		return "local-close";
-	default:
-		return "none";
-	}
+	return (unsigned)r < CLOSE_REASON_COUNT ? close_reasons[r] : "none";
 }
 
 void event_vset_message(struct event *ev, const char *fmt, va_list ap)
@@ -421,8 +435,7 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 			strbuf_fmt(&o, " %s", a);
 		}
 	}
-	if (ev->kind == EV_RECV || ev->kind == EV_SEND || ev->kind == EV_DGRAM_IN ||
-	    ev->kind == EV_DGRAM_OUT) {
+	if (event_kind_class(ev->kind) & EVENT_CLASS_DATA) {
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
 		size_t used;
 
@@ -489,8 +502,7 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 	if (ev->has_peer)
 		json_addr(&o, "peer", &ev->peer);
 	strbuf_fmt(&o, ",\"bytes\":%llu", (unsigned long long)ev->bytes);
-	if (ev->preview_len > 0 || ev->kind == EV_RECV || ev->kind == EV_SEND ||
-	    ev->kind == EV_DGRAM_IN || ev->kind == EV_DGRAM_OUT) {
+	if (ev->preview_len > 0 || (event_kind_class(ev->kind) & EVENT_CLASS_DATA)) {
 		esc_json(ev->preview, ev->preview_len, esc, sizeof esc);
 		strbuf_fmt(&o, ",\"data\":\"%s\"", esc);
 		if (ev->bytes > ev->preview_len)

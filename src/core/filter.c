@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -176,15 +177,21 @@ static bool parse_peer(const char *v, size_t n, struct filter_addr *a)
 
 static uint32_t kind_bits(const char *s, size_t n)
 {
-	const uint32_t in = 1u << EV_RECV | 1u << EV_DGRAM_IN;
-	const uint32_t out = 1u << EV_SEND | 1u << EV_DGRAM_OUT;
+	/* Words for a class of kinds, then each kind by its name. */
+	static const struct {
+		const char *word;
+		unsigned class;
+	} classes[] = {
+		{"in", EVENT_CLASS_IN}, {"out", EVENT_CLASS_OUT}, {"data", EVENT_CLASS_DATA}};
+	uint32_t bits = 0;
 
-	if (same_word(s, n, "in"))
-		return in;
-	if (same_word(s, n, "out"))
-		return out;
-	if (same_word(s, n, "data"))
-		return in | out;
+	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+		if (same_word(s, n, classes[i].word))
+			for (int k = 0; k < EV_KIND_COUNT; k++)
+				if (event_kind_class((enum event_kind)k) & classes[i].class)
+					bits |= 1u << k;
+	if (bits != 0)
+		return bits;
 	for (int k = 0; k < EV_KIND_COUNT; k++)
 		if (same_word(s, n, event_kind_name((enum event_kind)k)))
 			return 1u << k;
@@ -261,100 +268,227 @@ bad_escape:
 	return -1;
 }
 
-static const char *key_name(unsigned key)
+/* ---- the keys: each one's value parser, matcher and text form ---- */
+
+static bool peer_match(const struct filter_addr *want, const struct event *ev);
+static bool text_match(const struct filter *f, const struct event *ev);
+static void put_peer(struct strbuf *o, const struct filter_addr *a);
+
+/* Adds one comma-separated value v (n bytes; s is it made safe to show).
+ * Returns 0, or -1 with a message. */
+typedef int key_add_fn(struct filter *f, const char *v, size_t n, const char *s, char *err,
+		       size_t errcap);
+
+static int add_server(struct filter *f, const char *v, size_t n, const char *s, char *err,
+		      size_t errcap)
 {
-	switch (key) {
-	case FILTER_SERVER:
-		return "server";
-	case FILTER_PEER:
-		return "peer";
-	case FILTER_PORT:
-		return "port";
-	case FILTER_KIND:
-		return "kind";
-	case FILTER_TRANSPORT:
-		return "transport";
-	default:
-		return "text";
+	unsigned long x;
+
+	if (!parse_uint(v, n, 0xffffffffUL, &x)) {
+		say(err, errcap, MSG_FILTER_BAD_SERVER, s);
+		return -1;
 	}
-}
-
-static unsigned key_from(const char *s, size_t n)
-{
-	static const unsigned keys[] = {FILTER_SERVER, FILTER_PEER,	 FILTER_PORT,
-					FILTER_KIND,   FILTER_TRANSPORT, FILTER_TEXT};
-
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (same_word(s, n, key_name(keys[i])))
-			return keys[i];
-	if (same_word(s, n, "proto"))
-		return FILTER_TRANSPORT;
+	f->server[f->nserver++] = (unsigned)x;
 	return 0;
 }
 
-/* One comma-separated value of a key (never text). */
-static int add_value(struct filter *f, unsigned key, const char *v, size_t n, char *err,
-		     size_t errcap)
+static int add_port(struct filter *f, const char *v, size_t n, const char *s, char *err,
+		    size_t errcap)
 {
-	char s[200];
 	unsigned long x;
-	unsigned *count = key == FILTER_SERVER ? &f->nserver
-			  : key == FILTER_PEER ? &f->npeer
-			  : key == FILTER_PORT ? &f->nport
-					       : NULL;
-	uint32_t bits;
+
+	if (!parse_uint(v, n, 65535, &x)) {
+		say(err, errcap, MSG_FILTER_BAD_PORT, s);
+		return -1;
+	}
+	f->port[f->nport++] = (uint16_t)x;
+	return 0;
+}
+
+static int add_peer(struct filter *f, const char *v, size_t n, const char *s, char *err,
+		    size_t errcap)
+{
+	if (!parse_peer(v, n, &f->peer[f->npeer])) {
+		say(err, errcap, MSG_FILTER_BAD_PEER, s);
+		return -1;
+	}
+	f->npeer++;
+	return 0;
+}
+
+static int add_kind(struct filter *f, const char *v, size_t n, const char *s, char *err,
+		    size_t errcap)
+{
+	uint32_t bits = kind_bits(v, n);
+
+	if (bits == 0) {
+		say(err, errcap, MSG_FILTER_BAD_KIND, s);
+		return -1;
+	}
+	f->kinds |= bits;
+	return 0;
+}
+
+static int add_transport(struct filter *f, const char *v, size_t n, const char *s, char *err,
+			 size_t errcap)
+{
 	enum transport t;
 	char name[16];
 
-	shown(v, n, s, sizeof s);
-	if (count != NULL && *count == FILTER_ALT_MAX) {
-		say(err, errcap, MSG_FILTER_TOO_MANY, key_name(key), FILTER_ALT_MAX);
-		return -1;
-	}
-	switch (key) {
-	case FILTER_SERVER:
-		if (!parse_uint(v, n, 0xffffffffUL, &x)) {
-			say(err, errcap, MSG_FILTER_BAD_SERVER, s);
-			return -1;
-		}
-		f->server[f->nserver++] = (unsigned)x;
-		return 0;
-	case FILTER_PORT:
-		if (!parse_uint(v, n, 65535, &x)) {
-			say(err, errcap, MSG_FILTER_BAD_PORT, s);
-			return -1;
-		}
-		f->port[f->nport++] = (uint16_t)x;
-		return 0;
-	case FILTER_PEER:
-		if (!parse_peer(v, n, &f->peer[f->npeer])) {
-			say(err, errcap, MSG_FILTER_BAD_PEER, s);
-			return -1;
-		}
-		f->npeer++;
-		return 0;
-	case FILTER_KIND:
-		bits = kind_bits(v, n);
-		if (bits == 0) {
-			say(err, errcap, MSG_FILTER_BAD_KIND, s);
-			return -1;
-		}
-		f->kinds |= bits;
-		return 0;
-	default: /* FILTER_TRANSPORT */
-		if (n >= sizeof name || memchr(v, '\0', n) != NULL)
-			goto bad_transport;
+	if (n < sizeof name && memchr(v, '\0', n) == NULL) {
 		for (size_t i = 0; i < n; i++)
 			name[i] = (char)lower((unsigned char)v[i]);
 		name[n] = '\0';
-		if (transport_from_name(name, &t) < 0)
-			goto bad_transport;
-		f->transports |= 1u << t;
-		return 0;
+		if (transport_from_name(name, &t) == 0) {
+			f->transports |= 1u << t;
+			return 0;
+		}
 	}
-bad_transport:
 	say(err, errcap, MSG_FILTER_BAD_TRANSPORT, s);
 	return -1;
+}
+
+static bool match_server(const struct filter *f, const struct event *ev)
+{
+	for (unsigned i = 0; i < f->nserver; i++)
+		if (f->server[i] == ev->server)
+			return true;
+	return false;
+}
+
+static bool match_peer(const struct filter *f, const struct event *ev)
+{
+	for (unsigned i = 0; i < f->npeer; i++)
+		if (peer_match(&f->peer[i], ev))
+			return true;
+	return false;
+}
+
+static bool match_port(const struct filter *f, const struct event *ev)
+{
+	uint16_t lp = ev->has_local ? addr_port((const void *)&ev->local) : 0;
+	uint16_t pp = ev->has_peer ? addr_port((const void *)&ev->peer) : 0;
+
+	for (unsigned i = 0; i < f->nport; i++)
+		if ((ev->has_local && lp == f->port[i]) || (ev->has_peer && pp == f->port[i]))
+			return true;
+	return false;
+}
+
+static bool match_kind(const struct filter *f, const struct event *ev)
+{
+	return (unsigned)ev->kind < EV_KIND_COUNT && (f->kinds & 1u << ev->kind);
+}
+
+static bool match_transport(const struct filter *f, const struct event *ev)
+{
+	return (unsigned)ev->transport < TRANSPORT_COUNT && (f->transports & 1u << ev->transport);
+}
+
+static void format_server(struct strbuf *o, const struct filter *f)
+{
+	for (unsigned i = 0; i < f->nserver; i++)
+		strbuf_fmt(o, "%s%u", i ? "," : "", f->server[i]);
+}
+
+static void format_peer(struct strbuf *o, const struct filter *f)
+{
+	for (unsigned i = 0; i < f->npeer; i++) {
+		if (i)
+			strbuf_fmt(o, ",");
+		put_peer(o, &f->peer[i]);
+	}
+}
+
+static void format_port(struct strbuf *o, const struct filter *f)
+{
+	for (unsigned i = 0; i < f->nport; i++)
+		strbuf_fmt(o, "%s%u", i ? "," : "", f->port[i]);
+}
+
+static void format_kind(struct strbuf *o, const struct filter *f)
+{
+	bool first = true;
+
+	for (int k = 0; k < EV_KIND_COUNT; k++)
+		if (f->kinds & 1u << k) {
+			strbuf_fmt(o, "%s%s", first ? "" : ",", event_kind_name((enum event_kind)k));
+			first = false;
+		}
+}
+
+static void format_transport(struct strbuf *o, const struct filter *f)
+{
+	bool first = true;
+
+	for (int t = 0; t < TRANSPORT_COUNT; t++)
+		if (f->transports & 1u << t) {
+			strbuf_fmt(o, "%s%s", first ? "" : ",", transport_name((enum transport)t));
+			first = false;
+		}
+}
+
+static void format_text(struct strbuf *o, const struct filter *f)
+{
+	strbuf_fmt(o, "\"");
+	for (size_t i = 0; i < f->text_len; i++) {
+		int c = f->text[i];
+
+		if (c == '"' || c == '\\')
+			strbuf_fmt(o, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			strbuf_fmt(o, "%c", c);
+		else
+			strbuf_fmt(o, "\\x%02x", c);
+	}
+	strbuf_fmt(o, "\"");
+}
+
+/* In the order filter_format writes them. add is NULL for text, whose
+ * value is taken whole (commas included); count, where there is one, is
+ * the term's list of alternatives. */
+static const struct key_def {
+	unsigned key;
+	const char *name, *alias;
+	key_add_fn *add;
+	size_t count; /* offsetof the unsigned count in struct filter; 0: none */
+	bool (*match)(const struct filter *f, const struct event *ev);
+	void (*format)(struct strbuf *o, const struct filter *f);
+} key_defs[] = {
+	{FILTER_SERVER, "server", NULL, add_server, offsetof(struct filter, nserver), match_server,
+	 format_server},
+	{FILTER_PEER, "peer", NULL, add_peer, offsetof(struct filter, npeer), match_peer,
+	 format_peer},
+	{FILTER_PORT, "port", NULL, add_port, offsetof(struct filter, nport), match_port,
+	 format_port},
+	{FILTER_KIND, "kind", NULL, add_kind, 0, match_kind, format_kind},
+	{FILTER_TRANSPORT, "transport", "proto", add_transport, 0, match_transport,
+	 format_transport},
+	{FILTER_TEXT, "text", NULL, NULL, 0, text_match, format_text},
+};
+#define NKEYS (sizeof key_defs / sizeof key_defs[0])
+
+static const struct key_def *key_from(const char *s, size_t n)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (same_word(s, n, key_defs[i].name) ||
+		    (key_defs[i].alias != NULL && same_word(s, n, key_defs[i].alias)))
+			return &key_defs[i];
+	return NULL;
+}
+
+/* One comma-separated value of a key (never text). */
+static int add_value(struct filter *f, const struct key_def *k, const char *v, size_t n,
+		     char *err, size_t errcap)
+{
+	char s[200];
+
+	shown(v, n, s, sizeof s);
+	if (k->count != 0 && *(unsigned *)(void *)((char *)f + k->count) == FILTER_ALT_MAX) {
+		say(err, errcap, MSG_FILTER_TOO_MANY, k->name, FILTER_ALT_MAX);
+		return -1;
+	}
+	return k->add(f, v, n, s, err, errcap);
 }
 
 int filter_parse(const char *expr, struct filter *f, char *err, size_t errcap)
@@ -369,7 +503,7 @@ int filter_parse(const char *expr, struct filter *f, char *err, size_t errcap)
 	for (;;) {
 		const char *term, *eq;
 		size_t klen;
-		unsigned key;
+		const struct key_def *key;
 		long n;
 
 		while (*p == ' ' || *p == '\t')
@@ -385,13 +519,13 @@ int filter_parse(const char *expr, struct filter *f, char *err, size_t errcap)
 			goto fail;
 		}
 		key = key_from(term, klen);
-		if (key == 0) {
+		if (key == NULL) {
 			shown(term, klen, s, sizeof s);
 			say(err, errcap, MSG_FILTER_UNKNOWN_KEY, s);
 			goto fail;
 		}
-		if (f->keys & key) {
-			say(err, errcap, MSG_FILTER_TWICE, key_name(key), key_name(key));
+		if (f->keys & key->key) {
+			say(err, errcap, MSG_FILTER_TWICE, key->name, key->name);
 			goto fail;
 		}
 		p = eq + 1;
@@ -399,11 +533,11 @@ int filter_parse(const char *expr, struct filter *f, char *err, size_t errcap)
 		if (n < 0)
 			goto fail;
 		if (n == 0) {
-			say(err, errcap, MSG_FILTER_EMPTY, key_name(key));
+			say(err, errcap, MSG_FILTER_EMPTY, key->name);
 			goto fail;
 		}
-		f->keys |= key;
-		if (key == FILTER_TEXT) {
+		f->keys |= key->key;
+		if (key->add == NULL) { /* text: the value whole */
 			if ((size_t)n > FILTER_TEXT_MAX) {
 				say(err, errcap, MSG_FILTER_TOO_LONG, "text", FILTER_TEXT_MAX);
 				goto fail;
@@ -470,42 +604,9 @@ static bool text_match(const struct filter *f, const struct event *ev)
 
 bool filter_match(const struct filter *f, const struct event *ev)
 {
-	if (f->keys & FILTER_SERVER) {
-		unsigned i;
-
-		for (i = 0; i < f->nserver && f->server[i] != ev->server; i++)
-			;
-		if (i == f->nserver)
+	for (size_t i = 0; i < NKEYS; i++)
+		if ((f->keys & key_defs[i].key) && !key_defs[i].match(f, ev))
 			return false;
-	}
-	if ((f->keys & FILTER_KIND) &&
-	    ((unsigned)ev->kind >= EV_KIND_COUNT || !(f->kinds & 1u << ev->kind)))
-		return false;
-	if ((f->keys & FILTER_TRANSPORT) &&
-	    ((unsigned)ev->transport >= TRANSPORT_COUNT || !(f->transports & 1u << ev->transport)))
-		return false;
-	if (f->keys & FILTER_PORT) {
-		uint16_t lp = ev->has_local ? addr_port((const void *)&ev->local) : 0;
-		uint16_t pp = ev->has_peer ? addr_port((const void *)&ev->peer) : 0;
-		unsigned i;
-
-		for (i = 0; i < f->nport; i++)
-			if ((ev->has_local && lp == f->port[i]) ||
-			    (ev->has_peer && pp == f->port[i]))
-				break;
-		if (i == f->nport)
-			return false;
-	}
-	if (f->keys & FILTER_PEER) {
-		unsigned i;
-
-		for (i = 0; i < f->npeer && !peer_match(&f->peer[i], ev); i++)
-			;
-		if (i == f->npeer)
-			return false;
-	}
-	if ((f->keys & FILTER_TEXT) && !text_match(f, ev))
-		return false;
 	return true;
 }
 
@@ -538,59 +639,11 @@ size_t filter_format(const struct filter *f, char *out, size_t cap)
 	if (cap == 0)
 		return 0;
 	out[0] = '\0';
-	if (f->keys & FILTER_SERVER) {
-		strbuf_fmt(&o, "server=");
-		for (unsigned i = 0; i < f->nserver; i++)
-			strbuf_fmt(&o, "%s%u", i ? "," : "", f->server[i]);
-	}
-	if (f->keys & FILTER_PEER) {
-		strbuf_fmt(&o, "%speer=", o.len ? " " : "");
-		for (unsigned i = 0; i < f->npeer; i++) {
-			if (i)
-				strbuf_fmt(&o, ",");
-			put_peer(&o, &f->peer[i]);
-		}
-	}
-	if (f->keys & FILTER_PORT) {
-		strbuf_fmt(&o, "%sport=", o.len ? " " : "");
-		for (unsigned i = 0; i < f->nport; i++)
-			strbuf_fmt(&o, "%s%u", i ? "," : "", f->port[i]);
-	}
-	if (f->keys & FILTER_KIND) {
-		bool first = true;
-
-		strbuf_fmt(&o, "%skind=", o.len ? " " : "");
-		for (int k = 0; k < EV_KIND_COUNT; k++)
-			if (f->kinds & 1u << k) {
-				strbuf_fmt(&o, "%s%s", first ? "" : ",",
-				    event_kind_name((enum event_kind)k));
-				first = false;
-			}
-	}
-	if (f->keys & FILTER_TRANSPORT) {
-		bool first = true;
-
-		strbuf_fmt(&o, "%stransport=", o.len ? " " : "");
-		for (int t = 0; t < TRANSPORT_COUNT; t++)
-			if (f->transports & 1u << t) {
-				strbuf_fmt(&o, "%s%s", first ? "" : ",",
-				    transport_name((enum transport)t));
-				first = false;
-			}
-	}
-	if (f->keys & FILTER_TEXT) {
-		strbuf_fmt(&o, "%stext=\"", o.len ? " " : "");
-		for (size_t i = 0; i < f->text_len; i++) {
-			int c = f->text[i];
-
-			if (c == '"' || c == '\\')
-				strbuf_fmt(&o, "\\%c", c);
-			else if (c >= 0x20 && c < 0x7f)
-				strbuf_fmt(&o, "%c", c);
-			else
-				strbuf_fmt(&o, "\\x%02x", c);
-		}
-		strbuf_fmt(&o, "\"");
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (!(f->keys & key_defs[i].key))
+			continue;
+		strbuf_fmt(&o, "%s%s=", o.len ? " " : "", key_defs[i].name);
+		key_defs[i].format(&o, f);
 	}
 	return o.len;
 }

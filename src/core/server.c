@@ -65,8 +65,10 @@ static void *server_main(void *arg)
 		/* Everything the last batch recorded, replies already sent. */
 		event_queue_kick(s->q);
 		n = epoll_wait(s->epfd, evs, EPOLL_BATCH, timeout);
-		if (n < 0 && errno != EINTR)
+		if (n < 0 && errno != EINTR) {
+			server_emit_msg(s, EV_ERROR, errno, MSG_EPOLL_WAIT_FAILED, msg_strerror(errno));
 			break;
+		}
 		for (int i = 0; i < n; i++) {
 			void *p = evs[i].data.ptr;
 
@@ -111,6 +113,19 @@ static void *server_main(void *arg)
 
 /* ---- public ----------------------------------------------------------- */
 
+/* epoll_ctl ADD of fd for EPOLLIN at start. Returns 0, or -1 with the
+ * step and its cause in err. */
+static int watch_in(struct server *s, int fd, void *ptr, const char *what, char *err,
+		    size_t errcap)
+{
+	struct epoll_event ee = {.events = EPOLLIN, .data.ptr = ptr};
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee) == 0)
+		return 0;
+	snprintf(err, errcap, msg_tr("server setup: epoll_ctl ADD %s: %s"), what, strerror(errno));
+	return -1;
+}
+
 int server_start(const struct spec *spec, unsigned id, const struct server_options *opt,
 		 struct event_queue *q, struct server **out, char *err, size_t errcap)
 {
@@ -133,33 +148,46 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		snprintf(err, errcap, msg_tr("service '%s' is TCP only"), service_name(spec->service));
 		goto fail;
 	}
+	s->svc = service_ops(spec->service);
+	/* Each step its own message, from its own errno. */
 	if (spec->transport == TRANSPORT_UDP) {
 		s->iobuf = malloc((size_t)DGRAM_BATCH * IOBUF_SIZE);
 		s->batch = malloc(sizeof *s->batch);
 	} else {
 		s->iobuf = malloc(IOBUF_SIZE);
 	}
+	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL)) {
+		snprintf(err, errcap, msg_tr("server setup: out of memory for the I/O buffers"));
+		goto fail;
+	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0) {
+		snprintf(err, errcap, msg_tr("server setup: epoll_create1: %s"), strerror(errno));
+		goto fail;
+	}
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s->stopfd < 0) {
+		snprintf(err, errcap, msg_tr("server setup: eventfd (stop): %s"), strerror(errno));
+		goto fail;
+	}
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL) || s->epfd < 0 || s->stopfd < 0 || s->reapfd < 0) {
-		snprintf(err, errcap, msg_tr("server setup: %s"), strerror(errno ? errno : ENOMEM));
+	if (s->reapfd < 0) {
+		snprintf(err, errcap, msg_tr("server setup: eventfd (workers): %s"), strerror(errno));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)
 		goto fail;
-	{
-		struct epoll_event ee = {.events = EPOLLIN, .data.ptr = &s->stopfd};
+	if (watch_in(s, s->stopfd, &s->stopfd, msg_tr("stop eventfd"), err, errcap) < 0 ||
+	    watch_in(s, s->reapfd, &s->reapfd, msg_tr("workers eventfd"), err, errcap) < 0)
+		goto fail;
+	for (int i = 0; i < s->nsock; i++) {
+		char what[ADDR_TEXT_MAX + 16];
 
-		epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->stopfd, &ee);
-		ee.data.ptr = &s->reapfd;
-		epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->reapfd, &ee);
-		for (int i = 0; i < s->nsock; i++) {
-			ee.data.ptr = &s->lfd[i];
-			epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd[i], &ee);
-		}
-		s->accepting = true;
+		addr_hostport((const void *)&s->bound[i], what, sizeof what);
+		if (watch_in(s, s->lfd[i], &s->lfd[i], what, err, errcap) < 0)
+			goto fail;
 	}
+	s->accepting = true;
 	for (int i = 0; i < s->nsock; i++) {
 		struct event ev;
 

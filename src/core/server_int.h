@@ -33,7 +33,9 @@
 #include "socklab/addr.h"
 #include "socklab/frame.h"
 #include "socklab/msg.h"
+#include "socklab/outq.h"
 #include "socklab/proto.h"
+#include "core/service.h"
 
 #define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
 #define ACCEPTS_PER_WAKE 1024       /* then the other sockets get a turn */
@@ -48,9 +50,9 @@ struct conn {
 	int fd;
 	uint64_t id;
 	struct sockaddr_storage local, peer;
+	int local_err;            /* getsockname failed: local is unknown */
 	struct frame fr;          /* echo and cmd: the line buffer */
-	char *out;                /* bytes waiting for the peer to read them */
-	size_t out_off, out_len, out_cap;
+	struct outq out;          /* bytes waiting for the peer to read them */
 	bool eof;                 /* the peer closed its side: close once flushed */
 	bool close_after_flush;   /* hello: close once the greeting is out */
 	bool want_out;            /* EPOLLOUT is registered */
@@ -83,6 +85,7 @@ struct dgram_batch {
 struct server {
 	unsigned id;
 	struct spec spec;
+	const struct service_ops *svc; /* what the spec's service does */
 	struct server_options opt;
 	struct event_queue *q;
 	int nsock;

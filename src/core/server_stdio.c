@@ -31,27 +31,38 @@ void *server_stdio_worker(void *arg)
 	struct conn *c = arg;
 	struct server *s = c->srv;
 	enum close_reason why = CLOSE_PEER_EOF;
-	int rfd = dup(c->fd), wfd = dup(c->fd), err = 0;
-	FILE *in = rfd >= 0 ? fdopen(rfd, "r") : NULL;
-	FILE *out = wfd >= 0 ? fdopen(wfd, "w") : NULL;
+	int rfd = -1, wfd = -1, err = 0, fl;
+	FILE *in = NULL, *out = NULL;
 	size_t cap = s->spec.max_line + 1;
 	/* "eco: " + a line + "\n", or the error line however small cap is. */
-	size_t room = cap + 64;
-	char *line = malloc(room);
+	size_t room = s->svc->reply_max(cap) + 64;
+	char *line = malloc(cap), *reply = malloc(room);
+	const char *step = NULL;
 	struct event ev;
 
 	/* Blocking I/O, as the tutorial's makefile() does; server_stop wakes
-	 * us with shutdown(). */
-	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
-	if (in == NULL || out == NULL || line == NULL) {
-		why = CLOSE_ERROR;
+	 * us with shutdown(). Each step that fails is named. */
+	if (line == NULL || reply == NULL) {
 		err = ENOMEM;
+		step = "malloc";
+	} else if ((fl = fcntl(c->fd, F_GETFL)) < 0 || fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		err = errno;
+		step = "fcntl";
+	} else if ((rfd = dup(c->fd)) < 0 || (wfd = dup(c->fd)) < 0) {
+		err = errno;
+		step = "dup";
+	} else if ((in = fdopen(rfd, "r")) == NULL || (out = fdopen(wfd, "w")) == NULL) {
+		err = errno;
+		step = "fdopen";
+	}
+	if (step != NULL) {
+		why = CLOSE_ERROR;
 		goto done;
 	}
 	for (;;) {
 		bool over;
 		size_t total;
-		ssize_t n = stdio_line(in, line + 5, cap, &over, &total);
+		ssize_t n = stdio_line(in, line, cap, &over, &total);
 		size_t len;
 
 		if (n < 0) {
@@ -62,30 +73,28 @@ void *server_stdio_worker(void *arg)
 			break;
 		}
 		conn_event(s, c, &ev, EV_RECV);
-		emit_data(s, &ev, line + 5, (size_t)n, total);
+		emit_data(s, &ev, line, (size_t)n, total);
 		atomic_fetch_add_explicit(&s->bytes_in, total, memory_order_relaxed);
 		c->last_ms = now_ms();
 		if (over) {
-			len = (size_t)snprintf(line, room, MSG_LINE_TOO_LONG, s->spec.max_line);
+			len = (size_t)snprintf(reply, room, MSG_LINE_TOO_LONG, s->spec.max_line);
 			conn_event(s, c, &ev, EV_WARNING);
 			event_set_message(&ev, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 			emit(s, &ev);
 		} else {
 			/* raw.rstrip(b"\r\n"): every trailing CR and LF goes. */
 			len = (size_t)n;
-			while (len > 0 && (line[5 + len - 1] == '\n' || line[5 + len - 1] == '\r'))
+			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 				len--;
-			memcpy(line, "eco: ", 5);
-			line[5 + len] = '\n';
-			len += 6;
+			len = s->svc->reply(line, len, reply);
 		}
-		if (fwrite(line, 1, len, out) != len || fflush(out) != 0) {
+		if (fwrite(reply, 1, len, out) != len || fflush(out) != 0) {
 			err = errno;
 			why = err == EPIPE || err == ECONNRESET ? CLOSE_RESET : CLOSE_ERROR;
 			break;
 		}
 		conn_event(s, c, &ev, EV_SEND);
-		emit_data(s, &ev, line, len, len);
+		emit_data(s, &ev, reply, len, len);
 		atomic_fetch_add_explicit(&s->bytes_out, len, memory_order_relaxed);
 		event_queue_kick(s->q);
 	}
@@ -97,6 +106,8 @@ done:
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = why == CLOSE_STOP ? 0 : err;
+	if (step != NULL)
+		snprintf(ev.message, sizeof ev.message, "%s", step);
 	emit(s, &ev);
 	event_queue_kick(s->q);
 	if (in)
@@ -108,6 +119,7 @@ done:
 	else if (wfd >= 0)
 		close(wfd);
 	free(line);
+	free(reply);
 	atomic_store(&c->done, true);
 	{
 		uint64_t one = 1;

@@ -1,18 +1,33 @@
 /*
  * server_tcp: TCP connections: accepting (with the sequential mode and the
  * EMFILE backoff), reading and framing, replies queued and flushed under
- * the output cap, closing, idle timeouts and stopping.
+ * the output cap, closing, idle timeouts and stopping. What a connection
+ * does with its bytes comes from its service's entry (service.h).
  */
 #include "core/server_int.h"
+
+/* Registers (EPOLL_CTL_ADD) or changes (MOD) fd's events. Returns 0, or
+ * the errno of the failed epoll_ctl. */
+static int watch(struct server *s, int op, int fd, uint32_t events, void *ptr)
+{
+	struct epoll_event ee = {.events = events, .data.ptr = ptr};
+
+	return epoll_ctl(s->epfd, op, fd, &ee) < 0 ? errno : 0;
+}
 
 static void set_accepting(struct server *s, bool on)
 {
 	if (s->accepting == on)
 		return;
 	for (int i = 0; i < s->nsock; i++) {
-		struct epoll_event ee = {.events = on ? EPOLLIN : 0, .data.ptr = &s->lfd[i]};
+		int e = watch(s, EPOLL_CTL_MOD, s->lfd[i], on ? EPOLLIN : 0, &s->lfd[i]);
 
-		epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->lfd[i], &ee);
+		if (e != 0) {
+			/* The listener keeps its old state; said, not hidden. */
+			server_emit_msg(s, EV_ERROR, e, MSG_EPOLL_FAILED, "MOD (listener)",
+					msg_strerror(e));
+			return;
+		}
 	}
 	s->accepting = on;
 }
@@ -35,14 +50,19 @@ static void conn_free(struct server *s, struct conn *c)
 	s->nconns--;
 	atomic_fetch_sub(&s->conns_now, 1);
 	frame_free(&c->fr);
-	free(c->out);
+	outq_free(&c->out);
 	free(c);
 	server_update_accepting(s);
 }
 
 static void record_recv(struct server *s, struct conn *c);
 
-static void conn_close(struct server *s, struct conn *c, enum close_reason why, int err)
+/* Closes c and records why; fmt, when not NULL, names the step that
+ * failed (a MSG_ format and its values). c is freed. */
+static void conn_close_msg(struct server *s, struct conn *c, enum close_reason why, int err,
+			   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void conn_close_msg(struct server *s, struct conn *c, enum close_reason why, int err,
+			   const char *fmt, ...)
 {
 	struct event ev;
 
@@ -50,68 +70,51 @@ static void conn_close(struct server *s, struct conn *c, enum close_reason why, 
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = err;
+	if (fmt != NULL) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		event_vset_message(&ev, fmt, ap);
+		va_end(ap);
+	}
 	emit(s, &ev);
 	close(c->fd);
 	server_trace(s, "close", 0, 0, NULL, NULL);
 	conn_free(s, c);
 }
 
-static void conn_want_out(struct server *s, struct conn *c, bool on)
+static void conn_close(struct server *s, struct conn *c, enum close_reason why, int err)
+{
+	conn_close_msg(s, c, why, err, NULL);
+}
+
+/* Closes c after an epoll_ctl on it failed: it could never be served. */
+static void conn_close_epoll(struct server *s, struct conn *c, const char *op, int e)
+{
+	conn_close_msg(s, c, CLOSE_ERROR, e, "epoll_ctl %s", op);
+}
+
+/* Sets the events c waits for. Returns false when epoll refused and c was
+ * closed. */
+static bool conn_want_out(struct server *s, struct conn *c, bool on)
 {
 	/* After the peer's EOF only EPOLLOUT matters: the EOF stays readable
 	 * and, level-triggered, would wake this thread in a busy loop while a
 	 * slow reader drains its echo. */
-	struct epoll_event ee = {.events = (c->eof ? 0 : EPOLLIN) | (on ? EPOLLOUT : 0),
-				 .data.ptr = c};
+	int e;
 
 	if (c->want_out == on && c->in_off == c->eof)
-		return;
-	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ee);
+		return true;
+	e = watch(s, EPOLL_CTL_MOD, c->fd, (c->eof ? 0 : EPOLLIN) | (on ? EPOLLOUT : 0), c);
+	if (e != 0) {
+		conn_close_epoll(s, c, "MOD", e);
+		return false;
+	}
 	c->want_out = on;
 	c->in_off = c->eof;
+	return true;
 }
 
-/* Room for n more bytes at the end of the output buffer; the caller
- * writes there and adds what it used to out_len. NULL when out of memory. */
-static char *conn_reserve(struct conn *c, size_t n)
-{
-	if (c->out_off > 0 && c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	if (c->out_len + n > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		char *p;
-
-		if (c->out_off > 0) {
-			memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-			c->out_len -= c->out_off;
-			c->out_off = 0;
-		}
-		while (cap < c->out_len + n)
-			cap *= 2;
-		if (cap != c->out_cap) {
-			p = realloc(c->out, cap);
-			if (p == NULL)
-				return NULL;
-			c->out = p;
-			c->out_cap = cap;
-		}
-	}
-	return c->out + c->out_len;
-}
-
-/* Queues bytes for the peer. Returns -1 when out of memory. */
-static int conn_queue(struct conn *c, const void *data, size_t n)
-{
-	char *p = conn_reserve(c, n);
-
-	if (p == NULL)
-		return -1;
-	memcpy(p, data, n);
-	c->out_len += n;
-	return 0;
-}
-
-/* Sends what is queued. Returns false when the connection was closed. */
 /* Records the last recv, if that is still to be done, with its own time. */
 static void record_recv(struct server *s, struct conn *c)
 {
@@ -125,12 +128,22 @@ static void record_recv(struct server *s, struct conn *c)
 	emit_data(s, &ev, c->unrecorded.data, c->unrecorded.len, c->unrecorded.len);
 }
 
+/* Queues n bytes for the peer, or closes c when the memory cannot be had.
+ * Returns false when c was closed. */
+static bool conn_queue(struct server *s, struct conn *c, const void *data, size_t n)
+{
+	if (outq_append(&c->out, data, n) == 0)
+		return true;
+	conn_close_msg(s, c, CLOSE_ERROR, ENOMEM, MSG_NO_MEMORY_REPLY, n);
+	return false;
+}
+
 bool server_conn_flush(struct server *s, struct conn *c)
 {
-	size_t pending = c->out_len - c->out_off;
+	size_t pending = outq_pending(&c->out);
 
 	if (pending > 0) {
-		ssize_t n = send(c->fd, c->out + c->out_off, pending, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
 		int e = errno;
 
 		record_recv(s, c); /* now that the reply is on its way */
@@ -142,9 +155,9 @@ bool server_conn_flush(struct server *s, struct conn *c)
 			struct event ev;
 
 			conn_event(s, c, &ev, EV_SEND);
-			emit_data(s, &ev, c->out + c->out_off, (size_t)n, (size_t)n);
+			emit_data(s, &ev, outq_data(&c->out), (size_t)n, (size_t)n);
 			atomic_fetch_add_explicit(&s->bytes_out, (uint64_t)n, memory_order_relaxed);
-			c->out_off += (size_t)n;
+			outq_consume(&c->out, (size_t)n);
 			pending -= (size_t)n;
 		}
 		if (pending > s->spec.output_cap) {
@@ -162,58 +175,67 @@ bool server_conn_flush(struct server *s, struct conn *c)
 		conn_close(s, c, c->eof ? CLOSE_PEER_EOF : CLOSE_SERVER, 0);
 		return false;
 	}
-	conn_want_out(s, c, pending > 0);
-	return true;
+	return conn_want_out(s, c, pending > 0);
 }
 
-static void reply_line(struct server *s, struct conn *c, const char *line, size_t len)
+/* Queues the service's reply to one line, built in place in the output
+ * queue: one reservation and no intermediate copy per line. Returns false
+ * when c was closed (out of memory, said). */
+static bool reply_line(struct server *s, struct conn *c, const char *line, size_t len)
 {
-	/* Replies are built in place in the output buffer: one reservation
-	 * and no intermediate copy per line. */
-	if (s->spec.service == SERVICE_ECHO) {
-		char *p = conn_reserve(c, len + 6);
-
-		if (p == NULL)
-			return;
-		memcpy(p, "eco: ", 5);
-		memcpy(p + 5, line, len);
-		p[5 + len] = '\n';
-		c->out_len += len + 6;
-	} else {
-		size_t need = 3 * len + 32; /* proto_reply's documented bound */
-		char *p = conn_reserve(c, need);
-
-		if (p == NULL)
-			return;
-		c->out_len += proto_reply(line, len, time(NULL), p, need);
+	size_t need = s->svc->reply_max(len);
+	char *p = s->opt.faults & SERVER_FAULT_REPLY_NOMEM ? NULL : outq_reserve(&c->out, need);
+	if (p != NULL) {
+		outq_commit(&c->out, s->svc->reply(line, len, p));
+		return true;
 	}
+	conn_close_msg(s, c, CLOSE_ERROR, ENOMEM, MSG_NO_MEMORY_REPLY, need);
+	return false;
 }
 
-static void line_overflow(struct server *s, struct conn *c)
+/* The error line for a line over the cap. Returns false when c was closed. */
+static bool line_overflow(struct server *s, struct conn *c)
 {
 	char msg[96];
 	int n = snprintf(msg, sizeof msg, MSG_LINE_TOO_LONG, s->spec.max_line);
 	struct event ev;
 
-	conn_queue(c, msg, (size_t)n);
+	if (!conn_queue(s, c, msg, (size_t)n))
+		return false;
 	record_recv(s, c); /* the recv comes before what it caused */
 	conn_event(s, c, &ev, EV_WARNING);
 	event_set_message(&ev, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 	emit(s, &ev);
+	return true;
+}
+
+/* Answers every complete line in c's framer. Returns false when c was
+ * closed. */
+static bool serve_lines(struct server *s, struct conn *c)
+{
+	const char *line;
+	size_t len;
+	enum frame_result r;
+
+	while ((r = frame_next(&c->fr, &line, &len)) != FRAME_MORE) {
+		if (r == FRAME_LINE ? !reply_line(s, c, line, len) : !line_overflow(s, c))
+			return false;
+	}
+	return true;
 }
 
 void server_conn_readable(struct server *s, struct conn *c)
 {
-	bool raw = s->spec.service == SERVICE_RAW;
+	bool framed = s->svc->framed;
 	size_t room;
 	char *p;
 	ssize_t n;
 
-	if (raw) {
+	if (framed) {
+		p = frame_space(&c->fr, &room);
+	} else {
 		p = (char *)s->iobuf;
 		room = IOBUF_SIZE - 1;
-	} else {
-		p = frame_space(&c->fr, &room);
 	}
 	n = recv(c->fd, p, room, 0);
 	if (n < 0) {
@@ -228,10 +250,11 @@ void server_conn_readable(struct server *s, struct conn *c)
 	if (n == 0) {
 		/* The tutorial's cmd server (makefile) still answers a last line
 		 * without a newline; its hand-made echo buffer drops it. */
-		if (s->spec.service == SERVICE_CMD && frame_pending(&c->fr) > 0) {
+		if (s->svc->answers_partial_line && frame_pending(&c->fr) > 0) {
 			size_t len = c->fr.end - c->fr.start;
 
-			reply_line(s, c, c->fr.buf + c->fr.start, len);
+			if (!reply_line(s, c, c->fr.buf + c->fr.start, len))
+				return;
 			c->fr.start = c->fr.end;
 		}
 		c->eof = true;
@@ -243,22 +266,46 @@ void server_conn_readable(struct server *s, struct conn *c)
 	c->unrecorded.data = p;
 	c->unrecorded.len = (size_t)n;
 	atomic_fetch_add_explicit(&s->bytes_in, (uint64_t)n, memory_order_relaxed);
-	if (raw) {
-		conn_queue(c, p, (size_t)n);
-	} else {
-		const char *line;
-		size_t len;
-		enum frame_result r;
-
+	if (framed) {
 		frame_commit(&c->fr, (size_t)n);
-		while ((r = frame_next(&c->fr, &line, &len)) != FRAME_MORE) {
-			if (r == FRAME_LINE)
-				reply_line(s, c, line, len);
-			else
-				line_overflow(s, c);
-		}
+		if (!serve_lines(s, c))
+			return;
+	} else if (!conn_queue(s, c, p, (size_t)n)) {
+		return;
 	}
 	server_conn_flush(s, c);
+}
+
+/* A new connection's record, or NULL (said) when out of memory. */
+static struct conn *conn_new(struct server *s, int fd, const struct sockaddr_storage *peer)
+{
+	struct conn *c = calloc(1, sizeof *c);
+	socklen_t len = sizeof c->local;
+
+	if (c == NULL || (s->svc->framed && !s->svc->threaded && frame_init(&c->fr, s->spec.max_line) < 0)) {
+		server_emit_msg(s, EV_ERROR, ENOMEM, MSG_ACCEPT_NO_MEMORY);
+		free(c);
+		return NULL;
+	}
+	c->srv = s;
+	c->fd = fd;
+	c->id = ++s->next_conn;
+	c->peer = *peer;
+	if (getsockname(fd, (struct sockaddr *)&c->local, &len) < 0) {
+		/* Only the local end is unknown: said with the ACCEPT. */
+		memset(&c->local, 0, sizeof c->local);
+		c->local.ss_family = peer->ss_family;
+		c->local_err = errno;
+	}
+	c->last_ms = now_ms();
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->nconns++;
+	atomic_fetch_add(&s->conns_now, 1);
+	atomic_fetch_add(&s->conns_total, 1);
+	return c;
 }
 
 void server_accept_ready(struct server *s, int lfd)
@@ -266,7 +313,6 @@ void server_accept_ready(struct server *s, int lfd)
 	for (int i = 0; i < ACCEPTS_PER_WAKE && s->accepting; i++) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof peer;
-		struct epoll_event ee;
 		struct conn *c;
 		struct event ev;
 		int fd, e;
@@ -292,53 +338,44 @@ void server_accept_ready(struct server *s, int lfd)
 			s->accept_failing = false;
 			server_emit_msg(s, EV_WARNING, 0, MSG_ACCEPT_RECOVERED);
 		}
-		c = calloc(1, sizeof *c);
-		if (c == NULL || (s->spec.service != SERVICE_RAW && s->spec.service != SERVICE_HELLO &&
-				  frame_init(&c->fr, s->spec.max_line) < 0)) {
-			server_emit_msg(s, EV_ERROR, ENOMEM, MSG_ACCEPT_NOMEM);
-			free(c);
+		c = conn_new(s, fd, &peer);
+		if (c == NULL) {
 			close(fd);
 			return;
 		}
-		c->srv = s;
-		c->fd = fd;
-		c->id = ++s->next_conn;
-		c->peer = peer;
-		plen = sizeof c->local;
-		getsockname(fd, (struct sockaddr *)&c->local, &plen);
-		c->last_ms = now_ms();
-		c->next = s->conns;
-		if (s->conns)
-			s->conns->prev = c;
-		s->conns = c;
-		s->nconns++;
-		atomic_fetch_add(&s->conns_now, 1);
-		atomic_fetch_add(&s->conns_total, 1);
 		conn_event(s, c, &ev, EV_ACCEPT);
+		if (c->local_err != 0) {
+			ev.has_local = false;
+			event_set_message(&ev, "getsockname: %s", msg_strerror(c->local_err));
+		}
 		emit(s, &ev);
 		server_update_accepting(s);
 
-		switch (s->spec.service) {
-		case SERVICE_ECHO_STDIO:
+		if (s->svc->threaded) {
 			c->has_worker = true;
-			if (pthread_create(&c->worker, NULL, server_stdio_worker, c) != 0) {
+			e = s->opt.faults & SERVER_FAULT_THREAD
+				    ? EAGAIN
+				    : pthread_create(&c->worker, NULL, server_stdio_worker, c);
+			if (e != 0) {
+				/* Said as what it is: this server could not make a
+				 * thread, not an error on the connection. */
 				c->has_worker = false;
-				conn_close(s, c, CLOSE_ERROR, EAGAIN);
+				server_emit_msg(s, EV_ERROR, e, MSG_NO_WORKER, msg_strerror(e));
+				conn_close(s, c, CLOSE_NO_THREAD, 0);
 			}
 			continue;
-		case SERVICE_HELLO:
-			ee.events = EPOLLIN;
-			ee.data.ptr = c;
-			epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee);
-			conn_queue(c, MSG_HELLO, strlen(MSG_HELLO));
+		}
+		e = s->opt.faults & SERVER_FAULT_EPOLL_ADD ? ENOSPC
+							    : watch(s, EPOLL_CTL_ADD, fd, EPOLLIN, c);
+		if (e != 0) {
+			conn_close_epoll(s, c, "ADD", e);
+			continue;
+		}
+		if (s->svc->greeting != NULL) {
+			if (!conn_queue(s, c, s->svc->greeting, strlen(s->svc->greeting)))
+				continue;
 			c->close_after_flush = true;
 			server_conn_flush(s, c);
-			continue;
-		default:
-			ee.events = EPOLLIN;
-			ee.data.ptr = c;
-			epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee);
-			continue;
 		}
 	}
 }
@@ -349,7 +386,7 @@ void server_reap_workers(struct server *s)
 	ssize_t r = read(s->reapfd, &v, sizeof v);
 	struct conn *c, *next;
 
-	(void)r;
+	(void)r; /* EAGAIN: a reap already ran for this wake; the scan below is what counts */
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->has_worker && atomic_load(&c->done)) {

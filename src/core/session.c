@@ -1,7 +1,6 @@
 /*
  * session: a client conversation over a non-blocking socket (see
- * session.h). The TCP queue is one buffer: out_off is what was sent,
- * out_len what was written; it is compacted when it empties.
+ * session.h). The TCP queue is an outq.
  */
 #include "socklab/session.h"
 
@@ -57,32 +56,14 @@ int session_write(struct session *s, const void *data, size_t n)
 {
 	if (s->shut_pending || s->shut_wr)
 		return ESHUTDOWN;
-	if (n == 0)
-		return 0; /* and no arithmetic on a queue not yet allocated */
-	if (s->out_len - s->out_off + n > s->out_max)
+	if (n > s->out_max || outq_pending(&s->out) > s->out_max - n)
 		return ENOBUFS;
-	if (s->out_off > 0 && s->out_off == s->out_len)
-		s->out_off = s->out_len = 0;
-	if (s->out_len + n > s->out_cap) {
-		size_t cap = s->out_cap ? s->out_cap : 4096;
-		char *p;
+	return outq_append(&s->out, data, n) < 0 ? ENOMEM : 0;
+}
 
-		if (s->out_off > 0) {
-			memmove(s->out, s->out + s->out_off, s->out_len - s->out_off);
-			s->out_len -= s->out_off;
-			s->out_off = 0;
-		}
-		while (cap < s->out_len + n)
-			cap *= 2;
-		p = realloc(s->out, cap);
-		if (p == NULL)
-			return ENOMEM;
-		s->out = p;
-		s->out_cap = cap;
-	}
-	memcpy(s->out + s->out_len, data, n);
-	s->out_len += n;
-	return 0;
+size_t session_queued(const struct session *s)
+{
+	return outq_pending(&s->out);
 }
 
 int session_flush(struct session *s, bool *shut_now)
@@ -91,8 +72,8 @@ int session_flush(struct session *s, bool *shut_now)
 		*shut_now = false;
 	if (s->fd < 0 || s->udp)
 		return 0;
-	while (s->out_off < s->out_len) {
-		ssize_t n = send(s->fd, s->out + s->out_off, s->out_len - s->out_off,
+	while (!outq_empty(&s->out)) {
+		ssize_t n = send(s->fd, outq_data(&s->out), outq_pending(&s->out),
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0) {
@@ -102,9 +83,8 @@ int session_flush(struct session *s, bool *shut_now)
 				return 0;
 			return errno;
 		}
-		s->out_off += (size_t)n;
+		outq_consume(&s->out, (size_t)n);
 	}
-	s->out_off = s->out_len = 0;
 	if (s->shut_pending) {
 		s->shut_pending = false;
 		if (shutdown(s->fd, SHUT_WR) < 0)
@@ -118,7 +98,7 @@ int session_flush(struct session *s, bool *shut_now)
 
 bool session_want_write(const struct session *s)
 {
-	return s->fd >= 0 && !s->udp && (s->out_off < s->out_len || s->shut_pending);
+	return s->fd >= 0 && !s->udp && (!outq_empty(&s->out) || s->shut_pending);
 }
 
 void session_shutdown(struct session *s)
@@ -155,13 +135,13 @@ ssize_t session_read(struct session *s, void *buf, size_t cap, struct sockaddr_s
 
 const char *session_pending(const struct session *s, size_t *len)
 {
-	*len = s->out_len - s->out_off;
-	return s->out != NULL ? s->out + s->out_off : "";
+	*len = outq_pending(&s->out);
+	return outq_data(&s->out);
 }
 
 void session_drop_pending(struct session *s)
 {
-	s->out_off = s->out_len = 0;
+	outq_clear(&s->out);
 }
 
 void session_close(struct session *s)
@@ -170,7 +150,7 @@ void session_close(struct session *s)
 		close(s->fd);
 	s->fd = -1;
 	s->udp = false;
-	s->out_off = s->out_len = 0;
+	outq_clear(&s->out);
 	s->shut_pending = s->shut_wr = false;
 	s->peer_len = 0;
 }
@@ -178,7 +158,5 @@ void session_close(struct session *s)
 void session_free(struct session *s)
 {
 	session_close(s);
-	free(s->out);
-	s->out = NULL;
-	s->out_cap = 0;
+	outq_free(&s->out);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "socklab/addr.h"
+#include "core/service.h"
 #include "socklab/msg.h"
 
 static const char *const transport_names[TRANSPORT_COUNT] = {"tcp", "udp"};
@@ -69,7 +70,7 @@ int family_from_name(const char *name, enum family *f)
 
 bool spec_service_allowed(enum transport t, enum service s)
 {
-	return t == TRANSPORT_TCP || s == SERVICE_ECHO;
+	return t == TRANSPORT_TCP || ((unsigned)s < SERVICE_COUNT && service_ops(s)->udp);
 }
 
 void spec_default(struct spec *s)

@@ -524,7 +524,7 @@ static bool queue_line(struct lab *lab, const char *text, size_t n)
 	struct tui_client *c = &lab->client;
 	int e;
 
-	if (c->sess.out_len - c->sess.out_off + n + 1 > c->sess.out_max) {
+	if (session_queued(&c->sess) + n + 1 > c->sess.out_max) {
 		client_say(lab, TUI_LOG_ERROR, _(MSG_TUI_OUT_FULL));
 		return false;
 	}

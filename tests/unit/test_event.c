@@ -526,6 +526,26 @@ static void test_names(void **state)
 	assert_string_equal(event_close_reason_name(CLOSE_STOP), "server-stop");
 	assert_string_equal(event_close_reason_name(CLOSE_OVERFLOW), "output-cap");
 	assert_string_equal(event_close_reason_name(CLOSE_IDLE), "idle-timeout");
+	assert_string_equal(event_close_reason_name(CLOSE_NO_THREAD), "no-thread");
+	assert_string_equal(event_close_reason_name(CLOSE_REASON_COUNT), "none");
+	/* Every kind and reason has its own name (the tables are complete). */
+	for (int k = 0; k < EV_KIND_COUNT; k++) {
+		assert_non_null(event_kind_name((enum event_kind)k));
+		assert_true(event_kind_class((enum event_kind)k) != 0);
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(event_kind_name((enum event_kind)k),
+						event_kind_name((enum event_kind)j));
+	}
+	for (int r = 0; r < CLOSE_REASON_COUNT; r++) {
+		assert_non_null(event_close_reason_name((enum close_reason)r));
+		for (int j = 0; j < r; j++)
+			assert_string_not_equal(event_close_reason_name((enum close_reason)r),
+						event_close_reason_name((enum close_reason)j));
+	}
+	assert_int_equal(event_kind_class(EV_RECV), EVENT_CLASS_IN);
+	assert_int_equal(event_kind_class(EV_DGRAM_OUT), EVENT_CLASS_OUT);
+	assert_int_equal(event_kind_class(EV_DROPPED), EVENT_CLASS_WARN);
+	assert_int_equal(event_kind_class(EV_KIND_COUNT), 0);
 }
 
 int main(void)
