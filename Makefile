@@ -54,7 +54,10 @@ endif
 CORE_SRC := $(wildcard src/core/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TUI_SRC := $(wildcard src/tui/*.c)
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lessons.o
+# The shipped lessons, built in as data (tools/embed-lessons.sh); in the
+# tutorial's order: 0, 1, 1.b, 2, ...
+LESSON_FILES := $(shell ls lessons/*.lesson 2>/dev/null | sed 's/\.lesson$$//' | sort -V | sed 's/$$/.lesson/')
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
 LIBCORE := $(BUILD)/libsocklab.a
@@ -125,6 +128,15 @@ $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lessons.c: $(LESSON_FILES) tools/embed-lessons.sh
+	@mkdir -p $(dir $@)
+	$(E) EMBED lessons
+	$(Q)tools/embed-lessons.sh $@ $(LESSON_FILES)
+
+$(BUILD)/lessons.o: $(BUILD)/lessons.c
+	$(E) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBCORE): $(CORE_OBJ)
 	$(E) AR $@
