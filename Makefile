@@ -52,6 +52,9 @@ E = @true
 endif
 
 CORE_SRC := $(wildcard src/core/*.c)
+# src/main.c, the entry point, sits above both front ends: the CLI and
+# the lab's library each link without the other.
+MAIN_SRC := src/main.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TUI_SRC := $(wildcard src/tui/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lessons.o
@@ -59,6 +62,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lessons.o
 # tutorial's order: 0, 1, 1.b, 2, ...
 LESSON_FILES := $(shell ls lessons/*.lesson 2>/dev/null | sed 's/\.lesson$$//' | sort -V | sed 's/$$/.lesson/')
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
 LIBCORE := $(BUILD)/libsocklab.a
 # The UI layer is a library too, so its pure parts can be unit tested.
@@ -146,9 +150,9 @@ $(LIBTUI): $(TUI_OBJ)
 	$(E) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
+$(BIN): $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
-	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS)
+	$(Q)$(CC) -o $@ $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
@@ -249,7 +253,7 @@ BENCH_BIN := $(BUILD)/bench/loadgen $(BUILD)/bench/baseline
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
 
 bench: $(BIN) $(BENCH_BIN)
 	$(Q)bench/run --build $(BUILD) --bin $(BIN)

@@ -5,13 +5,16 @@
  *
  *   baseline echo HOST PORT   lines -> "eco: <line>" (a trailing CR dropped)
  *   baseline pong HOST PORT   PING -> PONG, any other line -> ERR
+ *   baseline raw  HOST PORT   bytes back unchanged (the fair peer of socat's PIPE)
  *   baseline udp  HOST PORT   each datagram back to its sender
  *
  * HOST "::" listens dual-stack (IPV6_V6ONLY=0). PORT 0 lets the kernel
  * pick; the first line printed is "LISTEN <port>". One thread, one epoll,
  * level-triggered, non-blocking sockets; per wake one recv per connection,
- * every complete line answered, the answers sent with one send. Runs until
- * killed.
+ * every complete line answered, the answers sent with one send. The same
+ * flow control as socklab's: over 256 KiB of unsent answers, a connection
+ * is not read until they drain below half; after the peer's EOF what is
+ * left is sent, then the connection closed. Runs until killed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +32,7 @@
 
 #define BUF_SIZE (64 * 1024)
 #define UDP_RCVBUF (4 * 1024 * 1024)
+#define OUT_HIGH (256 * 1024)
 
 struct conn {
 	int fd;
@@ -36,10 +40,12 @@ struct conn {
 	size_t in_len;
 	char *out; /* answers not yet taken by the kernel */
 	size_t out_off, out_len, out_cap;
-	bool want_out;
+	uint32_t events; /* what epoll watches now */
+	bool paused;     /* not read until the answers drain */
+	bool eof;        /* the peer is done: close once flushed */
 };
 
-static bool pong_mode;
+static bool pong_mode, raw_mode;
 
 static void fail(const char *what)
 {
@@ -49,6 +55,11 @@ static void fail(const char *what)
 
 static void out_add(struct conn *c, const char *p, size_t n)
 {
+	if (c->out_off > 0 && c->out_len + n > c->out_cap) {
+		memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+		c->out_len -= c->out_off;
+		c->out_off = 0;
+	}
 	if (c->out_len + n > c->out_cap) {
 		size_t cap = c->out_cap ? c->out_cap : BUF_SIZE;
 
@@ -70,11 +81,12 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
-/* Sends what is waiting; watches EPOLLOUT only while something is left.
- * Returns -1 when the connection is gone. */
+/* Sends what is waiting; watches EPOLLIN unless paused or at EOF, and
+ * EPOLLOUT while something is left. Returns -1 when the connection is
+ * gone or done. */
 static int conn_flush(int ep, struct conn *c)
 {
-	bool want;
+	uint32_t want;
 
 	while (c->out_off < c->out_len) {
 		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
@@ -88,12 +100,18 @@ static int conn_flush(int ep, struct conn *c)
 	}
 	if (c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
-	want = c->out_len > 0;
-	if (want != c->want_out) {
-		struct epoll_event ee = {.events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = c};
+	if (c->out_len - c->out_off > OUT_HIGH)
+		c->paused = true;
+	else if (c->out_len - c->out_off <= OUT_HIGH / 2)
+		c->paused = false;
+	if (c->eof && c->out_len == 0)
+		return -1;
+	want = (c->paused || c->eof ? 0 : EPOLLIN) | (c->out_len > 0 ? EPOLLOUT : 0);
+	if (want != c->events) {
+		struct epoll_event ee = {.events = want, .data.ptr = c};
 
 		epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ee);
-		c->want_out = want;
+		c->events = want;
 	}
 	return 0;
 }
@@ -121,8 +139,14 @@ static int conn_read(int ep, struct conn *c)
 
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
-	if (n == 0)
-		return -1;
+	if (n == 0) {
+		c->eof = true;
+		return conn_flush(ep, c);
+	}
+	if (raw_mode) {
+		out_add(c, c->in, (size_t)n);
+		return conn_flush(ep, c);
+	}
 	c->in_len += (size_t)n;
 	p = c->in;
 	end = c->in + c->in_len;
@@ -207,7 +231,7 @@ int main(int argc, char **argv)
 	int lfd, ep;
 
 	if (argc != 4) {
-		fputs("usage: baseline echo|pong|udp HOST PORT\n", stderr);
+		fputs("usage: baseline echo|pong|raw|udp HOST PORT\n", stderr);
 		return 2;
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -219,6 +243,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	pong_mode = strcmp(argv[1], "pong") == 0;
+	raw_mode = strcmp(argv[1], "raw") == 0;
 	lfd = open_socket(argv[2], argv[3], SOCK_STREAM);
 	if (listen(lfd, SOMAXCONN) < 0)
 		fail("listen");
@@ -246,17 +271,18 @@ int main(int argc, char **argv)
 					c->fd = fd;
 					c->in_len = c->out_off = c->out_len = c->out_cap = 0;
 					c->out = NULL;
-					c->want_out = false;
-					ee.events = EPOLLIN;
+					c->paused = c->eof = false;
+					c->events = ee.events = EPOLLIN;
 					ee.data.ptr = c;
 					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ee);
 				}
 				continue;
 			}
-			if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+			if ((evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) && !c->paused &&
+			    !c->eof) {
 				if (conn_read(ep, c) < 0)
 					conn_close(c);
-			} else if (evs[i].events & EPOLLOUT) {
+			} else if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
 				if (conn_flush(ep, c) < 0)
 					conn_close(c);
 			}

@@ -1,7 +1,7 @@
 /*
  * loadgen: the load generator of `make bench`.
  *
- * One process, one thread, loopback only (127.0.0.0/8, ::1, ::ffff:127.x):
+ * One process, one thread (two for stream), loopback only (127.0.0.0/8, ::1, ::ffff:127.x):
  * any other address is refused. Each mode runs one measurement, bounded in
  * count and in time, and prints one machine-readable line:
  *
@@ -11,6 +11,11 @@
  *   echo   N connections send lines of SIZE bytes for SECS seconds, at most
  *          WINDOW lines in flight per connection; every reply byte is
  *          checked against PREFIX + the line sent.
+ *   stream one connection, two threads: one writes BYTES of lines of SIZE
+ *          bytes (each after LINE_PREFIX) as fast as the socket takes them,
+ *          never waiting for a reply, then half-closes; the other reads and
+ *          checks every reply byte against PREFIX + the line until the
+ *          server closes. The whole stream must come back.
  *   ping   one connection, SEND then wait for REPLY, COUNT times: p50/p99.
  *   udp-rtt   the same with one datagram at a time.
  *   udp-flood RATE datagrams/s for SECS seconds on one socket, the echoes
@@ -30,6 +35,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +67,8 @@ struct opts {
 	long max;
 	double timeout;
 	const char *prefix;
+	const char *line_prefix; /* stream: sent before each line (cmd: "ECHO ") */
+	long long bytes;         /* stream: line bytes to send */
 	const char *send;
 	const char *reply;
 };
@@ -351,6 +359,162 @@ static int mode_echo(const struct opts *o)
 	free(line);
 	free(rx);
 	close(ep);
+	return errors ? 1 : 0;
+}
+
+/* ---- stream: a writer that never waits, a reader beside it ---------------- */
+
+struct stream_writer {
+	const struct opts *o;
+	int fd;
+	long long sent; /* line bytes (the prefix not counted) */
+	int err;
+};
+
+/* Line k: LINE_PREFIX, 8 hex digits of k, letters, '\n' (SIZE bytes after
+ * the prefix). */
+static size_t stream_line(const struct opts *o, const char *line, uint64_t k, char *out)
+{
+	size_t lp = strlen(o->line_prefix);
+
+	memcpy(out, o->line_prefix, lp);
+	memcpy(out + lp, line, (size_t)o->size);
+	put_hex(out + lp, k);
+	return lp + (size_t)o->size;
+}
+
+static void *stream_write(void *arg)
+{
+	struct stream_writer *w = arg;
+	const struct opts *o = w->o;
+	size_t lp = strlen(o->line_prefix), one = lp + (size_t)o->size;
+	char *buf = malloc(TXBUF_SIZE + one), *line = malloc((size_t)o->size);
+	uint64_t k = 0;
+
+	if (buf == NULL || line == NULL) {
+		w->err = ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < o->size - 1; i++)
+		line[i] = (char)('a' + (i * 7) % 26);
+	line[o->size - 1] = '\n';
+	while (w->sent < o->bytes) {
+		size_t n = 0;
+
+		while (n + one <= TXBUF_SIZE && w->sent + (long long)(n / one + 1) * o->size <= o->bytes)
+			n += stream_line(o, line, k++, buf + n);
+		if (n == 0)
+			break;
+		for (size_t off = 0; off < n;) {
+			ssize_t r = send(w->fd, buf + off, n - off, MSG_NOSIGNAL);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				w->err = r < 0 ? errno : EPIPE;
+				goto out;
+			}
+			off += (size_t)r;
+		}
+		w->sent += (long long)(n / one) * o->size;
+	}
+	if (shutdown(w->fd, SHUT_WR) < 0)
+		w->err = errno;
+out:
+	free(buf);
+	free(line);
+	return NULL;
+}
+
+static int mode_stream(const struct opts *o)
+{
+	struct stream_writer w = {.o = o};
+	size_t plen = strlen(o->prefix), elen = plen + (size_t)o->size, rx_off = 0;
+	char *rx = malloc(RXBUF_SIZE), *expect = malloc(elen);
+	uint64_t lines = 0;
+	long long want_lines = o->bytes / o->size;
+	int64_t t0, t_end, deadline;
+	int errors = 0;
+	pthread_t th;
+
+	if (rx == NULL || expect == NULL)
+		die("memory", "out of memory");
+	w.fd = tcp_socket(o, false);
+	if (w.fd < 0 || connect(w.fd, (const void *)&o->addr, o->addrlen) < 0)
+		die("connect", strerror(errno));
+	/* A server that stops answering ends the run instead of hanging it. */
+	set_timeout(w.fd, o->timeout);
+	memcpy(expect, o->prefix, plen);
+	for (int i = 0; i < o->size - 1; i++)
+		expect[plen + (size_t)i] = (char)('a' + (i * 7) % 26);
+	expect[elen - 1] = '\n';
+	put_hex(expect + plen, 0);
+	t0 = now_ns();
+	deadline = t0 + (int64_t)(o->secs * 1e9);
+	if (pthread_create(&th, NULL, stream_write, &w) != 0)
+		die("thread", "cannot create the writer");
+	for (;;) {
+		ssize_t r = recv(w.fd, rx, RXBUF_SIZE, 0);
+		const char *p = rx;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "loadgen: stream: recv after %llu lines: %s\n",
+				(unsigned long long)lines, strerror(errno));
+			errors++;
+			break;
+		}
+		if (r == 0)
+			break;
+		while (r > 0) {
+			size_t take = elen - rx_off < (size_t)r ? elen - rx_off : (size_t)r;
+
+			if (memcmp(p, expect + rx_off, take) != 0) {
+				fprintf(stderr, "loadgen: stream: reply differs after line %llu\n",
+					(unsigned long long)lines);
+				errors++;
+				goto done;
+			}
+			rx_off += take;
+			p += take;
+			r -= (ssize_t)take;
+			if (rx_off == elen) {
+				rx_off = 0;
+				put_hex(expect + plen, ++lines);
+			}
+		}
+		if (now_ns() > deadline) {
+			fprintf(stderr, "loadgen: stream: not done within %.0f s\n", o->secs);
+			errors++;
+			break;
+		}
+	}
+done:
+	t_end = now_ns();
+	/* A reader that gave up makes the writer fail; it ends either way. */
+	shutdown(w.fd, SHUT_RDWR);
+	pthread_join(th, NULL);
+	if (w.err != 0 && errors == 0) {
+		fprintf(stderr, "loadgen: stream: send: %s\n", strerror(w.err));
+		errors++;
+	}
+	if (errors == 0 && ((long long)lines != want_lines || rx_off != 0)) {
+		fprintf(stderr, "loadgen: stream: %llu of %lld lines came back\n",
+			(unsigned long long)lines, want_lines);
+		errors++;
+	}
+	{
+		double secs = (double)(t_end - t0) / 1e9;
+
+		printf("result mode=stream size=%d bytes=%lld lines=%llu secs=%.3f mb_s=%.1f "
+		       "lines_s=%.0f errors=%d\n",
+		       o->size, (long long)lines * o->size, (unsigned long long)lines, secs,
+		       (double)lines * o->size / secs / 1e6, (double)lines / secs, errors);
+	}
+	close(w.fd);
+	free(rx);
+	free(expect);
 	return errors ? 1 : 0;
 }
 
@@ -796,6 +960,7 @@ static void usage(void)
 {
 	fputs("usage: loadgen MODE HOST PORT [options]\n"
 	      "  echo       --conns N --size BYTES --window LINES --secs S --prefix STR\n"
+	      "  stream     --bytes N --size BYTES --prefix STR --line-prefix STR --secs MAX\n"
 	      "  ping       --count N --send STR --reply STR\n"
 	      "  udp-rtt    --count N --send STR\n"
 	      "  udp-flood  --rate PER_S --secs S\n"
@@ -814,7 +979,8 @@ int main(int argc, char **argv)
 	    {"count", required_argument, NULL, 'n'},  {"rate", required_argument, NULL, 'r'},
 	    {"max", required_argument, NULL, 'm'},    {"timeout", required_argument, NULL, 'T'},
 	    {"prefix", required_argument, NULL, 'p'}, {"send", required_argument, NULL, 'S'},
-	    {"reply", required_argument, NULL, 'R'},  {NULL, 0, NULL, 0},
+	    {"reply", required_argument, NULL, 'R'},  {"bytes", required_argument, NULL, 'B'},
+	    {"line-prefix", required_argument, NULL, 'L'}, {NULL, 0, NULL, 0},
 	};
 	struct opts o = {.conns = 1,
 			 .size = 64,
@@ -825,6 +991,8 @@ int main(int argc, char **argv)
 			 .max = 1000,
 			 .timeout = 10,
 			 .prefix = "eco: ",
+			 .line_prefix = "",
+			 .bytes = 1LL << 30,
 			 .send = "x\n",
 			 .reply = NULL};
 	int c;
@@ -864,6 +1032,12 @@ int main(int argc, char **argv)
 		case 'R':
 			o.reply = unescape(optarg);
 			break;
+		case 'B':
+			o.bytes = parse_num(optarg, 1024, 1L << 40, "byte count");
+			break;
+		case 'L':
+			o.line_prefix = unescape(optarg);
+			break;
 		default:
 			usage();
 		}
@@ -882,6 +1056,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(o.mode, "echo") == 0)
 		return mode_echo(&o);
+	if (strcmp(o.mode, "stream") == 0)
+		return mode_stream(&o);
 	if (strcmp(o.mode, "ping") == 0)
 		return mode_ping(&o, false);
 	if (strcmp(o.mode, "udp-rtt") == 0)

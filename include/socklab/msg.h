@@ -90,7 +90,7 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 /* Not a sentence: the reply on the wire. */
 #define MSG_LINE_TOO_LONG       "ERR line too long (max %zu bytes)\n"
 #define MSG_LINE_TOO_LONG_LOG   N_("line longer than %zu bytes: replied with an error and dropped it up to the next newline")
-#define MSG_OUTPUT_CAP          N_("peer is not reading: %zu bytes queued, closing")
+#define MSG_OUTPUT_CAP          N_("peer is not reading: %zu bytes queued and none taken for %.1f s, closing")
 #define MSG_DGRAM_TRUNCATED     N_("datagram of %zu bytes truncated to %zu")
 #define MSG_ACCEPT_BACKOFF      N_("accept: %s; pausing accepts briefly until it clears")
 #define MSG_ACCEPT_RECOVERED    N_("accepting connections again")
@@ -114,6 +114,9 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 
 /* Not a sentence: the bytes the hello service sends. */
 #define MSG_HELLO               "hola dual\n"
+/* A failed step of server_start: the call (and what for), the cause. */
+#define MSG_SETUP_STEP_FAILED   N_("server setup: %s: %s")
+#define MSG_SETUP_NO_MEMORY     N_("server setup: out of memory for the I/O buffers")
 
 /* The filter language (filter.c) and the hex dump. */
 #define MSG_FILTER_KEYS         "server, peer, port, kind, transport, text"

@@ -39,6 +39,11 @@ struct server_stats {
 	 * UDP, or when the kernel does not tell. */
 	bool has_accept_queue;
 	uint32_t accept_queue, accept_backlog;
+	/* TCP flow control: reply bytes queued and not yet sent, now (over
+	 * every connection); the most one connection ever had queued, and
+	 * the largest output buffer one connection ever held. */
+	uint64_t out_queued, out_queued_peak, out_buffer_peak;
+	uint64_t paused_total;     /* times a connection's reading was paused */
 };
 
 /* Test seams: make a step fail as the system could make it fail, so that

@@ -76,6 +76,9 @@ void session_drop_pending(struct session *s);
 
 /* Closes the socket and forgets the queue; the session can be reused. */
 void session_close(struct session *s);
+/* Closes a connect attempt that never became a session (a dialer's fd,
+ * before session_adopt) and sets *fd to -1; nothing when *fd < 0. */
+void session_close_attempt(int *fd);
 /* session_close and frees the queue's memory. */
 void session_free(struct session *s);
 

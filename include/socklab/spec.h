@@ -31,7 +31,8 @@ enum family {
 
 #define SPEC_HOST_MAX 256
 #define SPEC_DEFAULT_MAX_LINE (64 * 1024)
-#define SPEC_DEFAULT_OUTPUT_CAP (1024 * 1024)
+#define SPEC_DEFAULT_OUTPUT_CAP (256 * 1024)
+#define SPEC_DEFAULT_STALL_MS 10000
 
 struct spec {
 	enum transport transport;
@@ -42,7 +43,11 @@ struct spec {
 	bool sequential;            /* one client at a time, others wait */
 	int backlog;                /* 0: the default for the mode */
 	size_t max_line;            /* longest line the line services accept */
-	size_t output_cap;          /* bytes queued for a slow reader, then close */
+	/* Flow control: while a connection has more than output_cap bytes
+	 * of replies unsent, the server stops reading from it (TCP then slows
+	 * the sender) and reads again once they drain below half of it. */
+	size_t output_cap;
+	int stall_ms;               /* unsent output that no byte of leaves for this long: close */
 	int idle_timeout_ms;        /* 0: none */
 	int rcvbuf;                 /* UDP SO_RCVBUF wanted; 0: 4 MiB */
 	size_t dgram_max;           /* UDP bytes kept per datagram; 0: 65536 */

@@ -60,7 +60,7 @@ static void *server_main(void *arg)
 
 		if (s->backoff_until)
 			timeout = ACCEPT_BACKOFF_MS;
-		if (s->spec.idle_timeout_ms > 0 && s->nconns > 0)
+		if ((s->spec.idle_timeout_ms > 0 && s->nconns > 0) || s->nwaiting > 0)
 			timeout = 100;
 		/* Everything the last batch recorded, replies already sent. */
 		event_queue_kick(s->q);
@@ -102,8 +102,11 @@ static void *server_main(void *arg)
 			s->backoff_until = 0;
 			server_update_accepting(s);
 		}
-		if (s->spec.idle_timeout_ms > 0 && now >= next_idle) {
-			server_check_idle(s, now);
+		if ((s->spec.idle_timeout_ms > 0 || s->nwaiting > 0) && now >= next_idle) {
+			if (s->nwaiting > 0)
+				server_check_stalls(s, now);
+			if (s->spec.idle_timeout_ms > 0)
+				server_check_idle(s, now);
 			next_idle = now + 100;
 		}
 	}
@@ -122,7 +125,13 @@ static int watch_in(struct server *s, int fd, void *ptr, const char *what, char 
 
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ee) == 0)
 		return 0;
-	snprintf(err, errcap, msg_tr("server setup: epoll_ctl ADD %s: %s"), what, strerror(errno));
+	{
+		int e = errno;
+		char step[ADDR_TEXT_MAX + 32];
+
+		snprintf(step, sizeof step, "epoll_ctl ADD %s", what);
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), step, strerror(e));
+	}
 	return -1;
 }
 
@@ -157,22 +166,22 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		s->iobuf = malloc(IOBUF_SIZE);
 	}
 	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL)) {
-		snprintf(err, errcap, msg_tr("server setup: out of memory for the I/O buffers"));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_NO_MEMORY));
 		goto fail;
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
-		snprintf(err, errcap, msg_tr("server setup: epoll_create1: %s"), strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "epoll_create1", strerror(errno));
 		goto fail;
 	}
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->stopfd < 0) {
-		snprintf(err, errcap, msg_tr("server setup: eventfd (stop): %s"), strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (stop)", strerror(errno));
 		goto fail;
 	}
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->reapfd < 0) {
-		snprintf(err, errcap, msg_tr("server setup: eventfd (workers): %s"), strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (workers)", strerror(errno));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)
@@ -270,6 +279,10 @@ void server_stats(const struct server *s, struct server_stats *st)
 	st->dgrams_in = atomic_load_explicit(&m->dgrams_in, memory_order_relaxed);
 	st->dgrams_out = atomic_load_explicit(&m->dgrams_out, memory_order_relaxed);
 	st->dgrams_dropped = atomic_load_explicit(&m->dgrams_dropped, memory_order_relaxed);
+	st->out_queued = atomic_load_explicit(&m->out_queued, memory_order_relaxed);
+	st->out_queued_peak = atomic_load_explicit(&m->out_queued_peak, memory_order_relaxed);
+	st->out_buffer_peak = atomic_load_explicit(&m->out_buffer_peak, memory_order_relaxed);
+	st->paused_total = atomic_load_explicit(&m->paused_total, memory_order_relaxed);
 	/* On a listening socket, Linux reports the accept queue's length in
 	 * tcpi_unacked and its limit (the backlog) in tcpi_sacked. */
 	st->has_accept_queue = false;

@@ -55,8 +55,13 @@ struct conn {
 	struct outq out;          /* bytes waiting for the peer to read them */
 	bool eof;                 /* the peer closed its side: close once flushed */
 	bool close_after_flush;   /* hello: close once the greeting is out */
-	bool want_out;            /* EPOLLOUT is registered */
-	bool in_off;              /* EPOLLIN is not registered (after the peer's EOF) */
+	uint32_t events;          /* what epoll watches for it now */
+	/* Flow control: reading is paused while the output is over the cap;
+	 * lines_held says the framer may still hold lines not answered. */
+	bool paused, lines_held;
+	bool waiting;             /* output is queued: the stall clock runs */
+	int64_t progress_ms;      /* when the output last moved (or began to wait) */
+	size_t accounted;         /* its share of the server's out_queued */
 	_Atomic int64_t last_ms;  /* last traffic, for the idle timeout (a worker writes it) */
 	pthread_t worker;         /* echo-stdio only */
 	bool has_worker;
@@ -106,6 +111,8 @@ struct server {
 	uint32_t kernel_drops[SERVER_SOCKETS_MAX]; /* last SO_RXQ_OVFL seen */
 	int rcvbuf[SERVER_SOCKETS_MAX];            /* granted SO_RCVBUF, UDP */
 	_Atomic uint64_t dgrams_dropped;
+	size_t nwaiting;          /* connections with output queued */
+	_Atomic uint64_t out_queued, out_queued_peak, out_buffer_peak, paused_total;
 	_Atomic uint64_t conns_now, conns_total, bytes_in, bytes_out, dgrams_in, dgrams_out;
 };
 
@@ -174,6 +181,8 @@ bool server_conn_flush(struct server *s, struct conn *c);
 void server_update_accepting(struct server *s);
 void server_reap_workers(struct server *s);
 void server_check_idle(struct server *s, int64_t now);
+/* Closes connections whose output has not moved for the stall time. */
+void server_check_stalls(struct server *s, int64_t now);
 void server_stop_all(struct server *s);
 
 /* server_udp.c: a batch of datagrams in and their echoes out. */

@@ -1,6 +1,12 @@
 /*
  * server_stdio: echo-stdio, the C twin of Python's makefile(): one worker
  * thread per connection doing blocking stdio.
+ *
+ * Flow control comes with blocking I/O: a reply that the peer does not
+ * take blocks the worker in its write, so it reads no more (at most the
+ * stdio buffers and one line are held). SO_SNDTIMEO set to the stall
+ * time makes a write that moves no byte for that long fail, and the
+ * connection is closed as the other services close a stalled peer.
  */
 #include "core/server_int.h"
 
@@ -48,6 +54,13 @@ void *server_stdio_worker(void *arg)
 	} else if ((fl = fcntl(c->fd, F_GETFL)) < 0 || fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
 		err = errno;
 		step = "fcntl";
+	} else if (s->spec.stall_ms > 0 &&
+		   setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO,
+			      &(struct timeval){.tv_sec = s->spec.stall_ms / 1000,
+						.tv_usec = s->spec.stall_ms % 1000 * 1000},
+			      sizeof(struct timeval)) < 0) {
+		err = errno;
+		step = "setsockopt SO_SNDTIMEO";
 	} else if ((rfd = dup(c->fd)) < 0 || (wfd = dup(c->fd)) < 0) {
 		err = errno;
 		step = "dup";
@@ -91,6 +104,15 @@ void *server_stdio_worker(void *arg)
 		if (fwrite(reply, 1, len, out) != len || fflush(out) != 0) {
 			err = errno;
 			why = err == EPIPE || err == ECONNRESET ? CLOSE_RESET : CLOSE_ERROR;
+			if (err == EAGAIN || err == EWOULDBLOCK) {
+				/* SO_SNDTIMEO: not a byte taken for the stall time. */
+				conn_event(s, c, &ev, EV_WARNING);
+				snprintf(ev.message, sizeof ev.message, MSG_OUTPUT_CAP, len,
+					 (double)s->spec.stall_ms / 1000.0);
+				emit(s, &ev);
+				why = CLOSE_OVERFLOW;
+				err = 0;
+			}
 			break;
 		}
 		conn_event(s, c, &ev, EV_SEND);

@@ -1,8 +1,17 @@
 /*
  * server_tcp: TCP connections: accepting (with the sequential mode and the
- * EMFILE backoff), reading and framing, replies queued and flushed under
- * the output cap, closing, idle timeouts and stopping. What a connection
+ * EMFILE backoff), reading and framing, replies queued and flushed,
+ * flow control, closing, idle timeouts and stopping. What a connection
  * does with its bytes comes from its service's entry (service.h).
+ *
+ * Flow control: while a connection has more than spec.output_cap bytes of
+ * replies unsent, it is not read (EPOLLIN off) and the lines its framer
+ * still holds wait unanswered; TCP's own window then slows the sender, as
+ * a blocking sendall() would. Once the output drains below half the cap,
+ * held lines are answered and reading resumes. The output queue so stays
+ * below output_cap plus the largest reply to one read, and doubles at
+ * most to twice that. A peer whose output has not moved at all for
+ * spec.stall_ms is closed (CLOSE_OVERFLOW) with a warning saying so.
  */
 #include "core/server_int.h"
 
@@ -49,6 +58,9 @@ static void conn_free(struct server *s, struct conn *c)
 		c->next->prev = c->prev;
 	s->nconns--;
 	atomic_fetch_sub(&s->conns_now, 1);
+	if (c->waiting)
+		s->nwaiting--;
+	atomic_fetch_sub_explicit(&s->out_queued, c->accounted, memory_order_relaxed);
 	frame_free(&c->fr);
 	outq_free(&c->out);
 	free(c);
@@ -94,25 +106,55 @@ static void conn_close_epoll(struct server *s, struct conn *c, const char *op, i
 	conn_close_msg(s, c, CLOSE_ERROR, e, "epoll_ctl %s", op);
 }
 
-/* Sets the events c waits for. Returns false when epoll refused and c was
- * closed. */
-static bool conn_want_out(struct server *s, struct conn *c, bool on)
+/* Sets the events c waits for: EPOLLIN unless the peer's EOF was seen
+ * (it stays readable and, level-triggered, would spin this thread while a
+ * slow reader drains its echo) or reading is paused; EPOLLOUT while output
+ * is queued. Returns false when epoll refused and c was closed. */
+static bool conn_watch(struct server *s, struct conn *c)
 {
-	/* After the peer's EOF only EPOLLOUT matters: the EOF stays readable
-	 * and, level-triggered, would wake this thread in a busy loop while a
-	 * slow reader drains its echo. */
+	uint32_t want = (c->eof || c->paused ? 0 : EPOLLIN) | (outq_empty(&c->out) ? 0 : EPOLLOUT);
 	int e;
 
-	if (c->want_out == on && c->in_off == c->eof)
+	if (want == c->events)
 		return true;
-	e = watch(s, EPOLL_CTL_MOD, c->fd, (c->eof ? 0 : EPOLLIN) | (on ? EPOLLOUT : 0), c);
+	e = watch(s, EPOLL_CTL_MOD, c->fd, want, c);
 	if (e != 0) {
 		conn_close_epoll(s, c, "MOD", e);
 		return false;
 	}
-	c->want_out = on;
-	c->in_off = c->eof;
+	c->events = want;
 	return true;
+}
+
+/* The server's view of c's output after a change: its share of
+ * out_queued, the peaks, and the stall clock (started when output begins
+ * to wait, restarted whenever some of it is sent). */
+static void conn_account(struct server *s, struct conn *c, bool moved)
+{
+	size_t pending = outq_pending(&c->out);
+
+	if (pending != c->accounted) {
+		if (pending > c->accounted)
+			atomic_fetch_add_explicit(&s->out_queued, pending - c->accounted,
+						  memory_order_relaxed);
+		else
+			atomic_fetch_sub_explicit(&s->out_queued, c->accounted - pending,
+						  memory_order_relaxed);
+		c->accounted = pending;
+		if (pending > atomic_load_explicit(&s->out_queued_peak, memory_order_relaxed))
+			atomic_store_explicit(&s->out_queued_peak, pending, memory_order_relaxed);
+		if (c->out.cap > atomic_load_explicit(&s->out_buffer_peak, memory_order_relaxed))
+			atomic_store_explicit(&s->out_buffer_peak, c->out.cap, memory_order_relaxed);
+	}
+	if (pending > 0 && (!c->waiting || moved))
+		c->progress_ms = now_ms();
+	if ((pending > 0) != c->waiting) {
+		c->waiting = pending > 0;
+		if (c->waiting)
+			s->nwaiting++;
+		else
+			s->nwaiting--;
+	}
 }
 
 /* Records the last recv, if that is still to be done, with its own time. */
@@ -128,6 +170,14 @@ static void record_recv(struct server *s, struct conn *c)
 	emit_data(s, &ev, c->unrecorded.data, c->unrecorded.len, c->unrecorded.len);
 }
 
+/* Stops reading c until its output drains (flow control). */
+static void conn_pause(struct server *s, struct conn *c)
+{
+	if (!c->paused)
+		atomic_fetch_add_explicit(&s->paused_total, 1, memory_order_relaxed);
+	c->paused = true;
+}
+
 /* Queues n bytes for the peer, or closes c when the memory cannot be had.
  * Returns false when c was closed. */
 static bool conn_queue(struct server *s, struct conn *c, const void *data, size_t n)
@@ -138,9 +188,12 @@ static bool conn_queue(struct server *s, struct conn *c, const void *data, size_
 	return false;
 }
 
+static bool serve_lines(struct server *s, struct conn *c);
+
 bool server_conn_flush(struct server *s, struct conn *c)
 {
 	size_t pending = outq_pending(&c->out);
+	bool moved = false;
 
 	if (pending > 0) {
 		ssize_t n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
@@ -159,23 +212,23 @@ bool server_conn_flush(struct server *s, struct conn *c)
 			atomic_fetch_add_explicit(&s->bytes_out, (uint64_t)n, memory_order_relaxed);
 			outq_consume(&c->out, (size_t)n);
 			pending -= (size_t)n;
-		}
-		if (pending > s->spec.output_cap) {
-			struct event ev;
-
-			conn_event(s, c, &ev, EV_WARNING);
-			event_set_message(&ev, MSG_OUTPUT_CAP, pending);
-			emit(s, &ev);
-			conn_close(s, c, CLOSE_OVERFLOW, 0);
-			return false;
+			moved = true;
 		}
 	}
 	record_recv(s, c);
+	/* Drained enough: answer what the framer held, then read again. */
+	if (c->paused && pending <= s->spec.output_cap / 2) {
+		c->paused = false;
+		if (c->lines_held && !serve_lines(s, c))
+			return false;
+		pending = outq_pending(&c->out);
+	}
+	conn_account(s, c, moved);
 	if (pending == 0 && (c->eof || c->close_after_flush)) {
 		conn_close(s, c, c->eof ? CLOSE_PEER_EOF : CLOSE_SERVER, 0);
 		return false;
 	}
-	return conn_want_out(s, c, pending > 0);
+	return conn_watch(s, c);
 }
 
 /* Queues the service's reply to one line, built in place in the output
@@ -209,19 +262,28 @@ static bool line_overflow(struct server *s, struct conn *c)
 	return true;
 }
 
-/* Answers every complete line in c's framer. Returns false when c was
- * closed. */
+/* Answers the complete lines in c's framer while the output is below the
+ * cap; past it, reading pauses with the rest held in the framer. Returns
+ * false when c was closed. */
 static bool serve_lines(struct server *s, struct conn *c)
 {
 	const char *line;
 	size_t len;
 	enum frame_result r;
 
-	while ((r = frame_next(&c->fr, &line, &len)) != FRAME_MORE) {
+	c->lines_held = false;
+	for (;;) {
+		if (outq_pending(&c->out) > s->spec.output_cap) {
+			c->lines_held = true;
+			conn_pause(s, c);
+			return true;
+		}
+		r = frame_next(&c->fr, &line, &len);
+		if (r == FRAME_MORE)
+			return true;
 		if (r == FRAME_LINE ? !reply_line(s, c, line, len) : !line_overflow(s, c))
 			return false;
 	}
-	return true;
 }
 
 void server_conn_readable(struct server *s, struct conn *c)
@@ -231,6 +293,11 @@ void server_conn_readable(struct server *s, struct conn *c)
 	char *p;
 	ssize_t n;
 
+	if (c->paused) {
+		/* An error or hangup while not reading: sending says which. */
+		server_conn_flush(s, c);
+		return;
+	}
 	if (framed) {
 		p = frame_space(&c->fr, &room);
 	} else {
@@ -270,8 +337,11 @@ void server_conn_readable(struct server *s, struct conn *c)
 		frame_commit(&c->fr, (size_t)n);
 		if (!serve_lines(s, c))
 			return;
-	} else if (!conn_queue(s, c, p, (size_t)n)) {
-		return;
+	} else {
+		if (!conn_queue(s, c, p, (size_t)n))
+			return;
+		if (outq_pending(&c->out) > s->spec.output_cap)
+			conn_pause(s, c);
 	}
 	server_conn_flush(s, c);
 }
@@ -371,6 +441,7 @@ void server_accept_ready(struct server *s, int lfd)
 			conn_close_epoll(s, c, "ADD", e);
 			continue;
 		}
+		c->events = EPOLLIN;
 		if (s->svc->greeting != NULL) {
 			if (!conn_queue(s, c, s->svc->greeting, strlen(s->svc->greeting)))
 				continue;
@@ -397,7 +468,25 @@ void server_reap_workers(struct server *s)
 	}
 }
 
-/* ---- idle connections and stopping ------------------------------------ */
+/* ---- stalled and idle connections, stopping ---------------------------- */
+
+void server_check_stalls(struct server *s, int64_t now)
+{
+	struct conn *c, *next;
+
+	for (c = s->conns; c != NULL; c = next) {
+		struct event ev;
+
+		next = c->next;
+		if (!c->waiting || now - c->progress_ms < s->spec.stall_ms)
+			continue;
+		conn_event(s, c, &ev, EV_WARNING);
+		event_set_message(&ev, MSG_OUTPUT_CAP, outq_pending(&c->out),
+				  (double)(now - c->progress_ms) / 1000.0);
+		emit(s, &ev);
+		conn_close(s, c, CLOSE_OVERFLOW, 0);
+	}
+}
 
 void server_check_idle(struct server *s, int64_t now)
 {

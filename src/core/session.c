@@ -155,6 +155,13 @@ void session_close(struct session *s)
 	s->peer_len = 0;
 }
 
+void session_close_attempt(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 void session_free(struct session *s)
 {
 	session_close(s);

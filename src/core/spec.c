@@ -81,6 +81,7 @@ void spec_default(struct spec *s)
 	s->family = FAMILY_IPV4;
 	s->max_line = SPEC_DEFAULT_MAX_LINE;
 	s->output_cap = SPEC_DEFAULT_OUTPUT_CAP;
+	s->stall_ms = SPEC_DEFAULT_STALL_MS;
 }
 
 const char *spec_default_host(enum family f)

@@ -14,7 +14,6 @@
  * termios, written with async-signal-safe calls before the signal is
  * re-raised.
  */
-#include "cli/cli.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -38,7 +37,7 @@
 #include "socklab/server.h"
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
-#include "tui/tui_watch_ui.h"
+#include "tui/paint.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
@@ -167,6 +166,18 @@ void lab_notice(struct lab *lab, bool error, const char *fmt, ...)
 	lab->dirty = true;
 }
 
+void lab_say(struct lab *lab, unsigned flags, const char *fmt, ...)
+{
+	char line[TUI_LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	tui_log_push(&lab->out, line, flags);
+	lab->dirty = true;
+}
+
 /* ---- events from the servers ---- */
 
 static void take_event(struct lab *lab, const struct event *ev)
@@ -230,72 +241,133 @@ static void drain_events(struct lab *lab)
 static void relayout(struct lab *lab)
 {
 	tui_layout_compute(LINES, COLS, &lab->lay);
+	if (!pane_visible(lab, lab->focus))
+		lab->focus = pane_step(lab, lab->focus, 1);
 	lab->dirty = true;
 }
 
-static void focus_step(struct lab *lab, int dir)
+void lab_open_help(struct lab *lab)
 {
-	int f = (int)lab->focus;
-
-	do
-		f = (f + dir + FOCUS_COUNT) % FOCUS_COUNT;
-	while (f == FOCUS_PRESETS && lab->lay.presets.h <= 0);
-	lab->focus = (enum tui_focus)f;
+	lab->help = true;
+	lab->help_scroll = 0;
+	lab->dirty = true;
 }
 
-static void page_log(struct tui_log *log, int key, int page)
+void lab_quit(struct lab *lab)
 {
-	switch (key) {
-	case KEY_UP:
-		tui_log_scroll(log, 1);
+	lab->quit = true;
+}
+
+/* What a pane's handler said, done. */
+static void apply(struct lab *lab, enum pane_result r)
+{
+	switch (r) {
+	case PANE_FOCUS_NEXT:
+		lab->focus = pane_step(lab, lab->focus, 1);
 		break;
-	case KEY_DOWN:
-		tui_log_scroll(log, -1);
+	case PANE_FOCUS_PREV:
+		lab->focus = pane_step(lab, lab->focus, -1);
 		break;
-	case KEY_PPAGE:
-		tui_log_scroll(log, page);
-		break;
-	case KEY_NPAGE:
-		tui_log_scroll(log, -page);
-		break;
-	case KEY_HOME:
-		tui_log_scroll(log, (long)log->count);
-		break;
-	case KEY_END:
-		log->scroll = 0;
+	case PANE_QUIT:
+		lab_quit(lab);
 		break;
 	default:
 		break;
 	}
 }
 
+static enum pane_result lab_key_help(struct lab *lab, int key)
+{
+	(void)key;
+	lab_open_help(lab);
+	return PANE_REDRAW;
+}
+
+static enum pane_result lab_key_quit(struct lab *lab, int key)
+{
+	(void)lab, (void)key;
+	return PANE_QUIT;
+}
+
+static enum pane_result lab_key_next(struct lab *lab, int key)
+{
+	(void)lab;
+	return key == KEY_BTAB ? PANE_FOCUS_PREV : PANE_FOCUS_NEXT;
+}
+
+static enum pane_result lab_key_redraw(struct lab *lab, int key)
+{
+	(void)lab, (void)key;
+	clearok(curscr, TRUE);
+	return PANE_REDRAW;
+}
+
+static enum pane_result lab_key_preset(struct lab *lab, int key)
+{
+	if (key - KEY_F(2) >= (int)tui_preset_count)
+		return PANE_IGNORED;
+	servers_preset(lab, (size_t)(key - KEY_F(2)));
+	return PANE_REDRAW;
+}
+
+static enum pane_result lab_key_slot(struct lab *lab, int key)
+{
+	const struct pane *next = pane_slot_next(lab, lab->focus);
+
+	(void)key;
+	pane_show(lab, next);
+	lab->focus = next;
+	return PANE_REDRAW;
+}
+
+static enum pane_result lab_key_zoom(struct lab *lab, int key)
+{
+	(void)key;
+	lab->zoom = !lab->zoom;
+	return PANE_REDRAW;
+}
+
+/* The lab's own keys: before the focused pane's for these, ... */
+const struct pane_key lab_keys[] = {
+    {{'\t', KEY_BTAB}, "Tab/Shift-Tab", MSG_TUI_HELP_KEY_TAB, lab_key_next},
+    {{KEY_F(1)}, "F1", MSG_TUI_HELP_KEY_HELP, lab_key_help},
+    {{KEY_F(2), KEY_F(3), KEY_F(4), KEY_F(5), KEY_F(6), KEY_F(7)}, "F2..F7",
+     MSG_TUI_HELP_KEY_PRESETS, lab_key_preset},
+    {{KEY_F(8)}, "F8", MSG_TUI_HELP_KEY_SLOT, lab_key_slot},
+    {{KEY_F(9)}, "F9", MSG_TUI_HELP_KEY_ZOOM, lab_key_zoom},
+    {{KEY_F(10)}, "F10", MSG_TUI_HELP_KEY_QUIT, lab_key_quit},
+    {{12}, "Ctrl-L", MSG_TUI_HELP_KEY_REDRAW, lab_key_redraw},
+    {{0}, "Ctrl-Z", MSG_TUI_HELP_KEY_SUSPEND, NULL},
+    {{0}, "Mouse", MSG_TUI_HELP_KEY_MOUSE, NULL},
+    /* ... and these only when the focused pane does not take the key. */
+    {{'q'}, "q", MSG_TUI_HELP_KEY_Q, lab_key_quit},
+    {{'?'}, "?", MSG_TUI_HELP_KEY_QUESTION, lab_key_help},
+};
+const size_t lab_nkeys = sizeof lab_keys / sizeof lab_keys[0];
+/* lab_keys[LAB_KEYS_FIRST..] run before the pane, the rest after it. */
+#define LAB_KEYS_FIRST 9
+
 static void mouse_one(struct lab *lab, const MEVENT *me)
 {
-	if (me->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		long d = me->bstate & BUTTON4_PRESSED ? 3 : -3;
+	const struct pane *p = pane_at(lab, me->y, me->x);
+	struct tui_rect r;
+	int wheel = 0;
 
-		if (tui_rect_contains(&lab->lay.client, me->y, me->x))
-			tui_log_scroll(&lab->out, d);
-		else
-			watch_scroll(&lab->watch, d);
-		return;
-	}
-	if (!(me->bstate & BUTTON1_PRESSED))
+	if (me->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		wheel = me->bstate & BUTTON4_PRESSED ? -1 : 1;
+	else if (!(me->bstate & BUTTON1_PRESSED))
 		return; /* releases and the rest */
-	if (tui_rect_contains(&lab->lay.client, me->y, me->x)) {
-		lab->focus = FOCUS_CLIENT;
-	} else if (tui_rect_contains(&lab->lay.log, me->y, me->x)) {
-		lab->focus = FOCUS_LOG;
-	} else if (tui_rect_contains(&lab->lay.presets, me->y, me->x)) {
-		int i = me->y - lab->lay.presets.y - 1;
-
-		lab->focus = FOCUS_PRESETS;
-		if (i >= 0 && i < (int)tui_preset_count)
-			lab->preset_sel = i;
-	} else if (tui_rect_contains(&lab->lay.servers, me->y, me->x)) {
-		lab->focus = FOCUS_SERVERS;
-		servers_click(lab, me->y, me->x);
+	if (p == NULL) {
+		/* The wheel outside every pane scrolls the log, as before. */
+		if (wheel == 0 || !pane_visible(lab, &pane_log))
+			return;
+		p = &pane_log;
 	}
+	if (wheel == 0)
+		lab->focus = p;
+	r = pane_rect(lab, p);
+	if (p->mouse)
+		apply(lab, p->mouse(lab, &r, me->y, me->x, wheel));
 }
 
 /* Takes every mouse event curses has queued: a press and its release can
@@ -310,34 +382,10 @@ static void mouse_event(struct lab *lab)
 	}
 }
 
-static void help_key(struct lab *lab, int key)
-{
-	switch (key) {
-	case KEY_UP:
-		lab->help_scroll--;
-		break;
-	case KEY_DOWN:
-		lab->help_scroll++;
-		break;
-	case KEY_PPAGE:
-		lab->help_scroll -= 10;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		lab->help_scroll += 10;
-		break;
-	case KEY_F(10):
-		lab->quit = true;
-		break;
-	default:
-		lab->help = false; /* any other key closes it */
-		break;
-	}
-}
-
 static void handle_key(struct lab *lab, int key)
 {
-	int page = lab->lay.log.h > 3 ? lab->lay.log.h - 2 : 1;
+	const struct pane *modal = pane_modal(lab), *p = lab->focus;
+	enum pane_result r;
 
 	lab->dirty = true;
 	if (key == KEY_RESIZE) {
@@ -349,66 +397,23 @@ static void handle_key(struct lab *lab, int key)
 		return;
 	}
 	if (lab->help) {
-		help_key(lab, key);
+		apply(lab, help_key(lab, key));
 		return;
 	}
-	/* The detail view and the filter prompt take every key but F10. */
-	if (watch_modal(&lab->watch) && key != KEY_F(10)) {
-		watch_key(&lab->watch, key, page);
+	/* A modal pane (the detail view, the filter prompt) takes every key
+	 * but F10. */
+	if (modal != NULL && key != KEY_F(10)) {
+		apply(lab, modal->key(lab, key));
 		return;
 	}
-	switch (key) {
-	case KEY_F(1):
-		lab->help = true;
-		lab->help_scroll = 0;
-		return;
-	case KEY_F(10):
-		lab->quit = true;
-		return;
-	case '\t':
-		focus_step(lab, 1);
-		return;
-	case KEY_BTAB:
-		focus_step(lab, -1);
-		return;
-	case 12: /* Ctrl-L */
-		clearok(curscr, TRUE);
-		return;
-	default:
-		break;
-	}
-	if (key >= KEY_F(2) && key < KEY_F(2) + (int)tui_preset_count) {
-		servers_preset(lab, (size_t)(key - KEY_F(2)));
-		return;
-	}
-	switch (lab->focus) {
-	case FOCUS_CLIENT:
-		if (key == KEY_PPAGE || key == KEY_NPAGE)
-			page_log(&lab->out, key, lab->lay.client.h > 4 ? lab->lay.client.h - 3 : 1);
-		else
-			client_feed_key(lab, key);
-		return;
-	case FOCUS_SERVERS:
-		if (servers_key(lab, key))
-			return;
-		break;
-	case FOCUS_PRESETS:
-		if (presets_key(lab, key))
-			return;
-		break;
-	case FOCUS_LOG:
-		if (watch_key(&lab->watch, key, page))
-			return;
-		break;
-	default:
-		break;
-	}
-	if (key == 'q')
-		lab->quit = true;
-	else if (key == '?') {
-		lab->help = true;
-		lab->help_scroll = 0;
-	}
+	r = pane_keys_run(lab_keys, LAB_KEYS_FIRST, lab, key);
+	if (r == PANE_IGNORED)
+		r = pane_keys_run(p->keys, p->nkeys, lab, key);
+	if (r == PANE_IGNORED && p->key != NULL)
+		r = p->key(lab, key);
+	if (r == PANE_IGNORED)
+		r = pane_keys_run(lab_keys + LAB_KEYS_FIRST, lab_nkeys - LAB_KEYS_FIRST, lab, key);
+	apply(lab, r);
 }
 
 static void read_keys(struct lab *lab)
@@ -496,13 +501,13 @@ static void run(struct lab *lab)
 		p[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = g_sig_rd, .events = POLLIN};
 		p[n++] = (struct pollfd){.fd = event_queue_fd(lab->q), .events = POLLIN};
-		client_poll_fds(lab, p, &n, &timeout);
+		conn_poll_fds(lab, p, &n, &timeout);
 		if (lab->dirty)
 			min_timeout(&timeout, until(&lab->last_frame, TUI_FRAME_MS));
 		if (lab->nservers > 0)
 			min_timeout(&timeout, until(&lab->last_stats, TUI_STATS_MS));
-		if (lab->status[0] && lab_ms_since(&lab->status_time) < 5000)
-			min_timeout(&timeout, until(&lab->status_time, 5000));
+		if (lab->status[0] && lab_ms_since(&lab->status_time) < TUI_STATUS_MS)
+			min_timeout(&timeout, until(&lab->status_time, TUI_STATUS_MS));
 		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
@@ -513,20 +518,19 @@ static void run(struct lab *lab)
 			lab->quit = true; /* the terminal went away */
 		else if (p[0].revents & POLLIN)
 			read_keys(lab);
-		client_handle(lab, p + 3, n - 3);
+		conn_handle(lab, p + 3, n - 3);
 		if (lab->nservers > 0 && lab_ms_since(&lab->last_stats) >= TUI_STATS_MS) {
 			clock_gettime(CLOCK_MONOTONIC, &lab->last_stats);
-			watch_sample(&lab->watch, lab->servers, lab->nservers,
-				     (int64_t)lab->last_stats.tv_sec * 1000 +
-					 lab->last_stats.tv_nsec / 1000000);
+			servers_sample(lab, (int64_t)lab->last_stats.tv_sec * 1000 +
+						lab->last_stats.tv_nsec / 1000000);
 			lab->dirty = true;
 		}
-		if (lab->status[0] && lab_ms_since(&lab->status_time) >= 5000) {
+		if (lab->status[0] && lab_ms_since(&lab->status_time) >= TUI_STATUS_MS) {
 			lab->status[0] = '\0';
 			lab->dirty = true;
 		}
 		if (lab->dirty && !lab->quit && lab_ms_since(&lab->last_frame) >= TUI_FRAME_MS) {
-			draw_frame(lab);
+			frame_draw(lab);
 			lab->dirty = false;
 			clock_gettime(CLOCK_MONOTONIC, &lab->last_frame);
 		}
@@ -542,7 +546,22 @@ struct options {
 	const char *log_path; /* --log FILE */
 };
 
-static int parse_options(int argc, char **argv, struct options *o)
+/* A refused command line: status 2, the reason in ex, usage shown. */
+static int usage_error(struct tui_exit *ex, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int usage_error(struct tui_exit *ex, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ex->msg, sizeof ex->msg, fmt, ap);
+	va_end(ap);
+	ex->usage = true;
+	return 2;
+}
+
+static int parse_options(int argc, char **argv, struct options *o, struct tui_exit *ex)
 {
 	const char *nc = getenv("NO_COLOR");
 
@@ -560,26 +579,26 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->mouse = false;
 		} else if (strcmp(a, "--log") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_error(_("%s needs a FILE"), a);
+				return usage_error(ex, _("%s needs a FILE"), a);
 			o->log_path = argv[++i];
 		} else if (strncmp(a, "--log=", 6) == 0) {
 			o->log_path = a + 6;
 		} else if (strcmp(a, "--serve") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_error(_("%s needs a SPEC"), a);
+				return usage_error(ex, _("%s needs a SPEC"), a);
 			spec = argv[++i];
 		} else if (strncmp(a, "--serve=", 8) == 0) {
 			spec = a + 8;
 		} else {
-			return cli_usage_error(_(MSG_TUI_BAD_OPTION), a);
+			return usage_error(ex, _(MSG_TUI_BAD_OPTION), a);
 		}
 		if (spec == NULL)
 			continue;
 		if (o->nserve == SERVE_MAX)
-			return cli_usage_error(_(MSG_TUI_TOO_MANY_SERVE), spec);
+			return usage_error(ex, _(MSG_TUI_TOO_MANY_SERVE), spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
-			return cli_usage_error("%s", err);
+			return usage_error(ex, "%s", err);
 		o->nserve++;
 	}
 	return 0;
@@ -616,68 +635,90 @@ static int term_begin(struct lab *lab)
 			  NULL);
 		mouseinterval(0);
 	}
-	draw_init_colors(lab);
+	paint_init(lab->color);
 	relayout(lab);
 	return 0;
 }
 
-int tui_main(int argc, char **argv)
+/* Each pane's init, in table order; a failure is shown, the lab goes on. */
+static void panes_init(struct lab *lab)
+{
+	for (size_t i = 0; i < pane_count; i++)
+		if (pane_table[i]->init)
+			pane_table[i]->init(lab);
+}
+
+static void panes_fini(struct lab *lab)
+{
+	for (size_t i = pane_count; i-- > 0;)
+		if (pane_table[i]->fini)
+			pane_table[i]->fini(lab);
+}
+
+static void lab_free(struct lab *lab)
+{
+	watch_free(&lab->watch);
+	tui_log_free(&lab->out);
+	event_queue_free(lab->q);
+	lab->q = NULL;
+}
+
+int tui_main(int argc, char **argv, struct tui_exit *ex)
 {
 	static struct lab lab;
 	struct options o;
-	char history[4096];
 	const char *qbytes = getenv("SOCKLAB_QUEUE_BYTES");
 	unsigned long fd_before, fd_after;
 	int rc;
 
-	rc = parse_options(argc, argv, &o);
+	memset(ex, 0, sizeof *ex);
+	rc = parse_options(argc, argv, &o, ex);
 	if (rc != 0)
 		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs(_(MSG_TUI_NOT_TTY), stderr);
+		snprintf(ex->msg, sizeof ex->msg, "%s", _(MSG_TUI_NOT_TTY));
 		return 2;
 	}
 	setlocale(LC_ALL, "");
 	memset(&lab, 0, sizeof lab);
+	conn_clear(&lab.conn);
 	lab.color = o.color;
 	lab.mouse = o.mouse;
 	lab.next_id = 1;
-	lab.focus = FOCUS_CLIENT;
+	lab.focus = &pane_client;
 	lab.dirty = true;
 	servers_form_reset(&lab);
 	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
 	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
 	if (lab.q == NULL || watch_init(&lab.watch, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
-		fputs(_("socklab: out of memory\n"), stderr);
+		snprintf(ex->msg, sizeof ex->msg, "%s", strerror(ENOMEM));
+		lab_free(&lab);
 		return 1;
 	}
-	if (o.log_path != NULL) {
-		char err[512];
-
-		if (watch_log_open(&lab.watch, o.log_path, err, sizeof err) < 0) {
-			fprintf(stderr, "socklab: %s\n", err);
-			return 1;
-		}
+	if (o.log_path != NULL &&
+	    watch_log_open(&lab.watch, o.log_path, ex->msg, sizeof ex->msg) < 0) {
+		lab_free(&lab);
+		return 1;
 	}
 	if (term_begin(&lab) < 0) {
 		term_end();
-		fprintf(stderr, _(MSG_TUI_NO_TERMINAL), getenv("TERM") ? getenv("TERM") : "");
+		snprintf(ex->msg, sizeof ex->msg, _(MSG_TUI_NO_TERMINAL),
+			 getenv("TERM") ? getenv("TERM") : "");
+		lab_free(&lab);
 		return 1;
 	}
-	client_init(&lab, client_history_path(history, sizeof history) == 0 ? history : NULL);
-	client_say(&lab, 0, _(MSG_TUI_WELCOME));
+	lab_say(&lab, 0, _(MSG_TUI_WELCOME));
+	panes_init(&lab);
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
-		client_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
+		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
 	for (int i = 0; i < o.nserve; i++)
 		servers_start(&lab, &o.serve[i]);
 	run(&lab);
 
 	term_end();
-	client_finish(&lab);
+	panes_fini(&lab);
 	servers_stop_all(&lab);
-	watch_free(&lab.watch);
-	tui_log_free(&lab.out);
-	event_queue_free(lab.q);
+	lab_free(&lab);
 	return 0;
 }

@@ -174,5 +174,6 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 		break;
 	}
 	cmd->kind = e->kind;
+	cmd->entry = e;
 	return cmd->kind;
 }

@@ -8,9 +8,9 @@
 #include "socklab/msg.h"
 
 #define MSG_TUI_NOT_TTY N_( \
-"socklab: the lab needs a terminal (stdin and stdout must be a tty).\n" \
-"For servers without a screen, use: socklab serve SPEC...   (see socklab --help)\n")
-#define MSG_TUI_NO_TERMINAL     N_("socklab: cannot start the terminal (TERM=%s)\n")
+"the lab needs a terminal (stdin and stdout must be a tty).\n" \
+"For servers without a screen, use: socklab serve SPEC...   (see socklab --help)")
+#define MSG_TUI_NO_TERMINAL     N_("cannot start the terminal (TERM=%s)")
 #define MSG_TUI_BAD_OPTION      N_("unknown option '%s'")
 #define MSG_TUI_TOO_MANY_SERVE  N_("too many --serve options (at '%s')")
 #define MSG_TUI_TOO_SMALL       N_("socklab needs at least %dx%d; this terminal is %dx%d. Enlarge it, or F10 to quit.")
@@ -113,24 +113,44 @@
 #define MSG_TUI_HELP_CLOSE      N_("any key closes")
 #define MSG_TUI_HELP_MORE       N_("Up/Down scroll, any other key closes")
 #define MSG_TUI_HELP_INTRO      N_("Servers run in the background; every connection and datagram shows in the live log.")
-#define MSG_TUI_HELP_LINES \
-	N_("Keys"), \
-	N_("  Tab / Shift-Tab    next / previous pane (client, servers, presets, log)"), \
-	N_("  F1, or ?           this help (? outside the client pane)"), \
-	N_("  F10, or q          quit (q outside the client pane and the host field)"), \
-	N_("  F2 .. F7           start preset 1, 1.b, 2, 3, 4, 5"), \
-	N_("  Ctrl-L             redraw the screen      Ctrl-Z  suspend (fg resumes)"), \
-	N_("  Mouse              click a pane to focus it, a row to select; wheel scrolls"), \
-	N_("  Servers pane       Up/Down pick a field or a running server; Left/Right/Space"), \
-	N_("                     change it; type the host and port; Enter starts; x/Delete stops"), \
-	N_("  Presets pane       Up/Down select, Enter or 1..6 start"), \
-	N_("  Log pane           Up/Down PgUp/PgDn select a line, Home oldest, End back to live"), \
-	N_("                     Enter: the line in detail (both ends in full, hex + ASCII dump)"), \
-	N_("                     / filter: server=2 peer=127.0.0.1 port=9101 kind=recv text=hola"), \
-	N_("                     (terms AND, commas OR); c clears it; p or Space pause and resume;"), \
-	N_("                     f folds repeats into one line (x1532) or not"), \
-	N_("  Client pane        readline: Ctrl-A/E, Alt-B/F, Ctrl-W/K/U, Up/Down history,"), \
-	N_("                     Ctrl-R search; PgUp/PgDn scroll the replies")
+/* The key tables' names for what each key does (tui.c, pane_*.c): the
+ * help overlay is made of these. */
+#define MSG_TUI_HELP_KEYS            N_("Keys")
+#define MSG_TUI_HELP_KEY_TAB         N_("next / previous pane")
+#define MSG_TUI_HELP_KEY_HELP        N_("this help")
+#define MSG_TUI_HELP_KEY_PRESETS     N_("start preset 1, 1.b, 2, 3, 4, 5")
+#define MSG_TUI_HELP_KEY_SLOT        N_("the next view in the focused pane's place")
+#define MSG_TUI_HELP_KEY_ZOOM        N_("zoom: the focused pane fills the screen, again returns")
+#define MSG_TUI_HELP_KEY_QUIT        N_("quit")
+#define MSG_TUI_HELP_KEY_REDRAW      N_("redraw the screen")
+#define MSG_TUI_HELP_KEY_SUSPEND     N_("suspend (fg resumes)")
+#define MSG_TUI_HELP_KEY_MOUSE       N_("click a pane to focus it, a row to select; wheel scrolls")
+#define MSG_TUI_HELP_KEY_Q           N_("quit, where the pane does not take the key as text")
+#define MSG_TUI_HELP_KEY_QUESTION    N_("this help, where the pane does not take the key as text")
+#define MSG_TUI_HELP_CLIENT_PAGE     N_("scroll the replies")
+#define MSG_TUI_HELP_CLIENT_ENTER    N_("run the line: a /command, or data to send")
+#define MSG_TUI_HELP_CLIENT_HISTORY  N_("history (kept across runs); Ctrl-R searches it")
+#define MSG_TUI_HELP_CLIENT_MOVE     N_("start / end of line, word back / forward")
+#define MSG_TUI_HELP_CLIENT_KILL     N_("erase a word / to the end / the whole line")
+#define MSG_TUI_HELP_SERVERS_MOVE    N_("pick a field or a running server")
+#define MSG_TUI_HELP_SERVERS_ENDS    N_("the first field / the last server")
+#define MSG_TUI_HELP_SERVERS_CHANGE  N_("change the field's value")
+#define MSG_TUI_HELP_SERVERS_START   N_("start the form's server")
+#define MSG_TUI_HELP_SERVERS_STOP    N_("stop the selected server")
+#define MSG_TUI_HELP_SERVERS_TYPE    N_("type into them; Backspace, Ctrl-U erase")
+#define MSG_TUI_HELP_PRESETS_MOVE    N_("select a preset")
+#define MSG_TUI_HELP_PRESETS_START   N_("start the selected preset")
+#define MSG_TUI_HELP_PRESETS_DIGIT   N_("start preset 1 .. 6")
+#define MSG_TUI_HELP_LOG_MOVE        N_("select a line")
+#define MSG_TUI_HELP_LOG_PAGE        N_("a page back / forward")
+#define MSG_TUI_HELP_LOG_HOME        N_("the oldest line")
+#define MSG_TUI_HELP_LOG_END         N_("back to live (resumes a pause)")
+#define MSG_TUI_HELP_LOG_DETAIL      N_("the line in detail: both ends in full, hex + ASCII dump")
+#define MSG_TUI_HELP_LOG_FILTER      N_("filter: server=2 peer=127.0.0.1 port=9101 kind=recv text=hola")
+#define MSG_TUI_HELP_LOG_CLEAR       N_("clear the filter")
+#define MSG_TUI_HELP_LOG_PAUSE       N_("pause and resume")
+#define MSG_TUI_HELP_LOG_FOLD        N_("fold repeats into one line (x1532), or not")
+#define MSG_TUI_NO_RESOLVER          N_("no resolver pipe (%s): /connect and /resolve cannot run")
 #define MSG_TUI_HELP_COMMANDS   N_("Client commands")
 #define MSG_TUI_PRESET_LOG      N_("tutorial section %s: %s")
 #define MSG_TUI_HELP_SEND       N_("any other line is sent: over TCP with \\n added, over UDP as one datagram (//x sends /x)")

@@ -1,12 +1,10 @@
 /*
- * tui_servers: the servers panel (a small form, the running list) and the
- * tutorial's presets. Starting and stopping go through the core's
- * server_start/server_stop; a failure becomes a log line and a notice,
- * and the lab goes on.
+ * tui_servers: the lab's running servers (at most TUI_SERVERS_MAX, each
+ * with its rates), the form's values, and the tutorial's presets. Starting
+ * and stopping go through the core's server_start/server_stop; a failure
+ * becomes a log line and a notice, and the lab goes on. The panes that
+ * show them are pane_servers.c and pane_presets.c.
  */
-#include <ctype.h>
-#include <curses.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +50,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		return -1;
 	}
 	lab->next_id++;
+	rate_init(&lab->rates[lab->nservers]);
 	lab->servers[lab->nservers++] = s;
 	lab_notice(lab, false, _(MSG_TUI_STARTED), server_id(s), text);
 	return 0;
@@ -67,6 +66,8 @@ void servers_stop(struct lab *lab, int i)
 	server_stop(lab->servers[i]);
 	memmove(&lab->servers[i], &lab->servers[i + 1],
 		(size_t)(lab->nservers - i - 1) * sizeof lab->servers[0]);
+	memmove(&lab->rates[i], &lab->rates[i + 1],
+		(size_t)(lab->nservers - i - 1) * sizeof lab->rates[0]);
 	lab->nservers--;
 	if (lab->cursor >= FIELD_COUNT + lab->nservers)
 		lab->cursor = lab->nservers > 0 ? FIELD_COUNT + lab->nservers - 1 : FIELD_START;
@@ -132,7 +133,7 @@ const char *servers_field_value(const struct lab *lab, enum tui_field f)
 }
 
 /* Moves a choice field to its next (dir 1) or previous (-1) value. */
-static void cycle(struct lab *lab, int dir)
+void servers_cycle(struct lab *lab, int dir)
 {
 	struct spec *s = &lab->form;
 	int v;
@@ -162,7 +163,7 @@ static void cycle(struct lab *lab, int dir)
 	}
 }
 
-static void start_form(struct lab *lab)
+void servers_start_form(struct lab *lab)
 {
 	struct spec s = lab->form;
 	uint16_t port;
@@ -176,155 +177,55 @@ static void start_form(struct lab *lab)
 	servers_start(lab, &s);
 }
 
-static void edit_text(char *buf, size_t cap, int key, bool digits)
-{
-	size_t n = strlen(buf);
+/* ---- rates ---- */
 
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		if (n > 0)
-			buf[n - 1] = '\0';
-		return;
+void servers_sample(struct lab *lab, int64_t now_ms)
+{
+	for (int i = 0; i < lab->nservers; i++) {
+		struct server_stats st;
+
+		server_stats(lab->servers[i], &st);
+		rate_sample(&lab->rates[i], now_ms, &st);
 	}
-	if (key == 21) { /* Ctrl-U */
-		buf[0] = '\0';
-		return;
-	}
-	if (key < 0x21 || key > 0x7e || n + 1 >= cap)
-		return;
-	if (digits && !isdigit(key))
-		return;
-	buf[n] = (char)key;
-	buf[n + 1] = '\0';
 }
 
-static void keep_visible(struct lab *lab)
+size_t servers_rate_line(const struct rate *r, const struct server_stats *st, bool udp, int i,
+			 char *out, size_t cap)
 {
-	int sel = lab->cursor - FIELD_COUNT;
+	struct rate_value v1 = {0}, v10 = {0};
+	char a[32], b[32];
+	int n;
 
-	if (sel < 0)
-		return;
-	if (sel < lab->list_top)
-		lab->list_top = sel;
-	/* The draw step pulls list_top forward when the selection would fall
-	 * below the panel; here it only has to move back. */
-}
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	rate_get(r, 1000, &v1);
+	rate_get(r, 10000, &v10);
+	switch (i) {
+	case 0:
+	case 1: {
+		const struct rate_value *v = i == 0 ? &v1 : &v10;
 
-bool servers_key(struct lab *lab, int key)
-{
-	int last = FIELD_COUNT + lab->nservers - 1;
-	bool text = lab->cursor == FIELD_HOST || lab->cursor == FIELD_PORT;
-
-	switch (key) {
-	case KEY_UP:
-		if (lab->cursor > 0)
-			lab->cursor--;
-		keep_visible(lab);
-		return true;
-	case KEY_DOWN:
-		if (lab->cursor < last)
-			lab->cursor++;
-		keep_visible(lab);
-		return true;
-	case KEY_HOME:
-		lab->cursor = 0;
-		return true;
-	case KEY_END:
-		lab->cursor = last;
-		return true;
-	case KEY_LEFT:
-	case KEY_RIGHT:
-	case ' ':
-		if (lab->cursor < FIELD_HOST) {
-			cycle(lab, key == KEY_LEFT ? -1 : 1);
-			return true;
-		}
-		return key != ' ';
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-		if (lab->cursor < FIELD_COUNT)
-			start_form(lab);
-		return true;
-	case KEY_DC:
-	case 'x':
-	case 'd':
-		if (lab->cursor >= FIELD_COUNT) {
-			servers_stop(lab, lab->cursor - FIELD_COUNT);
-			return true;
-		}
-		break;
-	default:
+		rate_format_bytes(v->bytes_in, a, sizeof a);
+		rate_format_bytes(v->bytes_out, b, sizeof b);
+		n = snprintf(out, cap, i == 0 ? _(MSG_WATCH_RATE_1S) : _(MSG_WATCH_RATE_10S), a, b);
 		break;
 	}
-	if (text) {
-		if (lab->cursor == FIELD_HOST)
-			edit_text(lab->form_host, sizeof lab->form_host, key, false);
+	case 2:
+		if (udp)
+			n = snprintf(out, cap, _(MSG_WATCH_DGRAM_RATE), v1.dgrams_in, v1.dgrams_out,
+				     v10.dgrams_in, v10.dgrams_out);
+		else if (st->has_accept_queue)
+			n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE), st->accept_queue,
+				     st->accept_backlog);
 		else
-			edit_text(lab->form_port, sizeof lab->form_port, key, true);
-		return key != 'q' || lab->cursor == FIELD_HOST;
-	}
-	return false;
-}
-
-bool presets_key(struct lab *lab, int key)
-{
-	switch (key) {
-	case KEY_UP:
-		if (lab->preset_sel > 0)
-			lab->preset_sel--;
-		return true;
-	case KEY_DOWN:
-		if (lab->preset_sel + 1 < (int)tui_preset_count)
-			lab->preset_sel++;
-		return true;
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-		servers_preset(lab, (size_t)lab->preset_sel);
-		return true;
+			n = 0;
+		break;
 	default:
-		if (key >= '1' && key < '1' + (int)tui_preset_count) {
-			servers_preset(lab, (size_t)(key - '1'));
-			return true;
-		}
-		return false;
+		n = 0;
+		break;
 	}
-}
-
-int servers_item_rows(struct server *s)
-{
-	return 2 + server_nsockets(s) + WATCH_SERVER_LINES;
-}
-
-void servers_click(struct lab *lab, int row, int col)
-{
-	int y = row - lab->lay.servers.y - 1; /* below the title */
-
-	if (y == 0 || y == 1) {
-		/* The form's two rows: pick the field nearest the click. */
-		int x = col - lab->lay.servers.x, best = y == 0 ? FIELD_TRANSPORT : FIELD_HOST;
-		int n = y == 0 ? 4 : 3, x0 = 1;
-
-		for (int i = 0; i < n; i++) {
-			int f = (y == 0 ? FIELD_TRANSPORT : FIELD_HOST) + i;
-			int w = f == FIELD_HOST ? 5 : f == FIELD_PORT ? 5 : 0;
-
-			w += tui_text_cols(servers_field_value(lab, (enum tui_field)f)) + 3;
-			if (x >= x0)
-				best = f;
-			x0 += w;
-		}
-		lab->cursor = best;
-		return;
-	}
-	y -= 3; /* the form and the list's heading */
-	for (int i = lab->list_top; i < lab->nservers && y >= 0; i++) {
-		int r = servers_item_rows(lab->servers[i]);
-
-		if (y < r) {
-			lab->cursor = FIELD_COUNT + i;
-			return;
-		}
-		y -= r;
-	}
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
 }

@@ -1,6 +1,6 @@
 /*
  * tui_watch: the watched log's records, filter, pause, fold, detail
- * lines, /save and per-server rates (see tui_watch.h).
+ * lines and /save (see tui_watch.h).
  */
 #include "tui/tui_watch.h"
 
@@ -564,88 +564,4 @@ void watch_log_flush(struct watch *w)
 {
 	if (w->log != NULL)
 		fflush(w->log);
-}
-
-/* ---- per-server rates ---- */
-
-static struct watch_rates *rates_of(const struct watch *w, unsigned id)
-{
-	for (int i = 0; i < WATCH_SERVERS_MAX; i++)
-		if (w->rates[i].id == id)
-			return (struct watch_rates *)&w->rates[i];
-	return NULL;
-}
-
-void watch_sample(struct watch *w, struct server *const *servers, int n, int64_t now_ms)
-{
-	for (int i = 0; i < WATCH_SERVERS_MAX; i++) {
-		int k;
-
-		if (w->rates[i].id == 0)
-			continue;
-		for (k = 0; k < n && server_id(servers[k]) != w->rates[i].id; k++)
-			;
-		if (k == n)
-			w->rates[i].id = 0;
-	}
-	for (int k = 0; k < n; k++) {
-		unsigned id = server_id(servers[k]);
-		struct watch_rates *r = rates_of(w, id);
-		struct server_stats st;
-
-		if (r == NULL) {
-			r = rates_of(w, 0);
-			if (r == NULL)
-				continue;
-			r->id = id;
-			rate_init(&r->rate);
-		}
-		server_stats(servers[k], &st);
-		rate_sample(&r->rate, now_ms, &st);
-	}
-}
-
-size_t watch_server_line(const struct watch *w, struct server *s, int i, char *out, size_t cap)
-{
-	const struct watch_rates *r = rates_of(w, server_id(s));
-	struct rate_value v1 = {0}, v10 = {0};
-	struct server_stats st;
-	char a[32], b[32];
-	int n;
-
-	if (cap == 0)
-		return 0;
-	out[0] = '\0';
-	if (r != NULL) {
-		rate_get(&r->rate, 1000, &v1);
-		rate_get(&r->rate, 10000, &v10);
-	}
-	switch (i) {
-	case 0:
-	case 1: {
-		const struct rate_value *v = i == 0 ? &v1 : &v10;
-
-		rate_format_bytes(v->bytes_in, a, sizeof a);
-		rate_format_bytes(v->bytes_out, b, sizeof b);
-		n = snprintf(out, cap, i == 0 ? _(MSG_WATCH_RATE_1S) : _(MSG_WATCH_RATE_10S), a, b);
-		break;
-	}
-	case 2:
-		server_stats(s, &st);
-		if (server_spec(s)->transport == TRANSPORT_UDP)
-			n = snprintf(out, cap, _(MSG_WATCH_DGRAM_RATE), v1.dgrams_in, v1.dgrams_out,
-				     v10.dgrams_in, v10.dgrams_out);
-		else if (st.has_accept_queue)
-			n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE), st.accept_queue,
-				     st.accept_backlog);
-		else
-			n = 0;
-		break;
-	default:
-		n = 0;
-		break;
-	}
-	if (n < 0)
-		return 0;
-	return (size_t)n < cap ? (size_t)n : cap - 1;
 }

@@ -1,7 +1,7 @@
 /*
  * tui_watch: the live log as a person watches it: every event kept with
  * its bytes (for the detail view and /save), folded when it repeats,
- * narrowed by a filter, frozen by a pause; plus per-server rates.
+ * narrowed by a filter, frozen by a pause.
  *
  * Data model: a bounded ring of records, oldest first. A record is one log
  * line: a compact copy of the event (cut to its recorded preview) or a
@@ -25,7 +25,6 @@
 #include "socklab/event.h"
 #include "socklab/export.h"
 #include "socklab/filter.h"
-#include "socklab/rate.h"
 #include "socklab/server.h"
 
 /* An event folds into one of the last WATCH_FOLD_WINDOW lines when it is
@@ -33,7 +32,6 @@
  * add up): three, so a flooded echo's in, out and loss lines all fold. */
 #define WATCH_FOLD_WINDOW 3
 #define WATCH_PROMPT_MAX FILTER_FORMAT_MAX
-#define WATCH_SERVERS_MAX 64
 
 struct watch_rec {
 	struct event *ev;     /* a copy cut to its preview; NULL for a lab notice */
@@ -42,11 +40,6 @@ struct watch_rec {
 	uint64_t seq;	      /* arrival number, from 1, consecutive */
 	uint64_t count;	      /* events this line stands for: 1, or more when folded */
 	struct timespec last; /* time of the newest event folded in */
-};
-
-struct watch_rates {
-	unsigned id; /* server id; 0: free slot */
-	struct rate rate;
 };
 
 struct watch {
@@ -76,8 +69,6 @@ struct watch {
 	char prompt[WATCH_PROMPT_MAX];
 	size_t prompt_len;
 	char error[FILTER_ERR_MAX]; /* why the last filter was refused */
-
-	struct watch_rates rates[WATCH_SERVERS_MAX];
 
 	FILE *log; /* --log FILE: every event as JSON Lines; NULL: none */
 	char log_path[256];
@@ -143,15 +134,5 @@ int watch_log_open(struct watch *w, const char *path, char *err, size_t errcap);
 int watch_log_event(struct watch *w, const struct event *ev, char *err, size_t errcap);
 /* Pushes what is buffered to the file (call after each batch). */
 void watch_log_flush(struct watch *w);
-
-/* Samples every running server's counters (call it every few hundred
- * ms); slots of servers no longer running are freed. */
-void watch_sample(struct watch *w, struct server *const *servers, int n, int64_t now_ms);
-/* Line i (0..WATCH_SERVER_LINES-1) of a server's counters for the servers
- * panel: bytes per second in and out over 1 s, then over 10 s, then for
- * UDP datagrams per second and for a TCP listener the accept queue
- * against the backlog. Returns the length written. */
-#define WATCH_SERVER_LINES 3
-size_t watch_server_line(const struct watch *w, struct server *s, int i, char *out, size_t cap);
 
 #endif

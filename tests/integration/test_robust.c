@@ -110,10 +110,11 @@ static void never_reads(enum service sv)
 	struct tn t;
 	int fd, other, small = 4096;
 	size_t sent = 0;
-	int64_t end;
+	int64_t start, end;
 
 	s.service = sv;
 	s.output_cap = 256 * 1024;
+	s.stall_ms = 500;
 	tn_init(&t);
 	t.keep_data = false;
 	srv = tn_start_opt(&t, &s, NULL);
@@ -133,7 +134,8 @@ static void never_reads(enum service sv)
 	for (size_t i = 99; i < sizeof chunk; i += 100)
 		chunk[i] = '\n';
 	/* Send until the server gives up on us; never read. */
-	end = tn_now_ms() + TN_TIMEOUT_MS;
+	start = tn_now_ms();
+	end = start + TN_TIMEOUT_MS;
 	while (tn_count_close(&t, CLOSE_OVERFLOW) == 0) {
 		ssize_t k = send(fd, chunk, sizeof chunk, MSG_NOSIGNAL);
 
@@ -156,8 +158,15 @@ static void never_reads(enum service sv)
 		return;
 	}
 	assert_memory_equal(e->message, "peer is not reading: ", 21);
+	/* Closed for not moving, not for how much was queued: only once the
+	 * stall time has passed, and the warning says how long it was. */
+	if (strstr(e->message, "none taken for 0.5 s") == NULL &&
+	    strstr(e->message, "none taken for 0.6 s") == NULL)
+		fail_msg("warning '%s'", e->message);
+	assert_true(tn_now_ms() - start >= 500);
 	/* The other client never noticed. */
-	tn_exchange(other, "fine\n", sv == SERVICE_ECHO ? "eco: fine\n" : "fine\n");
+	tn_exchange(other, "fine\n", sv == SERVICE_RAW ? "fine\n" : sv == SERVICE_CMD ? "ERR\n"
+								     : "eco: fine\n");
 	assert_int_equal(tn_count(&t, EV_CLOSE), 1);
 	close(fd);
 	close(other);
@@ -175,6 +184,18 @@ static void test_output_cap_echo(void **state)
 {
 	(void)state;
 	never_reads(SERVICE_ECHO);
+}
+
+static void test_output_cap_cmd(void **state)
+{
+	(void)state;
+	never_reads(SERVICE_CMD);
+}
+
+static void test_output_cap_echo_stdio(void **state)
+{
+	(void)state;
+	never_reads(SERVICE_ECHO_STDIO);
 }
 
 /* ---- big datagrams ---- */
@@ -618,6 +639,8 @@ int main(void)
 	    cmocka_unit_test(test_flood_without_newline),
 	    cmocka_unit_test(test_output_cap_raw),
 	    cmocka_unit_test(test_output_cap_echo),
+	    cmocka_unit_test(test_output_cap_cmd),
+	    cmocka_unit_test(test_output_cap_echo_stdio),
 	    cmocka_unit_test(test_big_datagram),
 	    cmocka_unit_test(test_empty_datagram),
 	    cmocka_unit_test(test_udp_burst),

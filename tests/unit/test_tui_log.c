@@ -112,6 +112,9 @@ static void test_long_line_cut_on_utf8_boundary(void **state)
 	kept = tui_log_get(&log, 0)->text;
 	assert_true(strlen(kept) <= TUI_LOG_LINE_MAX);
 	assert_int_equal(strlen(kept) % 3, 0);
+	/* Exactly the whole characters that fit: not empty, not one short. */
+	assert_int_equal(strlen(kept), TUI_LOG_LINE_MAX / 3 * 3);
+	assert_memory_equal(kept, big, TUI_LOG_LINE_MAX / 3 * 3);
 	tui_log_free(&log);
 	free(big);
 }

@@ -1,0 +1,606 @@
+/*
+ * conn: the client pane's connection (see conn.h).
+ */
+#include "tui/conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "socklab/addr.h"
+#include "socklab/client.h"
+#include "socklab/escape.h"
+#include "tui/tui_msg.h"
+#include "tui/tui_cmd.h"
+#include "tui/tui_lab.h"
+
+#define OUT_MAX (1024 * 1024)
+
+struct resolve_job {
+	unsigned seq;
+	bool connect, udp;
+	char host[TUI_CMD_HOST_MAX];
+	char port[TUI_CMD_PORT_MAX];
+	struct addrinfo *res;
+	char err[CLIENT_ERR_MAX];
+	int wr;
+};
+
+/* Escaped copy of n peer (or typed) bytes, cut to fit out. */
+static const char *esc(const void *p, size_t n, char *out, size_t cap)
+{
+	size_t used;
+
+	esc_text(p, n, out, cap, &used);
+	return out;
+}
+
+void conn_clear(struct conn *c)
+{
+	memset(c, 0, sizeof *c);
+	c->attempt = -1;
+	c->resolve_rd = c->resolve_wr = -1;
+	session_init(&c->sess, OUT_MAX);
+}
+
+int conn_init(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	int p[2], flags;
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return errno;
+	/* The write end blocks: a resolver thread's result must not be lost. */
+	flags = fcntl(p[1], F_GETFL);
+	if (flags < 0 || fcntl(p[1], F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(p[0]);
+		close(p[1]);
+		return e;
+	}
+	c->resolve_rd = p[0];
+	c->resolve_wr = p[1];
+	return 0;
+}
+
+static void conn_close(struct lab *lab, bool quiet)
+{
+	struct conn *c = &lab->conn;
+
+	if (c->dialer) {
+		dialer_free(c->dialer);
+		c->dialer = NULL;
+	}
+	session_close_attempt(&c->attempt);
+	if (c->sess.fd >= 0 && !quiet)
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
+	session_close(&c->sess);
+	c->seq++; /* a resolve in flight no longer counts */
+	c->state = CONN_IDLE;
+	c->partial_len = 0;
+}
+
+void conn_finish(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+
+	conn_close(lab, true);
+	session_free(&c->sess);
+	/* A resolver thread still running writes to the pipe: once the read
+	 * end is closed its write fails (EPIPE) and it frees its job. Its
+	 * write end stays open until it is done, so that fd number cannot be
+	 * reused under it. */
+	if (c->resolve_rd >= 0)
+		close(c->resolve_rd);
+	if (c->resolve_wr >= 0 && c->resolvers == 0)
+		close(c->resolve_wr);
+	c->resolve_rd = c->resolve_wr = -1;
+}
+
+bool conn_busy(const struct lab *lab)
+{
+	return lab->conn.state != CONN_IDLE;
+}
+
+/* ---- resolving ---- */
+
+static void *resolve_thread(void *arg)
+{
+	struct resolve_job *job = arg;
+
+	if (client_resolve(job->host, job->port[0] ? job->port : NULL, AF_UNSPEC,
+			   job->udp ? SOCK_DGRAM : SOCK_STREAM, false, &job->res, job->err,
+			   sizeof job->err) < 0)
+		job->res = NULL;
+	if (write(job->wr, &job, sizeof job) != (ssize_t)sizeof job) {
+		if (job->res)
+			freeaddrinfo(job->res);
+		free(job);
+	}
+	return NULL;
+}
+
+static void start_resolve(struct lab *lab, bool udp, const char *host, const char *port,
+			  bool connect)
+{
+	struct resolve_job *job;
+	pthread_attr_t attr;
+	pthread_t t;
+	int e;
+
+	if (lab->conn.resolve_wr < 0) {
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NO_THREAD));
+		if (connect)
+			lab->conn.state = CONN_IDLE;
+		return;
+	}
+	job = calloc(1, sizeof *job);
+	if (job == NULL) {
+		lab_say(lab, TUI_LOG_ERROR, "%s", strerror(ENOMEM));
+		if (connect)
+			lab->conn.state = CONN_IDLE;
+		return;
+	}
+	job->seq = connect ? ++lab->conn.seq : 0;
+	job->connect = connect;
+	job->udp = udp;
+	job->wr = lab->conn.resolve_wr;
+	snprintf(job->host, sizeof job->host, "%s", host);
+	snprintf(job->port, sizeof job->port, "%s", port);
+	e = pthread_attr_init(&attr);
+	if (e == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		e = pthread_create(&t, &attr, resolve_thread, job);
+		pthread_attr_destroy(&attr);
+	}
+	if (e == 0)
+		lab->conn.resolvers++;
+	if (e != 0) {
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NO_THREAD));
+		free(job);
+		if (connect)
+			lab->conn.state = CONN_IDLE;
+	}
+}
+
+static void next_attempt(struct lab *lab);
+static void send_queued(struct lab *lab);
+
+/* The connect failed: lines typed meanwhile will not be sent. */
+static void drop_queued(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	size_t n;
+
+	session_pending(&c->sess, &n);
+	if (n > 0)
+		lab_say(lab, TUI_LOG_ERROR, P_(MSG_TUI_QUEUE_DROPPED, n), n);
+	session_close(&c->sess);
+}
+
+static void show_resolved(struct lab *lab, const struct resolve_job *job)
+{
+	char line[256];
+	int n = 0;
+
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVED), job->host, job->port[0] ? " " : "",
+		job->port);
+	for (const struct addrinfo *ai = job->res; ai; ai = ai->ai_next) {
+		client_describe_ai(ai, line, sizeof line);
+		lab_say(lab, 0, "  %d. %s", ++n, line);
+	}
+}
+
+static void open_udp(struct lab *lab, const struct addrinfo *ai)
+{
+	struct conn *c = &lab->conn;
+	char t[ADDR_TEXT_MAX];
+	int e;
+
+	addr_tuple(ai->ai_addr, t, sizeof t);
+	e = session_open_udp(&c->sess, ai->ai_addr, ai->ai_addrlen, false);
+	if (e != 0) {
+		lab_say(lab, TUI_LOG_ERROR, "socket: %s", strerror(e));
+		c->state = CONN_IDLE;
+		return;
+	}
+	c->state = CONN_UDP;
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_UDP_READY), t);
+	send_queued(lab);
+}
+
+static void resolve_done(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	struct resolve_job *job;
+
+	while (read(c->resolve_rd, &job, sizeof job) == (ssize_t)sizeof job) {
+		c->resolvers--;
+		if (!job->connect) {
+			if (job->res == NULL)
+				lab_say(lab, TUI_LOG_ERROR, "%s", job->err);
+			else
+				show_resolved(lab, job);
+		} else if (job->seq == c->seq) {
+			if (job->res == NULL) {
+				lab_say(lab, TUI_LOG_ERROR, "%s", job->err);
+				c->state = CONN_IDLE;
+				drop_queued(lab);
+			} else if (job->udp) {
+				open_udp(lab, job->res);
+			} else {
+				c->dialer = dialer_new(job->res);
+				job->res = NULL; /* the dialer owns it now */
+				if (c->dialer) {
+					next_attempt(lab);
+				} else {
+					lab_say(lab, TUI_LOG_ERROR, "%s", strerror(ENOMEM));
+					c->state = CONN_IDLE;
+					drop_queued(lab);
+				}
+			}
+		}
+		if (job->res)
+			freeaddrinfo(job->res);
+		free(job);
+	}
+}
+
+/* ---- connecting ---- */
+
+static void connected(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	char l[ADDR_TEXT_MAX], p[ADDR_TEXT_MAX];
+
+	session_adopt(&c->sess, c->attempt);
+	c->attempt = -1;
+	addr_tuple((struct sockaddr *)&c->sess.peer, p, sizeof p);
+	addr_tuple((struct sockaddr *)&c->sess.local, l, sizeof l);
+	dialer_free(c->dialer);
+	c->dialer = NULL;
+	c->state = CONN_TCP;
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CONNECTED), p, l);
+	send_queued(lab);
+}
+
+static void next_attempt(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	const struct sockaddr *sa;
+	int fd, e;
+
+	while ((fd = dialer_next(c->dialer, &sa, &e)) != -1) {
+		addr_tuple(sa, c->trying, sizeof c->trying);
+		if (fd == -2) {
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
+			continue;
+		}
+		c->attempt = fd;
+		c->state = CONN_CONNECTING;
+		clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+		c->deadline.tv_sec += CONN_CONNECT_MS / 1000;
+		return;
+	}
+	dialer_free(c->dialer);
+	c->dialer = NULL;
+	c->state = CONN_IDLE;
+	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_CONNECT_FAILED));
+	drop_queued(lab);
+}
+
+static void attempt_result(struct lab *lab, int e)
+{
+	struct conn *c = &lab->conn;
+
+	if (e == 0) {
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_TRYING), c->trying, _(MSG_TUI_CONNECT_OK));
+		connected(lab);
+		return;
+	}
+	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
+	session_close_attempt(&c->attempt);
+	next_attempt(lab);
+}
+
+/* ---- data ---- */
+
+static void commit_partial(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	char e[CONN_PARTIAL_MAX * 4 + 1];
+
+	lab_say(lab, TUI_LOG_IN, "< %s", esc(c->partial, c->partial_len, e, sizeof e));
+	c->partial_len = 0;
+}
+
+static void take_bytes(struct lab *lab, const char *p, size_t n)
+{
+	struct conn *c = &lab->conn;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n') {
+			commit_partial(lab);
+			continue;
+		}
+		if (c->partial_len == sizeof c->partial)
+			commit_partial(lab);
+		c->partial[c->partial_len++] = p[i];
+	}
+	lab->dirty = true;
+}
+
+static void flush_out(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	bool shut_now;
+	int e = session_flush(&c->sess, &shut_now);
+
+	if (e != 0) {
+		lab_say(lab, TUI_LOG_ERROR, "send: %s", strerror(e));
+		conn_close(lab, false);
+		return;
+	}
+	if (shut_now)
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_SHUTDOWN));
+}
+
+/* Appends text and a newline to what is to be sent. */
+static bool queue_line(struct lab *lab, const char *text, size_t n)
+{
+	struct conn *c = &lab->conn;
+	int e;
+
+	if (session_queued(&c->sess) + n + 1 > c->sess.out_max) {
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_OUT_FULL));
+		return false;
+	}
+	e = session_write(&c->sess, text, n);
+	if (e == 0)
+		e = session_write(&c->sess, "\n", 1);
+	if (e != 0)
+		lab_say(lab, TUI_LOG_ERROR, "send: %s", strerror(e));
+	return e == 0;
+}
+
+static void send_dgram(struct lab *lab, const char *text, size_t n)
+{
+	struct conn *c = &lab->conn;
+	char e[2048], t[ADDR_TEXT_MAX];
+	int err;
+
+	addr_tuple((struct sockaddr *)&c->sess.peer, t, sizeof t);
+	err = session_send_dgram(&c->sess, text, n);
+	if (err != 0) {
+		lab_say(lab, TUI_LOG_ERROR, "sendto %s: %s", t, strerror(err));
+		return;
+	}
+	lab_say(lab, TUI_LOG_OUT, _(MSG_TUI_DGRAM_OUT), esc(text, n, e, sizeof e), n, t);
+}
+
+/* Lines typed while the client was still connecting go out now: as the
+ * TCP stream's first bytes, or one datagram each. */
+static void send_queued(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	size_t len;
+	const char *q;
+
+	if (c->state == CONN_TCP) {
+		flush_out(lab); /* and a /shutdown typed meanwhile */
+		return;
+	}
+	q = session_pending(&c->sess, &len);
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(q + i, '\n', len - i);
+		size_t n = (size_t)(nl - (q + i));
+
+		send_dgram(lab, q + i, n);
+		i += n + 1;
+	}
+	session_drop_pending(&c->sess);
+}
+
+void conn_send_line(struct lab *lab, const char *text)
+{
+	struct conn *c = &lab->conn;
+	size_t n = strlen(text);
+	char e[2048];
+
+	switch (c->state) {
+	case CONN_TCP:
+		if (c->sess.shut_wr || c->sess.shut_pending) {
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_AFTER_SHUTDOWN));
+			return;
+		}
+		if (!queue_line(lab, text, n))
+			return;
+		lab_say(lab, TUI_LOG_OUT, "> %s", esc(text, n, e, sizeof e));
+		flush_out(lab);
+		break;
+	case CONN_UDP:
+		send_dgram(lab, text, n);
+		break;
+	case CONN_RESOLVING:
+	case CONN_CONNECTING:
+		if (!c->udp && (c->sess.shut_pending || c->sess.shut_wr)) {
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_AFTER_SHUTDOWN));
+			return;
+		}
+		if (queue_line(lab, text, n))
+			lab_say(lab, TUI_LOG_OUT, _(MSG_TUI_QUEUED), esc(text, n, e, sizeof e));
+		break;
+	default:
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_NOT_CONNECTED));
+		break;
+	}
+}
+
+static void read_tcp(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	char buf[16384];
+
+	for (int i = 0; i < 16 && c->sess.fd >= 0; i++) {
+		int e = 0;
+		ssize_t n = session_read(&c->sess, buf, sizeof buf, NULL, &e);
+
+		if (n > 0) {
+			take_bytes(lab, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && e == EAGAIN)
+			return;
+		if (c->partial_len)
+			commit_partial(lab);
+		if (n == 0)
+			lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_PEER_CLOSED));
+		else
+			lab_say(lab, TUI_LOG_ERROR, "recv: %s", strerror(e));
+		conn_close(lab, false);
+		return;
+	}
+}
+
+static void read_udp(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	char buf[65536], e[1024], t[ADDR_TEXT_MAX];
+
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_storage from;
+		int err = 0;
+		ssize_t n = session_read(&c->sess, buf, sizeof buf, &from, &err);
+
+		if (n < 0) {
+			if (err != EAGAIN)
+				lab_say(lab, TUI_LOG_ERROR, "recvfrom: %s", strerror(err));
+			return;
+		}
+		addr_tuple((struct sockaddr *)&from, t, sizeof t);
+		lab_say(lab, TUI_LOG_IN, _(MSG_TUI_DGRAM_IN), esc(buf, (size_t)n, e, sizeof e),
+			(size_t)n, t);
+	}
+}
+
+/* ---- the commands ---- */
+
+void conn_connect(struct lab *lab, bool udp, const char *host, const char *port)
+{
+	struct conn *c = &lab->conn;
+
+	if (c->state != CONN_IDLE)
+		conn_close(lab, false);
+	c->udp = udp;
+	c->state = CONN_RESOLVING;
+	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), udp ? "udp" : "tcp", host, port);
+	start_resolve(lab, udp, host, port, true);
+}
+
+void conn_resolve(struct lab *lab, const char *host, const char *port)
+{
+	start_resolve(lab, false, host, port, false);
+}
+
+void conn_close_cmd(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+
+	if (c->state == CONN_IDLE) {
+		lab_say(lab, 0, _(MSG_TUI_NOTHING_OPEN));
+	} else if (c->sess.fd < 0) {
+		conn_close(lab, true);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
+	} else {
+		conn_close(lab, false);
+	}
+}
+
+void conn_shutdown(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+
+	if (!c->udp && (c->state == CONN_RESOLVING || c->state == CONN_CONNECTING)) {
+		session_shutdown(&c->sess); /* once connected and flushed */
+	} else if (c->state != CONN_TCP) {
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_SHUTDOWN_TCP_ONLY));
+	} else if (!c->sess.shut_wr) {
+		session_shutdown(&c->sess);
+		flush_out(lab);
+	}
+}
+
+/* ---- the main loop's side ---- */
+
+void conn_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms)
+{
+	struct conn *c = &lab->conn;
+
+	if (c->resolve_rd >= 0)
+		p[(*n)++] = (struct pollfd){.fd = c->resolve_rd, .events = POLLIN};
+	if (c->state == CONN_CONNECTING && c->attempt >= 0) {
+		struct timespec now;
+		long left;
+
+		p[(*n)++] = (struct pollfd){.fd = c->attempt, .events = POLLOUT};
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (c->deadline.tv_sec - now.tv_sec) * 1000 +
+		       (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
+		if (left < 0)
+			left = 0;
+		if (*timeout_ms < 0 || left < *timeout_ms)
+			*timeout_ms = (int)left;
+		return;
+	}
+	if (c->sess.fd < 0)
+		return;
+	p[(*n)++] = (struct pollfd){
+	    .fd = c->sess.fd,
+	    .events = (short)(POLLIN | (session_want_write(&c->sess) ? POLLOUT : 0)),
+	};
+}
+
+void conn_handle(struct lab *lab, const struct pollfd *p, int n)
+{
+	struct conn *c = &lab->conn;
+	int fd = c->state == CONN_CONNECTING ? c->attempt : c->sess.fd;
+
+	for (int i = 0; i < n; i++) {
+		if (c->resolve_rd >= 0 && p[i].fd == c->resolve_rd && p[i].revents)
+			resolve_done(lab);
+	}
+	if (fd < 0 || fd != (c->state == CONN_CONNECTING ? c->attempt : c->sess.fd))
+		return;
+	for (int i = 0; i < n; i++) {
+		if (p[i].fd != fd)
+			continue;
+		if (c->state == CONN_CONNECTING) {
+			if (p[i].revents)
+				attempt_result(lab, dialer_result(fd));
+			return;
+		}
+		if (c->state == CONN_TCP) {
+			if (p[i].revents & POLLOUT)
+				flush_out(lab);
+			if (c->sess.fd == fd && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				read_tcp(lab);
+		} else if (c->state == CONN_UDP && (p[i].revents & (POLLIN | POLLERR))) {
+			read_udp(lab);
+		}
+		return;
+	}
+	/* No event on the attempt: has it run out of time? */
+	if (c->state == CONN_CONNECTING) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > c->deadline.tv_sec ||
+		    (now.tv_sec == c->deadline.tv_sec && now.tv_nsec >= c->deadline.tv_nsec))
+			attempt_result(lab, ETIMEDOUT);
+	}
+}

@@ -1,0 +1,376 @@
+/*
+ * pane_servers: the servers pane: a small form (transport, family,
+ * service, mode, host, port, Start) and the running servers with their
+ * addresses, counters and rates. Its model is tui_servers.c.
+ *
+ * Where each field and server row sits is computed once, by geometry(),
+ * and used by both the drawing and the mouse.
+ */
+#include <ctype.h>
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "socklab/addr.h"
+#include "tui/tui_msg.h"
+#include "socklab/server.h"
+#include "tui/paint.h"
+#include "tui/tui_lab.h"
+
+/* ---- geometry ---- */
+
+struct field_box {
+	int y, x;  /* where the field starts (its label, when it has one) */
+	int label; /* columns of the label */
+	int w;	   /* columns of label and "[value]" */
+};
+
+struct geometry {
+	struct field_box field[FIELD_COUNT];
+	int heading_y; /* the running list's heading row; -1: no room */
+	int list_y;    /* the first row of the running list */
+	int bottom;    /* one past the pane's last row */
+};
+
+static const char *field_label(enum tui_field f)
+{
+	return f == FIELD_HOST ? _(MSG_TUI_HOST_LABEL) : f == FIELD_PORT ? _(MSG_TUI_PORT_LABEL) : NULL;
+}
+
+static void geometry(const struct lab *lab, const struct tui_rect *r, struct geometry *g)
+{
+	static const enum tui_field rows[2][4] = {
+	    {FIELD_TRANSPORT, FIELD_FAMILY, FIELD_SERVICE, FIELD_MODE},
+	    {FIELD_HOST, FIELD_PORT, FIELD_START, FIELD_COUNT},
+	};
+	int y = r->y + 1;
+
+	memset(g, 0, sizeof *g);
+	g->bottom = r->y + r->h;
+	for (int row = 0; row < 2; row++, y++) {
+		int x = r->x + 1;
+
+		for (int i = 0; i < 4 && rows[row][i] != FIELD_COUNT; i++) {
+			enum tui_field f = rows[row][i];
+			const char *label = field_label(f);
+			struct field_box *b = &g->field[f];
+
+			b->y = y;
+			b->x = x;
+			b->label = label ? tui_text_cols(label) : 0;
+			b->w = b->label + tui_text_cols(servers_field_value(lab, f)) + 2;
+			x += b->w + 1;
+		}
+	}
+	g->heading_y = y < g->bottom ? y : -1;
+	g->list_y = y + 1;
+}
+
+static int item_rows(struct server *s)
+{
+	return 2 + server_nsockets(s) + SERVERS_RATE_LINES;
+}
+
+/* ---- drawing ---- */
+
+static void draw_field(const struct lab *lab, const struct geometry *g, int end,
+		       enum tui_field f, bool focused)
+{
+	const struct field_box *b = &g->field[f];
+	bool sel = lab->cursor == (int)f;
+	char v[SPEC_HOST_MAX + 4];
+	attr_t a = sel ? (focused ? A_REVERSE : A_UNDERLINE) : A_BOLD;
+	int x = b->x;
+
+	if (b->y >= g->bottom)
+		return;
+	if (field_label(f))
+		x += paint_put(b->y, x, end - x, field_label(f), A_NORMAL);
+	snprintf(v, sizeof v, "[%s]", servers_field_value(lab, f));
+	x += paint_put(b->y, x, end - x, v, a);
+	paint_put(b->y, x, end - x, " ", A_NORMAL);
+}
+
+static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy, bool sel,
+		      bool focused)
+{
+	struct server *s = lab->servers[index];
+	const struct spec *sp = server_spec(s);
+	struct server_stats st;
+	char line[256], in[32], out[32];
+	attr_t a = sel ? (focused ? A_REVERSE : A_BOLD) : A_NORMAL;
+	int row = y;
+
+	server_stats(s, &st);
+	if (row < maxy) {
+		if (sp->transport == TRANSPORT_TCP)
+			snprintf(line, sizeof line, _(MSG_TUI_SERVER_TCP), server_id(s),
+				 service_name(sp->service), family_name(sp->family),
+				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : "",
+				 (unsigned long long)st.conns_now);
+		else
+			snprintf(line, sizeof line, _(MSG_TUI_SERVER_UDP), server_id(s),
+				 service_name(sp->service), family_name(sp->family));
+		paint_fill(row, x, w, a);
+		paint_put(row++, x, w, line, a | A_BOLD);
+	}
+	for (int i = 0; i < server_nsockets(s) && row < maxy; i++) {
+		char hp[ADDR_TEXT_MAX];
+		int v6 = server_v6only(s, i);
+
+		addr_hostport((const struct sockaddr *)server_local(s, i), hp, sizeof hp);
+		if (v6 >= 0)
+			snprintf(line, sizeof line, "   %s v6only=%d", hp, v6);
+		else
+			snprintf(line, sizeof line, "   %s", hp);
+		paint_fill(row, x, w, a);
+		paint_put(row++, x, w, line, a);
+	}
+	if (row < maxy) {
+		paint_bytes(st.bytes_in, in, sizeof in);
+		paint_bytes(st.bytes_out, out, sizeof out);
+		if (sp->transport == TRANSPORT_TCP)
+			snprintf(line, sizeof line, _(MSG_TUI_STATS_TCP), in, out,
+				 (unsigned long long)st.conns_total);
+		else
+			snprintf(line, sizeof line, _(MSG_TUI_STATS_UDP),
+				 (unsigned long long)st.dgrams_in, in,
+				 (unsigned long long)st.dgrams_out, out);
+		paint_fill(row, x, w, a);
+		paint_put(row++, x, w, line, a);
+	}
+	/* Rates over 1 s and 10 s, the accept queue. */
+	for (int i = 0; i < SERVERS_RATE_LINES && row < maxy; i++) {
+		servers_rate_line(&lab->rates[index], &st, sp->transport == TRANSPORT_UDP, i, line,
+				  sizeof line);
+		paint_fill(row, x, w, a);
+		paint_put(row++, x, w, line, a);
+	}
+}
+
+static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
+{
+	struct geometry g;
+	char right[64];
+	int y, end = r->x + r->w, maxy = r->y + r->h;
+	int sel = lab->cursor - FIELD_COUNT, rows = 0, i;
+
+	geometry(lab, r, &g);
+	snprintf(right, sizeof right, P_(MSG_TUI_RUNNING_COUNT, lab->nservers), lab->nservers);
+	paint_title(r, _(MSG_TUI_SERVERS), focused, right);
+	for (int f = 0; f < FIELD_COUNT; f++)
+		draw_field(lab, &g, end, (enum tui_field)f, focused);
+	if (g.heading_y < 0)
+		return;
+	paint_hrule(g.heading_y, r->x, r->w);
+	paint_put(g.heading_y, r->x + 1, r->w - 2,
+		  lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING), A_DIM);
+	y = g.list_y;
+	/* Keep the selected server in view. */
+	if (sel >= 0) {
+		if (lab->list_top > sel)
+			lab->list_top = sel;
+		for (;;) {
+			rows = 0;
+			for (int k = lab->list_top; k <= sel; k++)
+				rows += item_rows(lab->servers[k]);
+			if (rows <= maxy - y || lab->list_top >= sel)
+				break;
+			lab->list_top++;
+		}
+	}
+	if (lab->list_top >= lab->nservers)
+		lab->list_top = lab->nservers > 0 ? lab->nservers - 1 : 0;
+	for (i = lab->list_top; i < lab->nservers && y < maxy; i++) {
+		draw_item(lab, i, y, r->x, r->w, maxy, i == sel, focused);
+		y += item_rows(lab->servers[i]);
+	}
+	/* Say when servers are out of view, above or below. */
+	if (lab->list_top > 0 && g.heading_y > r->y) {
+		char more[32];
+
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_ABOVE, lab->list_top), lab->list_top);
+		paint_put(g.heading_y, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more),
+			  more, A_BOLD);
+	}
+	if (y > maxy || i < lab->nservers) {
+		char more[32];
+		int below = lab->nservers - i + (y > maxy ? 1 : 0);
+
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, below), below);
+		paint_put(maxy - 1, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
+			  A_BOLD | A_REVERSE);
+	}
+}
+
+/* ---- keys ---- */
+
+static bool editing(const struct lab *lab)
+{
+	return lab->cursor == FIELD_HOST || lab->cursor == FIELD_PORT;
+}
+
+static void edit_text(char *buf, size_t cap, int key, bool digits)
+{
+	size_t n = strlen(buf);
+
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (n > 0)
+			buf[n - 1] = '\0';
+		return;
+	}
+	if (key == 21) { /* Ctrl-U */
+		buf[0] = '\0';
+		return;
+	}
+	if (key < 0x21 || key > 0x7e || n + 1 >= cap)
+		return;
+	if (digits && !isdigit(key))
+		return;
+	buf[n] = (char)key;
+	buf[n + 1] = '\0';
+}
+
+static void keep_visible(struct lab *lab)
+{
+	int sel = lab->cursor - FIELD_COUNT;
+
+	/* The draw step pulls list_top forward when the selection would fall
+	 * below the panel; here it only has to move back. */
+	if (sel >= 0 && sel < lab->list_top)
+		lab->list_top = sel;
+}
+
+static int last_row(const struct lab *lab)
+{
+	return FIELD_COUNT + lab->nservers - 1;
+}
+
+static enum pane_result up(struct lab *lab, int key)
+{
+	(void)key;
+	if (lab->cursor > 0)
+		lab->cursor--;
+	keep_visible(lab);
+	return PANE_REDRAW;
+}
+
+static enum pane_result down(struct lab *lab, int key)
+{
+	(void)key;
+	if (lab->cursor < last_row(lab))
+		lab->cursor++;
+	keep_visible(lab);
+	return PANE_REDRAW;
+}
+
+static enum pane_result home(struct lab *lab, int key)
+{
+	(void)key;
+	lab->cursor = 0;
+	return PANE_REDRAW;
+}
+
+static enum pane_result end(struct lab *lab, int key)
+{
+	(void)key;
+	lab->cursor = last_row(lab);
+	return PANE_REDRAW;
+}
+
+static enum pane_result change(struct lab *lab, int key)
+{
+	if (lab->cursor < FIELD_HOST) {
+		servers_cycle(lab, key == KEY_LEFT ? -1 : 1);
+		return PANE_REDRAW;
+	}
+	/* A space is text in the host field; the arrows do nothing there. */
+	return key == ' ' ? PANE_IGNORED : PANE_HANDLED;
+}
+
+static enum pane_result enter(struct lab *lab, int key)
+{
+	(void)key;
+	if (lab->cursor < FIELD_COUNT)
+		servers_start_form(lab);
+	return PANE_REDRAW;
+}
+
+static enum pane_result stop(struct lab *lab, int key)
+{
+	(void)key;
+	if (lab->cursor < FIELD_COUNT)
+		return PANE_IGNORED;
+	servers_stop(lab, lab->cursor - FIELD_COUNT);
+	return PANE_REDRAW;
+}
+
+static const struct pane_key keys[] = {
+    {{KEY_UP}, "Up/Down", MSG_TUI_HELP_SERVERS_MOVE, up},
+    {{KEY_DOWN}, NULL, NULL, down},
+    {{KEY_HOME}, "Home/End", MSG_TUI_HELP_SERVERS_ENDS, home},
+    {{KEY_END}, NULL, NULL, end},
+    {{KEY_LEFT, KEY_RIGHT, ' '}, "Left/Right/Space", MSG_TUI_HELP_SERVERS_CHANGE, change},
+    {{'\r', '\n', KEY_ENTER}, "Enter", MSG_TUI_HELP_SERVERS_START, enter},
+    {{KEY_DC, 'x', 'd'}, "x/Delete", MSG_TUI_HELP_SERVERS_STOP, stop},
+    {{0}, "host, port", MSG_TUI_HELP_SERVERS_TYPE, NULL},
+};
+
+/* The host and port fields take text; other keys are not the pane's. */
+static enum pane_result on_key(struct lab *lab, int key)
+{
+	if (!editing(lab))
+		return PANE_IGNORED;
+	if (lab->cursor == FIELD_HOST)
+		edit_text(lab->form_host, sizeof lab->form_host, key, false);
+	else
+		edit_text(lab->form_port, sizeof lab->form_port, key, true);
+	/* q stays quit in the port field, which takes digits only. */
+	return key == 'q' && lab->cursor == FIELD_PORT ? PANE_IGNORED : PANE_REDRAW;
+}
+
+/* ---- the mouse ---- */
+
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
+				 int wheel)
+{
+	struct geometry g;
+	int row;
+
+	if (wheel != 0)
+		return PANE_HANDLED;
+	geometry(lab, r, &g);
+	/* A form row: the field the click falls in, or the nearest before. */
+	if (y == g.field[FIELD_TRANSPORT].y || y == g.field[FIELD_HOST].y) {
+		int best = y == g.field[FIELD_TRANSPORT].y ? FIELD_TRANSPORT : FIELD_HOST;
+
+		for (int f = 0; f < FIELD_COUNT; f++)
+			if (g.field[f].y == y && x >= g.field[f].x)
+				best = f;
+		lab->cursor = best;
+		return PANE_REDRAW;
+	}
+	row = y - g.list_y;
+	for (int i = lab->list_top; i < lab->nservers && row >= 0; i++) {
+		int n = item_rows(lab->servers[i]);
+
+		if (row < n) {
+			lab->cursor = FIELD_COUNT + i;
+			return PANE_REDRAW;
+		}
+		row -= n;
+	}
+	return PANE_REDRAW;
+}
+
+const struct pane pane_servers = {
+    .name = "servers",
+    .title = MSG_TUI_SERVERS,
+    .slot = PANE_SLOT_SERVERS,
+    .status = MSG_TUI_KEYS_SERVERS,
+    .keys = keys,
+    .nkeys = sizeof keys / sizeof keys[0],
+    .draw = draw,
+    .key = on_key,
+    .mouse = on_mouse,
+};
