@@ -11,6 +11,7 @@ const struct pane *const pane_table[] = {
     &pane_servers,
     &pane_presets,
     &pane_log,
+    &pane_lesson,
 };
 const size_t pane_count = sizeof pane_table / sizeof pane_table[0];
 

@@ -103,7 +103,7 @@ struct pane {
 	void (*fini)(struct lab *lab);
 };
 
-extern const struct pane pane_client, pane_servers, pane_presets, pane_log;
+extern const struct pane pane_client, pane_servers, pane_presets, pane_log, pane_lesson;
 
 extern const struct pane *const pane_table[];
 extern const size_t pane_count;

@@ -38,6 +38,7 @@
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
 #include "tui/paint.h"
+#include "tui/pane_lesson.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
@@ -231,8 +232,10 @@ static void drain_events(struct lab *lab)
 {
 	struct event ev;
 
-	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++)
+	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++) {
+		lesson_event(lab, &ev);
 		take_event(lab, &ev);
+	}
 	watch_log_flush(&lab->watch);
 }
 
@@ -544,6 +547,7 @@ struct options {
 	int nserve;
 	bool color, mouse;
 	const char *log_path; /* --log FILE */
+	const char *lesson;   /* --lesson N|FILE */
 };
 
 /* A refused command line: status 2, the reason in ex, usage shown. */
@@ -567,6 +571,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 
 	o->nserve = 0;
 	o->log_path = NULL;
+	o->lesson = NULL;
 	o->color = !(nc && nc[0]);
 	o->mouse = true;
 	for (int i = 0; i < argc; i++) {
@@ -583,6 +588,12 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 			o->log_path = argv[++i];
 		} else if (strncmp(a, "--log=", 6) == 0) {
 			o->log_path = a + 6;
+		} else if (strcmp(a, "--lesson") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(ex, _(MSG_LESSON_NEEDS), a);
+			o->lesson = argv[++i];
+		} else if (strncmp(a, "--lesson=", 9) == 0) {
+			o->lesson = a + 9;
 		} else if (strcmp(a, "--serve") == 0) {
 			if (i + 1 >= argc)
 				return usage_error(ex, _("%s needs a SPEC"), a);
@@ -661,6 +672,8 @@ static void lab_free(struct lab *lab)
 	tui_log_free(&lab->out);
 	event_queue_free(lab->q);
 	lab->q = NULL;
+	lesson_free(lab->lesson);
+	lab->lesson = NULL;
 }
 
 int tui_main(int argc, char **argv, struct tui_exit *ex)
@@ -675,12 +688,17 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	rc = parse_options(argc, argv, &o, ex);
 	if (rc != 0)
 		return rc;
+	memset(&lab, 0, sizeof lab);
+	/* A lesson that does not load is refused before anything starts. */
+	if (o.lesson != NULL && lesson_load(o.lesson, &lab.lesson, ex->msg, sizeof ex->msg) < 0)
+		return 2;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(ex->msg, sizeof ex->msg, "%s", _(MSG_TUI_NOT_TTY));
+		lesson_free(lab.lesson);
+		lab.lesson = NULL;
 		return 2;
 	}
 	setlocale(LC_ALL, "");
-	memset(&lab, 0, sizeof lab);
 	conn_clear(&lab.conn);
 	lab.color = o.color;
 	lab.mouse = o.mouse;
@@ -714,6 +732,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
 	for (int i = 0; i < o.nserve; i++)
 		servers_start(&lab, &o.serve[i]);
+	lesson_start(&lab);
 	run(&lab);
 
 	term_end();

@@ -85,6 +85,7 @@ struct lab {
 	struct timespec status_time;
 
 	struct conn conn; /* the client pane's connection */
+	struct lab_lesson *lesson; /* --lesson's, or NULL (pane_lesson.c) */
 };
 
 /* tui.c */

@@ -202,4 +202,24 @@
 #define MSG_TUI_FILTER_SET      N_("live log filter: %s")
 #define MSG_TUI_FILTER_CLEARED  N_("live log filter cleared")
 
+/* The lessons pane (pane_lesson.c) and --lesson. */
+#define MSG_LESSON_TITLE_NONE   N_("Lesson")
+#define MSG_LESSON_NONE         N_("No lesson: socklab --lesson N opens one (0, 1, 1.b, 2 .. 6), --lesson FILE a teacher's own.")
+#define MSG_LESSON_TITLE        N_("Lesson %s: %s")
+#define MSG_LESSON_PROGRESS     N_("%d/%d")
+#define MSG_LESSON_STEP         N_("Step %d")
+#define MSG_LESSON_TRY          N_("Try (Up in the client pane recalls these):")
+#define MSG_LESSON_RUN          N_("Run elsewhere (another terminal, or host b):")
+#define MSG_LESSON_CHECKS       N_("What to look for:")
+#define MSG_LESSON_STARTED      N_("lesson %s: %s")
+#define MSG_LESSON_ALL_DONE     N_("lesson %s: every check ticked")
+#define MSG_LESSON_NO_SUCH      N_("no lesson '%s' (the lessons: %s; or a FILE.lesson)")
+#define MSG_LESSON_BAD          N_("lesson %s: %s")
+#define MSG_LESSON_TOO_BIG      N_("%slonger than %d KiB")
+#define MSG_LESSON_NEEDS        N_("%s needs a lesson: N or FILE")
+#define MSG_LESSON_KEYS         N_("Up/Down Scroll  PgUp/PgDn Page  Home Top  F8 Log  Tab Pane  F1 Help")
+#define MSG_LESSON_HELP_SCROLL  N_("scroll the lesson")
+#define MSG_LESSON_HELP_PAGE    N_("a page up / down")
+#define MSG_LESSON_HELP_TOP     N_("back to the top")
+
 #endif
