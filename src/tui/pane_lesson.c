@@ -53,8 +53,10 @@ static int read_file(const char *path, char **out, size_t *len, char *err, size_
 	}
 	n = fread(buf, 1, LESSON_FILE_MAX + 1, f);
 	if (ferror(f) || n > LESSON_FILE_MAX) {
-		snprintf(err, cap, ferror(f) ? "%s" : _(MSG_LESSON_TOO_BIG), ferror(f) ?
-			 strerror(errno) : "", LESSON_FILE_MAX / 1024);
+		if (ferror(f))
+			snprintf(err, cap, "%s", strerror(errno));
+		else
+			snprintf(err, cap, _(MSG_LESSON_TOO_BIG), LESSON_FILE_MAX / 1024);
 		fclose(f);
 		free(buf);
 		return -1;

@@ -215,7 +215,7 @@
 #define MSG_LESSON_ALL_DONE     N_("lesson %s: every check ticked")
 #define MSG_LESSON_NO_SUCH      N_("no lesson '%s' (the lessons: %s; or a FILE.lesson)")
 #define MSG_LESSON_BAD          N_("lesson %s: %s")
-#define MSG_LESSON_TOO_BIG      N_("%slonger than %d KiB")
+#define MSG_LESSON_TOO_BIG      N_("longer than %d KiB")
 #define MSG_LESSON_NEEDS        N_("%s needs a lesson: N or FILE")
 #define MSG_LESSON_KEYS         N_("Up/Down Scroll  PgUp/PgDn Page  Home Top  F8 Log  Tab Pane  F1 Help")
 #define MSG_LESSON_HELP_SCROLL  N_("scroll the lesson")
