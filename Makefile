@@ -27,6 +27,12 @@ CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 READLINE_CFLAGS := $(shell $(PKG_CONFIG) --cflags readline 2>/dev/null)
 READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
+# libpcap (capture) and libmnl (sock_diag) are the core's only libraries.
+PCAP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
+PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+MNL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmnl 2>/dev/null)
+MNL_LIBS := $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null || echo -lmnl)
+CORE_LIBS = $(PCAP_LIBS) $(MNL_LIBS)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -126,7 +132,7 @@ all: $(BIN) $(MO_STAMP)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) $(PCAP_CFLAGS) $(MNL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -152,11 +158,11 @@ $(LIBTUI): $(TUI_OBJ)
 
 $(BIN): $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
-	$(Q)$(CC) -o $@ $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS)
+	$(Q)$(CC) -o $@ $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
-	$(Q)$(CC) -o $@ $< $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
+	$(Q)$(CC) -o $@ $< $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
 
 # Every test: cmocka binaries first, then the scripts that drive the real
 # binary (CLI, the tutorial's Python programs, the TUI in tmux).
@@ -219,7 +225,8 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(CORE_SRC) \
 		$(wildcard include/socklab/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(E) FUZZCC $@
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC) $(FUZZ_EXTRA_$*)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC) $(FUZZ_EXTRA_$*) \
+		$(PCAP_CFLAGS) $(MNL_CFLAGS) $(CORE_LIBS)
 
 # The client pane's command parser is pure, so it is fuzzed on its own.
 FUZZ_EXTRA_tui_cmd := src/tui/tui_cmd.c

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
 #include "cli/lang.h"
+#include "cli/cli_sockets.h"
 #include "tui/tui.h"
 
 static const struct {
@@ -20,6 +21,7 @@ static const struct {
     {"serve", cli_serve},
     {"client", cli_client},
     {"resolve", cli_resolve},
+    {"sockets", cli_sockets},
 };
 
 static int lab(int argc, char **argv)

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "socklab/packet.h"
 #include "socklab/spec.h"
 
 /* Payload bytes kept with each event (enough for a hex dump in a detail
@@ -45,6 +46,7 @@ enum event_kind {
 	EV_ERROR,     /* something failed */
 	EV_STOP,      /* a server stopped */
 	EV_DROPPED,   /* the queue was full: count events were lost */
+	EV_PACKET,    /* a captured frame (capture.h): see the packet fields below */
 	EV_KIND_COUNT
 };
 
@@ -71,6 +73,7 @@ enum event_class {
 	EVENT_CLASS_OUT = 1 << 3,   /* payload that was sent */
 	EVENT_CLASS_WARN = 1 << 4,  /* degraded, going on (a warning, lost events) */
 	EVENT_CLASS_ERROR = 1 << 5, /* failed */
+	EVENT_CLASS_WIRE = 1 << 6,  /* a captured packet */
 };
 #define EVENT_CLASS_DATA (EVENT_CLASS_IN | EVENT_CLASS_OUT)
 
@@ -100,6 +103,14 @@ struct event {
 	const char *message_fmt;
 	uint16_t message_args_len;
 	char message_args[EVENT_MESSAGE_ARGS];
+	/* EV_PACKET: the frame's first preview_len bytes are in preview and
+	 * bytes is its length on the wire; it is decoded (packet_decode) when
+	 * shown, with the relative sequence bases the capture worked out. */
+	struct {
+		int link;           /* enum packet_link */
+		char ifname[16];    /* the interface it was captured on */
+		struct packet_rel rel;
+	} pkt;
 	/* Last, so a queued record stops at preview_len. */
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };

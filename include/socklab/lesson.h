@@ -59,6 +59,7 @@ enum lesson_check_kind {
 	CHECK_PEER_MAPPED,    /* an accepted peer is IPv4-mapped (::ffff:a.b.c.d) */
 	CHECK_PEER_IPV4,      /* an accepted peer is plain IPv4 */
 	CHECK_PEER_CLOSED,    /* recv returned 0: the peer closed its side */
+	CHECK_HANDSHAKE,      /* captured SYN, SYN-ACK, ACK, all before accept() returned */
 	CHECK_KIND_COUNT
 };
 
@@ -123,6 +124,10 @@ struct lesson_check_state {
 	struct sockaddr_storage peer;
 	uint16_t len;
 	uint8_t head[32];
+	/* CHECK_HANDSHAKE: one client port's SYN, SYN-ACK, ACK and accept. */
+	uint16_t cport, sport;
+	unsigned seen;          /* bit i: t[i] is known */
+	struct timespec t[4];
 };
 
 struct lesson_watch {

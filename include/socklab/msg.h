@@ -112,6 +112,8 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 #define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
 #define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")
 
+#define MSG_CAPTURE_FILTER      N_("capture filter on %s: %s")
+
 /* Not a sentence: the bytes the hello service sends. */
 #define MSG_HELLO               "hola dual\n"
 /* A failed step of server_start: the call (and what for), the cause. */

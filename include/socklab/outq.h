@@ -31,17 +31,40 @@ void outq_free(struct outq *q);
 
 /* Room for n more bytes at the end: the caller writes there and then
  * outq_commit()s what it used. NULL when the memory cannot be had (the
- * queue is unchanged). Pointers into the queue end at the next reserve. */
-char *outq_reserve(struct outq *q, size_t n);
-void outq_commit(struct outq *q, size_t n);
+ * queue is unchanged). Pointers into the queue end at the next reserve.
+ * Inline for the common case (there is room), which runs once per line. */
+char *outq_reserve_slow(struct outq *q, size_t n);
+
+static inline char *outq_reserve(struct outq *q, size_t n)
+{
+	if (q->buf != NULL && q->cap - q->len >= n)
+		return q->buf + q->len;
+	return outq_reserve_slow(q, n);
+}
+
+static inline void outq_commit(struct outq *q, size_t n)
+{
+	q->len += n;
+}
 
 /* Appends n bytes. Returns 0, or -1 when out of memory (nothing queued). */
 int outq_append(struct outq *q, const void *data, size_t n);
 
 /* The unsent bytes: where they start and how many. */
-const char *outq_data(const struct outq *q);
-size_t outq_pending(const struct outq *q);
-bool outq_empty(const struct outq *q);
+static inline const char *outq_data(const struct outq *q)
+{
+	return q->buf != NULL ? q->buf + q->off : "";
+}
+
+static inline size_t outq_pending(const struct outq *q)
+{
+	return q->len - q->off;
+}
+
+static inline bool outq_empty(const struct outq *q)
+{
+	return q->len == q->off;
+}
 
 /* n bytes (at most outq_pending) were sent. */
 void outq_consume(struct outq *q, size_t n);

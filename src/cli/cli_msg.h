@@ -12,10 +12,11 @@
 "                                                                      open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
-"                     [--dgram-max N] [--log FILE] SPEC...\n" \
+"                     [--dgram-max N] [--log FILE] [--wire] [--pcap FILE] SPEC...\n" \
 "       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw] [--trace]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
+"       socklab sockets [--json] [PORT...]     the kernel's TCP/UDP sockets (like ss)\n" \
 "       socklab --help | --version\n")
 
 #define MSG_HELP_BODY N_( \
@@ -55,6 +56,8 @@
 "  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
 "  --dgram-max N     keep N bytes of each datagram (default 65536; the tutorial's is 4096)\n" \
 "  --log FILE        also write every event to FILE as JSON Lines\n" \
+"  --wire            also show each packet the servers send and receive (needs CAP_NET_RAW)\n" \
+"  --pcap FILE       write those packets to FILE in pcap format (tcpdump -r, Wireshark)\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \

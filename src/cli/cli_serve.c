@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_wire.h"
 #include "socklab/event.h"
 #include "cli/cli_msg.h"
 #include "socklab/server.h"
@@ -27,6 +28,7 @@
 struct serve_opts {
 	bool json, trace;
 	FILE *log;       /* --log: every event as JSON Lines */
+	struct cli_wire wire; /* --wire, --pcap */
 };
 
 static void print_event(const struct serve_opts *o, const struct event *ev)
@@ -71,6 +73,8 @@ int cli_serve(int argc, char **argv)
 		{"rcvbuf", required_argument, NULL, 'r'},
 		{"dgram-max", required_argument, NULL, 'd'},
 		{"log", required_argument, NULL, 'l'},
+		{"wire", no_argument, NULL, 'W'},
+		{"pcap", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -131,6 +135,12 @@ int cli_serve(int argc, char **argv)
 				return cli_usage_error(_("bad datagram size '%s' (expected 1..65536)"), optarg);
 			base.dgram_max = (size_t)v;
 			break;
+		case 'W':
+			o.wire.wire = true;
+			break;
+		case 'P':
+			o.wire.pcap = optarg;
+			break;
 		case 'h':
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
@@ -174,6 +184,10 @@ int cli_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (cli_wire_open(&o.wire, q) < 0) {
+		status = 1;
+		goto stop;
+	}
 	sopt.trace = o.trace;
 	sopt.force_v6only_failure = getenv("SOCKLAB_FAULT_V6ONLY") != NULL;
 
@@ -188,6 +202,7 @@ int cli_serve(int argc, char **argv)
 		}
 		nrun++;
 	}
+	cli_wire_targets(&o.wire, servers, nrun);
 	drain(&o, q);
 	/* Servers first, the log second: this thread (the printer) runs only
 	 * when a core would otherwise idle (SCHED_IDLE; nice 10 where that is
@@ -224,6 +239,8 @@ int cli_serve(int argc, char **argv)
 stop:
 	for (int i = nrun - 1; i >= 0; i--)
 		server_stop(servers[i]);
+	if (cli_wire_close(&o.wire) != 0)
+		status = 1;
 	drain(&o, q);
 	event_queue_free(q);
 	if (o.log != NULL && fclose(o.log) != 0) {

@@ -255,6 +255,7 @@ static const struct {
 	[EV_ERROR] = {"error", EVENT_CLASS_ERROR},
 	[EV_STOP] = {"stop", EVENT_CLASS_INFO},
 	[EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
+	[EV_PACKET] = {"packet", EVENT_CLASS_WIRE},
 };
 
 static const char *const close_reasons[CLOSE_REASON_COUNT] = {
@@ -283,6 +284,35 @@ unsigned event_kind_class(enum event_kind k)
 const char *event_close_reason_name(enum close_reason r)
 {
 	return (unsigned)r < CLOSE_REASON_COUNT ? close_reasons[r] : "none";
+}
+
+/* EV_PACKET, after the time: "PACKET lo " and the decoded frame. */
+static size_t packet_event_text(const struct event *ev, struct strbuf *o)
+{
+	struct packet p;
+	char line[PACKET_FORMAT_MAX], ifn[sizeof ev->pkt.ifname * 4 + 1];
+	size_t used;
+
+	packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
+	packet_format_text(&p, &ev->pkt.rel, line, sizeof line);
+	esc_text(ev->pkt.ifname, strnlen(ev->pkt.ifname, sizeof ev->pkt.ifname), ifn, sizeof ifn,
+		 &used);
+	strbuf_fmt(o, "PACKET %s %s", ifn[0] ? ifn : "-", line);
+	return o->len;
+}
+
+/* EV_PACKET, after the server: the interface and the decoded frame. */
+static size_t packet_event_json(const struct event *ev, struct strbuf *o)
+{
+	struct packet p;
+	char obj[PACKET_FORMAT_MAX], ifn[sizeof ev->pkt.ifname * 6 + 1];
+
+	packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
+	packet_format_json(&p, &ev->pkt.rel, obj, sizeof obj);
+	esc_json(ev->pkt.ifname, strnlen(ev->pkt.ifname, sizeof ev->pkt.ifname), ifn, sizeof ifn);
+	strbuf_fmt(o, ",\"bytes\":%llu,\"ifname\":\"%s\",\"packet\":%s}",
+		   (unsigned long long)ev->bytes, ifn, obj);
+	return o->len;
 }
 
 void event_vset_message(struct event *ev, const char *fmt, va_list ap)
@@ -336,9 +366,11 @@ static void out_message(struct strbuf *o, const struct event *ev, bool paren)
  * peer, or a message) as a whole phrase a translation may reorder: the
  * English is the kind in capitals, then the values. */
 static const char *const kind_words[EV_KIND_COUNT] = {
-	N_("SYSCALL"), N_("LISTEN"), N_("ACCEPT"), N_("CONNECT"), N_("RECV"), N_("SEND"),
-	N_("CLOSE"), N_("DGRAM-IN"), N_("DGRAM-OUT"), N_("WARNING"), N_("ERROR"), N_("STOP"),
-	N_("DROPPED"),
+	[EV_SYSCALL] = N_("SYSCALL"), [EV_LISTEN] = N_("LISTEN"), [EV_ACCEPT] = N_("ACCEPT"),
+	[EV_CONNECT] = N_("CONNECT"), [EV_RECV] = N_("RECV"), [EV_SEND] = N_("SEND"),
+	[EV_CLOSE] = N_("CLOSE"), [EV_DGRAM_IN] = N_("DGRAM-IN"), [EV_DGRAM_OUT] = N_("DGRAM-OUT"),
+	[EV_WARNING] = N_("WARNING"), [EV_ERROR] = N_("ERROR"), [EV_STOP] = N_("STOP"),
+	[EV_DROPPED] = N_("DROPPED"), [EV_PACKET] = "PACKET",
 };
 
 /* KIND transport peer-tuple */
@@ -363,7 +395,7 @@ static void out_phrase(struct strbuf *o, const char *english, const char *args, 
 
 static const char *kind_word(enum event_kind k)
 {
-	return (unsigned)k < EV_KIND_COUNT ? msg_tr(kind_words[k]) : "?";
+	return (unsigned)k < EV_KIND_COUNT && kind_words[k] != NULL ? msg_tr(kind_words[k]) : "?";
 }
 
 size_t event_format_text(const struct event *ev, char *buf, size_t cap)
@@ -380,6 +412,8 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		ev->time.tv_nsec / 1000000);
 	if (ev->server)
 		strbuf_fmt(&o, "#%u ", ev->server);
+	else if (ev->kind == EV_PACKET)
+		return packet_event_text(ev, &o);
 	else if (ev->kind != EV_DROPPED)
 		strbuf_fmt(&o, "%s", msg_tr(N_("client ")));
 
@@ -491,6 +525,8 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		event_kind_name(ev->kind), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		tm.tm_hour, tm.tm_min, tm.tm_sec, ev->time.tv_nsec / 1000000);
 	strbuf_fmt(&o, ",\"server\":%u", ev->server);
+	if (ev->kind == EV_PACKET)
+		return packet_event_json(ev, &o);
 	if (ev->kind != EV_DROPPED)
 		strbuf_fmt(&o, ",\"transport\":\"%s\",\"service\":\"%s\",\"family\":\"%s\"",
 			transport_name(ev->transport), service_name(ev->service),

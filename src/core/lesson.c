@@ -17,6 +17,7 @@
 
 #include "socklab/addr.h"
 #include "socklab/msg.h"
+#include "socklab/packet.h"
 
 static const char *const check_names[CHECK_KIND_COUNT] = {
 	[CHECK_EVENT] = "event",
@@ -28,6 +29,7 @@ static const char *const check_names[CHECK_KIND_COUNT] = {
 	[CHECK_PEER_MAPPED] = "peer-mapped",
 	[CHECK_PEER_IPV4] = "peer-ipv4",
 	[CHECK_PEER_CLOSED] = "peer-closed",
+	[CHECK_HANDSHAKE] = "handshake-before-accept",
 };
 
 const char *lesson_check_name(enum lesson_check_kind k)
@@ -207,7 +209,7 @@ static int parse_check(struct parser *p, struct lesson_step *st, char *value)
 	if (k == CHECK_KIND_COUNT)
 		return bad(p, msg_tr("unknown check '%s' (event, two-replies-one-recv, one-line-per-recv, "
 				     "reply-line, dgram-back-to-sender, peer-fields, peer-mapped, "
-				     "peer-ipv4, peer-closed)"), name);
+				     "peer-ipv4, peer-closed, handshake-before-accept)"), name);
 	c->kind = (enum lesson_check_kind)k;
 	if (arg != NULL && *arg) {
 		size_t n = strlen(arg);
@@ -550,6 +552,47 @@ static bool same_peer(const struct sockaddr_storage *a, const struct event *ev)
 	return addr_len(x) > 0 && memcmp(a, &ev->peer, addr_len(x)) == 0;
 }
 
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
+}
+
+/* The three-way handshake of one client port, from captured packets (the
+ * capture's own clock), against the time its accept() returned. The two
+ * come from different threads, so they are compared by time, not by the
+ * order they reach the queue. */
+static bool handshake(struct lesson_check_state *s, const struct event *ev)
+{
+	if (ev->kind == EV_PACKET) {
+		struct packet p;
+		uint8_t f;
+
+		packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
+		if (!p.has_tcp || !p.ip.has_ports)
+			return false;
+		f = p.flags & (PACKET_TCP_SYN | PACKET_TCP_ACK | PACKET_TCP_RST | PACKET_TCP_FIN);
+		if (f == PACKET_TCP_SYN) {
+			s->cport = p.ip.sport, s->sport = p.ip.dport;
+			s->seen = 1, s->t[0] = ev->time;
+		} else if (f == (PACKET_TCP_SYN | PACKET_TCP_ACK) && (s->seen & 1) &&
+			   p.ip.sport == s->sport && p.ip.dport == s->cport) {
+			s->seen |= 2, s->t[1] = ev->time;
+		} else if (f == PACKET_TCP_ACK && (s->seen & 3) == 3 && !(s->seen & 4) &&
+			   p.ip.sport == s->cport && p.ip.dport == s->sport) {
+			s->seen |= 4, s->t[2] = ev->time;
+		} else {
+			return false;
+		}
+	} else if (ev->kind == EV_ACCEPT && ev->has_peer && (s->seen & 1) &&
+		   addr_port((const void *)&ev->peer) == s->cport) {
+		s->seen |= 8, s->t[3] = ev->time;
+	} else {
+		return false;
+	}
+	return s->seen == 15 && before(&s->t[0], &s->t[1]) && before(&s->t[1], &s->t[2]) &&
+	       before(&s->t[2], &s->t[3]);
+}
+
 /* One check, one event: true when the check is now complete. */
 static bool step_check(const struct lesson_check *c, struct lesson_check_state *s,
 		       const struct event *ev)
@@ -621,6 +664,8 @@ static bool step_check(const struct lesson_check *c, struct lesson_check_state *
 		return ev->kind == EV_ACCEPT && ev->has_peer && peer->sa_family == AF_INET;
 	case CHECK_PEER_CLOSED:
 		return ev->kind == EV_CLOSE && ev->reason == CLOSE_PEER_EOF;
+	case CHECK_HANDSHAKE:
+		return handshake(s, ev);
 	default:
 		return false;
 	}
@@ -642,7 +687,12 @@ int lesson_watch_event(struct lesson_watch *w, const struct lesson *l, const str
 			const struct lesson_check *c = &l->step[s].check[k];
 			struct lesson_check_state *st = &w->st[s][k];
 
-			if (st->done || (c->has_where && !filter_match(&c->where, ev)))
+			/* A packet carries no server or local address: the
+			 * handshake check matches it to the accept by port. */
+			bool filtered = c->has_where && !(c->kind == CHECK_HANDSHAKE &&
+							  ev->kind == EV_PACKET);
+
+			if (st->done || (filtered && !filter_match(&c->where, ev)))
 				continue;
 			if (step_check(c, st, ev)) {
 				st->done = true;

@@ -19,7 +19,7 @@ void outq_free(struct outq *q)
 	outq_init(q);
 }
 
-char *outq_reserve(struct outq *q, size_t n)
+char *outq_reserve_slow(struct outq *q, size_t n)
 {
 	size_t pending = q->len - q->off, cap;
 	char *p;
@@ -59,11 +59,6 @@ char *outq_reserve(struct outq *q, size_t n)
 	return q->buf + q->len;
 }
 
-void outq_commit(struct outq *q, size_t n)
-{
-	q->len += n;
-}
-
 int outq_append(struct outq *q, const void *data, size_t n)
 {
 	char *p;
@@ -76,21 +71,6 @@ int outq_append(struct outq *q, const void *data, size_t n)
 	memcpy(p, data, n);
 	q->len += n;
 	return 0;
-}
-
-const char *outq_data(const struct outq *q)
-{
-	return q->buf != NULL ? q->buf + q->off : "";
-}
-
-size_t outq_pending(const struct outq *q)
-{
-	return q->len - q->off;
-}
-
-bool outq_empty(const struct outq *q)
-{
-	return q->len == q->off;
 }
 
 void outq_consume(struct outq *q, size_t n)

@@ -98,6 +98,10 @@ struct pane {
 	/* Optional: where the terminal cursor goes while focused (false:
 	 * hidden). Called after draw. */
 	bool (*cursor)(const struct lab *lab, int *y, int *x);
+	/* Optional: Ctrl-C while focused (or modal): what it stops in the
+	 * pane (the typed line, a prompt). PANE_IGNORED: nothing to stop, so
+	 * Ctrl-C asks to quit. */
+	enum pane_result (*interrupt)(struct lab *lab);
 	/* Optional: after the terminal has started, and at the end. */
 	int (*init)(struct lab *lab);
 	void (*fini)(struct lab *lab);

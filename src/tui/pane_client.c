@@ -67,8 +67,10 @@ static void rl_deprep_noop(void)
 
 static void rl_line_cb(char *line)
 {
-	if (line == NULL) /* Ctrl-D on an empty line: nothing to do */
+	if (line == NULL) { /* Ctrl-D on an empty line: as a shell, it leaves */
+		lab_quit(g_lab);
 		return;
+	}
 	if (*line) {
 		HIST_ENTRY *last =
 		    history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
@@ -235,6 +237,20 @@ static enum pane_result on_key(struct lab *lab, int key)
 	return PANE_REDRAW;
 }
 
+/* Ctrl-C clears the line being typed (and ends a Ctrl-R search), as a
+ * shell does; on an empty line it is the lab's to take. */
+static enum pane_result on_interrupt(struct lab *lab)
+{
+	(void)lab;
+	if (rl_end == 0 && !RL_ISSTATE(RL_STATE_ISEARCH))
+		return PANE_IGNORED;
+	if (RL_ISSTATE(RL_STATE_ISEARCH))
+		feed("\007", 1); /* Ctrl-G: abort the search */
+	rl_replace_line("", 0);
+	rl_point = rl_end = 0;
+	return PANE_REDRAW;
+}
+
 static const struct pane_key keys[] = {
     {{KEY_PPAGE}, "PgUp/PgDn", MSG_TUI_HELP_CLIENT_PAGE, page_up},
     {{KEY_NPAGE}, NULL, NULL, page_down},
@@ -242,6 +258,8 @@ static const struct pane_key keys[] = {
     {{0}, "Up/Down", MSG_TUI_HELP_CLIENT_HISTORY, NULL},
     {{0}, "Ctrl-A/E Alt-B/F", MSG_TUI_HELP_CLIENT_MOVE, NULL},
     {{0}, "Ctrl-W/K/U", MSG_TUI_HELP_CLIENT_KILL, NULL},
+    {{0}, "Ctrl-C", MSG_TUI_HELP_CLIENT_CTRL_C, NULL},
+    {{0}, "Ctrl-D", MSG_TUI_HELP_CLIENT_CTRL_D, NULL},
 };
 
 /* ---- drawing ---- */
@@ -400,6 +418,7 @@ const struct pane pane_client = {
     .key = on_key,
     .mouse = on_mouse,
     .cursor = cursor_at,
+    .interrupt = on_interrupt,
     .init = pane_init,
     .fini = pane_fini,
 };

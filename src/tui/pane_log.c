@@ -353,7 +353,7 @@ static enum pane_result pause(struct lab *lab, int key)
 static enum pane_result fold(struct lab *lab, int key)
 {
 	(void)key;
-	lab->watch.no_fold = !lab->watch.no_fold;
+	watch_set_fold(&lab->watch, lab->watch.no_fold);
 	return PANE_REDRAW;
 }
 
@@ -397,6 +397,14 @@ static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int 
 	return PANE_REDRAW;
 }
 
+/* Ctrl-C closes the filter prompt or the detail view. */
+static enum pane_result on_interrupt(struct lab *lab)
+{
+	if (!modal(lab))
+		return PANE_IGNORED;
+	return on_key(lab, 27);
+}
+
 static const char *status_text(const struct lab *lab)
 {
 	/* Untranslated: the frame applies _() to what it shows. */
@@ -418,6 +426,7 @@ const struct pane pane_log = {
     .key = on_key,
     .mouse = on_mouse,
     .modal = modal,
+    .interrupt = on_interrupt,
     .overlay = draw_detail,
     .status_text = status_text,
 };

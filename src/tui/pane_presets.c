@@ -1,7 +1,8 @@
 /*
  * pane_presets: the presets pane: one row per tutorial section, F2..F7
  * (or Enter on the selected row) starts it. The presets themselves are
- * tui_servers.c's table.
+ * tui_servers.c's table. Digits start nothing: typed here they are
+ * text for the prompt (tui.c moves them there).
  */
 #include <curses.h>
 #include <stdio.h>
@@ -61,19 +62,10 @@ static enum pane_result start(struct lab *lab, int key)
 	return PANE_REDRAW;
 }
 
-static enum pane_result digit(struct lab *lab, int key)
-{
-	if (key - '1' >= (int)tui_preset_count)
-		return PANE_IGNORED;
-	servers_preset(lab, (size_t)(key - '1'));
-	return PANE_REDRAW;
-}
-
 static const struct pane_key keys[] = {
     {{KEY_UP}, "Up/Down", MSG_TUI_HELP_PRESETS_MOVE, up},
     {{KEY_DOWN}, NULL, NULL, down},
     {{'\r', '\n', KEY_ENTER}, "Enter", MSG_TUI_HELP_PRESETS_START, start},
-    {{'1', '2', '3', '4', '5', '6'}, "1..6", MSG_TUI_HELP_PRESETS_DIGIT, digit},
 };
 
 static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,

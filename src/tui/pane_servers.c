@@ -210,25 +210,35 @@ static bool editing(const struct lab *lab)
 	return lab->cursor == FIELD_HOST || lab->cursor == FIELD_PORT;
 }
 
-static void edit_text(char *buf, size_t cap, int key, bool digits)
+/* A character a host can hold: a name, an IPv4 or IPv6 address, a
+ * bracket or a scope (%eth0). Anything else is not meant for the field. */
+static bool host_char(int key)
+{
+	return key < 0x80 && (isalnum(key) || strchr(".:-_[]%", key) != NULL);
+}
+
+/* Edits a text field; false when the key is not the field's (a space, a
+ * '/', ... typed there was meant for the prompt). */
+static bool edit_text(char *buf, size_t cap, int key, bool digits)
 {
 	size_t n = strlen(buf);
 
 	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		if (n > 0)
 			buf[n - 1] = '\0';
-		return;
+		return true;
 	}
 	if (key == 21) { /* Ctrl-U */
 		buf[0] = '\0';
-		return;
+		return true;
 	}
-	if (key < 0x21 || key > 0x7e || n + 1 >= cap)
-		return;
-	if (digits && !isdigit(key))
-		return;
-	buf[n] = (char)key;
-	buf[n + 1] = '\0';
+	if (key <= 0 || key > 0xff || !(digits ? isdigit(key) : host_char(key)))
+		return false;
+	if (n + 1 < cap) {
+		buf[n] = (char)key;
+		buf[n + 1] = '\0';
+	}
+	return true;
 }
 
 static void keep_visible(struct lab *lab)
@@ -288,11 +298,15 @@ static enum pane_result change(struct lab *lab, int key)
 	return key == ' ' ? PANE_IGNORED : PANE_HANDLED;
 }
 
+/* Enter starts a server only on [Start]; on another field it moves
+ * there, so a stray Enter never starts one. */
 static enum pane_result enter(struct lab *lab, int key)
 {
 	(void)key;
-	if (lab->cursor < FIELD_COUNT)
+	if (lab->cursor == FIELD_START)
 		servers_start_form(lab);
+	else if (lab->cursor < FIELD_COUNT)
+		lab->cursor = FIELD_START;
 	return PANE_REDRAW;
 }
 
@@ -312,21 +326,22 @@ static const struct pane_key keys[] = {
     {{KEY_END}, NULL, NULL, end},
     {{KEY_LEFT, KEY_RIGHT, ' '}, "Left/Right/Space", MSG_TUI_HELP_SERVERS_CHANGE, change},
     {{'\r', '\n', KEY_ENTER}, "Enter", MSG_TUI_HELP_SERVERS_START, enter},
-    {{KEY_DC, 'x', 'd'}, "x/Delete", MSG_TUI_HELP_SERVERS_STOP, stop},
+    {{KEY_DC, 'x'}, "x/Delete", MSG_TUI_HELP_SERVERS_STOP, stop},
     {{0}, "host, port", MSG_TUI_HELP_SERVERS_TYPE, NULL},
 };
 
 /* The host and port fields take text; other keys are not the pane's. */
 static enum pane_result on_key(struct lab *lab, int key)
 {
+	bool used;
+
 	if (!editing(lab))
 		return PANE_IGNORED;
 	if (lab->cursor == FIELD_HOST)
-		edit_text(lab->form_host, sizeof lab->form_host, key, false);
+		used = edit_text(lab->form_host, sizeof lab->form_host, key, false);
 	else
-		edit_text(lab->form_port, sizeof lab->form_port, key, true);
-	/* q stays quit in the port field, which takes digits only. */
-	return key == 'q' && lab->cursor == FIELD_PORT ? PANE_IGNORED : PANE_REDRAW;
+		used = edit_text(lab->form_port, sizeof lab->form_port, key, true);
+	return used ? PANE_REDRAW : PANE_IGNORED;
 }
 
 /* ---- the mouse ---- */

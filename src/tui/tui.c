@@ -256,9 +256,48 @@ void lab_open_help(struct lab *lab)
 	lab->dirty = true;
 }
 
+/* With servers running or a connection open, the first quit asks and
+ * the next quit key (any path) quits; any other key goes on. */
 void lab_quit(struct lab *lab)
 {
-	lab->quit = true;
+	unsigned long n = (unsigned long)lab->nservers;
+
+	if (lab->quit_armed || (n == 0 && !conn_busy(lab))) {
+		lab->quit = true;
+		return;
+	}
+	lab->quit_armed = true;
+	if (n == 0)
+		lab_notice(lab, true, "%s", _(MSG_TUI_QUIT_ASK_CONN));
+	else if (conn_busy(lab))
+		lab_notice(lab, true, P_(MSG_TUI_QUIT_ASK_BOTH, n), n);
+	else
+		lab_notice(lab, true, P_(MSG_TUI_QUIT_ASK, n), n);
+}
+
+/* Ctrl-C (SIGINT from the terminal): it stops what the pane is doing (the
+ * typed line, the filter prompt, the help); with nothing to stop, it asks
+ * to quit, as q and F10 do. */
+static void interrupt(struct lab *lab)
+{
+	const struct pane *p = pane_modal(lab);
+	bool armed = lab->quit_armed;
+	enum pane_result r = PANE_IGNORED;
+
+	lab->dirty = true;
+	if (lab->help) {
+		lab->help = false;
+		r = PANE_REDRAW;
+	} else {
+		if (p == NULL)
+			p = lab->focus;
+		if (p->interrupt != NULL)
+			r = p->interrupt(lab);
+	}
+	if (r == PANE_IGNORED)
+		lab_quit(lab);
+	else if (armed)
+		lab->quit_armed = false;
 }
 
 /* What a pane's handler said, done. */
@@ -385,12 +424,18 @@ static void mouse_event(struct lab *lab)
 	}
 }
 
-static void handle_key(struct lab *lab, int key)
+/* A printable key (or a byte of UTF-8) that no table took: typing meant
+ * for the prompt. */
+static bool typed_text(int key)
+{
+	return key >= 0x20 && key <= 0xff && key != 0x7f;
+}
+
+static void handle_key_now(struct lab *lab, int key)
 {
 	const struct pane *modal = pane_modal(lab), *p = lab->focus;
 	enum pane_result r;
 
-	lab->dirty = true;
 	if (key == KEY_RESIZE) {
 		relayout(lab);
 		return;
@@ -416,7 +461,42 @@ static void handle_key(struct lab *lab, int key)
 		r = p->key(lab, key);
 	if (r == PANE_IGNORED)
 		r = pane_keys_run(lab_keys + LAB_KEYS_FIRST, lab_nkeys - LAB_KEYS_FIRST, lab, key);
+	/* Text typed while another pane has the focus is not lost: the
+	 * prompt gets the focus and the key. */
+	if (r == PANE_IGNORED && p != &pane_client && typed_text(key)) {
+		lab->focus = &pane_client;
+		r = pane_client.key(lab, key);
+	}
 	apply(lab, r);
+}
+
+/* After a quit was asked for, the next key decides: F10 (q where q is
+ * not text), or any other way of quitting (Ctrl-D, /quit), quits; any
+ * other key is handled as usual, so nothing typed is lost, and the
+ * question is dropped. */
+static void handle_key(struct lab *lab, int key)
+{
+	bool text = lab->focus == &pane_client || pane_modal(lab) != NULL;
+	struct timespec asked;
+
+	lab->dirty = true;
+	if (!lab->quit_armed || key == KEY_RESIZE || key == KEY_MOUSE) {
+		handle_key_now(lab, key);
+		return;
+	}
+	if (key == KEY_F(10) || (key == 'q' && !text)) {
+		lab->quit = true;
+		return;
+	}
+	asked = lab->status_time;
+	handle_key_now(lab, key);
+	if (!lab->quit) {
+		lab->quit_armed = false;
+		/* The question goes, unless the key put a notice of its own. */
+		if (lab->status_time.tv_sec == asked.tv_sec &&
+		    lab->status_time.tv_nsec == asked.tv_nsec)
+			lab->status[0] = '\0';
+	}
 }
 
 static void read_keys(struct lab *lab)
@@ -472,11 +552,15 @@ static void read_signals(struct lab *lab)
 				 * have been drawn over meanwhile. */
 				clearok(curscr, TRUE);
 				resize(lab);
-			} else if (sig[i] == SIGTSTP)
+			} else if (sig[i] == SIGTSTP) {
 				suspend(lab);
-			else
-				lab->quit = true;
+			} else if (sig[i] == SIGINT) {
+				interrupt(lab);
+			} else {
+				lab->quit = true; /* SIGTERM, SIGHUP: from outside */
+			}
 		}
+		g_quit_signals = 0; /* answered */
 	}
 }
 

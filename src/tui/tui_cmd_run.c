@@ -58,6 +58,7 @@ static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 	if (folded > 0)
 		lab_say(lab, TUI_LOG_INFO, P_(MSG_WATCH_SAVED_FOLDED, lines), lines, cmd->path,
 			export_format_name(cmd->format), (unsigned long long)folded);
+	/* (folded: events written one each that the log showed folded) */
 	else
 		lab_say(lab, TUI_LOG_INFO, P_(MSG_WATCH_SAVED, lines), lines, cmd->path,
 			export_format_name(cmd->format));

@@ -67,6 +67,7 @@ struct lab {
 	bool color, mouse;
 	bool dirty; /* something changed since the last frame */
 	bool quit;
+	bool quit_armed; /* a quit was asked for: the next quit key quits */
 	struct timespec last_frame, last_stats;
 
 	struct server *servers[TUI_SERVERS_MAX];

@@ -215,13 +215,13 @@ static bool merge_drops(struct watch_rec *r, const struct event *ev)
 
 bool watch_push(struct watch *w, const struct event *ev, const char *text, unsigned flags)
 {
-	if (!w->no_fold) {
-		for (size_t k = 0; k < WATCH_FOLD_WINDOW && k < w->count; k++) {
-			struct watch_rec *r = nth(w, w->count - 1 - k);
+	/* Only into the newest line: a fold never jumps over another event,
+	 * so the log keeps the order things happened in. */
+	if (!w->no_fold && w->count > 0) {
+		struct watch_rec *r = nth(w, w->count - 1);
 
-			if (r->ev == NULL || (w->paused && r->seq < w->pause_seq) ||
-			    !(fold_same(r->ev, ev) || merge_drops(r, ev)))
-				continue;
+		if (r->ev != NULL && !(w->paused && r->seq < w->pause_seq) &&
+		    (fold_same(r->ev, ev) || merge_drops(r, ev))) {
 			r->count++;
 			r->last = ev->time;
 			w->folded++;
@@ -231,6 +231,86 @@ bool watch_push(struct watch *w, const struct event *ev, const char *text, unsig
 		}
 	}
 	return add(w, ev, text, flags);
+}
+
+/* Each folded line becomes the lines of its events again, oldest first,
+ * as if folding had been off: the newest lines are kept when they are
+ * more than the ring holds. The events between the first and the last of
+ * a run share the first one's time (only those two were kept). */
+static void unfold(struct watch *w)
+{
+	uint64_t lines = 0, skip;
+	struct watch_rec *old = w->recs;
+	size_t oldcount = w->count, oldhead = w->head, k = 0, pause_at = SIZE_MAX;
+	struct watch_rec *recs;
+
+	for (size_t i = 0; i < oldcount; i++)
+		lines += old[(oldhead + i) % w->cap].count;
+	if (lines == oldcount)
+		return;
+	recs = calloc(w->cap, sizeof *recs);
+	if (recs == NULL)
+		return; /* the folded lines stay: they still count every event */
+	skip = lines > w->cap ? lines - w->cap : 0;
+	for (size_t i = 0; i < oldcount; i++) {
+		struct watch_rec *r = &old[(oldhead + i) % w->cap];
+
+		if (w->paused && r->seq >= w->pause_seq && pause_at == SIZE_MAX)
+			pause_at = k; /* the first line the pause hides */
+		for (uint64_t c = 0; c < r->count; c++) {
+			struct watch_rec n = *r;
+			bool last = c + 1 == r->count;
+
+			if (skip > 0) {
+				skip--;
+				w->evicted++;
+				continue;
+			}
+			n.count = 1;
+			n.text = copy_text(r->text);
+			n.ev = NULL;
+			if (r->ev != NULL) {
+				size_t sz = offsetof(struct event, preview) +
+					    (r->ev->preview_len <= EVENT_PREVIEW_MAX ? r->ev->preview_len : 0);
+
+				n.ev = malloc(sizeof *n.ev < sz ? sz : sizeof *n.ev);
+				if (n.ev != NULL) {
+					memcpy(n.ev, r->ev, sz);
+					if (last)
+						n.ev->time = r->last;
+				}
+			}
+			if (n.text == NULL || (r->ev != NULL && n.ev == NULL)) {
+				rec_free(&n);
+				w->evicted++;
+				continue;
+			}
+			n.last = n.ev ? n.ev->time : r->last;
+			recs[k++] = n;
+		}
+		rec_free(r);
+	}
+	free(old);
+	w->recs = recs;
+	w->head = 0;
+	w->count = k;
+	/* Sequence numbers stay consecutive: the lines are numbered anew,
+	 * after every number given so far. */
+	for (size_t i = 0; i < k; i++)
+		recs[i].seq = w->next_seq + i;
+	if (w->paused)
+		w->pause_seq = w->next_seq + (pause_at == SIZE_MAX ? k : pause_at);
+	w->next_seq += k;
+	w->folded = 0;
+	w->detail = false;
+	rebuild(w);
+}
+
+void watch_set_fold(struct watch *w, bool on)
+{
+	w->no_fold = !on;
+	if (!on)
+		unfold(w);
 }
 
 bool watch_note(struct watch *w, const char *text, unsigned flags)
@@ -515,12 +595,22 @@ int watch_save(const struct watch *w, const char *path, enum export_format fmt, 
 
 		if (r == NULL || r->ev == NULL)
 			continue;
-		if (export_event(f, fmt, r->ev) < 0) {
-			rc = -1;
-			break;
+		/* A folded line is written as its events, one each: a save never
+		 * has fewer events than the log stood for. */
+		for (uint64_t c = 0; c < r->count && rc == 0; c++) {
+			struct event *ev = r->ev;
+			struct timespec t = ev->time;
+
+			if (c + 1 == r->count && r->count > 1)
+				ev->time = r->last;
+			if (export_event(f, fmt, ev) < 0)
+				rc = -1;
+			ev->time = t;
+			if (rc == 0)
+				(*nlines)++;
 		}
-		(*nlines)++;
-		*folded_events += r->count - 1;
+		if (r->count > 1)
+			*folded_events += r->count;
 	}
 	if (rc < 0)
 		snprintf(err, errcap, "%s: %s", path, strerror(errno ? errno : EIO));

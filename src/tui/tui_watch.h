@@ -6,7 +6,8 @@
  * Data model: a bounded ring of records, oldest first. A record is one log
  * line: a compact copy of the event (cut to its recorded preview) or a
  * lab notice (no event), its ready-made text and style flags, and how
- * many identical events it stands for (fold). Records get consecutive
+ * many identical events it stands for (fold: only a run of consecutive
+ * identical events, never across another line). Records get consecutive
  * sequence numbers, so a record is found from its number in O(1). The
  * shown list is a second ring of the sequence numbers that pass the
  * filter and, while paused, arrived before the pause. The view's scroll
@@ -27,10 +28,6 @@
 #include "socklab/filter.h"
 #include "socklab/server.h"
 
-/* An event folds into one of the last WATCH_FOLD_WINDOW lines when it is
- * the same (fold_same), and a loss report into an earlier one (the counts
- * add up): three, so a flooded echo's in, out and loss lines all fold. */
-#define WATCH_FOLD_WINDOW 3
 #define WATCH_PROMPT_MAX FILTER_FORMAT_MAX
 
 struct watch_rec {
@@ -78,9 +75,11 @@ struct watch {
 int watch_init(struct watch *w, size_t cap);
 void watch_free(struct watch *w);
 
-/* Records ev with its log line. Folds it into a recent identical line
- * when folding is on (never into a line frozen by a pause). Returns false
- * when out of memory (the event is then counted as evicted). */
+/* Records ev with its log line. Folds it into the newest line when that
+ * is the same event (fold_same), or a loss report into the loss report
+ * just before it (the counts add up), when folding is on and that line is
+ * not frozen by a pause. Returns false when out of memory (the event is
+ * then counted as evicted). */
 bool watch_push(struct watch *w, const struct event *ev, const char *text, unsigned flags);
 /* A lab notice (no event): shown only while no filter is set. */
 bool watch_note(struct watch *w, const char *text, unsigned flags);
@@ -89,6 +88,10 @@ bool watch_note(struct watch *w, const char *text, unsigned flags);
  * with the reason in err (and in w->error); the filter then stays as it
  * was. */
 int watch_set_filter(struct watch *w, const char *expr, char *err, size_t errcap);
+
+/* Folding on or off. Off unfolds what is kept: each folded line becomes
+ * its events' lines again (the newest kept when they do not all fit). */
+void watch_set_fold(struct watch *w, bool on);
 
 /* Pause on or off; resuming shows what arrived meanwhile. */
 void watch_pause(struct watch *w, bool on);
@@ -117,11 +120,11 @@ size_t watch_line_text(const struct watch_rec *r, char *out, size_t cap);
 size_t watch_detail_count(const struct watch_rec *r);
 bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t cap, bool *heading);
 
-/* Writes the shown lines (all: every kept event, filter or not) to path
- * as fmt. Lab notices are not events and are left out; a folded line is
- * written once. Returns 0 with *nlines written and *folded_events (events
- * folded into them that have no line of their own), or -1 with a reason
- * in err. */
+/* Writes the events of the shown lines (all: of every kept line, filter
+ * or not) to path as fmt, a folded line as each of its events. Lab
+ * notices are not events and are left out. Returns 0 with *nlines (events
+ * written) and *folded_events (how many of them stood in folded lines),
+ * or -1 with a reason in err. */
 int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
 	       size_t *nlines, uint64_t *folded_events, char *err, size_t errcap);
 

@@ -46,6 +46,60 @@ def check_addr(where, a, problems):
                 problems.append(f"{where}: IPv4 address with {k}: {a}")
 
 
+PACKET_FLAGS = {"SYN", "FIN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"}
+
+
+def check_ip(where, p, problems):
+    fam = p.get("family")
+    if fam not in ("ipv4", "ipv6"):
+        problems.append(f"{where}: family {fam!r}")
+        return
+    for k in ("src", "dst"):
+        try:
+            ip = ipaddress.ip_address(p.get(k))
+        except ValueError:
+            problems.append(f"{where}: {k} {p.get(k)!r} is not an IP address")
+            continue
+        if ip.version != (4 if fam == "ipv4" else 6):
+            problems.append(f"{where}: {k} {p.get(k)} is not {fam}")
+    if not isinstance(p.get("proto"), (str, int)):
+        problems.append(f"{where}: no proto")
+    for k in ("sport", "dport"):
+        if k in p and not (isinstance(p[k], int) and 0 <= p[k] <= 65535):
+            problems.append(f"{where}: {k} out of range")
+
+
+def check_packet(w, e, problems):
+    """A packet event (serve --wire): the frame decoded into "packet"."""
+    p = e.get("packet")
+    if not isinstance(p, dict):
+        problems.append(f"{w}: no packet object")
+        return
+    if not isinstance(e.get("ifname"), str):
+        problems.append(f"{w}: no ifname")
+    for k in ("caplen", "wirelen", "ethertype"):
+        if not isinstance(p.get(k), int) or isinstance(p.get(k), bool):
+            problems.append(f"{w}: packet.{k} missing")
+    if p.get("wirelen") != e.get("bytes"):
+        problems.append(f"{w}: bytes is not the frame's length on the wire")
+    if not isinstance(p.get("link"), str):
+        problems.append(f"{w}: packet.link missing")
+    if "family" in p:
+        check_ip(f"{w} packet", p, problems)
+    if "flags" in p:
+        if not isinstance(p["flags"], list) or not set(p["flags"]) <= PACKET_FLAGS:
+            problems.append(f"{w}: bad TCP flags {p['flags']!r}")
+        for k in ("seq", "seq_raw", "win", "len"):
+            if not isinstance(p.get(k), int) or p[k] < 0:
+                problems.append(f"{w}: TCP without {k}")
+        if ("ACK" in p["flags"]) != ("ack" in p):
+            problems.append(f"{w}: ack present without the ACK flag or missing with it")
+    if "inner" in p:
+        check_ip(f"{w} packet.inner", p["inner"], problems)
+    if "note" in p and not (isinstance(p["note"], str) and p["note"]):
+        problems.append(f"{w}: empty note")
+
+
 def check_event(n, e, problems, now=None):
     w = f"line {n} ({e.get('event')})"
     for k, t in (("event", str), ("time", str), ("server", int), ("bytes", int)):
@@ -62,6 +116,9 @@ def check_event(n, e, problems, now=None):
             if abs(secs - now) > 120:
                 problems.append(f"{w}: time {e['time']} is not UTC now")
     kind = e.get("event")
+    if kind == "packet":
+        check_packet(w, e, problems)
+        return
     if kind != "dropped":
         for k in ("transport", "service", "family"):
             if not isinstance(e.get(k), str):

@@ -79,7 +79,8 @@ keys Tab
 expect_screen "servers pane focused" 'Enter Start +x Stop'
 keys Right            # transport: TCP -> UDP
 expect_screen "form shows UDP" '\[UDP\] \[ipv4\] \[echo\]'
-keys Enter
+keys Enter            # on a field, Enter goes to [Start] ...
+keys Enter            # ... where it starts the server
 expect_screen "UDP server started from the panel" '#3 LISTEN udp/echo ipv4 127\.0\.0\.1:[0-9]+'
 expect_screen "running list shows it" '#3 udp echo ipv4'
 keys End
@@ -125,8 +126,9 @@ expect_screen "help lists the commands" '/connect \[tcp\|udp\] HOST PORT'
 keys Escape
 if wait_gone 'socklab help' 5; then ok "help closes"; else fail "help closes"; fi
 
-# Quit: F10 from the servers pane (q would do too).
-keys F10
+# Quit: F10 from the servers pane (q would do too); servers run, so the
+# first F10 asks.
+quit_asked
 expect_screen "lab exited with status 0" '^status=0$'
 expect_screen "terminal back in canonical mode with echo" ' icanon .* echo '
 if kill -0 "$lab_pid" 2>/dev/null; then fail "process gone"; else ok "process gone"; fi

@@ -44,5 +44,7 @@ expect_screen "help keys" 'Teclas'
 keys Escape
 wait_gone 'ayuda de socklab' || fail "help closes"
 keys F10
-if wait_for 10 pane_dead; then ok "F10 quits"; else fail "F10 quits"; fi
+expect_screen "quitting with servers running asks first, in Spanish" 'servidores están en marcha: F10 otra vez sale'
+keys F10
+if wait_for 10 pane_dead; then ok "F10 twice quits"; else fail "F10 twice quits"; fi
 t_done

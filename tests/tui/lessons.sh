@@ -88,7 +88,9 @@ walk() { # LOCALE LANG ID
 	done < <(labels "$lang" "$id")
 	expect_screen "$lang $id: $n/$n" "$n/$n"
 	keys F10
-	wait_for 10 pane_dead || fail "$lang $id: F10 quits"
+	wait_screen 'F10 (again|otra vez)' 5 || fail "$lang $id: F10 asks first"
+	keys F10
+	wait_for 10 pane_dead || fail "$lang $id: F10 twice quits"
 }
 
 for id in 0 1 1.b 2 3 4 5 6; do
@@ -115,8 +117,8 @@ keys F8
 expect_screen "F8 swaps in the live log" "#1 LISTEN tcp/echo"
 keys F8
 expect_screen "and back" "Lesson 1: TCP echo"
-keys F10
-wait_for 10 pane_dead || fail "F10 quits"
+keys F10 F10
+wait_for 10 pane_dead || fail "F10 twice quits"
 
 # A lesson file with errors: refused before the lab starts, line and cause.
 cat >"$T_DIR/bad.lesson" <<'EOB'

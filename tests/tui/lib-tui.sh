@@ -99,3 +99,11 @@ pane_dead() { [ "$(tmx display-message -p -t "$TUI_PANE" '#{pane_dead}')" = 1 ];
 log_port() {
 	screen | grep -m1 -oE "#$1 LISTEN [^ ]+ [^ ]+ [^ ]*:[0-9]+" | grep -oE '[0-9]+$'
 }
+
+# quit_asked [KEY]: with servers running, the first quit key (F10 unless
+# given) only asks; the question is checked, then F10 quits.
+quit_asked() {
+	keys "${1:-F10}"
+	if wait_screen 'again quits' 5; then ok "quitting asks first"; else fail "quitting asks first"; fi
+	keys F10
+}

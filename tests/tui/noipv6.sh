@@ -20,7 +20,7 @@ expect_screen "IPv4 server still starts" '#2 LISTEN tcp/echo ipv4 127\.0\.0\.1:[
 port=$(screen | grep -m1 -oE '#1 LISTEN tcp/hello dual 0\.0\.0\.0:[0-9]+' | grep -oE '[0-9]+$')
 type_line "/connect 127.0.0.1 $port"
 expect_screen "the lab goes on: the fallback server answers" '^ < hola dual$'
-keys F10
+quit_asked
 if wait_for 5 sh -c "! tmux -L $TMUX_SOCK has-session 2>/dev/null || [ \"\$(tmux -L $TMUX_SOCK display-message -p '#{pane_dead}')\" = 1 ]"; then
 	ok "quits"
 else

@@ -25,21 +25,22 @@ has_colour() { tmx capture-pane -e -p -t "$TUI_PANE" | grep -qE $'\033\\[([0-9;]
 tui_start 100 30 --serve tcp:echo:ipv4:0 || fail "tmux"
 wait_screen '#1 LISTEN' || fail "lab started"
 if has_colour; then ok "colour by default"; else fail "colour by default"; fi
-keys Tab q            # q quits outside the client pane
+keys Tab              # q quits outside the client pane, asking first
+quit_asked q
 if wait_for 5 pane_dead; then ok "q quits from the servers pane"; else fail "q quits from the servers pane"; fi
 tui_stop
 
 tui_start 100 30 --no-color --serve tcp:echo:ipv4:0 || fail "tmux"
 wait_screen '#1 LISTEN' || fail "lab started"
 if has_colour; then fail "--no-color: monochrome"; else ok "--no-color: monochrome"; fi
-keys F10
+quit_asked
 wait_for 5 pane_dead || fail "quit"
 tui_stop
 
 TUI_ENV="NO_COLOR=1" tui_start_wrapped 100 30 --serve tcp:echo:ipv4:0 || fail "tmux"
 wait_screen '#1 LISTEN' || fail "lab started"
 if has_colour; then fail "NO_COLOR: monochrome"; else ok "NO_COLOR: monochrome"; fi
-keys F10
+quit_asked
 wait_screen END-OF-LAB || fail "quit"
 tui_stop
 
@@ -67,7 +68,7 @@ type_line "PING"
 expect_screen "a line sent while not connected is refused" 'not connected'
 type_line "/resolve 127.0.0.1 9101"
 expect_screen "/resolve lists getaddrinfo's answer" "AF_INET +SOCK_STREAM +IPPROTO_TCP +\('127\.0\.0\.1', 9101\)"
-keys F10
+quit_asked
 wait_for 5 pane_dead || fail "quit"
 tui_stop
 hist=$XDG_STATE_HOME/socklab/history

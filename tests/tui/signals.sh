@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The terminal is given back whatever ends the lab: SIGTERM, Ctrl-C
-# (SIGINT), a crash signal (SIGSEGV). Each time the wrapper shell then
+# (SIGINT, asking first while a server runs), a crash signal (SIGSEGV). Each time the wrapper shell then
 # finds the tty in canonical mode with echo, tmux is off the alternate
 # screen with the cursor shown, and the lab's servers are gone with it.
 source "$SOCKLAB_TESTS/lib.sh"
@@ -24,7 +24,7 @@ run_case() {
 	pid=$(lab_pid)
 	case $how in
 	TERM | SEGV) kill -"$how" "$pid" ;;
-	C-c) keys C-c ;;
+	C-c) quit_asked C-c ;; # servers run: Ctrl-C on an empty line asks first
 	esac
 	ends_clean "$name" "$status"
 	if kill -0 "$pid" 2>/dev/null; then fail "$name: process gone"; else ok "$name: process gone"; fi
@@ -60,6 +60,6 @@ expect_screen "fg: the lab is drawn again" '^ Servers .*1 running'
 check "fg: alternate screen again" 1 "$(tmx display-message -p -t "$TUI_PANE" '#{alternate_on}')"
 type_line "/resolve 127.0.0.1"
 expect_screen "fg: typing works again" "AF_INET +SOCK_STREAM"
-keys F10
+quit_asked
 expect_screen "fg: quits back to the shell" '^sh\$ ?$'
 t_done

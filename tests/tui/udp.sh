@@ -16,7 +16,7 @@ expect_screen "datagram in the log" "#1 DGRAM-IN udp \('127\.0\.0\.1', [0-9]+\) 
 expect_screen "running list counts datagrams" 'in 1 dg/4 B  out 1 dg/4 B'
 
 if have_ipv6; then
-	keys F10
+	quit_asked
 	wait_for 5 pane_dead || fail "quit"
 	tui_stop
 	tui_start 160 40 --serve udp:echo:ipv6:0 || { fail "tmux"; t_done; }
@@ -29,6 +29,6 @@ if have_ipv6; then
 else
 	echo "  skip: no ::1 on this host, UDP over IPv6 not tried" >&2
 fi
-keys F10
+quit_asked
 wait_for 5 pane_dead || fail "quit"
 t_done

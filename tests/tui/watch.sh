@@ -151,7 +151,7 @@ keys Tab               # client -> servers
 keys Down Down Down    # transport, family, service -> mode
 keys Right             # concurrent -> sequential
 expect_screen "form set to sequential" '\[sequential\]'
-keys Enter
+keys Enter Enter       # to [Start], then start
 n=$((${#serve[@]} / 2 + 1))
 expect_screen "sequential server started" "#$n LISTEN tcp/echo ipv4 127\.0\.0\.1:[0-9]+"
 p_seq=$(log_port "$n")
@@ -171,6 +171,6 @@ expect_screen "two clients wait in the backlog" 'accept queue 2 of backlog 8'
 kill "${T_PIDS[-1]}"
 expect_screen "the queue drains" 'accept queue 0 of backlog 8'
 
-keys F10
+quit_asked
 if wait_for 10 pane_dead; then ok "quits"; else fail "quits"; fi
 t_done

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 
 #include "socklab/lesson.h"
+#include "socklab/packet.h"
 
 static struct lesson L; /* big: not on the stack */
 
@@ -362,6 +363,85 @@ static void test_peer_closed_and_event(void **state)
 	assert_int_equal(REPLAY(accept_udp), 1);
 }
 
+/* A raw IPv4 + TCP frame, 127.0.0.1 both ways, captured at time ms. */
+static void packet_at(struct event *ev, uint16_t sport, uint16_t dport, uint8_t flags, long ms)
+{
+	uint8_t f[40] = {0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1};
+
+	f[20] = (uint8_t)(sport >> 8), f[21] = (uint8_t)sport;
+	f[22] = (uint8_t)(dport >> 8), f[23] = (uint8_t)dport;
+	f[32] = 5 << 4;
+	f[33] = flags;
+	f[34] = 0xff, f[35] = 0xff;
+	event_init(ev, EV_PACKET);
+	ev->pkt.link = PACKET_LINK_RAW;
+	event_set_data(ev, f, sizeof f);
+	ev->time.tv_sec = 1000 + ms / 1000;
+	ev->time.tv_nsec = (ms % 1000) * 1000000L;
+}
+
+static int feed_handshake(const uint8_t *flags, const uint16_t *from, const long *ms, size_t n,
+			  long accept_ms, uint16_t accept_port)
+{
+	struct lesson_watch w;
+	struct event ev;
+
+	lesson_watch_init(&w, &L);
+	for (size_t i = 0; i < n; i++) {
+		packet_at(&ev, from[i], from[i] == 5000 ? 9101 : 5000, flags[i], ms[i]);
+		if (lesson_watch_event(&w, &L, &ev) > 0)
+			return (int)i;
+	}
+	/* The accept, queued after the packets, stamped accept_ms. */
+	ev_at(&ev, EV_ACCEPT, 1, 1, 9101, C, accept_port, NULL);
+	ev.time.tv_sec = 1000 + accept_ms / 1000;
+	ev.time.tv_nsec = (accept_ms % 1000) * 1000000L;
+	return lesson_watch_event(&w, &L, &ev) > 0 ? (int)n : -1;
+}
+
+static void test_handshake_before_accept(void **state)
+{
+	static const uint8_t three[] = {PACKET_TCP_SYN, PACKET_TCP_SYN | PACKET_TCP_ACK, PACKET_TCP_ACK};
+	static const uint16_t from[] = {5000, 9101, 5000};
+	static const long in_order[] = {10, 11, 12};
+
+	(void)state;
+	one_check("handshake-before-accept where port={port1}");
+	/* The accept event reaches the queue after the packets: ticks on it. */
+	assert_int_equal(feed_handshake(three, from, in_order, 3, 13, 5000), 3);
+	/* The accept's time is before the final ACK's: not ticked. */
+	assert_int_equal(feed_handshake(three, from, in_order, 3, 11, 5000), -1);
+	/* Another client was accepted. */
+	assert_int_equal(feed_handshake(three, from, in_order, 3, 13, 5001), -1);
+	/* No SYN-ACK captured. */
+	{
+		static const uint8_t two[] = {PACKET_TCP_SYN, PACKET_TCP_ACK};
+		static const uint16_t from2[] = {5000, 5000};
+		static const long t2[] = {10, 12};
+
+		assert_int_equal(feed_handshake(two, from2, t2, 2, 13, 5000), -1);
+	}
+	/* The accept queued first (another thread), the packets after it:
+	 * the times decide, so it still ticks, on the last packet. */
+	{
+		struct lesson_watch w;
+		struct event ev;
+
+		lesson_watch_init(&w, &L);
+		ev_at(&ev, EV_ACCEPT, 1, 1, 9101, C, 5000, NULL);
+		ev.time.tv_sec = 1000, ev.time.tv_nsec = 13 * 1000000L;
+		packet_at(&ev, 5000, 9101, PACKET_TCP_SYN, 10);
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		ev_at(&ev, EV_ACCEPT, 1, 1, 9101, C, 5000, NULL);
+		ev.time.tv_sec = 1000, ev.time.tv_nsec = 13 * 1000000L;
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		packet_at(&ev, 9101, 5000, PACKET_TCP_SYN | PACKET_TCP_ACK, 11);
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		packet_at(&ev, 5000, 9101, PACKET_TCP_ACK, 12);
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +454,7 @@ int main(void)
 	    cmocka_unit_test(test_dgram_back_to_sender),
 	    cmocka_unit_test(test_peers),
 	    cmocka_unit_test(test_peer_closed_and_event),
+	    cmocka_unit_test(test_handshake_before_accept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,43 +86,128 @@ static void test_fold(void **state)
 	assert_string_equal(shown(&w), "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"  x1532");
 	assert_int_equal(w.count, 1);
 	assert_int_equal(w.folded, 1531);
-	/* An echo alternates in and out: both lines fold. */
+	/* An echo alternates in and out: nothing is consecutive, nothing
+	 * folds, the order stays as it happened. */
 	watch_free(&w);
 	assert_int_equal(watch_init(&w, 100), 0);
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < 3; i++) {
 		push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
 		push(&w, mk(EV_DGRAM_OUT, 3, "127.0.0.1", 40000, "x"));
 	}
-	assert_string_equal(shown(&w), "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"  x10|"
-				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"  x10");
-	/* A flood the queue cannot keep up with: in, out and loss reports
-	 * alternate; each folds, the losses adding up. */
+	assert_string_equal(shown(&w), "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"|"
+				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"|"
+				       "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"|"
+				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"|"
+				       "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"|"
+				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"");
+	assert_int_equal(w.folded, 0);
+	/* Loss reports in a row add up; a report after other lines does not
+	 * reach back over them. */
 	watch_free(&w);
 	assert_int_equal(watch_init(&w, 100), 0);
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < 4; i++) {
 		struct event *d;
 
-		push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
-		push(&w, mk(EV_DGRAM_OUT, 3, "127.0.0.1", 40000, "x"));
-		d = mk(EV_DROPPED, 0, NULL, 0, NULL);
+		if (i == 3)
+			push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
+		d = mk(EV_DROPPED, 0, NULL, 0, NULL); /* mk's event is reused */
 		d->has_local = false;
 		d->count = 7;
 		snprintf(d->message, sizeof d->message,
 			 "7 events dropped: the consumer fell behind");
 		push(&w, d);
 	}
-	assert_string_equal(shown(&w), "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"  x50|"
-				       "#3 DGRAM-OUT udp ('127.0.0.1', 40000) 1 B \"x\"  x50|"
-				       "DROPPED 350 events dropped: the consumer fell behind  x50");
-	assert_int_equal(watch_shown_rec(&w, 2)->ev->count, 350);
+	assert_string_equal(shown(&w), "DROPPED 21 events dropped: the consumer fell behind  x3|"
+				       "#3 DGRAM-IN udp ('127.0.0.1', 40000) 1 B \"x\"|"
+				       "DROPPED 7 events dropped: the consumer fell behind");
+	assert_int_equal(watch_shown_rec(&w, 0)->ev->count, 21);
+	watch_free(&w);
+	assert_int_equal(watch_init(&w, 100), 0);
+	for (int i = 0; i < 1532; i++)
+		push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
 	/* Another payload, another peer: lines of their own. */
 	push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "y"));
 	push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40001, "y"));
-	assert_int_equal(watch_nshown(&w), 5);
+	assert_int_equal(watch_nshown(&w), 3);
 	/* Folding off: every event is a line. */
 	w.no_fold = true;
 	push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40001, "y"));
+	assert_int_equal(watch_nshown(&w), 4);
+	watch_free(&w);
+}
+
+/* The tutorial's command server gets FOO, BAR and BAZ: each RECV is
+ * followed by its own ERR. The SENDs are identical but not consecutive:
+ * nothing folds, so no ERR shows under the wrong line. */
+static void test_fold_keeps_the_order(void **state)
+{
+	struct watch w;
+	const char *words[] = {"FOO\n", "BAR\n", "BAZ\n"};
+
+	(void)state;
+	assert_int_equal(watch_init(&w, 100), 0);
+	for (int i = 0; i < 3; i++) {
+		push(&w, mk(EV_RECV, 2, "127.0.0.1", 50000, words[i]));
+		push(&w, mk(EV_SEND, 2, "127.0.0.1", 50000, "ERR\n"));
+	}
 	assert_int_equal(watch_nshown(&w), 6);
+	assert_int_equal(w.folded, 0);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(watch_shown_rec(&w, i)->count, 1);
+	assert_int_equal(watch_shown_rec(&w, 3)->ev->kind, EV_SEND);
+	assert_memory_equal(watch_shown_rec(&w, 2)->ev->preview, "BAR\n", 4);
+	/* Three identical replies in a row (one read of three lines) fold. */
+	for (int i = 0; i < 3; i++)
+		push(&w, mk(EV_SEND, 2, "127.0.0.1", 50000, "ERR\n"));
+	assert_int_equal(watch_nshown(&w), 6);
+	assert_int_equal(watch_shown_rec(&w, 5)->count, 4);
+	watch_free(&w);
+}
+
+/* Turning folding off unfolds the lines already kept: each event is a
+ * line again, in order, the run's last one with its own time; the ring's
+ * bound still holds, keeping the newest. */
+static void test_unfold(void **state)
+{
+	struct watch w;
+	struct event *last;
+
+	(void)state;
+	assert_int_equal(watch_init(&w, 10), 0);
+	push(&w, mk(EV_RECV, 1, "127.0.0.1", 50000, "a"));
+	for (int i = 0; i < 4; i++)
+		push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
+	last = mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x");
+	last->time.tv_sec += 5;
+	push(&w, last);
+	push(&w, mk(EV_RECV, 1, "127.0.0.1", 50000, "b"));
+	assert_int_equal(watch_nshown(&w), 3);
+	assert_int_equal(w.folded, 4);
+	watch_set_fold(&w, false);
+	assert_true(w.no_fold);
+	assert_int_equal(watch_nshown(&w), 7);
+	assert_int_equal(w.folded, 0);
+	assert_memory_equal(watch_shown_rec(&w, 0)->ev->preview, "a", 1);
+	for (size_t i = 1; i <= 5; i++) {
+		assert_int_equal(watch_shown_rec(&w, i)->ev->kind, EV_DGRAM_IN);
+		assert_int_equal(watch_shown_rec(&w, i)->count, 1);
+	}
+	assert_int_equal(watch_shown_rec(&w, 5)->ev->time.tv_sec,
+			 watch_shown_rec(&w, 4)->ev->time.tv_sec + 5);
+	assert_memory_equal(watch_shown_rec(&w, 6)->ev->preview, "b", 1);
+	/* Sequence numbers stay consecutive: found by number again. */
+	for (size_t i = 0; i < 7; i++)
+		assert_ptr_equal(watch_find(&w, watch_shown_rec(&w, i)->seq), watch_shown_rec(&w, i));
+	watch_free(&w);
+	/* More events than the ring holds: the newest ten stay. */
+	assert_int_equal(watch_init(&w, 10), 0);
+	push(&w, mk(EV_RECV, 1, "127.0.0.1", 50000, "a"));
+	for (int i = 0; i < 20; i++)
+		push(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"));
+	watch_set_fold(&w, false);
+	assert_int_equal(watch_nshown(&w), 10);
+	assert_int_equal(w.evicted, 11);
+	assert_int_equal(watch_shown_rec(&w, 0)->ev->kind, EV_DGRAM_IN);
 	watch_free(&w);
 }
 
@@ -356,17 +441,18 @@ static void test_save(void **state)
 	snprintf(path, sizeof path, "%s/shown.jsonl", dir);
 	assert_int_equal(
 	    watch_save(&w, path, EXPORT_JSONL, false, &lines, &folded, err, sizeof err), 0);
-	assert_int_equal(lines, 2);
-	assert_int_equal(folded, 3);
-	assert_int_equal(count_lines(path, first, sizeof first), 2);
+	/* The folded line is written as its four events: none lost. */
+	assert_int_equal(lines, 5);
+	assert_int_equal(folded, 4);
+	assert_int_equal(count_lines(path, first, sizeof first), 5);
 	assert_non_null(strstr(first, "\"event\":\"dgram-in\""));
 	unlink(path);
 
 	snprintf(path, sizeof path, "%s/all.csv", dir);
 	assert_int_equal(watch_save(&w, path, EXPORT_CSV, true, &lines, &folded, err, sizeof err),
 			 0);
-	assert_int_equal(lines, 3);
-	assert_int_equal(count_lines(path, first, sizeof first), 4); /* and the header */
+	assert_int_equal(lines, 6);
+	assert_int_equal(count_lines(path, first, sizeof first), 7); /* and the header */
 	assert_int_equal(strncmp(first, "time,server,event", 17), 0);
 	unlink(path);
 
@@ -413,6 +499,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_fold_keeps_the_order),
+	    cmocka_unit_test(test_unfold),
 	    cmocka_unit_test(test_filter),
 	    cmocka_unit_test(test_pause_and_selection),
 	    cmocka_unit_test(test_ring_evicts),
