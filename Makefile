@@ -45,7 +45,7 @@ endif
 comma := ,
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' \
-	     -DSOCKLAB_LOCALEDIR='"$(LOCALEDIR)"' -Iinclude -Isrc \
+	     -Iinclude -Isrc \
 	     $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
@@ -107,6 +107,17 @@ $(BUILD)/locale/%/LC_MESSAGES/socklab.mo: po/%.po
 	@mkdir -p $(dir $@)
 	$(E) MSGFMT $<
 	$(Q)msgfmt --check -o $@ $<
+
+# The catalogues' directory the binary looks in, as a header rewritten only
+# when LOCALEDIR changes: `make install PREFIX=/usr` rebuilds what needs it.
+$(BUILD)/localedir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define SOCKLAB_LOCALEDIR "$(LOCALEDIR)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/src/cli/lang.o: $(BUILD)/localedir.h
+$(BUILD)/src/cli/lang.o: ALL_CFLAGS += -I$(BUILD)
+.PHONY: FORCE
+FORCE:
 
 $(MO_STAMP): $(MO_FILES)
 	@mkdir -p $(dir $@)
@@ -189,12 +200,19 @@ valgrind: $(BIN) $(TEST_BIN)
 	$(Q)tests/valgrind.sh $(BUILD) $(BIN)
 
 install: $(BIN) $(MO_STAMP)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/es/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/socklab
 	install -m 644 doc/socklab.1 $(DESTDIR)$(MANDIR)/man1/socklab.1
+	install -m 644 doc/es/socklab.1 $(DESTDIR)$(MANDIR)/es/man1/socklab.1
+	for l in $(PO_LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/socklab.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/socklab.mo || exit 1; done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/socklab $(DESTDIR)$(MANDIR)/man1/socklab.1
+	rm -f $(DESTDIR)$(BINDIR)/socklab $(DESTDIR)$(MANDIR)/man1/socklab.1 \
+		$(DESTDIR)$(MANDIR)/es/man1/socklab.1
+	for l in $(PO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/socklab.mo; done
 
 clean:
 	rm -rf build build-* socklab

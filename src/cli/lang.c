@@ -16,9 +16,7 @@
 
 #include "socklab/msg.h"
 
-#ifndef SOCKLAB_LOCALEDIR
-#define SOCKLAB_LOCALEDIR "/usr/local/share/locale"
-#endif
+#include "localedir.h" /* SOCKLAB_LOCALEDIR, written by the Makefile from LOCALEDIR */
 #define DOMAIN "socklab"
 #define STAMP "socklab-catalogues" /* written by the Makefile into $(BUILD)/locale */
 
