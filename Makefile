@@ -191,9 +191,9 @@ check:
 
 # Everything that runs servers in threads, under ThreadSanitizer.
 tsan:
-	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab \
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab build-thread/locale/socklab-catalogues \
 		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
-	$(Q)SOCKLAB_ONLY="integration cli robust tui" tests/run-all build-thread build-thread/socklab
+	$(Q)SOCKLAB_ONLY="integration cli robust sandbox tui" tests/run-all build-thread build-thread/socklab
 
 # memcheck over the cmocka binaries, a serve session and a lab session.
 valgrind: $(BIN) $(TEST_BIN)

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
 #include "cli/lang.h"
+#include "cli/cli_sandbox.h"
 #include "cli/cli_sockets.h"
 #include "tui/tui.h"
 
@@ -21,6 +22,7 @@ static const struct {
     {"serve", cli_serve},
     {"client", cli_client},
     {"resolve", cli_resolve},
+    {"sandbox", cli_sandbox},
     {"sockets", cli_sockets},
 };
 
@@ -58,6 +60,13 @@ int main(int argc, char **argv)
 				return commands[i].run(argc - 1, argv + 1);
 		if (cmd[0] != '-')
 			return cli_usage_error(_("unknown command '%s'"), cmd);
+	}
+	/* `--sandbox`: the lab's private network, made before any thread. */
+	{
+		int rc = cli_sandbox_early(&argc, argv);
+
+		if (rc != 0)
+			return rc;
 	}
 	return lab(argc - 1, argv + 1);
 }

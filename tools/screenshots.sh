@@ -88,6 +88,18 @@ type_line "¿me oyes?"
 wait_screen '< ¿me oyes\?  '
 shoot udp "socklab — UDP echo (tutorial section 3)"
 
+# The sandbox: two hosts, link-local both ways, scope id and interface.
+start --sandbox --serve tcp:hello:dual:9401 --serve b/tcp:echo:dual:9101
+wait_screen '#2 LISTEN tcp/echo dual \[::\]:9101'
+type_line "/connect fe80::b%eth0 9101"
+wait_screen "connected to \('fe80::b', 9101, 0, [0-9]+\)"
+type_line "hola b"
+wait_screen "< eco: hola b"
+type_line "/from b"
+type_line "/connect fe80::a%eth0 9401"
+wait_screen "< hola dual"
+shoot sandbox "socklab --sandbox — two hosts without root: link-local with its scope id"
+
 # Help overlay.
 start --serve tcp:hello:dual:0
 tmx send-keys -t shot F1

@@ -23,8 +23,9 @@
  * becomes ('fe80::1', 80, 0, 2) %eth0. Returns the length written. */
 size_t addr_tuple(const struct sockaddr *sa, char *out, size_t cap);
 
-/* 127.0.0.1:9101 or [::1]:9301: the form used in bind errors and listen
- * lines. Returns the length written. */
+/* 127.0.0.1:9101, [::1]:9301 or [fe80::1%eth0]:9101 (a scoped address
+ * keeps its interface, or its index when it has no name): the form used
+ * in bind errors and listen lines. Returns the length written. */
 size_t addr_hostport(const struct sockaddr *sa, char *out, size_t cap);
 
 /* Numeric host only ("::ffff:127.0.0.1"), without the port. */

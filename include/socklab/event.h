@@ -94,6 +94,8 @@ struct event {
 	int ret;                    /* return value for EV_SYSCALL */
 	int v6only;                 /* EV_LISTEN on AF_INET6: 0 or 1; -1 n/a */
 	bool truncated;             /* a datagram bigger than the buffer */
+	bool local_dst;             /* datagram on a wildcard server: local is the address
+				       it was sent to (IP_PKTINFO), shown in the text line */
 	uint64_t count;             /* EV_DROPPED: how many */
 	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
 	char message[EVENT_MESSAGE_MAX];   /* in English: what JSON Lines carry */

@@ -130,7 +130,8 @@ int ladder_state_from_linux(int tcp_state);
 const char *ladder_state_name(int state);
 
 /* The text of one row for a terminal `width` columns wide (at least 60):
- * time, the client's column, the arrow or the event, the server's column.
+ * time (HH:MM:SS.mmm from 80 columns, SS.mmm below), the client's column,
+ * the arrow or the event, the server's column.
  * Returns the length written (NUL-terminated, no newline). */
 size_t ladder_format_row(const struct ladder *l, size_t i, int width, char *out, size_t cap);
 

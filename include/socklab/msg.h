@@ -84,6 +84,8 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 /* Sentences of the servers (server*.c, session.c, event.c). */
 #define MSG_MAPPED_NOTE         N_("IPv4-mapped %s")
 #define MSG_DUAL_FALLBACK       N_("IPV6_V6ONLY=0 refused (%s): serving IPv4 and IPv6 on two sockets instead")
+#define MSG_DUAL_SPECIFIC       N_("a socket bound to %s takes IPv6 only (Linux sets IPV6_V6ONLY at bind; only :: is dual-stack): serving IPv4 on a second socket")
+#define MSG_DUAL_SPECIFIC_REFUSED N_("dual on %s: a socket bound to a specific address is IPv6-only (Linux sets IPV6_V6ONLY at bind), and %s; use :: for one dual-stack socket")
 #define MSG_DUAL_NO_IPV6        N_("IPv6 is unavailable (%s): serving IPv4 only")
 #define MSG_NO_IPV6             N_("IPv6 is unavailable on this host (%s)")
 #define MSG_IPV6_DISABLED       N_("disabled: no interface has an IPv6 address")
@@ -110,6 +112,8 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 #define MSG_EPOLL_FAILED        N_("epoll_ctl %s: %s")
 #define MSG_EPOLL_WAIT_FAILED   N_("epoll_wait: %s; the server stops")
 #define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
+#define MSG_DGRAM_REPLY_FAILED  N_("reply not sent: %s")
+#define MSG_DGRAM_REPLIES_DROPPED N_("%d replies not sent: %s")
 #define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")
 
 #define MSG_CAPTURE_FILTER      N_("capture filter on %s: %s")

@@ -52,6 +52,7 @@ enum server_fault {
 	SERVER_FAULT_EPOLL_ADD = 1 << 0,   /* a connection's epoll_ctl ADD: ENOSPC */
 	SERVER_FAULT_THREAD = 1 << 1,      /* echo-stdio's pthread_create: EAGAIN */
 	SERVER_FAULT_REPLY_NOMEM = 1 << 2, /* a reply's allocation: out of memory */
+	SERVER_FAULT_REPLY_EACCES = 1 << 3, /* the UDP reply to a datagram "fail": EACCES */
 };
 
 struct server_options {

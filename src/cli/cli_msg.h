@@ -8,15 +8,18 @@
 #include "socklab/msg.h"
 
 #define MSG_USAGE N_( \
-"usage: socklab [--serve SPEC]... [--lesson N|FILE] [--log FILE] [--no-color] [--no-mouse]\n" \
-"                                                                      open the lab\n" \
+"usage: socklab [[--sequential|--concurrent] [--backlog N] --serve SPEC]...\n" \
+"               [--lesson N|FILE] [--log FILE] [--no-color] [--no-mouse]\n" \
+"               [--sandbox]                                      open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
-"                     [--dgram-max N] [--log FILE] [--wire] [--pcap FILE] SPEC...\n" \
+"                     [--dgram-max N] [--log FILE] [--wire] [--pcap FILE]\n" \
+"                     [--sandbox] SPEC...\n" \
 "       socklab client [--udp] [-4|-6] [--timeout SEC] [--connect] [-v] [--raw] [--trace]\n" \
 "                      HOST PORT [MESSAGE...]\n" \
 "       socklab resolve [--udp] [-4|-6] HOST [PORT]\n" \
 "       socklab sockets [--json] [PORT...]     the kernel's TCP/UDP sockets (like ss)\n" \
+"       socklab sandbox exec [--pid PID] a|b CMD [ARG...]\n" \
 "       socklab --help | --version\n")
 
 #define MSG_HELP_BODY N_( \
@@ -58,6 +61,8 @@
 "  --log FILE        also write every event to FILE as JSON Lines\n" \
 "  --wire            also show each packet the servers send and receive (needs CAP_NET_RAW)\n" \
 "  --pcap FILE       write those packets to FILE in pcap format (tcpdump -r, Wireshark)\n" \
+"  --sandbox         serve on host a of a private two-host network (no root);\n" \
+"                    b/SPEC serves on host b\n" \
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \
@@ -66,6 +71,11 @@
 "  -v                report each address tried\n" \
 "  --raw             write received bytes as they are, even to a terminal\n" \
 "  --trace           show each system call (connect, shutdown, sendto, ...) on stderr\n" \
+"\n" \
+"Sandbox (--sandbox, lab or serve): user and network namespaces, no root needed;\n" \
+"  host a: 198.51.100.1, 2001:db8::a, fe80::a%eth0\n" \
+"  host b: 198.51.100.2, 2001:db8::b, fe80::b%eth0\n" \
+"  socklab sandbox exec a|b CMD runs CMD on a host of your running sandbox.\n" \
 "\n" \
 "Exit status: 0 success, 1 a failure (bind, connect, no reply), 2 bad usage.\n")
 

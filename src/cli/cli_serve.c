@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_sandbox.h"
 #include "cli/cli_wire.h"
 #include "socklab/event.h"
 #include "cli/cli_msg.h"
@@ -27,6 +28,7 @@
 
 struct serve_opts {
 	bool json, trace;
+	bool sandbox;    /* --sandbox: on host a (or b/SPEC) of a private network */
 	FILE *log;       /* --log: every event as JSON Lines */
 	struct cli_wire wire; /* --wire, --pcap */
 };
@@ -73,6 +75,7 @@ int cli_serve(int argc, char **argv)
 		{"rcvbuf", required_argument, NULL, 'r'},
 		{"dgram-max", required_argument, NULL, 'd'},
 		{"log", required_argument, NULL, 'l'},
+		{"sandbox", no_argument, NULL, 'X'},
 		{"wire", no_argument, NULL, 'W'},
 		{"pcap", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
@@ -81,6 +84,7 @@ int cli_serve(int argc, char **argv)
 	struct serve_opts o = {0};
 	struct spec base, specs[SERVE_MAX];
 	struct server *servers[SERVE_MAX];
+	int hosts[SERVE_MAX] = {0};
 	struct server_options sopt = {0};
 	struct event_queue *q;
 	sigset_t sigs;
@@ -135,6 +139,9 @@ int cli_serve(int argc, char **argv)
 				return cli_usage_error(_("bad datagram size '%s' (expected 1..65536)"), optarg);
 			base.dgram_max = (size_t)v;
 			break;
+		case 'X':
+			o.sandbox = true;
+			break;
 		case 'W':
 			o.wire.wire = true;
 			break;
@@ -155,10 +162,21 @@ int cli_serve(int argc, char **argv)
 
 		if (nspec == SERVE_MAX)
 			return cli_usage_error(_("serve: at most %d servers"), SERVE_MAX);
+		char *text = argv[i];
+
+		if (o.sandbox)
+			hosts[nspec] = cli_sandbox_spec_host(&text);
 		specs[nspec] = base;
-		if (spec_parse(argv[i], &specs[nspec], err, sizeof err) < 0)
+		if (spec_parse(text, &specs[nspec], err, sizeof err) < 0)
 			return cli_usage_error("%s", err);
 		nspec++;
+	}
+	/* --sandbox: made now, while this process has one thread. */
+	if (o.sandbox) {
+		int rc = cli_sandbox_begin();
+
+		if (rc != 0)
+			return rc;
 	}
 
 	if (log_path != NULL) {
@@ -194,7 +212,10 @@ int cli_serve(int argc, char **argv)
 	for (int i = 0; i < nspec; i++) {
 		char err[SERVER_ERR_MAX];
 
-		if (server_start(&specs[i], (unsigned)i + 1, &sopt, q, &servers[i], err, sizeof err) < 0) {
+		if ((o.sandbox ? cli_sandbox_server_start(hosts[i], &specs[i], (unsigned)i + 1, &sopt, q,
+							  &servers[i], err, sizeof err)
+			       : server_start(&specs[i], (unsigned)i + 1, &sopt, q, &servers[i], err,
+					      sizeof err)) < 0) {
 			drain(&o, q);
 			cli_warnx("%s", err);
 			status = 1;
@@ -204,6 +225,8 @@ int cli_serve(int argc, char **argv)
 	}
 	cli_wire_targets(&o.wire, servers, nrun);
 	drain(&o, q);
+	if (o.sandbox)
+		cli_sandbox_print_reach(hosts, nspec);
 	/* Servers first, the log second: this thread (the printer) runs only
 	 * when a core would otherwise idle (SCHED_IDLE; nice 10 where that is
 	 * refused), and the queue absorbs the gap, counting any loss. */

@@ -91,8 +91,20 @@ size_t addr_hostport(const struct sockaddr *sa, char *out, size_t cap)
 	char host[INET6_ADDRSTRLEN];
 
 	addr_host(sa, host, sizeof host);
-	if (sa->sa_family == AF_INET6)
-		return clamp(snprintf(out, cap, "[%s]:%u", host, addr_port(sa)), cap);
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+		char scope[IF_NAMESIZE + 12] = "", ifname[IF_NAMESIZE];
+
+		/* A scoped address keeps its zone, as it was typed:
+		 * [fe80::1%eth0]:9101 (the index when it has no name). */
+		if (s6->sin6_scope_id != 0) {
+			if (if_indextoname(s6->sin6_scope_id, ifname) != NULL)
+				snprintf(scope, sizeof scope, "%%%s", ifname);
+			else
+				snprintf(scope, sizeof scope, "%%%u", s6->sin6_scope_id);
+		}
+		return clamp(snprintf(out, cap, "[%s%s]:%u", host, scope, addr_port(sa)), cap);
+	}
 	return clamp(snprintf(out, cap, "%s:%u", host, addr_port(sa)), cap);
 }
 

@@ -469,6 +469,10 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 			strbuf_fmt(&o, " %s", a);
 		}
 	}
+	if (ev->local_dst && ev->has_local) {
+		addr_hostport((const void *)&ev->local, a, sizeof a);
+		strbuf_fmt(&o, " %s %s", ev->kind == EV_DGRAM_OUT ? "from" : "to", a);
+	}
 	if (event_kind_class(ev->kind) & EVENT_CLASS_DATA) {
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
 		size_t used;

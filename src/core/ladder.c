@@ -289,12 +289,17 @@ const char *ladder_state_name(int s)
 
 /* ---- drawing ---- */
 
-#define TIME_W 12
 #define SIDE_W 12
+
+/* Full time (HH:MM:SS.mmm) from 80 columns, seconds.milliseconds below. */
+static int time_width(int width)
+{
+	return width >= 80 ? 12 : 6;
+}
 
 static int arrow_width(int width)
 {
-	int w = width - TIME_W - 2 * SIDE_W - 3;
+	int w = width - time_width(width) - 2 * SIDE_W - 3;
 
 	return w < 10 ? 10 : w;
 }
@@ -398,6 +403,8 @@ static void field(char *out, int w, const char *s, bool right)
 {
 	int n = (int)strlen(s);
 
+	if (w <= 0)
+		return;
 	if (n > w)
 		n = w;
 	memcpy(out + (right ? w - n : 0), s, (size_t)n);
@@ -406,7 +413,8 @@ static void field(char *out, int w, const char *s, bool right)
 size_t ladder_format_row(const struct ladder *l, size_t i, int width, char *out, size_t cap)
 {
 	const struct ladder_row *row;
-	int aw = arrow_width(width), total = TIME_W + 1 + SIDE_W + 1 + aw + 1 + SIDE_W;
+	int tw = time_width(width), aw = arrow_width(width);
+	int total = tw + 1 + SIDE_W + 1 + aw + 1 + SIDE_W;
 	char line[1024], c[32], s[32], label[PACKET_FORMAT_MAX];
 	struct tm tm;
 	int at;
@@ -420,14 +428,17 @@ size_t ladder_format_row(const struct ladder *l, size_t i, int width, char *out,
 	memset(line, ' ', (size_t)total);
 	line[total] = '\0';
 	localtime_r(&row->time.tv_sec, &tm);
-	snprintf(c, sizeof c, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 row->time.tv_nsec / 1000000);
-	field(line, TIME_W, c, false);
+	if (tw == 12)
+		snprintf(c, sizeof c, "%02d:%02d:%02d.%03ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 row->time.tv_nsec / 1000000);
+	else
+		snprintf(c, sizeof c, "%02d.%03ld", tm.tm_sec, row->time.tv_nsec / 1000000);
+	field(line, tw, c, false);
 	side_text(row, LADDER_CLIENT, c, sizeof c);
 	side_text(row, LADDER_SERVER, s, sizeof s);
-	field(line + TIME_W + 1, SIDE_W, c, false);
-	field(line + TIME_W + 1 + SIDE_W + 1 + aw + 1, SIDE_W, s, false);
-	at = TIME_W + 1 + SIDE_W + 1;
+	field(line + tw + 1, SIDE_W, c, false);
+	field(line + tw + 1 + SIDE_W + 1 + aw + 1, SIDE_W, s, false);
+	at = tw + 1 + SIDE_W + 1;
 	if (row->kind == LADDER_ROW_PACKET) {
 		int n;
 
@@ -447,7 +458,7 @@ size_t ladder_format_row(const struct ladder *l, size_t i, int width, char *out,
 		/* The event sits on its side, spilling into the middle. */
 		event_label(row->ev, label, sizeof label);
 		if (row->side == LADDER_CLIENT && !row->changed[LADDER_CLIENT])
-			field(line + TIME_W + 1, SIDE_W + 1 + aw, label, false);
+			field(line + tw + 1, SIDE_W + 1 + aw, label, false);
 		else if (row->side == LADDER_CLIENT)
 			field(line + at, aw, label, false);
 		else if (!row->changed[LADDER_SERVER])
@@ -465,7 +476,8 @@ size_t ladder_format_row(const struct ladder *l, size_t i, int width, char *out,
 size_t ladder_format_header(const struct ladder *l, int width, char *out, size_t cap)
 {
 	char c[ADDR_TEXT_MAX + 8], s[ADDR_TEXT_MAX + 8], line[1024];
-	int aw = arrow_width(width), total = TIME_W + 1 + SIDE_W + 1 + aw + 1 + SIDE_W;
+	int tw = time_width(width), aw = arrow_width(width);
+	int total = tw + 1 + SIDE_W + 1 + aw + 1 + SIDE_W;
 	struct sockaddr_storage ss;
 
 	if (cap == 0)
@@ -495,8 +507,8 @@ size_t ladder_format_header(const struct ladder *l, int width, char *out, size_t
 		total = (int)sizeof line - 1;
 	memset(line, ' ', (size_t)total);
 	line[total] = '\0';
-	field(line + TIME_W + 1, total - TIME_W - 1, c, false);
-	field(line + TIME_W + 1 + (int)strlen(c) + 1, total - TIME_W - 2 - (int)strlen(c), s, true);
+	field(line + tw + 1, total - tw - 1, c, false);
+	field(line + tw + 1 + (int)strlen(c) + 1, total - tw - 2 - (int)strlen(c), s, true);
 	snprintf(out, cap, "%s", line);
 	return strlen(out);
 }

@@ -79,12 +79,17 @@ struct conn {
 	struct conn *prev, *next;
 };
 
-/* Headers for one recvmmsg/sendmmsg round; the buffers are iobuf. */
+/* Headers for one recvmmsg/sendmmsg round; the buffers are iobuf. cmsg
+ * receives SO_RXQ_OVFL and the datagram's destination (IP_PKTINFO or
+ * IPV6_PKTINFO); reply holds that destination as the reply's source, so
+ * that a wildcard server answers from the address it was sent to. */
 struct dgram_batch {
 	struct mmsghdr msg[DGRAM_BATCH];
 	struct iovec iov[DGRAM_BATCH];
 	struct sockaddr_storage peer[DGRAM_BATCH];
-	char cmsg[DGRAM_BATCH][CMSG_SPACE(sizeof(uint32_t))];
+	struct sockaddr_storage local[DGRAM_BATCH]; /* where each datagram was sent */
+	char cmsg[DGRAM_BATCH][CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	char reply[DGRAM_BATCH][CMSG_SPACE(sizeof(struct in6_pktinfo))];
 };
 
 struct server {
@@ -110,6 +115,7 @@ struct server {
 	struct dgram_batch *batch; /* UDP only */
 	uint32_t kernel_drops[SERVER_SOCKETS_MAX]; /* last SO_RXQ_OVFL seen */
 	int rcvbuf[SERVER_SOCKETS_MAX];            /* granted SO_RCVBUF, UDP */
+	bool pktinfo[SERVER_SOCKETS_MAX];          /* UDP on a wildcard: destinations received */
 	_Atomic uint64_t dgrams_dropped;
 	size_t nwaiting;          /* connections with output queued */
 	_Atomic uint64_t out_queued, out_queued_peak, out_buffer_peak, paused_total;

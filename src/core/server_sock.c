@@ -78,6 +78,17 @@ static const char *bind_hint(int e, const struct sockaddr *sa)
 	}
 }
 
+/* close, as the trace shows it: the socket a failed attempt leaves. */
+static void close_traced(struct server *s, int fd)
+{
+	char what[16];
+	int r;
+
+	snprintf(what, sizeof what, "%d", fd);
+	r = close(fd);
+	server_trace(s, "close", r, errno, NULL, what);
+}
+
 /* How a listener attempt failed: the caller may fall back on some. */
 enum open_fail { OPEN_OK, OPEN_FAIL, OPEN_NO_AF, OPEN_V6ONLY };
 
@@ -124,7 +135,7 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 			*saved_errno = e;
 			*fail = v6only == 0 ? OPEN_V6ONLY : OPEN_FAIL;
 			snprintf(err, errcap, "setsockopt IPV6_V6ONLY=%d: %s", v6only, strerror(e));
-			close(fd);
+			close_traced(s, fd);
 			return -1;
 		}
 	}
@@ -133,7 +144,7 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 	    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id == 0) {
 		*saved_errno = EINVAL;
 		snprintf(err, errcap, "bind %s: %s", where, msg_tr(MSG_HINT_SCOPE));
-		close(fd);
+		close_traced(s, fd);
 		return -1;
 	}
 	if (bind(fd, sa, addr_len(sa)) < 0) {
@@ -143,7 +154,7 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 		if (e == EADDRNOTAVAIL && sa->sa_family == AF_INET6)
 			*fail = OPEN_NO_AF;
 		snprintf(err, errcap, "bind %s: %s%s", where, strerror(e), bind_hint(e, sa));
-		close(fd);
+		close_traced(s, fd);
 		return -1;
 	}
 	server_trace(s, "bind", 0, 0, sa, NULL);
@@ -155,13 +166,21 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 			server_trace(s, "listen", -1, e, sa, NULL);
 			*saved_errno = e;
 			snprintf(err, errcap, "listen %s: %s", where, strerror(e));
-			close(fd);
+			close_traced(s, fd);
 			return -1;
 		}
 		server_trace(s, "listen", 0, 0, sa, NULL);
 	}
 	*fail = OPEN_OK;
 	return fd;
+}
+
+static bool addr_is_wildcard(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+	return sa->sa_family == AF_INET6 &&
+	       IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
 }
 
 static void add_socket(struct server *s, int fd)
@@ -182,6 +201,14 @@ static void add_socket(struct server *s, int fd)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
 		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf[i], &gl);
 		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+		/* On a wildcard address, each datagram says where it was sent,
+		 * so the reply leaves from there (a client connected to
+		 * 127.0.0.5 accepts nothing from 127.0.0.1). */
+		if (addr_is_wildcard((const void *)&s->bound[i]))
+			s->pktinfo[i] =
+			    (s->bound[i].ss_family == AF_INET
+				 ? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one)
+				 : setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one)) == 0;
 	}
 	if (s->bound[i].ss_family == AF_INET6) {
 		int v = 0;
@@ -285,6 +312,29 @@ static int open_v4_only(struct server *s, const char *host, int why, char *err, 
 	return 0;
 }
 
+/* dual on a specific address: Linux turns IPV6_V6ONLY on when a socket is
+ * bound to one (only :: takes IPv4 too), so one socket would silently be
+ * IPv6-only. Two sockets instead, said in a warning; or, when the address
+ * has no IPv4 counterpart, a refusal that says why. */
+static int dual_specific(struct server *s, const char *host, char *err, size_t errcap)
+{
+	struct sockaddr_storage ss4;
+	char where[ADDR_TEXT_MAX], why[160];
+	enum open_fail fail;
+	int e;
+
+	addr_host((const void *)&s->bound[0], where, sizeof where);
+	for (int i = 0; i < s->nsock; i++)
+		close_traced(s, s->lfd[i]);
+	s->nsock = 0;
+	if (counterpart_v4(host, s->spec.port, &ss4, why, sizeof why) < 0) {
+		snprintf(err, errcap, MSG_DUAL_SPECIFIC_REFUSED, where, why);
+		return -1;
+	}
+	server_emit_msg(s, EV_WARNING, 0, MSG_DUAL_SPECIFIC, where);
+	return open_pair(s, host, 1, true, &fail, &e, err, errcap);
+}
+
 int server_open_sockets(struct server *s, char *err, size_t errcap)
 {
 	const char *host = spec_host(&s->spec);
@@ -318,8 +368,11 @@ int server_open_sockets(struct server *s, char *err, size_t errcap)
 	case FAMILY_DUAL2:
 		return open_pair(s, host, 1, true, &fail, &e, err, errcap);
 	case FAMILY_DUAL:
-		if (open_pair(s, host, 0, false, &fail, &e, err, errcap) == 0)
-			return 0;
+		if (open_pair(s, host, 0, false, &fail, &e, err, errcap) == 0) {
+			if (s->v6only[0] != 1)
+				return 0;
+			return dual_specific(s, host, err, errcap);
+		}
 		if (fail == OPEN_V6ONLY) {
 			server_emit_msg(s, EV_WARNING, e, MSG_DUAL_FALLBACK, msg_strerror(e));
 			return open_pair(s, host, 1, true, &fail, &e, err, errcap);

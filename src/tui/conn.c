@@ -1,6 +1,7 @@
 /*
  * conn: the client pane's connection (see conn.h).
  */
+#include "tui/kernel.h"
 #include "tui/conn.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "tui/tui_msg.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 #define OUT_MAX (1024 * 1024)
 
@@ -203,7 +205,7 @@ static void open_udp(struct lab *lab, const struct addrinfo *ai)
 	int e;
 
 	addr_tuple(ai->ai_addr, t, sizeof t);
-	e = session_open_udp(&c->sess, ai->ai_addr, ai->ai_addrlen, false);
+	e = tui_sandbox_open_udp(&c->sess, ai->ai_addr, ai->ai_addrlen, false);
 	if (e != 0) {
 		lab_say(lab, TUI_LOG_ERROR, "socket: %s", strerror(e));
 		c->state = CONN_IDLE;
@@ -275,7 +277,7 @@ static void next_attempt(struct lab *lab)
 	const struct sockaddr *sa;
 	int fd, e;
 
-	while ((fd = dialer_next(c->dialer, &sa, &e)) != -1) {
+	while ((fd = tui_sandbox_dialer_next(c->dialer, &sa, &e)) != -1) {
 		addr_tuple(sa, c->trying, sizeof c->trying);
 		if (fd == -2) {
 			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
@@ -498,6 +500,7 @@ void conn_connect(struct lab *lab, bool udp, const char *host, const char *port)
 		conn_close(lab, false);
 	c->udp = udp;
 	c->state = CONN_RESOLVING;
+	kernel_expect_port(lab, port); /* capture the first SYN too */
 	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), udp ? "udp" : "tcp", host, port);
 	start_resolve(lab, udp, host, port, true);
 }

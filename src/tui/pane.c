@@ -3,6 +3,7 @@
  */
 #include "tui/pane.h"
 
+#include "tui/kernel.h"
 #include "tui/tui_lab.h"
 
 /* The Tab order. */
@@ -11,6 +12,11 @@ const struct pane *const pane_table[] = {
     &pane_servers,
     &pane_presets,
     &pane_log,
+    /* The log's slot, in turn with F8: what the kernel does (kernel.h). */
+    &pane_wire,
+    &pane_trace,
+    &pane_sockets,
+    &pane_ladder,
     &pane_lesson,
 };
 const size_t pane_count = sizeof pane_table / sizeof pane_table[0];

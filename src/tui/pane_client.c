@@ -25,6 +25,7 @@
 #include "tui/paint.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 #define HISTORY_MAX 1000
 
@@ -377,7 +378,8 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		snprintf(right, sizeof right, "%s", _(MSG_TUI_CLIENT_IDLE));
 		break;
 	}
-	paint_title(r, _(MSG_TUI_CLIENT), focused, right);
+	paint_title(r, tui_sandbox_client_title(_(MSG_TUI_CLIENT), r->w - tui_text_cols(right) - 4),
+		    focused, right);
 	if (c->partial_len > 0) {
 		size_t used;
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/kernel.h"
 #include "tui/tui_msg.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
@@ -369,6 +370,7 @@ static const struct pane_key keys[] = {
     {{'c'}, "c", MSG_TUI_HELP_LOG_CLEAR, clear_filter},
     {{'p', ' '}, "p/Space", MSG_TUI_HELP_LOG_PAUSE, pause},
     {{'f'}, "f", MSG_TUI_HELP_LOG_FOLD, fold},
+    {{'L'}, "L", MSG_KERNEL_HELP_LOG_LADDER, kernel_key_log_ladder},
 };
 
 static bool modal(const struct lab *lab)

@@ -16,6 +16,7 @@
 #include "socklab/server.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 /* ---- geometry ---- */
 
@@ -55,6 +56,10 @@ static void geometry(const struct lab *lab, const struct tui_rect *r, struct geo
 			const char *label = field_label(f);
 			struct field_box *b = &g->field[f];
 
+			if (!servers_field_shown(lab, f)) {
+				b->y = -1; /* not drawn, not clicked */
+				continue;
+			}
 			b->y = y;
 			b->x = x;
 			b->label = label ? tui_text_cols(label) : 0;
@@ -82,7 +87,7 @@ static void draw_field(const struct lab *lab, const struct geometry *g, int end,
 	attr_t a = sel ? (focused ? A_REVERSE : A_UNDERLINE) : A_BOLD;
 	int x = b->x;
 
-	if (b->y >= g->bottom)
+	if (b->y < 0 || b->y >= g->bottom)
 		return;
 	if (field_label(f))
 		x += paint_put(b->y, x, end - x, field_label(f), A_NORMAL);
@@ -106,7 +111,7 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 		if (sp->transport == TRANSPORT_TCP)
 			snprintf(line, sizeof line, _(MSG_TUI_SERVER_TCP), server_id(s),
 				 service_name(sp->service), family_name(sp->family),
-				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : "",
+				 sp->sequential ? _(MSG_TUI_SEQ_SHORT) : _(MSG_TUI_CONC_SHORT),
 				 (unsigned long long)st.conns_now);
 		else
 			snprintf(line, sizeof line, _(MSG_TUI_SERVER_UDP), server_id(s),
@@ -120,9 +125,10 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 
 		addr_hostport((const struct sockaddr *)server_local(s, i), hp, sizeof hp);
 		if (v6 >= 0)
-			snprintf(line, sizeof line, "   %s v6only=%d", hp, v6);
+			snprintf(line, sizeof line, "   %s v6only=%d%s", hp, v6,
+				 tui_sandbox_where(server_id(s)));
 		else
-			snprintf(line, sizeof line, "   %s", hp);
+			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a);
 	}
@@ -141,8 +147,7 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 	}
 	/* Rates over 1 s and 10 s, the accept queue. */
 	for (int i = 0; i < SERVERS_RATE_LINES && row < maxy; i++) {
-		servers_rate_line(&lab->rates[index], &st, sp->transport == TRANSPORT_UDP, i, line,
-				  sizeof line);
+		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
 		paint_fill(row, x, w, a);
 		paint_put(row++, x, w, line, a);
 	}
@@ -157,7 +162,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 
 	geometry(lab, r, &g);
 	snprintf(right, sizeof right, P_(MSG_TUI_RUNNING_COUNT, lab->nservers), lab->nservers);
-	paint_title(r, _(MSG_TUI_SERVERS), focused, right);
+	paint_title(r, tui_sandbox_servers_title(_(MSG_TUI_SERVERS)), focused, right);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
 	if (g.heading_y < 0)
@@ -261,6 +266,8 @@ static enum pane_result up(struct lab *lab, int key)
 	(void)key;
 	if (lab->cursor > 0)
 		lab->cursor--;
+	if (lab->cursor < FIELD_COUNT && !servers_field_shown(lab, (enum tui_field)lab->cursor))
+		lab->cursor--;
 	keep_visible(lab);
 	return PANE_REDRAW;
 }
@@ -269,6 +276,8 @@ static enum pane_result down(struct lab *lab, int key)
 {
 	(void)key;
 	if (lab->cursor < last_row(lab))
+		lab->cursor++;
+	if (lab->cursor < FIELD_COUNT && !servers_field_shown(lab, (enum tui_field)lab->cursor))
 		lab->cursor++;
 	keep_visible(lab);
 	return PANE_REDRAW;
@@ -337,9 +346,10 @@ static enum pane_result on_key(struct lab *lab, int key)
 
 	if (!editing(lab))
 		return PANE_IGNORED;
-	if (lab->cursor == FIELD_HOST)
+	if (lab->cursor == FIELD_HOST) {
 		used = edit_text(lab->form_host, sizeof lab->form_host, key, false);
-	else
+		lab->form_host_typed = lab->form_host[0] != '\0';
+	} else
 		used = edit_text(lab->form_port, sizeof lab->form_port, key, true);
 	return used ? PANE_REDRAW : PANE_IGNORED;
 }

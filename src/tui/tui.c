@@ -14,6 +14,7 @@
  * termios, written with async-signal-safe calls before the signal is
  * re-raised.
  */
+#include "tui/kernel.h"
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -39,6 +40,7 @@
 #include "tui/tui_lab.h"
 #include "tui/paint.h"
 #include "tui/pane_lesson.h"
+#include "tui/tui_sandbox.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
 #define TUI_KEYS_MAX 512   /* keys taken per loop turn */
@@ -188,6 +190,8 @@ static void take_event(struct lab *lab, const struct event *ev)
 
 	if (watch_log_event(&lab->watch, ev, line, sizeof line) < 0)
 		lab_notice(lab, true, "%s", line);
+	if (kernel_take(lab, ev))
+		return; /* a packet: the packets pane's, not the log's */
 	if (ev->kind == EV_SYSCALL)
 		return;
 	event_format_text(ev, line, sizeof line);
@@ -436,6 +440,10 @@ static void handle_key_now(struct lab *lab, int key)
 	const struct pane *modal = pane_modal(lab), *p = lab->focus;
 	enum pane_result r;
 
+	/* An offer to replace a server holds for the next key only. */
+	lab->replace_armed = lab->replace_offer;
+	lab->replace_offer = 0;
+
 	if (key == KEY_RESIZE) {
 		relayout(lab);
 		return;
@@ -610,6 +618,7 @@ static void run(struct lab *lab)
 			clock_gettime(CLOCK_MONOTONIC, &lab->last_stats);
 			servers_sample(lab, (int64_t)lab->last_stats.tv_sec * 1000 +
 						lab->last_stats.tv_nsec / 1000000);
+			kernel_tick(lab);
 			lab->dirty = true;
 		}
 		if (lab->status[0] && lab_ms_since(&lab->status_time) >= TUI_STATUS_MS) {
@@ -628,6 +637,7 @@ static void run(struct lab *lab)
 
 struct options {
 	struct spec serve[SERVE_MAX];
+	int serve_host[SERVE_MAX]; /* --sandbox: b/SPEC runs on host b */
 	int nserve;
 	bool color, mouse;
 	const char *log_path; /* --log FILE */
@@ -652,6 +662,8 @@ static int usage_error(struct tui_exit *ex, const char *fmt, ...)
 static int parse_options(int argc, char **argv, struct options *o, struct tui_exit *ex)
 {
 	const char *nc = getenv("NO_COLOR");
+	bool sequential = false;
+	int backlog = 0;
 
 	o->nserve = 0;
 	o->log_path = NULL;
@@ -662,6 +674,26 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 		const char *a = argv[i], *spec = NULL;
 		char err[256];
 
+		/* --sequential, --concurrent and --backlog N set the mode of the
+		 * --serve options after them, as the tutorial's servers need. */
+		if (strcmp(a, "--sequential") == 0 || strcmp(a, "--concurrent") == 0) {
+			sequential = a[2] == 's';
+			continue;
+		}
+		if (strcmp(a, "--backlog") == 0 || strncmp(a, "--backlog=", 10) == 0) {
+			const char *v = a[9] == '=' ? a + 10 : i + 1 < argc ? argv[++i] : NULL;
+			char *end;
+			long n;
+
+			if (v == NULL)
+				return usage_error(ex, "%s needs a number", "--backlog");
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 65535)
+				return usage_error(ex, _(MSG_TUI_BAD_BACKLOG), v);
+			backlog = (int)n;
+			continue;
+		}
 		if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
 			o->color = false;
 		} else if (strcmp(a, "--no-mouse") == 0) {
@@ -691,9 +723,14 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 			continue;
 		if (o->nserve == SERVE_MAX)
 			return usage_error(ex, _(MSG_TUI_TOO_MANY_SERVE), spec);
+		o->serve_host[o->nserve] = tui_sandbox_spec_host(&spec);
 		spec_default(&o->serve[o->nserve]);
 		if (spec_parse(spec, &o->serve[o->nserve], err, sizeof err) < 0)
 			return usage_error(ex, "%s", err);
+		if (o->serve[o->nserve].transport == TRANSPORT_TCP) {
+			o->serve[o->nserve].sequential = sequential;
+			o->serve[o->nserve].backlog = backlog;
+		}
 		o->nserve++;
 	}
 	return 0;
@@ -814,8 +851,13 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	panes_init(&lab);
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		lab_say(&lab, 0, _(MSG_TUI_FD_LIMIT), fd_before, fd_after);
-	for (int i = 0; i < o.nserve; i++)
+	tui_sandbox_notes(&lab);
+	for (int i = 0; i < o.nserve; i++) {
+		int host = tui_sandbox_swap_server_host(o.serve_host[i]);
+
 		servers_start(&lab, &o.serve[i]);
+		tui_sandbox_swap_server_host(host);
+	}
 	lesson_start(&lab);
 	run(&lab);
 

@@ -9,6 +9,7 @@
 
 #include "socklab/addr.h"
 #include "tui/tui_msg.h"
+#include "tui/tui_sandbox_msg.h"
 
 const struct tui_cmd_entry tui_cmd_table[] = {
     {"connect", "/connect [tcp|udp] HOST PORT", MSG_TUI_CMD_CONNECT, TUI_CMD_CONNECT},
@@ -19,10 +20,19 @@ const struct tui_cmd_entry tui_cmd_table[] = {
     {"quit", "/quit", MSG_TUI_CMD_QUIT, TUI_CMD_QUIT},
     {"save", "/save FILE [csv|jsonl] [all]", MSG_TUI_CMD_SAVE, TUI_CMD_SAVE},
     {"filter", "/filter [EXPRESSION]", MSG_TUI_CMD_FILTER, TUI_CMD_FILTER},
+    {"on", "/on a|b", MSG_TUI_SB_CMD_ON, TUI_CMD_ON},
+    {"from", "/from a|b", MSG_TUI_SB_CMD_FROM, TUI_CMD_FROM},
 };
 const size_t tui_cmd_count = sizeof tui_cmd_table / sizeof tui_cmd_table[0];
 
 #define MAX_WORDS 5
+
+/* The sandbox's /on and /from take their whole names only, so that "/f"
+ * stays /filter and "/o" means nothing. */
+static bool abbreviable(const struct tui_cmd_entry *e)
+{
+	return e->kind != TUI_CMD_ON && e->kind != TUI_CMD_FROM;
+}
 
 /* Splits s (modified) on blanks into at most MAX_WORDS words; returns how
  * many, or MAX_WORDS + 1 when there are more. */
@@ -111,7 +121,8 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 			e = &tui_cmd_table[i];
 			break;
 		}
-		if (strncmp(tui_cmd_table[i].name, w[0], nlen) == 0) {
+		if (abbreviable(&tui_cmd_table[i]) &&
+		    strncmp(tui_cmd_table[i].name, w[0], nlen) == 0) {
 			if (e != NULL)
 				return error(cmd, _(MSG_TUI_CMD_AMBIGUOUS), w[0]);
 			e = &tui_cmd_table[i];
@@ -160,6 +171,11 @@ enum tui_cmd_kind tui_cmd_parse(const char *line, struct tui_cmd *cmd)
 		cmd->text = p + strspn(p, " 	");
 		break;
 	}
+	case TUI_CMD_ON:
+	case TUI_CMD_FROM:
+		if (n != 2 || !copy_word(cmd->host, sizeof cmd->host, w[1]))
+			return error(cmd, _(MSG_TUI_CMD_USAGE), e->usage);
+		break;
 	case TUI_CMD_RESOLVE:
 		if (n < 2 || n > 3)
 			return error(cmd, _(MSG_TUI_CMD_USAGE), e->usage);

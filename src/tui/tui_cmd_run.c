@@ -3,11 +3,15 @@
  * one handler per command kind (tui_cmd.c parses; this table runs).
  */
 #include <stdio.h>
+#include <string.h>
 
+#include "tui/kernel.h"
 #include "tui/tui_msg.h"
 #include "tui/conn.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
+#include "tui/tui_sandbox_msg.h"
 
 static void run_connect(struct lab *lab, const struct tui_cmd *cmd)
 {
@@ -47,9 +51,18 @@ static void run_quit(struct lab *lab, const struct tui_cmd *cmd)
 static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 {
 	char err[600];
-	size_t lines;
+	size_t lines, n = strlen(cmd->path);
 	uint64_t folded;
 
+	/* FILE.pcap: the captured packets, for tcpdump and Wireshark. */
+	if (n > 5 && strcmp(cmd->path + n - 5, ".pcap") == 0) {
+		if (kernel_save_pcap(lab, cmd->path, &folded, err, sizeof err) < 0)
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_KERNEL_SAVE_FAILED), cmd->path, err);
+		else
+			lab_say(lab, TUI_LOG_INFO, _(MSG_KERNEL_SAVED), (unsigned long long)folded,
+				cmd->path);
+		return;
+	}
 	if (watch_save(&lab->watch, cmd->path, cmd->format, cmd->all, &lines, &folded, err,
 		       sizeof err) < 0) {
 		lab_say(lab, TUI_LOG_ERROR, "%s", err);
@@ -81,6 +94,20 @@ static void run_send(struct lab *lab, const struct tui_cmd *cmd)
 	conn_send_line(lab, cmd->text);
 }
 
+/* /on a|b and /from a|b: the sandbox's host for servers, for the client. */
+static void run_host(struct lab *lab, const struct tui_cmd *cmd)
+{
+	bool on = cmd->kind == TUI_CMD_ON;
+	char err[160];
+
+	if ((on ? tui_sandbox_set_server_host : tui_sandbox_set_client_host)(cmd->host, err,
+									      sizeof err) < 0)
+		lab_say(lab, TUI_LOG_ERROR, "%s", err);
+	else
+		lab_say(lab, TUI_LOG_INFO, on ? _(MSG_TUI_SB_ON_DONE) : _(MSG_TUI_SB_FROM_DONE),
+			"ab"[on ? tui_sandbox_server_host() : tui_sandbox_client_host()]);
+}
+
 static void run_error(struct lab *lab, const struct tui_cmd *cmd)
 {
 	lab_say(lab, TUI_LOG_ERROR, "%s", cmd->err);
@@ -92,6 +119,7 @@ static void (*const handlers[TUI_CMD_KIND_COUNT])(struct lab *, const struct tui
     [TUI_CMD_RESOLVE] = run_resolve,   [TUI_CMD_HELP] = run_help,
     [TUI_CMD_QUIT] = run_quit,	       [TUI_CMD_SAVE] = run_save,
     [TUI_CMD_FILTER] = run_filter,     [TUI_CMD_ERROR] = run_error,
+    [TUI_CMD_ON] = run_host,	       [TUI_CMD_FROM] = run_host,
 };
 
 void tui_cmd_run(struct lab *lab, const char *line)

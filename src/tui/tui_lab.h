@@ -47,6 +47,8 @@ enum tui_field {
 struct tui_preset {
 	const char *key;     /* "1", "1.b", ... the tutorial section */
 	const char *spec;    /* as `socklab serve` takes it */
+	bool sequential;     /* as the tutorial's accept loop: one client at a time */
+	int backlog;	     /* the tutorial's listen(N); 0: the mode's default */
 	const char *summary; /* short, for the panel */
 	const char *teaches; /* one line: what it shows */
 };
@@ -78,8 +80,11 @@ struct lab {
 	int list_top; /* first running server shown */
 	struct spec form;
 	char form_host[SPEC_HOST_MAX];
+	bool form_host_typed; /* else the host follows the family's default */
 	char form_port[8];
 	int preset_sel;
+	int replace_offer; /* 1 + the preset offered to replace a lab server on its port */
+	int replace_armed; /* the offer the key being handled may take up */
 
 	char status[256]; /* last notice for the status bar */
 	bool status_error;
@@ -87,6 +92,8 @@ struct lab {
 
 	struct conn conn; /* the client pane's connection */
 	struct lab_lesson *lesson; /* --lesson's, or NULL (pane_lesson.c) */
+
+	struct lab_kernel *kernel; /* packets, system calls, sockets, ladder (kernel.h) */
 };
 
 /* tui.c */
@@ -120,6 +127,8 @@ void servers_stop(struct lab *lab, int index);
 void servers_stop_all(struct lab *lab);
 void servers_preset(struct lab *lab, size_t i);
 const char *servers_field_value(const struct lab *lab, enum tui_field f);
+/* False for a field the form does not show now (UDP has no mode). */
+bool servers_field_shown(const struct lab *lab, enum tui_field f);
 void servers_cycle(struct lab *lab, int dir);
 void servers_start_form(struct lab *lab);
 /* Samples every running server's counters into its rate. */
@@ -127,10 +136,11 @@ void servers_sample(struct lab *lab, int64_t now_ms);
 /* Line i (0..SERVERS_RATE_LINES-1) of a server's rates for the panel:
  * bytes per second in and out over 1 s, then over 10 s, then for UDP
  * datagrams per second and for a TCP listener the accept queue against
- * the backlog (from st). Returns the length written. */
+ * the backlog (from st; the spec's backlog when the kernel's queue cannot
+ * be read). Returns the length written. */
 #define SERVERS_RATE_LINES 3
-size_t servers_rate_line(const struct rate *r, const struct server_stats *st, bool udp, int i,
-			 char *out, size_t cap);
+size_t servers_rate_line(const struct rate *r, const struct server_stats *st,
+			 const struct spec *sp, int i, char *out, size_t cap);
 
 /* pane_client.c: readline and the history file. */
 /* The history file: $XDG_STATE_HOME/socklab/history, or

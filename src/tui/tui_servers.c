@@ -11,15 +11,20 @@
 #include "socklab/addr.h"
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
+#include "tui/porthold.h"
 #include "tui/tui_lab.h"
+#include "tui/tui_sandbox.h"
 
 const struct tui_preset tui_presets[] = {
-    {"1", "tcp:echo:ipv4:9101@127.0.0.1", MSG_TUI_PRESET_1_SHORT, MSG_TUI_PRESET_1},
-    {"1.b", "tcp:echo-stdio:ipv4:9101@127.0.0.1", MSG_TUI_PRESET_1B_SHORT, MSG_TUI_PRESET_1B},
-    {"2", "tcp:cmd:ipv4:9102@127.0.0.1", MSG_TUI_PRESET_2_SHORT, MSG_TUI_PRESET_2},
-    {"3", "udp:echo:ipv4:9201@0.0.0.0", MSG_TUI_PRESET_3_SHORT, MSG_TUI_PRESET_3},
-    {"4", "tcp:raw:ipv6:9301@::1", MSG_TUI_PRESET_4_SHORT, MSG_TUI_PRESET_4},
-    {"5", "tcp:hello:dual:9401@::", MSG_TUI_PRESET_5_SHORT, MSG_TUI_PRESET_5},
+    /* As the tutorial's servers: every TCP one accepts in a loop, one
+     * client at a time, with listen(8), and section 5 with listen(16). */
+    {"1", "tcp:echo:ipv4:9101@127.0.0.1", true, 8, MSG_TUI_PRESET_1_SHORT, MSG_TUI_PRESET_1},
+    {"1.b", "tcp:echo-stdio:ipv4:9101@127.0.0.1", true, 8, MSG_TUI_PRESET_1B_SHORT,
+     MSG_TUI_PRESET_1B},
+    {"2", "tcp:cmd:ipv4:9102@127.0.0.1", true, 8, MSG_TUI_PRESET_2_SHORT, MSG_TUI_PRESET_2},
+    {"3", "udp:echo:ipv4:9201@0.0.0.0", false, 0, MSG_TUI_PRESET_3_SHORT, MSG_TUI_PRESET_3},
+    {"4", "tcp:raw:ipv6:9301@::1", true, 8, MSG_TUI_PRESET_4_SHORT, MSG_TUI_PRESET_4},
+    {"5", "tcp:hello:dual:9401@::", true, 16, MSG_TUI_PRESET_5_SHORT, MSG_TUI_PRESET_5},
 };
 const size_t tui_preset_count = sizeof tui_presets / sizeof tui_presets[0];
 
@@ -27,12 +32,22 @@ void servers_form_reset(struct lab *lab)
 {
 	spec_default(&lab->form);
 	lab->form_host[0] = '\0';
+	lab->form_host_typed = false;
 	snprintf(lab->form_port, sizeof lab->form_port, "0");
+}
+
+/* A server that started: into the list, with its rates. */
+static void servers_add(struct lab *lab, struct server *s, const char *text)
+{
+	lab->next_id++;
+	rate_init(&lab->rates[lab->nservers]);
+	lab->servers[lab->nservers++] = s;
+	lab_notice(lab, false, _(MSG_TUI_STARTED), server_id(s), text);
 }
 
 int servers_start(struct lab *lab, const struct spec *spec)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *s;
 	char err[SERVER_ERR_MAX], text[300];
 
@@ -41,7 +56,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		lab_notice(lab, true, _(MSG_TUI_TOO_MANY_SERVERS), TUI_SERVERS_MAX);
 		return -1;
 	}
-	if (server_start(spec, lab->next_id, &opt, lab->q, &s, err, sizeof err) < 0) {
+	if (tui_sandbox_server_start(spec, lab->next_id, &opt, lab->q, &s, err, sizeof err) < 0) {
 		char line[600];
 
 		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
@@ -49,10 +64,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		lab_notice(lab, true, "%s", line);
 		return -1;
 	}
-	lab->next_id++;
-	rate_init(&lab->rates[lab->nservers]);
-	lab->servers[lab->nservers++] = s;
-	lab_notice(lab, false, _(MSG_TUI_STARTED), server_id(s), text);
+	servers_add(lab, s, text);
 	return 0;
 }
 
@@ -80,10 +92,54 @@ void servers_stop_all(struct lab *lab)
 		servers_stop(lab, lab->nservers - 1);
 }
 
+/* The running lab server on the port a spec wants, or -1. */
+static int holder_of(const struct lab *lab, const struct spec *s)
+{
+	for (int k = 0; k < lab->nservers; k++) {
+		const struct spec *o = server_spec(lab->servers[k]);
+
+		for (int j = 0; j < server_nsockets(lab->servers[k]); j++) {
+			const struct sockaddr *sa = (const void *)server_local(lab->servers[k], j);
+
+			if (o->transport == s->transport && addr_port(sa) == s->port)
+				return k;
+		}
+	}
+	return -1;
+}
+
+/* A preset's start failed on a busy port held by no lab server: say which
+ * program holds it when /proc shows it, instead of the core's hint to use
+ * port 0 (a preset's port is the point of the preset). */
+static void explain_busy(struct lab *lab, const struct spec *s, const char *text, char *err)
+{
+	char who[128], line[700];
+	size_t n = strlen(err), h = strlen(MSG_HINT_IN_USE);
+
+	if (n >= h && strcmp(err + n - h, MSG_HINT_IN_USE) == 0)
+		err[n - h] = '\0';
+	switch (porthold_find(s->transport == TRANSPORT_UDP, s->port, who, sizeof who)) {
+	case PORTHOLD_PROGRAM:
+		snprintf(line, sizeof line, _(MSG_TUI_PRESET_HELD_BY), text, err, s->port, who);
+		break;
+	case PORTHOLD_HIDDEN:
+		snprintf(line, sizeof line, _(MSG_TUI_PRESET_HELD_HIDDEN), text, err, s->port);
+		break;
+	default:
+		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
+		break;
+	}
+	watch_note(&lab->watch, line, TUI_LOG_ERROR);
+	lab_notice(lab, true, "%s", line);
+}
+
 void servers_preset(struct lab *lab, size_t i)
 {
+	struct server_options opt = {0};
+	struct server *srv;
 	struct spec s;
-	char err[200];
+	char err[SERVER_ERR_MAX], text[300];
+	int holder;
 
 	if (i >= tui_preset_count)
 		return;
@@ -92,11 +148,25 @@ void servers_preset(struct lab *lab, size_t i)
 		lab_notice(lab, true, "%s", err);
 		return;
 	}
+	s.sequential = tui_presets[i].sequential;
+	s.backlog = tui_presets[i].backlog;
+	lab->preset_sel = (int)i;
+	/* Another lab server on its port: one more press replaces it. */
+	holder = holder_of(lab, &s);
+	if (holder >= 0 && lab->replace_armed != (int)i + 1) {
+		spec_format(server_spec(lab->servers[holder]), text, sizeof text);
+		lab->replace_offer = (int)i + 1;
+		lab_notice(lab, true, _(MSG_TUI_PRESET_REPLACE), s.port,
+			   server_id(lab->servers[holder]), text, (int)i + 2);
+		return;
+	}
+	if (holder >= 0)
+		servers_stop(lab, holder);
 	/* The form shows what the preset set up, so it can be varied. */
 	lab->form = s;
 	snprintf(lab->form_host, sizeof lab->form_host, "%s", s.host);
+	lab->form_host_typed = false;
 	snprintf(lab->form_port, sizeof lab->form_port, "%u", s.port);
-	lab->preset_sel = (int)i;
 	{
 		char line[300];
 
@@ -104,7 +174,16 @@ void servers_preset(struct lab *lab, size_t i)
 			 _(tui_presets[i].teaches));
 		watch_note(&lab->watch, line, TUI_LOG_INFO);
 	}
-	servers_start(lab, &s);
+	if (lab->nservers == TUI_SERVERS_MAX) {
+		lab_notice(lab, true, _(MSG_TUI_TOO_MANY_SERVERS), TUI_SERVERS_MAX);
+		return;
+	}
+	spec_format(&s, text, sizeof text);
+	if (server_start(&s, lab->next_id, &opt, lab->q, &srv, err, sizeof err) < 0) {
+		explain_busy(lab, &s, text, err);
+		return;
+	}
+	servers_add(lab, srv, text);
 }
 
 const char *servers_field_value(const struct lab *lab, enum tui_field f)
@@ -132,6 +211,11 @@ const char *servers_field_value(const struct lab *lab, enum tui_field f)
 	}
 }
 
+bool servers_field_shown(const struct lab *lab, enum tui_field f)
+{
+	return f != FIELD_MODE || lab->form.transport == TRANSPORT_TCP;
+}
+
 /* Moves a choice field to its next (dir 1) or previous (-1) value. */
 void servers_cycle(struct lab *lab, int dir)
 {
@@ -147,6 +231,9 @@ void servers_cycle(struct lab *lab, int dir)
 	case FIELD_FAMILY:
 		v = ((int)s->family + dir + FAMILY_COUNT) % FAMILY_COUNT;
 		s->family = (enum family)v;
+		/* A host nobody typed follows the family ("::" is no IPv4 host). */
+		if (!lab->form_host_typed)
+			lab->form_host[0] = '\0';
 		break;
 	case FIELD_SERVICE:
 		v = (int)s->service;
@@ -157,6 +244,7 @@ void servers_cycle(struct lab *lab, int dir)
 		break;
 	case FIELD_MODE:
 		s->sequential = !s->sequential;
+		s->backlog = 0; /* the new mode's own default */
 		break;
 	default:
 		break;
@@ -174,6 +262,10 @@ void servers_start_form(struct lab *lab)
 	}
 	s.port = port;
 	snprintf(s.host, sizeof s.host, "%s", lab->form_host);
+	if (s.transport == TRANSPORT_UDP) {
+		s.sequential = false; /* UDP has no connections to take in turn */
+		s.backlog = 0;
+	}
 	servers_start(lab, &s);
 }
 
@@ -189,9 +281,10 @@ void servers_sample(struct lab *lab, int64_t now_ms)
 	}
 }
 
-size_t servers_rate_line(const struct rate *r, const struct server_stats *st, bool udp, int i,
-			 char *out, size_t cap)
+size_t servers_rate_line(const struct rate *r, const struct server_stats *st,
+			 const struct spec *sp, int i, char *out, size_t cap)
 {
+	bool udp = sp->transport == TRANSPORT_UDP;
 	struct rate_value v1 = {0}, v10 = {0};
 	char a[32], b[32];
 	int n;
@@ -219,7 +312,7 @@ size_t servers_rate_line(const struct rate *r, const struct server_stats *st, bo
 			n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE), st->accept_queue,
 				     st->accept_backlog);
 		else
-			n = 0;
+			n = snprintf(out, cap, _(MSG_WATCH_BACKLOG), spec_backlog(sp));
 		break;
 	default:
 		n = 0;

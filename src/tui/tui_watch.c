@@ -19,6 +19,7 @@
 #include "socklab/hexdump.h"
 #include "tui/tui_msg.h"
 #include "tui/tui_log.h"
+#include "tui/tui_sandbox_msg.h"
 
 int watch_init(struct watch *w, size_t cap)
 {
@@ -464,6 +465,12 @@ static void end_lines(struct lines *ls, const char *label, const struct sockaddr
 		     s6->sin6_scope_id == 0 ? _(MSG_WATCH_NO_SCOPE)
 		     : ifname[0]	    ? ifname
 					    : _(MSG_WATCH_NO_IFNAME));
+		/* A scope id is the point of link-local: say what it is. */
+		if (s6->sin6_scope_id != 0) {
+			line(ls, false, _(MSG_TUI_SB_SCOPE_1), "", s6->sin6_scope_id,
+			     ifname[0] ? ifname : "?");
+			line(ls, false, _(MSG_TUI_SB_SCOPE_2), "");
+		}
 		if (addr_is_mapped(sa, v4, sizeof v4)) {
 			addr_host(sa, host, sizeof host);
 			line(ls, false, _(MSG_WATCH_MAPPED_DETAIL), "", host, v4);

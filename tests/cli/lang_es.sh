@@ -15,11 +15,11 @@ en=(env -u LANGUAGE -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8)
 # --help and usage
 run_out got "${es[@]}" "$SOCKLAB" --help
 check "es: --help exit status" 0 "$RC"
-check_match "es: --help in Spanish" $'^uso: socklab \\[--serve SPEC\\]' "$got"
+check_match "es: --help in Spanish" '^uso: socklab \[' "$got"
 check_match "es: the tutorial's servers" 'Los servidores del tutorial:' "$got"
 check_match "es: option names unchanged" '--idle-timeout S  cierra las conexiones' "$got"
 run_out got "${en[@]}" "$SOCKLAB" --help
-check_match "en: --help in English" $'^usage: socklab \\[--serve SPEC\\]' "$got"
+check_match "en: --help in English" '^usage: socklab \[' "$got"
 run_out got "${es[@]}" "$SOCKLAB" serve tcp:nope:ipv4:0
 check "es: bad SPEC exits 2" 2 "$RC"
 check_match "es: the core's error in Spanish" "servicio desconocido 'nope' \\(se espera echo" "$(last_err)"

@@ -685,6 +685,58 @@ static void test_v6only_seam(void **state)
 	v6only_refused("udp:echo:dual:0");
 }
 
+/* dual on a specific address: Linux makes the socket IPv6-only at bind,
+ * so the server says so and serves IPv4 on a second socket, never
+ * silently IPv6 alone. */
+static void dual_on_loopback(const char *text)
+{
+	struct spec s = tn_spec(text);
+	const struct tn_ev *w;
+	struct server *srv;
+	struct tn t;
+	char buf[64];
+
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, NULL);
+	w = tn_find(&t, EV_WARNING);
+	if (w == NULL) {
+		fail_msg("no warning for dual on ::1");
+		return;
+	}
+	assert_string_equal(w->message, "a socket bound to ::1 takes IPv6 only (Linux sets "
+					"IPV6_V6ONLY at bind; only :: is dual-stack): serving IPv4 "
+					"on a second socket");
+	assert_int_equal(server_nsockets(srv), 2);
+	assert_int_equal(server_v6only(srv, 0), 1);
+	assert_string_equal(tn_host(server_local(srv, 0)), "::1");
+	assert_string_equal(tn_host(server_local(srv, 1)), "127.0.0.1");
+	assert_int_equal(addr_port((const void *)server_local(srv, 1)), server_port(srv));
+	for (int i = 0; i < 2; i++) {
+		int fam = i == 0 ? AF_INET : AF_INET6, fd;
+
+		if (s.transport == TRANSPORT_UDP) {
+			fd = tn_udp(fam);
+			assert_int_equal(
+			    tn_udp_echo(fd, fam, server_port(srv), "hola", 4, buf, sizeof buf), 4);
+		} else {
+			fd = tn_connect(fam, server_port(srv));
+			tn_recv_all(fd, buf, sizeof buf);
+			assert_string_equal(buf, "hola dual\n");
+		}
+		close(fd);
+	}
+	server_stop(srv);
+	tn_free(&t);
+}
+
+static void test_dual_specific_address(void **state)
+{
+	(void)state;
+	TN_NEED_IPV6();
+	dual_on_loopback("tcp:hello:dual:0@::1");
+	dual_on_loopback("udp:echo:dual:0@::1");
+}
+
 /* The seam only touches V6ONLY=0: ipv6 and dual2 set V6ONLY=1 and are
  * unaffected. */
 static void test_v6only_seam_scope(void **state)
@@ -783,6 +835,7 @@ int main(void)
 	    cmocka_unit_test(test_raise_fd_limit),
 	    cmocka_unit_test(test_v6only_seam),
 	    cmocka_unit_test(test_v6only_seam_scope),
+	    cmocka_unit_test(test_dual_specific_address),
 	    cmocka_unit_test(test_idle_echo),
 	    cmocka_unit_test(test_idle_echo_stdio),
 	};

@@ -17,7 +17,7 @@ check_match "unknown option named" "'--bogus'" "$(cat "$T_DIR/err")"
 check "bad --serve spec: exit 2" 2 "$?"
 check_match "bad --serve spec: the cause is named" \
 	"^socklab: unknown family 'ipv5' \\(expected ipv4, ipv6, dual, dual2\\)" "$(cat "$T_DIR/err")"
-check_match "bad --serve spec: the usage follows" $'\nusage: socklab \\[--serve SPEC\\]' "$(cat "$T_DIR/err")"
+check_match "bad --serve spec: the usage follows" $'\nusage: socklab \\[\\[--sequential' "$(cat "$T_DIR/err")"
 
 # SGR colour codes (30-37, 40-47, 38;5, 48;5) in a capture with escapes.
 has_colour() { tmx capture-pane -e -p -t "$TUI_PANE" | grep -qE $'\033\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; }

@@ -164,6 +164,14 @@ static void test_hostport(void **state)
 	assert_int_equal(addr_len((const void *)&ss), sizeof(struct sockaddr_in6));
 	addr_host((const void *)&ss, buf, sizeof buf);
 	assert_string_equal(buf, "::");
+	/* A link-local address keeps its interface (lo is index 1 here; an
+	 * index with no interface is kept as a number). */
+	ss = v6("fe80::1", 9101, 0, if_nametoindex("lo"));
+	addr_hostport((const void *)&ss, buf, sizeof buf);
+	assert_string_equal(buf, "[fe80::1%lo]:9101");
+	ss = v6("fe80::1", 9101, 0, 999999);
+	addr_hostport((const void *)&ss, buf, sizeof buf);
+	assert_string_equal(buf, "[fe80::1%999999]:9101");
 }
 
 static void test_parse_port(void **state)

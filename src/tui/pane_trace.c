@@ -1,0 +1,69 @@
+/*
+ * pane_trace: the system calls pane: the servers' system calls as strace
+ * writes them (socket, setsockopt, bind, listen, accept, close, with the
+ * result or the errno's name), and beside each the tutorial's Python line
+ * it stands for.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui/kernel.h"
+#include "tui/paint.h"
+#include "tui/tui_lab.h"
+#include "tui/tui_msg.h"
+
+#define CALL_W 44
+
+static void line(struct lab *lab, size_t i, char *out, size_t cap, unsigned *flags)
+{
+	const struct event *ev = kernel_ring_get(&lab->kernel->calls, i);
+	char call[256];
+	struct tm tm;
+
+	kernel_call_text(ev, call, sizeof call);
+	localtime_r(&ev->time.tv_sec, &tm);
+	snprintf(out, cap, "%02d:%02d:%02d.%03ld #%u %-*s %s", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 ev->time.tv_nsec / 1000000, ev->server, CALL_W, call, kernel_call_python(ev));
+	*flags = ev->ret < 0 ? TUI_LOG_ERROR : 0;
+}
+
+static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
+{
+	struct lab_kernel *k = lab->kernel;
+
+	paint_title(r, _(MSG_KERNEL_TRACE), focused, NULL);
+	if (k == NULL)
+		return;
+	if (k->calls.count == 0) {
+		paint_put(r->y + 1, r->x, r->w, _(MSG_KERNEL_NO_CALLS), A_DIM);
+		return;
+	}
+	kernel_draw_list(r, k->calls.count, k->trace_scroll, false, line, lab);
+}
+
+static enum pane_result on_key(struct lab *lab, int key)
+{
+	struct lab_kernel *k = lab->kernel;
+	struct tui_rect r = pane_rect(lab, &pane_trace);
+
+	if (k == NULL || !kernel_scroll_key(key, &k->trace_scroll, k->calls.count, r.h - 1))
+		return PANE_IGNORED;
+	return PANE_REDRAW;
+}
+
+static const struct pane_key keys[] = {
+    {{0}, "Up/Down, PgUp/PgDn, Home, End", MSG_KERNEL_HELP_SCROLL, NULL},
+};
+
+const struct pane pane_trace = {
+    .name = "trace",
+    .title = MSG_KERNEL_TRACE,
+    .slot = PANE_SLOT_MAIN,
+    .status = MSG_KERNEL_KEYS_LIST,
+    .keys = keys,
+    .nkeys = sizeof keys / sizeof keys[0],
+    .draw = draw,
+    .key = on_key,
+};
