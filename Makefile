@@ -44,9 +44,11 @@ BUILD ?= build
 endif
 comma := ,
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' \
-	     -Iinclude -Isrc \
-	     $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment (dpkg-buildflags, a
+# distribution's hardening) are honoured; the flags the code needs come
+# first so that they cannot be lost.
+ALL_CPPFLAGS = -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -pthread
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS) -pthread
 
 ifeq ($(V),)
@@ -85,6 +87,12 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
 INTEG_BIN := $(INTEG_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_BIN := $(UNIT_BIN) $(INTEG_BIN)
+# The lab's tests link the lab's library (and so curses and readline);
+# every other test needs the core alone.
+TUI_TEST_BIN := $(filter $(BUILD)/tests/unit/test_tui_%,$(UNIT_BIN))
+CORE_TEST_BIN := $(filter-out $(TUI_TEST_BIN),$(TEST_BIN))
+# Kept after a link, so that the next build relinks nothing it need not.
+.SECONDARY: $(TEST_BIN:%=%.o) $(BUILD)/tests/tools/jsoncheck.o
 
 .DEFAULT_GOAL := all
 
@@ -136,19 +144,28 @@ po-check:
 	$(Q)tools/po-check.sh
 
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
-	fuzz fuzz-smoke bench bench-smoke screenshots valgrind
+	fuzz fuzz-smoke bench bench-smoke screenshots valgrind deb
 
 all: $(BIN) $(MO_STAMP)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) $(PCAP_CFLAGS) $(MNL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) $(PCAP_CFLAGS) $(MNL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(CMOCKA_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests -Itests/lib $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+# What the tests share: the one strict JSON reader (tests/lib), linked into
+# every test binary, and the shell tests' checker built on it.
+TEST_LIB := $(BUILD)/tests/lib/json_check.o
+JSONCHECK := $(BUILD)/tests/tools/jsoncheck
+
+$(JSONCHECK): $(BUILD)/tests/tools/jsoncheck.o $(TEST_LIB)
+	$(E) LD $@
+	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS)
 
 $(BUILD)/lessons.c: $(LESSON_FILES) tools/embed-lessons.sh
 	@mkdir -p $(dir $@)
@@ -157,7 +174,7 @@ $(BUILD)/lessons.c: $(LESSON_FILES) tools/embed-lessons.sh
 
 $(BUILD)/lessons.o: $(BUILD)/lessons.c
 	$(E) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBCORE): $(CORE_OBJ)
 	$(E) AR $@
@@ -171,13 +188,19 @@ $(BIN): $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE)
 	$(E) LD $@
 	$(Q)$(CC) -o $@ $(MAIN_OBJ) $(CLI_OBJ) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(READLINE_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBTUI) $(LIBCORE)
+$(CORE_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB) $(LIBCORE)
 	$(E) LD $@
-	$(Q)$(CC) -o $@ $< $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
+	$(Q)$(CC) -o $@ $< $(TEST_LIB) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(CORE_LIBS)
+
+$(TUI_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB) $(LIBTUI) $(LIBCORE)
+	$(E) LD $@
+	$(Q)$(CC) -o $@ $< $(TEST_LIB) $(LIBTUI) $(LIBCORE) $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(READLINE_LIBS) $(CURSES_LIBS) $(CORE_LIBS)
 
 # Every test: cmocka binaries first, then the scripts that drive the real
 # binary (CLI, the tutorial's Python programs, the TUI in tmux).
-test: $(BIN) $(MO_STAMP) $(TEST_BIN)
+# tests/cli/serve_stop.sh streams from 1000 clients with the bench's load
+# generator.
+test: $(BIN) $(MO_STAMP) $(TEST_BIN) $(JSONCHECK) $(BUILD)/bench/loadgen
 	$(Q)tests/run-all $(BUILD) $(BIN)
 
 test-unit: $(UNIT_BIN)
@@ -231,16 +254,15 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS ?=
 FUZZ_BUILD := build-fuzz
-FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/fuzz/json_check.c tests/fuzz/event_fill.c
+FUZZ_COMMON := tests/fuzz/fuzz_util.c tests/lib/json_check.c tests/fuzz/event_fill.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,\
 	$(filter-out $(FUZZ_COMMON),$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DSOCKLAB_VERSION='"$(VERSION)"' -Iinclude -Isrc \
-	      -Itests/fuzz $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
+FUZZ_CFLAGS = -std=c11 $(ALL_CPPFLAGS) -Itests/fuzz -Itests/lib $(WARN) -O1 -g -fno-omit-frame-pointer -pthread \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(CORE_SRC) \
-		$(wildcard include/socklab/*.h tests/fuzz/*.h)
+		$(wildcard include/socklab/*.h tests/fuzz/*.h tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(E) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_COMMON) $(CORE_SRC) $(FUZZ_EXTRA_$*) \
@@ -285,6 +307,22 @@ bench: $(BIN) $(BENCH_BIN)
 
 bench-smoke: $(BIN) $(BENCH_BIN)
 	$(Q)bench/run --smoke --build $(BUILD) --bin $(BIN)
+
+# The Debian package (debian/): built from a copy of the tracked files in
+# build-deb/, where the .deb lands too, then its contents and lintian
+# checked (no error may be reported). `dpkg -i build-deb/socklab_*.deb`
+# installs it on each machine of a lab room.
+DEB_DIR := build-deb
+deb:
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/socklab-$(VERSION)
+	$(Q)if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -z | xargs -0 tar -cf - | tar -xf - -C $(DEB_DIR)/socklab-$(VERSION); \
+	else \
+		tar -cf - --exclude='./build*' --exclude=./socklab . | tar -xf - -C $(DEB_DIR)/socklab-$(VERSION); \
+	fi
+	$(Q)cd $(DEB_DIR)/socklab-$(VERSION) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	$(Q)tools/deb-check.sh $(DEB_DIR)/socklab_$(VERSION)-1_*.deb
 
 # PNG images of the real lab in tmux (needs tmux and python3-pil; not run by CI).
 screenshots: $(BIN)

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 			if (strcmp(cmd, commands[i].name) == 0)
 				return commands[i].run(argc - 1, argv + 1);
 		if (cmd[0] != '-')
-			return cli_usage_error(_("unknown command '%s'"), cmd);
+			return cli_usage_error(_("unknown command '%s'"), cli_arg(cmd));
 	}
 	/* `--sandbox`: the lab's private network, made before any thread. */
 	{

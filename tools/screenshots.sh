@@ -100,6 +100,44 @@ type_line "/connect fe80::a%eth0 9401"
 wait_screen "< hola dual"
 shoot sandbox "socklab --sandbox — two hosts without root: link-local with its scope id"
 
+# In class at 80x24: section 1 as the tutorial runs it (sequential,
+# listen(8)), a client connected, and the question a stray F10 gets.
+cols=80 rows=24
+start
+tmx send-keys -t shot F2
+wait_screen '#1 tcp echo ipv4 seq'
+type_line "/connect 127.0.0.1 9101"
+wait_screen "connected to"
+type_line "hola"
+wait_screen "< eco: hola"
+sleep 5.3
+tmx send-keys -t shot F10
+wait_screen 'F10 again quits'
+shoot in-class "socklab at 80x24 — section 1 (sequential, listen(8)); F10 asks first" now
+cols=112 rows=36
+
+# The ladder (issue 12): one connection's packets, events and TCP states.
+# Capture needs CAP_NET_RAW: skipped (and said) without it.
+if [ "$(id -u)" -eq 0 ]; then
+	start
+	tmx send-keys -t shot F2
+	wait_screen '#1 LISTEN tcp/echo ipv4 127\.0\.0\.1:9101'
+	sleep 0.6 # the capture's filter follows the servers on the stats tick
+	type_line "/connect 127.0.0.1 9101"
+	wait_screen "connected to \('127\.0\.0\.1', 9101\)"
+	type_line "hola"
+	wait_screen "< eco: hola"
+	type_line "/close"
+	tmx send-keys -t shot Tab Tab Tab F8
+	wait_screen 'Packets .* seen'
+	wait_screen 'Packets +1[0-9] seen'
+	tmx send-keys -t shot Home Enter F9
+	wait_screen 'TIME_WAIT'
+	shoot ladder "socklab — the ladder of one connection: packets, events and TCP states (F8, Enter, F9)"
+else
+	echo "  skip   $out/ladder.png: capturing packets needs root (CAP_NET_RAW)" >&2
+fi
+
 # Help overlay.
 start --serve tcp:hello:dual:0
 tmx send-keys -t shot F1

@@ -34,7 +34,7 @@
 
 #define CAPTURE_TIMEOUT_MS 20
 #define CAPTURE_SNAPLEN 262144
-#define CAPTURE_RING_BYTES (4u * 1024 * 1024)
+#define CAPTURE_RING_BYTES (2u * 1024 * 1024)
 #define CAPTURE_TARGETS_MAX 128
 #define CAPTURE_IF_MAX 16
 #define CAPTURE_ERR_MAX 512
@@ -44,7 +44,8 @@
 #define CAPTURE_MSG_PERMISSION                                                                     \
 	N_("capturing packets needs CAP_NET_RAW, which this process lacks: run socklab as root, "  \
 	   "or give the binary the capability once with `sudo setcap cap_net_raw+ep %s`, "         \
-	   "or run it in a private network namespace (the sandbox); everything else works without it")
+	   "or, without root, use a sandbox of your own (socklab --sandbox); "                      \
+	   "everything else works without it")
 
 enum capture_error {
 	CAPTURE_ERR_PERMISSION = -2, /* no CAP_NET_RAW */
@@ -54,6 +55,10 @@ enum capture_error {
 struct capture_config {
 	bool events;            /* push an EV_PACKET per frame */
 	const char *pcap_path;  /* also write every frame there (pcap), or NULL */
+	/* At most this many EV_PACKET a second (0: no cap); the rest are
+	 * counted in rate_skipped, and still written to the file. The lab
+	 * uses it so that a flood does not starve its keys. */
+	unsigned max_events_per_sec;
 };
 
 struct capture_stats {
@@ -61,6 +66,7 @@ struct capture_stats {
 	uint64_t kernel_drops;  /* dropped by the kernel: the ring was full */
 	uint64_t if_drops;      /* dropped by the interfaces */
 	uint64_t queue_drops;   /* not queued: the event queue was full */
+	uint64_t rate_skipped;  /* not queued: over max_events_per_sec */
 	uint64_t file_skipped;  /* not written: another link type than the file's */
 	int nifs;               /* interfaces being captured on */
 	char ifnames[CAPTURE_IF_MAX * 17]; /* their names, space separated */

@@ -47,6 +47,8 @@ enum event_kind {
 	EV_STOP,      /* a server stopped */
 	EV_DROPPED,   /* the queue was full: count events were lost */
 	EV_PACKET,    /* a captured frame (capture.h): see the packet fields below */
+	EV_READ_LINE, /* a line read from a stdio stream over the socket (echo-stdio, the
+			 tutorial's makefile()): not one recv, see the trace for those */
 	EV_KIND_COUNT
 };
 
@@ -179,7 +181,7 @@ size_t event_format_text(const struct event *ev, char *out, size_t cap);
 size_t event_format_json(const struct event *ev, char *out, size_t cap);
 
 /* Largest output of the two formatters (JSON escapes a byte in at most
- * six characters). */
-#define EVENT_FORMAT_MAX (EVENT_PREVIEW_MAX * 6 + 2048)
+ * six characters, and gives it again as two hex digits). */
+#define EVENT_FORMAT_MAX (EVENT_PREVIEW_MAX * 8 + 2048)
 
 #endif

@@ -11,7 +11,14 @@
  * everything else local -> peer; an address the event lacks is left
  * empty. ASCII is the recorded payload escaped as in the log (esc_text:
  * no control byte, so a row is one line), hex the recorded payload in
- * lowercase hex; bytes is always the real size.
+ * lowercase hex; bytes is always the real size. A cell that starts with
+ * =, +, -, @, a tab or a CR gets a leading ' so that a spreadsheet shows
+ * it as text instead of running it as a formula (the hex column keeps the
+ * bytes exact).
+ *
+ * JSON Lines carry the payload twice: "data", the bytes as JSON text
+ * (invalid UTF-8 as U+00NN of each byte), and "hex", the same bytes in
+ * lowercase hex, which tells 0xff from U+00FF.
  */
 #ifndef SOCKLAB_EXPORT_H
 #define SOCKLAB_EXPORT_H
@@ -40,6 +47,12 @@ size_t export_csv_row(const struct event *ev, char *out, size_t cap);
 
 /* Whether bytes went from the peer to us for this kind of event. */
 bool export_inbound(const struct event *ev);
+
+/* Creates (or truncates) path for an export and opens it for writing. A
+ * FIFO, a device, a socket or a directory is refused with a reason in err
+ * (never blocking on a FIFO nobody reads): an export is a file. Returns
+ * NULL after a refusal or a failure. */
+FILE *export_open(const char *path, char *err, size_t errcap);
 
 /* Writes what comes before the first event (the CSV header; nothing for
  * JSON Lines). Returns 0, or -1 with errno set. */

@@ -10,7 +10,8 @@
  * IPv4 address on the wire. Server events (server != 0) have the server's
  * end as local; client events (server == 0) the client's end. An event
  * that carries no tuple (a system call on the connection) joins through
- * its (server, conn) once a tuple-carrying event of that connection has.
+ * its (server, conn) once a tuple-carrying event of that connection has;
+ * accept's trace step joins by the peer it returned.
  * An ICMP error joins the datagram it quotes.
  *
  * TCP states: a sock_diag sample (ladder_add_sample) is the kernel's word

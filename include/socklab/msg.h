@@ -98,7 +98,7 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 #define MSG_ACCEPT_RECOVERED    N_("accepting connections again")
 #define MSG_QUEUE_DROPPED       N_("%llu events dropped: the consumer fell behind")
 #define MSG_KERNEL_DROPS        N_("the kernel dropped %lu datagrams: receive buffer full")
-#define MSG_RCVBUF              N_("receive buffer %d bytes")
+#define MSG_RCVBUF              N_("receive buffer %d bytes: Linux doubles the SO_RCVBUF asked for, keeping half for its own bookkeeping")
 #define MSG_HINT_PRIVILEGED     N_(" (ports below 1024 need root or CAP_NET_BIND_SERVICE)")
 #define MSG_HINT_NOT_LOCAL      N_(" (no interface of this host has that address)")
 #define MSG_HINT_IN_USE         N_(" (another socket holds that port; port 0 picks a free one)")

@@ -94,6 +94,18 @@ const struct sandbox_info *sandbox_get(void);
  * with err set when host b cannot be entered. */
 int sandbox_run_on(int host, int (*fn)(void *), void *arg, char *err, size_t cap);
 
+struct spec;
+struct server;
+struct server_options;
+struct event_queue;
+
+/* server_start (socklab/server.h) on host: its sockets and its thread live
+ * there. Returns server_start's result, or -1 with err set when host b
+ * cannot be entered. */
+int sandbox_server_start(int host, const struct spec *spec, unsigned id,
+			 const struct server_options *opt, struct event_queue *q,
+			 struct server **out, char *err, size_t cap);
+
 /* Ends the sandbox of this process: the holder of host b exits and is
  * reaped. The process itself stays on host a until it exits. */
 void sandbox_end(void);

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "socklab/num.h"
+
 int cli_serve(int argc, char **argv);
 int cli_client(int argc, char **argv);
 int cli_resolve(int argc, char **argv);
@@ -18,8 +20,14 @@ void cli_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the usage on stderr with a message, returns 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Bounded number parsing: returns 0, or -1 when s is not in [lo, hi]. */
-int cli_parse_long(const char *s, long lo, long hi, long *out);
-int cli_parse_seconds(const char *s, double *out);
+/* s (from argv) escaped as the log escapes peer bytes, cut with "..."
+ * past CLI_ARG_MAX, so a message never sends the terminal what a user
+ * pasted. The result lives until four more calls. */
+#define CLI_ARG_MAX 512
+const char *cli_arg(const char *s);
+
+/* "bad WHAT 'ARG': too large (expected RANGE)" with the usage; returns 2.
+ * Numbers are parsed by socklab/num.h. */
+int cli_bad_number(const char *what, const char *arg, enum num_result why, const char *range);
 
 #endif

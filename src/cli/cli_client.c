@@ -4,11 +4,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,36 +22,71 @@
 #include "socklab/session.h"
 
 #define IOSZ 65536
+#define TIMEOUT_MAX_MS (86400 * 1000)
 
 struct client_opts {
 	bool udp, connect, verbose, raw, trace;
 	int family;
-	double timeout;
+	int64_t timeout_ms;
 	const char *host, *port;
 	char **msgs;
 	int nmsgs;
 };
 
-/* Writes received bytes to stdout. On a terminal they are escaped (line
- * breaks and tabs kept) so a peer cannot drive the terminal; --raw or a
- * pipe gets them unchanged. */
-static int out_bytes(const struct client_opts *o, const char *p, size_t n)
+/* Whether stdout is a terminal; on the first call, a terminal whose
+ * locale is not UTF-8 gets ASCII-only escapes (bytes >= 0x80 as \xNN). */
+static bool out_tty(void)
 {
 	static int tty = -1;
 
-	if (tty < 0)
+	if (tty < 0) {
 		tty = isatty(STDOUT_FILENO);
-	if (o->raw || !tty)
-		return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+		if (tty) {
+			setlocale(LC_CTYPE, "");
+			esc_set_ascii(!esc_locale_is_utf8());
+		}
+	}
+	return tty;
+}
+
+/* Writes received bytes to stdout. On a terminal they are escaped (line
+ * breaks and tabs kept) so a peer cannot drive the terminal, and the
+ * start of a character cut by the read boundary waits for its end (until
+ * last: the stream or the datagram is over); --raw or a pipe gets them
+ * unchanged. */
+static int out_bytes(const struct client_opts *o, const char *data, size_t len, bool last)
+{
+	static char carry[4];
+	static size_t ncarry;
+	static char *joined;
+	const char *p = data;
+	size_t n = len, hold;
+
+	if (o->raw || !out_tty())
+		return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+	if (ncarry > 0) {
+		if (joined == NULL && (joined = malloc(IOSZ + sizeof carry)) == NULL)
+			return -1;
+		memcpy(joined, carry, ncarry);
+		memcpy(joined + ncarry, data, len);
+		p = joined;
+		n = ncarry + len;
+		ncarry = 0;
+	}
+	hold = last ? 0 : esc_incomplete_tail(p, n);
+	memcpy(carry, p + n - hold, hold);
+	ncarry = hold;
+	n -= hold;
 	while (n > 0) {
 		const char *nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) : n;
 		char buf[4 * 256 + 1];
 
 		while (k > 0) {
-			size_t used, chunk = k < 256 ? k : 256;
+			size_t used;
 
-			esc_text(p, chunk, buf, sizeof buf, &used);
+			/* Whole characters only: it stops where buf is full. */
+			esc_text(p, k, buf, sizeof buf, &used);
 			fputs(buf, stdout);
 			p += used;
 			k -= used;
@@ -61,7 +98,7 @@ static int out_bytes(const struct client_opts *o, const char *p, size_t n)
 			n--;
 		}
 	}
-	return 0;
+	return ferror(stdout) ? -1 : 0;
 }
 
 /* --trace: one system call and its result on stderr, in the form the
@@ -148,6 +185,7 @@ static int tcp_session(const struct client_opts *o, int fd)
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = session_read(&s, in, IOSZ, NULL, &e);
 			if (n == 0) {
+				out_bytes(o, in, 0, true);
 				trace_call(o, "recv", NULL, "EOF", 0, 0);
 				break;
 			}
@@ -156,9 +194,10 @@ static int tcp_session(const struct client_opts *o, int fd)
 				status = 1;
 				break;
 			}
-			if (n > 0) {
-				out_bytes(o, in, (size_t)n);
-				fflush(stdout);
+			if (n > 0 && (out_bytes(o, in, (size_t)n, false) < 0 || fflush(stdout) != 0)) {
+				cli_warnx(_("standard output: %s"), strerror(errno ? errno : EIO));
+				status = 1;
+				break;
 			}
 		}
 		if (p[0].revents & POLLOUT) {
@@ -210,10 +249,10 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		return 1;
 	}
 	do
-		r = poll(&p, 1, (int)(o->timeout * 1000));
+		r = poll(&p, 1, (int)o->timeout_ms);
 	while (r < 0 && errno == EINTR);
 	if (r == 0) {
-		cli_warnx(_(MSG_NO_REPLY), where, o->timeout);
+		cli_warnx(_(MSG_NO_REPLY), where, (double)o->timeout_ms / 1000);
 		return 1;
 	}
 	n = session_read(s, buf, IOSZ, &from, &e);
@@ -229,9 +268,12 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
 		fprintf(stderr, _("socklab: %zd bytes from %s\n"), n, t);
 	}
-	out_bytes(o, buf, (size_t)n);
-	fputc('\n', stdout);
-	fflush(stdout);
+	errno = 0;
+	if (out_bytes(o, buf, (size_t)n, true) < 0 || fputc('\n', stdout) == EOF ||
+	    fflush(stdout) != 0) {
+		cli_warnx(_("standard output: %s"), strerror(errno ? errno : EIO));
+		return 1;
+	}
 	return 0;
 }
 
@@ -282,6 +324,64 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 	return status;
 }
 
+/* A numeric IPv6 host that cannot be dialled as written gets the hint
+ * `serve` gives: a link-local address without its scope, or a scope that
+ * names no interface. Returns 0, or -1 after saying why. */
+static int check_scope(const char *host)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)&ss;
+	char err[256];
+
+	if (strchr(host, ':') == NULL)
+		return 0;
+	if (addr_parse_numeric(host, 0, AF_INET6, &ss, err, sizeof err) < 0) {
+		if (strchr(host, '%') == NULL)
+			return 0; /* not numeric: getaddrinfo says why */
+		cli_warnx("%s", cli_arg(err));
+		return -1;
+	}
+	if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && s6->sin6_scope_id == 0) {
+		char hint[160];
+
+		snprintf(hint, sizeof hint, "%s", _(MSG_HINT_SCOPE));
+		cli_warnx("%s: %s", cli_arg(host), hint);
+		return -1;
+	}
+	return 0;
+}
+
+/* client_resolve, and when a name has no address of the family asked
+ * for, says so instead of the resolver's own words for it (which, for
+ * `-6 localhost` without ::1 in /etc/hosts, are "Temporary failure in
+ * name resolution"). */
+static int resolve(const struct client_opts *o, struct addrinfo **res)
+{
+	char err[CLIENT_ERR_MAX];
+	int socktype = o->udp ? SOCK_DGRAM : SOCK_STREAM;
+
+	if (check_scope(o->host) < 0)
+		return -1;
+	if (client_resolve(o->host, o->port, o->family, socktype, false, res, err, sizeof err) == 0)
+		return 0;
+	if (o->family != AF_UNSPEC) {
+		struct addrinfo *any;
+		char e2[CLIENT_ERR_MAX], first[ADDR_TEXT_MAX];
+
+		if (client_resolve(o->host, o->port, AF_UNSPEC, socktype, false, &any, e2,
+				   sizeof e2) == 0) {
+			addr_host(any->ai_addr, first, sizeof first);
+			cli_warnx(_(MSG_NO_FAMILY_ADDR), cli_arg(o->host),
+				  o->family == AF_INET6 ? "IPv6" : "IPv4", first,
+				  o->family == AF_INET6 ? "-4" : "-6");
+			freeaddrinfo(any);
+			return -1;
+		}
+	}
+	cli_warnx("%s", cli_arg(err));
+	return -1;
+}
+
 static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool resolve)
 {
 	static const struct option longopts[] = {
@@ -293,11 +393,12 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	enum num_result r;
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->family = AF_UNSPEC;
-	o->timeout = 5;
+	o->timeout_ms = 5000;
 	opterr = 0;
 	optind = 1;
 	/* "+": a MESSAGE may start with '-' once HOST and PORT are given.
@@ -327,14 +428,16 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 			o->trace = true;
 			break;
 		case 'T':
-			if (cli_parse_seconds(optarg, &o->timeout) < 0)
-				return cli_usage_error(_("bad timeout '%s' (expected seconds > 0)"), optarg);
+			r = num_parse_ms(optarg, 1, TIMEOUT_MAX_MS, &o->timeout_ms);
+			if (r != NUM_OK)
+				return cli_bad_number("timeout", optarg, r, "0.001..86400 seconds");
 			break;
 		case 'h':
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
-			return cli_usage_error(_("%s: unknown option '%s'"), argv[0], argv[optind - 1]);
+			return cli_usage_error(_("%s: unknown option '%s'"), argv[0],
+					       cli_arg(argv[optind - 1]));
 		}
 	}
 	if (optind >= argc)
@@ -348,10 +451,10 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 		uint16_t port;
 
 		if (addr_parse_port(o->port, &port) < 0)
-			return cli_usage_error(_("bad port '%s' (expected 0..65535)"), o->port);
+			return cli_usage_error("bad port '%s' (expected 0..65535)", cli_arg(o->port));
 	}
 	if (resolve && optind < argc)
-		return cli_usage_error(_("resolve: unexpected '%s'"), argv[optind]);
+		return cli_usage_error("resolve: unexpected '%s'", cli_arg(argv[optind]));
 	o->msgs = argv + optind;
 	o->nmsgs = argc - optind;
 	return -1;
@@ -367,17 +470,14 @@ int cli_client(int argc, char **argv)
 	rc = parse_client_opts(argc, argv, &o, false);
 	if (rc >= 0)
 		return rc;
-	if (client_resolve(o.host, o.port, o.family, o.udp ? SOCK_DGRAM : SOCK_STREAM, false, &res,
-			   err, sizeof err) < 0) {
-		cli_warnx("%s", err);
+	if (resolve(&o, &res) < 0)
 		return 1;
-	}
 	if (o.udp) {
 		rc = udp_session(&o, res);
 		freeaddrinfo(res);
 		return rc;
 	}
-	fd = client_dial(res, (int)(o.timeout * 1000), report_attempt, &o, err, sizeof err);
+	fd = client_dial(res, (int)o.timeout_ms, report_attempt, &o, err, sizeof err);
 	freeaddrinfo(res);
 	if (fd < 0) {
 		cli_warnx("%s", err);
@@ -392,17 +492,14 @@ int cli_resolve(int argc, char **argv)
 {
 	struct client_opts o;
 	struct addrinfo *res, *ai;
-	char err[CLIENT_ERR_MAX], line[256];
+	char line[256];
 	int rc;
 
 	rc = parse_client_opts(argc, argv, &o, true);
 	if (rc >= 0)
 		return rc;
-	if (client_resolve(o.host, o.port, o.family, o.udp ? SOCK_DGRAM : SOCK_STREAM, false, &res,
-			   err, sizeof err) < 0) {
-		cli_warnx("%s", err);
+	if (resolve(&o, &res) < 0)
 		return 1;
-	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		client_describe_ai(ai, line, sizeof line);
 		puts(line);

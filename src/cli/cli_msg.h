@@ -55,10 +55,12 @@
 "  --sequential      one client at a time; the others wait in the backlog\n" \
 "  --backlog N       listen() backlog (default 8 sequential, 4096 concurrent)\n" \
 "  --max-line N      longest line the line services accept (default 65536)\n" \
-"  --idle-timeout S  close connections silent for S seconds\n" \
-"  --rcvbuf BYTES    UDP receive buffer wanted (default 4 MiB; the listen line shows the grant)\n" \
+"  --idle-timeout S  close connections silent for S seconds, 0.1..86400 (checked every 0.1 s)\n" \
+"  --rcvbuf BYTES    UDP receive buffer wanted, 1024..1073741824 (default 4 MiB; the\n" \
+"                    listen line shows the grant, which Linux doubles)\n" \
 "  --dgram-max N     keep N bytes of each datagram (default 65536; the tutorial's is 4096)\n" \
-"  --log FILE        also write every event to FILE as JSON Lines\n" \
+"  --log FILE        also write every event to FILE as JSON Lines (a failed write is said,\n" \
+"                    serving goes on, and the exit status is 1)\n" \
 "  --wire            also show each packet the servers send and receive (needs CAP_NET_RAW)\n" \
 "  --pcap FILE       write those packets to FILE in pcap format (tcpdump -r, Wireshark)\n" \
 "  --sandbox         serve on host a of a private two-host network (no root);\n" \
@@ -66,7 +68,7 @@
 "client options:\n" \
 "  --udp             send datagrams instead of a TCP stream\n" \
 "  -4, -6            only IPv4 or only IPv6 addresses\n" \
-"  --timeout SEC     per connect attempt and per UDP reply (default 5)\n" \
+"  --timeout SEC     per connect attempt and per UDP reply, 0.001..86400 (default 5)\n" \
 "  --connect         connect() the UDP socket: ICMP errors show as 'Connection refused'\n" \
 "  -v                report each address tried\n" \
 "  --raw             write received bytes as they are, even to a terminal\n" \
@@ -90,5 +92,11 @@
 #define MSG_TRYING              N_("trying %s ... %s")
 
 #define MSG_CONNECTED           N_("connected")
+/* `-6 localhost` where localhost is 127.0.0.1 only. */
+#define MSG_NO_FAMILY_ADDR      N_("%s has no %s address (it resolves to %s; try %s, or no option)")
+/* serve: standard output that is not read while events stream. */
+#define MSG_STDOUT_SKIPPED      N_("%llu events not printed: standard output was not read fast enough")
+#define MSG_STDOUT_UNPRINTED    N_("%llu events never reached standard output (%s)")
+#define MSG_STDOUT_NOT_READ     N_("it was not being read")
 
 #endif

@@ -79,32 +79,6 @@ int cli_sandbox_spec_host(char **spec)
 	return SANDBOX_A;
 }
 
-struct start_args {
-	const struct spec *spec;
-	unsigned id;
-	const struct server_options *opt;
-	struct event_queue *q;
-	struct server **out;
-	char *err;
-	size_t cap;
-};
-
-static int start_here(void *p)
-{
-	struct start_args *a = p;
-
-	return server_start(a->spec, a->id, a->opt, a->q, a->out, a->err, a->cap);
-}
-
-int cli_sandbox_server_start(int host, const struct spec *spec, unsigned id,
-			     const struct server_options *opt, struct event_queue *q,
-			     struct server **out, char *err, size_t cap)
-{
-	struct start_args a = {spec, id, opt, q, out, err, cap};
-
-	return sandbox_run_on(host, start_here, &a, err, cap);
-}
-
 void cli_sandbox_print_reach(const int *hosts, int n)
 {
 	const struct sandbox_info *sb = sandbox_get();
@@ -150,21 +124,21 @@ static int sandbox_exec(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (cli_parse_long(optarg, 2, 4194304, &want) < 0)
-				return cli_usage_error(_(MSG_SB_BAD_PID), optarg);
+			if (num_parse_long(optarg, 2, 4194304, &want) != NUM_OK)
+				return cli_usage_error(_(MSG_SB_BAD_PID), cli_arg(optarg));
 			break;
 		case 'h':
 			puts(_(MSG_SB_EXEC_USAGE));
 			return 0;
 		default:
-			return cli_usage_error(_(MSG_SB_BAD_OPTION), argv[optind - 1]);
+			return cli_usage_error(_(MSG_SB_BAD_OPTION), cli_arg(argv[optind - 1]));
 		}
 	}
 	if (argc - optind < 2)
 		return cli_usage_error("%s", _(MSG_SB_EXEC_USAGE));
 	host = sandbox_host_parse(argv[optind]);
 	if (host < 0)
-		return cli_usage_error(_(MSG_SB_BAD_HOST), argv[optind]);
+		return cli_usage_error(_(MSG_SB_BAD_HOST), cli_arg(argv[optind]));
 	n = sandbox_find(found, SANDBOX_FIND_MAX, err, sizeof err);
 	if (n < 0) {
 		cli_warnx(_(MSG_SB_EXEC_FAILED), err);

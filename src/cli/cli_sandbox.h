@@ -6,9 +6,7 @@
 #ifndef SOCKLAB_CLI_SANDBOX_H
 #define SOCKLAB_CLI_SANDBOX_H
 
-#include "socklab/event.h"
-#include "socklab/server.h"
-#include "socklab/spec.h"
+#include "socklab/sandbox.h"
 
 /* `socklab sandbox exec ...`: argv[0] is "sandbox". */
 int cli_sandbox(int argc, char **argv);
@@ -25,11 +23,6 @@ int cli_sandbox_early(int *argc, char **argv);
 /* "b/SPEC" -> SANDBOX_B with *spec moved past "b/"; "a/SPEC" and a plain
  * SPEC -> SANDBOX_A. */
 int cli_sandbox_spec_host(char **spec);
-
-/* server_start on host (a or b) of the running sandbox. */
-int cli_sandbox_server_start(int host, const struct spec *spec, unsigned id,
-			     const struct server_options *opt, struct event_queue *q,
-			     struct server **out, char *err, size_t cap);
 
 /* The hosts, their addresses, which servers (hosts[i] for server #i+1)
  * run where, and the `sandbox exec` line, on stderr. */

@@ -47,14 +47,14 @@ int cli_sockets(int argc, char **argv)
 			puts(_(MSG_SOCKETS_USAGE));
 			return 0;
 		default:
-			return cli_usage_error(_("sockets: unknown option '%s'"), argv[optind - 1]);
+			return cli_usage_error(_("sockets: unknown option '%s'"), cli_arg(argv[optind - 1]));
 		}
 	}
 	for (int i = optind; i < argc; i++) {
 		if (np == PORTS_MAX)
 			return cli_usage_error(_("sockets: at most %d ports"), PORTS_MAX);
-		if (cli_parse_long(argv[i], 1, 65535, &v) < 0)
-			return cli_usage_error(_(MSG_SOCKETS_BAD_PORT), argv[i]);
+		if (num_parse_long(argv[i], 1, 65535, &v) != NUM_OK)
+			return cli_usage_error(_(MSG_SOCKETS_BAD_PORT), cli_arg(argv[i]));
 		ports[np++] = (uint16_t)v;
 	}
 	e = calloc(SOCKETS_MAX, sizeof *e);

@@ -4,6 +4,8 @@
 #include "socklab/addr.h"
 #include "socklab/msg.h"
 
+#include "socklab/num.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -122,14 +124,9 @@ bool addr_is_mapped(const struct sockaddr *sa, char *v4, size_t cap)
 
 int addr_parse_port(const char *s, uint16_t *port)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > 65535)
+	if (num_parse_u64(s, 0, 65535, &v) != NUM_OK)
 		return -1;
 	*port = (uint16_t)v;
 	return 0;
@@ -166,12 +163,9 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 			if (pct != NULL) {
 				s6->sin6_scope_id = if_nametoindex(pct);
 				if (s6->sin6_scope_id == 0) {
-					char *end;
-					unsigned long v = strtoul(pct, &end, 10);
+					uint64_t v;
 
-					/* Digits only: strtoul would also take " 5" and "+5". */
-					if (*pct < '0' || *pct > '9' || *end != '\0' || v == 0 ||
-					    v > 0xffffffffUL) {
+					if (num_parse_u64(pct, 1, UINT32_MAX, &v) != NUM_OK) {
 						snprintf(err, errcap, msg_tr("'%s': no interface named '%s'"), host, pct);
 						return -1;
 					}

@@ -28,6 +28,7 @@
 #include "socklab/packet.h"
 #include "socklab/pcapfile.h"
 #include "socklab/strbuf.h"
+#include "socklab/util.h"
 
 #define STATS_EVERY_MS 200
 #define DISPATCH_BUDGET 4096 /* frames per handle per round, so no handle starves the others */
@@ -60,7 +61,9 @@ struct capture {
 	struct handle h[CAPTURE_IF_MAX];
 	int nh;
 	uint64_t packets;
-	uint64_t queue_drops, file_skipped;
+	uint64_t queue_drops, file_skipped, rate_skipped;
+	time_t rate_sec;       /* the second being counted, and its events */
+	unsigned rate_n;
 	uint64_t gone_drops, gone_ifdrops; /* of handles closed since */
 	int filter_errors;
 	bool has_file;
@@ -300,6 +303,17 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
 			push_message(c, EV_ERROR, c->pf.err, m);
 		}
 	}
+	if (c->cfg.events && c->cfg.max_events_per_sec) {
+		if (hdr->ts.tv_sec != c->rate_sec) {
+			c->rate_sec = hdr->ts.tv_sec;
+			c->rate_n = 0;
+		}
+		if (c->rate_n >= c->cfg.max_events_per_sec) {
+			c->rate_skipped++;
+			return;
+		}
+		c->rate_n++;
+	}
 	if (c->cfg.events) {
 		static _Thread_local struct event ev;
 		struct packet p;
@@ -392,6 +406,7 @@ static void publish_stats(struct capture *c)
 	st.nifs = c->nh;
 	st.packets = c->packets;
 	st.queue_drops = c->queue_drops;
+	st.rate_skipped = c->rate_skipped;
 	st.file_skipped = c->file_skipped;
 	st.write_errno = c->has_file ? c->pf.err : 0;
 	st.filter_errors = c->filter_errors;
@@ -428,10 +443,7 @@ static int dispatch_all(struct capture *c)
 
 static int64_t now_ms(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return util_mono_ms();
 }
 
 static void *capture_main(void *arg)

@@ -3,8 +3,30 @@
  */
 #include "socklab/escape.h"
 
+#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+/* Set once by the front end, before any thread that formats text starts. */
+static bool ascii_only;
+
+void esc_set_ascii(bool on)
+{
+	ascii_only = on;
+}
+
+bool esc_ascii(void)
+{
+	return ascii_only;
+}
+
+bool esc_locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
 
 size_t esc_utf8_len(const unsigned char *s, size_t n)
 {
@@ -38,18 +60,38 @@ size_t esc_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* A valid sequence that is still not safe to draw: C1 controls (U+0080 to
- * U+009F, which some terminals obey as CSI and friends) and the bidi
- * overrides that can make a line lie about its order. */
-static int unsafe_codepoint(const unsigned char *s, size_t len)
+/* The code point of the valid sequence s[0..len). */
+static unsigned decode(const unsigned char *s, size_t len)
 {
-	if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 1;
-	if (len == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] >= 0xaa && s[2] <= 0xae))
-		return 1;
-	if (len == 3 && s[0] == 0xe2 && s[1] == 0x81 && (s[2] >= 0xa6 && s[2] <= 0xa9))
-		return 1;
-	return 0;
+	static const unsigned char lead_mask[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	unsigned cp = s[0] & lead_mask[len];
+
+	for (size_t i = 1; i < len; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Characters that draw nothing or reorder what is around them, so that
+ * "ho<U+200B>la" could pass for "hola" or a line lie about its order:
+ * the bidi controls, zero-width and other format characters (Unicode's
+ * Cf), the tag characters, and the line and paragraph separators. */
+bool esc_is_invisible(unsigned cp)
+{
+	static const struct {
+		unsigned lo, hi;
+	} ranges[] = {
+	    {0x00ad, 0x00ad},   {0x034f, 0x034f},   {0x0600, 0x0605},   {0x061c, 0x061c},
+	    {0x06dd, 0x06dd},   {0x070f, 0x070f},   {0x08e2, 0x08e2},   {0x115f, 0x1160},
+	    {0x17b4, 0x17b5},   {0x180b, 0x180f},   {0x200b, 0x200f},   {0x2028, 0x202e},
+	    {0x2060, 0x206f},   {0x3164, 0x3164},   {0xfeff, 0xfeff},
+	    {0xffa0, 0xffa0},   {0xfff9, 0xfffb},   {0x110bd, 0x110bd}, {0x110cd, 0x110cd},
+	    {0x13430, 0x1343f}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0000, 0xe007f},
+	};
+
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+		if (cp >= ranges[i].lo && cp <= ranges[i].hi)
+			return true;
+	return false;
 }
 
 size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
@@ -64,7 +106,7 @@ size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
 	}
 	while (i < n) {
 		unsigned char c = p[i];
-		char tmp[8];
+		char tmp[16];
 		size_t tl, take = 1;
 
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
@@ -82,10 +124,16 @@ size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
 		} else if (c == '\t') {
 			memcpy(tmp, "\\t", 2);
 			tl = 2;
-		} else if (c >= 0x80 && (take = esc_utf8_len(p + i, n - i)) > 1 &&
-			   !unsafe_codepoint(p + i, take)) {
-			memcpy(tmp, p + i, take);
-			tl = take;
+		} else if (c >= 0x80 && !ascii_only && (take = esc_utf8_len(p + i, n - i)) > 1 &&
+			   decode(p + i, take) >= 0xa0) {
+			unsigned cp = decode(p + i, take);
+
+			if (esc_is_invisible(cp)) {
+				tl = (size_t)snprintf(tmp, sizeof tmp, "\\u{%04X}", cp);
+			} else {
+				memcpy(tmp, p + i, take);
+				tl = take;
+			}
 		} else {
 			snprintf(tmp, sizeof tmp, "\\x%02x", c);
 			tl = 4;
@@ -149,4 +197,39 @@ size_t esc_json(const void *data, size_t n, char *out, size_t cap)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+size_t esc_incomplete_tail(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	/* A lead byte in the last three, with fewer continuation bytes after
+	 * it than it announces, all of them continuations so far. */
+	for (size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = p[n - k];
+		size_t want;
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		want = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+		       c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		return want > k ? k : 0;
+	}
+	return 0;
+}
+
+size_t esc_hex(const void *data, size_t n, char *out, size_t cap)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = data;
+	size_t i;
+
+	if (cap == 0)
+		return 0;
+	for (i = 0; i < n && 2 * i + 2 < cap; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * i] = '\0';
+	return 2 * i;
 }

@@ -131,6 +131,24 @@ static bool take_wake(struct event_queue *q)
 	return true;
 }
 
+/* Bytes and datagrams (and trace steps) leave the last eighth of the ring
+ * to the events that say what became of a connection or a server (accept,
+ * close, listen, stop, warnings, errors): a flood that outruns the
+ * consumer costs the log payload events, never the closes of a stop. */
+static size_t room_for(const struct event_queue *q, enum event_kind k)
+{
+	switch (k) {
+	case EV_RECV:
+	case EV_SEND:
+	case EV_DGRAM_IN:
+	case EV_DGRAM_OUT:
+	case EV_SYSCALL:
+		return q->cap - q->cap / 8;
+	default:
+		return q->cap;
+	}
+}
+
 static bool push(struct event_queue *q, const struct event *ev, const void *preview, bool loud)
 {
 	uint32_t size = (uint32_t)record_size(ev);
@@ -138,7 +156,7 @@ static bool push(struct event_queue *q, const struct event *ev, const void *prev
 	bool w = false, ok = true;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->tail - q->head + sizeof size + size > q->cap) {
+	if (q->tail - q->head + sizeof size + size > room_for(q, ev->kind)) {
 		int g = q->ngaps - 1;
 
 		if ((g < 0 || q->gap[g].at != q->pushed) &&
@@ -256,6 +274,7 @@ static const struct {
 	[EV_STOP] = {"stop", EVENT_CLASS_INFO},
 	[EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
 	[EV_PACKET] = {"packet", EVENT_CLASS_WIRE},
+	[EV_READ_LINE] = {"readline", EVENT_CLASS_IN},
 };
 
 static const char *const close_reasons[CLOSE_REASON_COUNT] = {
@@ -545,6 +564,10 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 	if (ev->preview_len > 0 || (event_kind_class(ev->kind) & EVENT_CLASS_DATA)) {
 		esc_json(ev->preview, ev->preview_len, esc, sizeof esc);
 		strbuf_fmt(&o, ",\"data\":\"%s\"", esc);
+		/* data is text (0xff and U+00FF look alike there); hex is
+		 * the same bytes, losslessly. */
+		esc_hex(ev->preview, ev->preview_len, esc, sizeof esc);
+		strbuf_fmt(&o, ",\"hex\":\"%s\"", esc);
 		if (ev->bytes > ev->preview_len)
 			strbuf_fmt(&o, ",\"data_cut\":true");
 	}

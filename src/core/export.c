@@ -4,13 +4,17 @@
 #include "socklab/export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "socklab/addr.h"
 #include "socklab/escape.h"
+#include "socklab/msg.h"
 
 static const char csv_header[] =
     "time,server,event,transport,from address,from port,to address,to port,bytes,ASCII,hex";
@@ -43,6 +47,7 @@ bool export_inbound(const struct event *ev)
 {
 	switch (ev->kind) {
 	case EV_RECV:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 	case EV_ACCEPT:
 	case EV_CLOSE:
@@ -68,19 +73,33 @@ static void put_bytes(struct out *o, const char *s, size_t n)
 	o->p[o->len] = '\0';
 }
 
-/* One CSV field (and the comma before it unless first). */
+/* Whether a spreadsheet would take a cell starting so for a formula
+ * (=, +, -, @; tab and CR as some of them skip those first). */
+static bool formula_lead(char c)
+{
+	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
+/* One CSV field (and the comma before it unless first). A cell that could
+ * pass for a formula gets a leading ' (OWASP's advice), so "=cmd|..." from
+ * a peer stays text when the file is opened in a spreadsheet. */
 static void put_field(struct out *o, const char *s, bool first)
 {
 	size_t n = strlen(s);
+	bool neutral = formula_lead(s[0]);
 	bool quote = n > 0 && (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[n - 1] == ' ');
 
 	if (!first)
 		put_bytes(o, ",", 1);
 	if (!quote) {
+		if (neutral)
+			put_bytes(o, "'", 1);
 		put_bytes(o, s, n);
 		return;
 	}
 	put_bytes(o, "\"", 1);
+	if (neutral)
+		put_bytes(o, "'", 1);
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
 		put_bytes(o, s, (size_t)(q - s));
 		put_bytes(o, "\"\"", 2);
@@ -107,7 +126,6 @@ static void put_addr(struct out *o, bool has, const struct sockaddr_storage *ss)
 size_t export_csv_row(const struct event *ev, char *buf, size_t cap)
 {
 	static _Thread_local char text[EVENT_PREVIEW_MAX * 4 + 1], hex[EVENT_PREVIEW_MAX * 2 + 1];
-	static const char digits[] = "0123456789abcdef";
 	struct out o = {buf, 0, cap};
 	char f[64];
 	struct tm tm;
@@ -137,11 +155,7 @@ size_t export_csv_row(const struct event *ev, char *buf, size_t cap)
 	put_field(&o, f, false);
 	esc_text(ev->preview, n, text, sizeof text, NULL);
 	put_field(&o, text, false);
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = digits[ev->preview[i] >> 4];
-		hex[2 * i + 1] = digits[ev->preview[i] & 15];
-	}
-	hex[2 * n] = '\0';
+	esc_hex(ev->preview, n, hex, sizeof hex);
 	put_field(&o, hex, false);
 	return o.len;
 }
@@ -154,6 +168,50 @@ static int write_line(FILE *f, const char *s, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+static FILE *not_a_file(const char *path, const struct stat *st, char *err, size_t errcap)
+{
+	snprintf(err, errcap, msg_tr("%s: %s, not a regular file: give a file name"), path,
+		 S_ISFIFO(st->st_mode)			      ? "a FIFO"
+		 : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device"
+		 : S_ISDIR(st->st_mode)			      ? "a directory"
+		 : S_ISSOCK(st->st_mode)			      ? "a socket"
+							      : msg_tr("something else"));
+	return NULL;
+}
+
+FILE *export_open(const char *path, char *err, size_t errcap)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	/* What is there already is looked at first, so that it is named;
+	 * then O_NONBLOCK, so that a FIFO put there meanwhile fails at once
+	 * rather than hang the caller, and fstat of what was opened. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return not_a_file(path, &st, err, errcap);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_a_file(path, &st, err, errcap);
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return f;
 }
 
 int export_begin(FILE *f, enum export_format fmt)

@@ -21,6 +21,7 @@
 #include "socklab/addr.h"
 #include "socklab/escape.h"
 #include "socklab/msg.h"
+#include "socklab/num.h"
 #include "socklab/spec.h"
 
 #define VALUE_MAX 1024 /* decoded bytes of one value */
@@ -76,18 +77,11 @@ static int hexval(int c)
 /* Digits only, at most max. */
 static bool parse_uint(const char *s, size_t n, unsigned long max, unsigned long *v)
 {
-	unsigned long x = 0;
+	uint64_t x;
 
-	if (n == 0 || n > 10)
+	if (num_parse_un(s, n, 0, max, &x) != NUM_OK)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		x = x * 10 + (unsigned long)(s[i] - '0');
-	}
-	if (x > max)
-		return false;
-	*v = x;
+	*v = (unsigned long)x;
 	return true;
 }
 

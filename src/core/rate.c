@@ -3,6 +3,8 @@
  */
 #include "socklab/rate.h"
 
+#include "socklab/util.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -64,19 +66,5 @@ void rate_get(const struct rate *r, int64_t window_ms, struct rate_value *v)
 
 size_t rate_format_bytes(double x, char *out, size_t cap)
 {
-	int n;
-
-	if (cap == 0)
-		return 0;
-	if (x < 1000)
-		n = snprintf(out, cap, "%.0f B/s", x);
-	else if (x < 1000.0 * 1024)
-		n = snprintf(out, cap, "%.1f KiB/s", x / 1024);
-	else if (x < 1000.0 * 1024 * 1024)
-		n = snprintf(out, cap, "%.1f MiB/s", x / (1024.0 * 1024));
-	else
-		n = snprintf(out, cap, "%.1f GiB/s", x / (1024.0 * 1024 * 1024));
-	if (n < 0)
-		return 0;
-	return (size_t)n < cap ? (size_t)n : cap - 1;
+	return util_format_bytes(x, "/s", out, cap);
 }

@@ -48,6 +48,8 @@
 
 #include "socklab/sandbox.h"
 #include "socklab/msg.h"
+#include "socklab/server.h"
+#include "socklab/util.h"
 
 #define READY_TIMEOUT_MS 3000
 #define HOLDER_EXIT_MS 2000
@@ -357,10 +359,7 @@ static int count_v6(struct build *b, int host, unsigned ifindex, struct addr_cou
 
 static long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return (long)util_mono_ms();
 }
 
 /* Waits (bounded) until both hosts' two IPv6 addresses are usable. */
@@ -726,6 +725,32 @@ int sandbox_run_on(int host, int (*fn)(void *), void *arg, char *err, size_t cap
 		return -1;
 	}
 	return r.rc;
+}
+
+struct start_args {
+	const struct spec *spec;
+	unsigned id;
+	const struct server_options *opt;
+	struct event_queue *q;
+	struct server **out;
+	char *err;
+	size_t cap;
+};
+
+static int start_here(void *p)
+{
+	struct start_args *a = p;
+
+	return server_start(a->spec, a->id, a->opt, a->q, a->out, a->err, a->cap);
+}
+
+int sandbox_server_start(int host, const struct spec *spec, unsigned id,
+			 const struct server_options *opt, struct event_queue *q,
+			 struct server **out, char *err, size_t cap)
+{
+	struct start_args a = {spec, id, opt, q, out, err, cap};
+
+	return sandbox_run_on(host, start_here, &a, err, cap);
 }
 
 void sandbox_end(void)

@@ -35,6 +35,7 @@
 #include "socklab/msg.h"
 #include "socklab/outq.h"
 #include "socklab/proto.h"
+#include "socklab/util.h"
 #include "core/service.h"
 
 #define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
@@ -124,10 +125,7 @@ struct server {
 
 static inline int64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return util_mono_ms();
 }
 
 static inline void ev_base(const struct server *s, struct event *ev, enum event_kind kind)

@@ -7,8 +7,66 @@
  * stdio buffers and one line are held). SO_SNDTIMEO set to the stall
  * time makes a write that moves no byte for that long fail, and the
  * connection is closed as the other services close a stalled peer.
+ *
+ * The streams are fopencookie() streams whose read and write are recv and
+ * send on the socket, so the trace shows the system calls underneath the
+ * line reads (EV_READ_LINE: one line, which may take one recv or many, or
+ * share one with other lines) and the flushes.
  */
 #include "core/server_int.h"
+
+/* The socket under a stdio stream: recv and send, each traced. */
+static ssize_t sock_read(void *cookie, char *buf, size_t size)
+{
+	struct conn *c = cookie;
+	ssize_t n;
+	int e;
+	char what[48];
+
+	do
+		n = recv(c->fd, buf, size, 0);
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	snprintf(what, sizeof what, "%d, %zu", c->fd, size);
+	server_trace(c->srv, "recv", (int)n, e, NULL, what);
+	errno = e;
+	return n;
+}
+
+/* All of buf, or -1: glibc takes a short write from a cookie as an error,
+ * so a partial send (SO_SNDTIMEO after some progress) is continued here,
+ * each send with a stall time of its own. */
+static ssize_t sock_write(void *cookie, const char *buf, size_t size)
+{
+	struct conn *c = cookie;
+	size_t done = 0;
+	char what[48];
+
+	while (done < size) {
+		ssize_t n = send(c->fd, buf + done, size - done, MSG_NOSIGNAL);
+		int e = errno;
+
+		if (n < 0 && e == EINTR)
+			continue;
+		snprintf(what, sizeof what, "%d, %zu", c->fd, size - done);
+		server_trace(c->srv, "send", (int)n, e, NULL, what);
+		if (n < 0) {
+			errno = e;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static int sock_close(void *cookie)
+{
+	(void)cookie; /* the server thread closes the socket when it reaps */
+	return 0;
+}
+
+static const cookie_io_functions_t sock_io = {
+	.read = sock_read, .write = sock_write, .seek = NULL, .close = sock_close};
 
 /* Reads one line through stdio, keeping at most cap bytes of it; bytes
  * past the cap are read and dropped up to the newline (*over says so).
@@ -37,7 +95,7 @@ void *server_stdio_worker(void *arg)
 	struct conn *c = arg;
 	struct server *s = c->srv;
 	enum close_reason why = CLOSE_PEER_EOF;
-	int rfd = -1, wfd = -1, err = 0, fl;
+	int err = 0, fl;
 	FILE *in = NULL, *out = NULL;
 	size_t cap = s->spec.max_line + 1;
 	/* "eco: " + a line + "\n", or the error line however small cap is. */
@@ -61,12 +119,10 @@ void *server_stdio_worker(void *arg)
 			      sizeof(struct timeval)) < 0) {
 		err = errno;
 		step = "setsockopt SO_SNDTIMEO";
-	} else if ((rfd = dup(c->fd)) < 0 || (wfd = dup(c->fd)) < 0) {
+	} else if ((in = fopencookie(c, "r", sock_io)) == NULL ||
+		   (out = fopencookie(c, "w", sock_io)) == NULL) {
 		err = errno;
-		step = "dup";
-	} else if ((in = fdopen(rfd, "r")) == NULL || (out = fdopen(wfd, "w")) == NULL) {
-		err = errno;
-		step = "fdopen";
+		step = "fopencookie";
 	}
 	if (step != NULL) {
 		why = CLOSE_ERROR;
@@ -85,7 +141,7 @@ void *server_stdio_worker(void *arg)
 			}
 			break;
 		}
-		conn_event(s, c, &ev, EV_RECV);
+		conn_event(s, c, &ev, EV_READ_LINE);
 		emit_data(s, &ev, line, (size_t)n, total);
 		atomic_fetch_add_explicit(&s->bytes_in, total, memory_order_relaxed);
 		c->last_ms = now_ms();
@@ -134,12 +190,8 @@ done:
 	event_queue_kick(s->q);
 	if (in)
 		fclose(in);
-	else if (rfd >= 0)
-		close(rfd);
 	if (out)
 		fclose(out);
-	else if (wfd >= 0)
-		close(wfd);
 	free(line);
 	free(reply);
 	atomic_store(&c->done, true);

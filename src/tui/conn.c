@@ -80,7 +80,7 @@ static void conn_close(struct lab *lab, bool quiet)
 	}
 	session_close_attempt(&c->attempt);
 	if (c->sess.fd >= 0 && !quiet)
-		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
+		lab_say(lab, TUI_LOG_INFO, c->udp ? _(MSG_TUI_UDP_CLOSED) : _(MSG_TUI_CLOSED));
 	session_close(&c->sess);
 	c->seq++; /* a resolve in flight no longer counts */
 	c->state = CONN_IDLE;
@@ -330,8 +330,18 @@ static void take_bytes(struct lab *lab, const char *p, size_t n)
 			commit_partial(lab);
 			continue;
 		}
-		if (c->partial_len == sizeof c->partial)
+		if (c->partial_len == sizeof c->partial) {
+			/* A full line is shown in parts, but never a character
+			 * in two: its first bytes wait for the rest. */
+			size_t keep = esc_incomplete_tail(c->partial, c->partial_len);
+			char tail[4];
+
+			memcpy(tail, c->partial + c->partial_len - keep, keep);
+			c->partial_len -= keep;
 			commit_partial(lab);
+			memcpy(c->partial, tail, keep);
+			c->partial_len = keep;
+		}
 		c->partial[c->partial_len++] = p[i];
 	}
 	lab->dirty = true;
@@ -518,7 +528,7 @@ void conn_close_cmd(struct lab *lab)
 		lab_say(lab, 0, _(MSG_TUI_NOTHING_OPEN));
 	} else if (c->sess.fd < 0) {
 		conn_close(lab, true);
-		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CLOSED));
+		lab_say(lab, TUI_LOG_INFO, c->udp ? _(MSG_TUI_UDP_CLOSED) : _(MSG_TUI_CLOSED));
 	} else {
 		conn_close(lab, false);
 	}

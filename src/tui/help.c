@@ -13,6 +13,9 @@
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
 
+#define HELP_KEY_COLS 18 /* the key names' column */
+#define HELP_CMD_COLS 30 /* the commands' usage column */
+
 /* Lines of one key table: its heading, its named entries. */
 static int table_lines(const struct pane_key *keys, size_t n)
 {
@@ -36,7 +39,7 @@ static bool table_line(const char *heading, const struct pane_key *keys, size_t 
 		if (keys[k].name == NULL)
 			continue;
 		if ((int)seen++ == *i) {
-			snprintf(out, cap, "  %-18s %s", keys[k].name, _(keys[k].help));
+			snprintf(out, cap, "  %-*s %s", HELP_KEY_COLS, keys[k].name, _(keys[k].help));
 			return true;
 		}
 	}
@@ -64,7 +67,7 @@ static bool command_line(int *i, char *out, size_t cap, bool *bold)
 	if (*i - 1 < (int)tui_cmd_count) {
 		const struct tui_cmd_entry *e = &tui_cmd_table[*i - 1];
 
-		snprintf(out, cap, "  %-30s %s", e->usage, _(e->help));
+		snprintf(out, cap, "  %-*s %s", HELP_CMD_COLS, e->usage, _(e->help));
 		return true;
 	}
 	if (*i - 1 == (int)tui_cmd_count) {
@@ -105,10 +108,71 @@ void help_line(int i, char *out, size_t cap, bool *bold)
 			 _(tui_presets[i].teaches));
 }
 
+/* Where a wrapped line's continuation rows start: under its text, past
+ * the key or usage column (or two columns in, for other lines). */
+static int hang_of(const char *line, int width)
+{
+	int hang = 2;
+
+	if (strncmp(line, "  /", 3) == 0)
+		hang = 3 + HELP_CMD_COLS;
+	else if (strncmp(line, "  ", 2) == 0 && (int)strlen(line) > 3 + HELP_KEY_COLS &&
+		 line[2 + HELP_KEY_COLS] == ' ' && line[2] != ' ')
+		hang = 3 + HELP_KEY_COLS;
+	return hang < width / 2 ? hang : 2;
+}
+
+/* Rows of line i at width columns, and row k of them (0: the first). */
+static int line_rows(const char *line, int width, int k, char *out, size_t cap)
+{
+	const char *s = line;
+	int hang = hang_of(line, width), rows = 0;
+
+	for (;;) {
+		int w = rows == 0 ? width : width - hang;
+		size_t n;
+
+		if (rows > 0)
+			while (*s == ' ')
+				s++;
+		n = tui_wrap_row(s, w);
+		if (rows == k && out != NULL)
+			snprintf(out, cap, "%*s%.*s", rows ? hang : 0, "", (int)n, s);
+		rows++;
+		s += n;
+		if (n == 0 || *s == '\0')
+			return rows;
+	}
+}
+
+/* Every line wrapped at width: the rows they take, and row r of them. */
+static int help_rows(int width, int r, char *out, size_t cap, bool *bold)
+{
+	char line[512];
+	int total = 0, n = help_lines();
+
+	for (int i = 0; i < n; i++) {
+		bool b;
+		int rows;
+
+		help_line(i, line, sizeof line, &b);
+		rows = line_rows(line, width, -1, NULL, 0);
+		if (out != NULL && r >= total && r < total + rows) {
+			line_rows(line, width, r - total, out, cap);
+			*bold = b;
+			return rows;
+		}
+		total += rows;
+	}
+	if (out != NULL)
+		out[0] = '\0';
+	return total;
+}
+
 void help_draw(struct lab *lab)
 {
-	int total = help_lines();
 	int w = lab->lay.cols - 4 > 100 ? 100 : lab->lay.cols - 4;
+	int total = help_rows(w - 4, -1, NULL, 0, NULL);
 	int h = lab->lay.rows - 2 > total + 2 ? total + 2 : lab->lay.rows - 2;
 	int y0 = (lab->lay.rows - 1 - h) / 2, x0 = (lab->lay.cols - w) / 2;
 	int body = h - 2, max_scroll = total - body > 0 ? total - body : 0;
@@ -124,9 +188,9 @@ void help_draw(struct lab *lab)
 		    max_scroll ? _(MSG_TUI_HELP_MORE) : _(MSG_TUI_HELP_CLOSE));
 	paint_frame(&(struct tui_rect){y0, x0, h, w});
 	for (int i = 0; i < body; i++) {
-		bool bold;
+		bool bold = false;
 
-		help_line(i + lab->help_scroll, line, sizeof line, &bold);
+		help_rows(w - 4, i + lab->help_scroll, line, sizeof line, &bold);
 		paint_put(y0 + 1 + i, x0 + 2, w - 4, line, bold ? A_BOLD : A_NORMAL);
 	}
 }
@@ -146,6 +210,12 @@ enum pane_result help_key(struct lab *lab, int key)
 	case KEY_NPAGE:
 	case ' ':
 		lab->help_scroll += 10;
+		break;
+	case KEY_HOME:
+		lab->help_scroll = 0;
+		break;
+	case KEY_END:
+		lab->help_scroll = help_lines() * 4; /* drawing clamps it */
 		break;
 	case KEY_F(10):
 		return PANE_QUIT;

@@ -71,7 +71,7 @@ const struct event *kernel_ring_get(const struct kernel_ring *r, size_t i)
 int kernel_init(struct lab *lab)
 {
 	struct lab_kernel *k = calloc(1, sizeof *k);
-	struct capture_config cfg = {.events = true};
+	struct capture_config cfg = {.events = true, .max_events_per_sec = KERNEL_PACKETS_PER_SEC};
 
 	if (k == NULL || ring_init(&k->packets, KERNEL_PACKETS_MAX) < 0 ||
 	    ring_init(&k->calls, KERNEL_CALLS_MAX) < 0) {

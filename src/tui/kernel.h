@@ -31,8 +31,11 @@
 #include "tui/pane.h"
 
 /* Each kept event is a whole struct event (about 4.6 KiB): ~9 MiB. */
-#define KERNEL_PACKETS_MAX 1500
+#define KERNEL_PACKETS_MAX 1000
 #define KERNEL_CALLS_MAX 500
+/* Packets a second the lab takes from the capture: more is unreadable, and
+ * a flood must not starve the keys (the rest are counted and shown). */
+#define KERNEL_PACKETS_PER_SEC 2000
 #define KERNEL_PACKET_KEEP 1024 /* bytes of each frame kept (/save FILE.pcap's snap length) */
 #define KERNEL_SOCKETS_MAX 512
 #define KERNEL_SOCKETS_MS 300   /* the table's refresh while shown */
@@ -56,6 +59,7 @@
 #define MSG_KERNEL_NO_LADDER  N_("no connection chosen: Enter on a packet, or L on a log line")
 #define MSG_KERNEL_NOT_CONN   N_("that line is not about a connection")
 #define MSG_KERNEL_COUNTS     N_("%llu seen, dropped %llu kernel %llu if %llu queue")
+#define MSG_KERNEL_SKIPPED    N_(", %llu over %d/s not shown")
 #define MSG_KERNEL_SAVED      N_("saved %llu packets to %s")
 #define MSG_KERNEL_SAVE_FAILED N_("cannot save %s: %s")
 #define MSG_KERNEL_NO_CAPTURE N_("no packets were captured: %s")

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "socklab/util.h"
 #include "tui/tui_log.h"
 
 /* Roles, indexed by enum paint_role: the colour pair and what is added to
@@ -200,12 +201,5 @@ int paint_wrapped(const struct tui_rect *area, int y, const char *s, attr_t a, i
 
 void paint_bytes(uint64_t n, char *out, size_t cap)
 {
-	if (n < 10000)
-		snprintf(out, cap, "%llu B", (unsigned long long)n);
-	else if (n < 10000ULL * 1024)
-		snprintf(out, cap, "%.1f KiB", (double)n / 1024);
-	else if (n < 10000ULL * 1024 * 1024)
-		snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
-	else
-		snprintf(out, cap, "%.1f GiB", (double)n / (1024.0 * 1024 * 1024));
+	util_format_bytes((double)n, "", out, cap);
 }

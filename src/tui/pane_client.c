@@ -163,6 +163,12 @@ static int pane_init(struct lab *lab)
 	}
 	rl_callback_handler_install(MSG_TUI_PROMPT, rl_line_cb);
 	rl_variable_bind("bell-style", "none");
+	/* Bytes of any character pass through as typed, whatever the locale:
+	 * in a C or POSIX locale readline would turn them into Meta keys, and
+	 * "ñandú" would go out as "and". */
+	rl_variable_bind("input-meta", "on");
+	rl_variable_bind("convert-meta", "off");
+	rl_variable_bind("output-meta", "on");
 	/* The keys curses decodes come back as these sequences. */
 	rl_bind_keyseq("\033[A", rl_get_previous_history);
 	rl_bind_keyseq("\033[B", rl_get_next_history);

@@ -75,9 +75,17 @@ static void draw_prompt(struct watch *w, struct tui_rect *body)
 
 	body->h--;
 	if (w->error[0] && body->h > 0) {
-		paint_fill(py - 1, body->x, body->w, paint_line_attr(TUI_LOG_ERROR));
-		paint_put(py - 1, body->x, body->w, w->error, paint_line_attr(TUI_LOG_ERROR));
-		body->h--;
+		/* The whole reason, wrapped above the prompt. */
+		int rows = tui_text_rows(w->error, body->w);
+		attr_t ea = paint_line_attr(TUI_LOG_ERROR);
+
+		if (rows > body->h)
+			rows = body->h;
+		for (int y = py - rows; y < py; y++)
+			paint_fill(y, body->x, body->w, ea);
+		paint_wrapped(&(struct tui_rect){py - rows, body->x, rows, body->w}, py - rows,
+			      w->error, ea, 0, false);
+		body->h -= rows;
 	}
 	snprintf(line, sizeof line, "%s%s_", _(MSG_WATCH_PROMPT), w->prompt);
 	paint_fill(py, body->x, body->w, A_BOLD);
@@ -120,7 +128,26 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 			snprintf(right + n, sizeof right - (size_t)n, P_(MSG_TUI_LOG_FOLLOW, watch_nshown(w)),
 				 watch_nshown(w), dropped);
 	}
-	paint_title(r, name, focused, right);
+	if (tui_text_cols(name) + tui_text_cols(right) + 4 > r->w && r->h > 4) {
+		/* No room for both: the name (with its filter) wraps over up to
+		 * three title rows and the counters get a row of their own, so
+		 * neither the filter nor a number is cut. */
+		attr_t a = paint_role(focused ? ROLE_FOCUS : ROLE_TITLE);
+		int rows = tui_text_rows(name, r->w - 2), rw = tui_text_cols(right);
+
+		if (rows > 3)
+			rows = 3;
+		for (int y = r->y; y <= r->y + rows; y++)
+			paint_fill(y, r->x, r->w, a);
+		paint_wrapped(&(struct tui_rect){r->y, r->x + 1, rows, r->w - 2}, r->y, name, a, 0,
+			      false);
+		paint_put_ellipsis(r->y + rows, rw + 2 > r->w ? r->x + 1 : r->x + r->w - 1 - rw,
+				   r->w - 2, right, a);
+		body.y += rows;
+		body.h -= rows;
+	} else {
+		paint_title(r, name, focused, right);
+	}
 	if (w->prompting && body.h > 0)
 		draw_prompt(w, &body);
 	draw_body(w, &body, focused);

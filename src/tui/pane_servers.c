@@ -22,7 +22,8 @@
 
 struct field_box {
 	int y, x;  /* where the field starts (its label, when it has one) */
-	int label; /* columns of the label */
+	int label; /* columns of the label shown (0: none, or no room for it) */
+	int vw;	   /* columns of the value shown (ellipsised when narrower) */
 	int w;	   /* columns of label and "[value]" */
 };
 
@@ -49,7 +50,8 @@ static void geometry(const struct lab *lab, const struct tui_rect *r, struct geo
 	memset(g, 0, sizeof *g);
 	g->bottom = r->y + r->h;
 	for (int row = 0; row < 2; row++, y++) {
-		int x = r->x + 1;
+		int x = r->x + 1, need = 0, avail = r->w - 1;
+		bool labels = true;
 
 		for (int i = 0; i < 4 && rows[row][i] != FIELD_COUNT; i++) {
 			enum tui_field f = rows[row][i];
@@ -61,9 +63,32 @@ static void geometry(const struct lab *lab, const struct tui_rect *r, struct geo
 				continue;
 			}
 			b->y = y;
-			b->x = x;
 			b->label = label ? tui_text_cols(label) : 0;
-			b->w = b->label + tui_text_cols(servers_field_value(lab, f)) + 2;
+			b->vw = tui_text_cols(servers_field_value(lab, f));
+			need += b->label + b->vw + 3;
+		}
+		/* Too wide for the pane: first the labels go, then the host
+		 * shrinks (ellipsised), so [Start] always shows whole. */
+		if (need > avail) {
+			labels = false;
+			for (int i = 0; i < 4 && rows[row][i] != FIELD_COUNT; i++)
+				need -= g->field[rows[row][i]].label;
+			if (row == 1 && need > avail) {
+				struct field_box *h = &g->field[FIELD_HOST];
+				int cut = need - avail;
+
+				h->vw = h->vw - cut > 3 ? h->vw - cut : 3;
+			}
+		}
+		for (int i = 0; i < 4 && rows[row][i] != FIELD_COUNT; i++) {
+			struct field_box *b = &g->field[rows[row][i]];
+
+			if (b->y < 0)
+				continue;
+			if (!labels)
+				b->label = 0;
+			b->x = x;
+			b->w = b->label + b->vw + 2;
 			x += b->w + 1;
 		}
 	}
@@ -89,11 +114,21 @@ static void draw_field(const struct lab *lab, const struct geometry *g, int end,
 
 	if (b->y < 0 || b->y >= g->bottom)
 		return;
-	if (field_label(f))
+	if (b->label > 0)
 		x += paint_put(b->y, x, end - x, field_label(f), A_NORMAL);
-	snprintf(v, sizeof v, "[%s]", servers_field_value(lab, f));
-	x += paint_put(b->y, x, end - x, v, a);
+	snprintf(v, sizeof v, "%s", servers_field_value(lab, f));
+	x += paint_put(b->y, x, end - x, "[", a);
+	x += paint_put_ellipsis(b->y, x, b->vw < end - x ? b->vw : end - x, v, a);
+	x += paint_put(b->y, x, end - x, "]", a);
 	paint_put(b->y, x, end - x, " ", A_NORMAL);
+}
+
+/* One row of a server's block: filled (a selection shows as a bar) and
+ * ellipsised when it does not fit. */
+static void item_row(int y, int x, int w, const char *line, attr_t fill, attr_t a)
+{
+	paint_fill(y, x, w, fill);
+	paint_put_ellipsis(y, x, w, line, a);
 }
 
 static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy, bool sel,
@@ -116,8 +151,7 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 		else
 			snprintf(line, sizeof line, _(MSG_TUI_SERVER_UDP), server_id(s),
 				 service_name(sp->service), family_name(sp->family));
-		paint_fill(row, x, w, a);
-		paint_put(row++, x, w, line, a | A_BOLD);
+		item_row(row++, x, w, line, a, a | A_BOLD);
 	}
 	for (int i = 0; i < server_nsockets(s) && row < maxy; i++) {
 		char hp[ADDR_TEXT_MAX];
@@ -129,8 +163,16 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 				 tui_sandbox_where(server_id(s)));
 		else
 			snprintf(line, sizeof line, "   %s%s", hp, tui_sandbox_where(server_id(s)));
-		paint_fill(row, x, w, a);
-		paint_put(row++, x, w, line, a);
+		item_row(row++, x, w, line, a, a);
+	}
+	/* The accept queue against the backlog (UDP: datagrams per second),
+	 * then the rates over 1 s and 10 s, then the totals: on a short
+	 * screen the first rows are the ones that matter in class. */
+	for (int k = 0; k < SERVERS_RATE_LINES && row < maxy; k++) {
+		int i = (k + SERVERS_RATE_LINES - 1) % SERVERS_RATE_LINES;
+
+		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
+		item_row(row++, x, w, line, a, a);
 	}
 	if (row < maxy) {
 		paint_bytes(st.bytes_in, in, sizeof in);
@@ -142,23 +184,50 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 			snprintf(line, sizeof line, _(MSG_TUI_STATS_UDP),
 				 (unsigned long long)st.dgrams_in, in,
 				 (unsigned long long)st.dgrams_out, out);
-		paint_fill(row, x, w, a);
-		paint_put(row++, x, w, line, a);
+		item_row(row++, x, w, line, a, a);
 	}
-	/* Rates over 1 s and 10 s, the accept queue. */
-	for (int i = 0; i < SERVERS_RATE_LINES && row < maxy; i++) {
-		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
-		paint_fill(row, x, w, a);
-		paint_put(row++, x, w, line, a);
+}
+
+/* The rows the list shows from list_top (all of them when they fit, else
+ * the last row is kept for the "more below" mark); updates list_top so
+ * the selected server is in view. Returns the first server not shown. */
+static int fit_list(struct lab *lab, int rows_free)
+{
+	int sel = lab->cursor - FIELD_COUNT, used = 0, i;
+
+	if (lab->list_top >= lab->nservers)
+		lab->list_top = lab->nservers > 0 ? lab->nservers - 1 : 0;
+	if (sel >= 0 && lab->list_top > sel)
+		lab->list_top = sel;
+	for (;;) {
+		bool more;
+
+		used = 0;
+		for (i = lab->list_top; i < lab->nservers; i++) {
+			if (used + item_rows(lab->servers[i]) > rows_free)
+				break;
+			used += item_rows(lab->servers[i]);
+		}
+		more = i < lab->nservers;
+		if (more) { /* the mark takes the last row */
+			used = 0;
+			for (i = lab->list_top; i < lab->nservers; i++) {
+				if (used + item_rows(lab->servers[i]) > rows_free - 1)
+					break;
+				used += item_rows(lab->servers[i]);
+			}
+		}
+		if (sel < 0 || sel < i || lab->list_top >= sel)
+			return i;
+		lab->list_top++;
 	}
 }
 
 static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 {
 	struct geometry g;
-	char right[64];
-	int y, end = r->x + r->w, maxy = r->y + r->h;
-	int sel = lab->cursor - FIELD_COUNT, rows = 0, i;
+	char right[64], more[48];
+	int y, end = r->x + r->w, maxy = r->y + r->h, shown_end, mw = 0;
 
 	geometry(lab, r, &g);
 	snprintf(right, sizeof right, P_(MSG_TUI_RUNNING_COUNT, lab->nservers), lab->nservers);
@@ -167,44 +236,35 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
 	if (g.heading_y < 0)
 		return;
+	shown_end = fit_list(lab, maxy - g.list_y);
+	/* The heading, with room kept for the "more above" mark. */
 	paint_hrule(g.heading_y, r->x, r->w);
-	paint_put(g.heading_y, r->x + 1, r->w - 2,
-		  lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING), A_DIM);
-	y = g.list_y;
-	/* Keep the selected server in view. */
-	if (sel >= 0) {
-		if (lab->list_top > sel)
-			lab->list_top = sel;
-		for (;;) {
-			rows = 0;
-			for (int k = lab->list_top; k <= sel; k++)
-				rows += item_rows(lab->servers[k]);
-			if (rows <= maxy - y || lab->list_top >= sel)
-				break;
-			lab->list_top++;
-		}
+	if (lab->list_top > 0) {
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_ABOVE, lab->list_top), lab->list_top);
+		mw = tui_text_cols(more);
+		paint_put(g.heading_y, r->x + r->w - mw - 1, mw, more, A_BOLD);
 	}
-	if (lab->list_top >= lab->nservers)
-		lab->list_top = lab->nservers > 0 ? lab->nservers - 1 : 0;
-	for (i = lab->list_top; i < lab->nservers && y < maxy; i++) {
-		draw_item(lab, i, y, r->x, r->w, maxy, i == sel, focused);
+	paint_put_ellipsis(g.heading_y, r->x + 1, r->w - 2 - (mw ? mw + 1 : 0),
+			   lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING), A_DIM);
+	y = g.list_y;
+	for (int i = lab->list_top; i < shown_end; i++) {
+		draw_item(lab, i, y, r->x, r->w, maxy, i == lab->cursor - FIELD_COUNT, focused);
 		y += item_rows(lab->servers[i]);
 	}
-	/* Say when servers are out of view, above or below. */
-	if (lab->list_top > 0 && g.heading_y > r->y) {
-		char more[32];
+	/* The next server's first rows in what room is left, above the mark
+	 * (which then counts the servers after it). */
+	if (shown_end < lab->nservers && y < maxy - 1) {
+		bool last = shown_end + 1 == lab->nservers;
 
-		snprintf(more, sizeof more, P_(MSG_TUI_MORE_ABOVE, lab->list_top), lab->list_top);
-		paint_put(g.heading_y, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more),
-			  more, A_BOLD);
+		draw_item(lab, shown_end, y, r->x, r->w, last ? maxy : maxy - 1,
+			  shown_end == lab->cursor - FIELD_COUNT, focused);
+		shown_end++;
 	}
-	if (y > maxy || i < lab->nservers) {
-		char more[32];
-		int below = lab->nservers - i + (y > maxy ? 1 : 0);
-
-		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, below), below);
-		paint_put(maxy - 1, r->x + r->w - tui_text_cols(more) - 1, tui_text_cols(more), more,
-			  A_BOLD | A_REVERSE);
+	/* Servers out of view below: a row of its own, never over a line. */
+	if (shown_end < lab->nservers) {
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, lab->nservers - shown_end), lab->nservers - shown_end);
+		mw = tui_text_cols(more);
+		paint_put(maxy - 1, r->x + r->w - mw - 1, mw, more, A_BOLD | A_REVERSE);
 	}
 }
 

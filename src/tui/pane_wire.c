@@ -42,6 +42,12 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	snprintf(right, sizeof right, _(MSG_KERNEL_COUNTS), (unsigned long long)k->packets.total,
 		 (unsigned long long)k->st.kernel_drops, (unsigned long long)k->st.if_drops,
 		 (unsigned long long)k->st.queue_drops);
+	if (k->st.rate_skipped) {
+		size_t n = strlen(right);
+
+		snprintf(right + n, sizeof right - n, _(MSG_KERNEL_SKIPPED),
+			 (unsigned long long)k->st.rate_skipped, KERNEL_PACKETS_PER_SEC);
+	}
 	paint_title(r, _(MSG_KERNEL_WIRE), focused, k->cap ? right : NULL);
 	if (k->cap == NULL) {
 		paint_wrapped(&body, body.y, k->cap_err, paint_line_attr(TUI_LOG_ERROR), 0, false);

@@ -33,7 +33,9 @@
 #include <unistd.h>
 
 #include "socklab/addr.h"
+#include "socklab/escape.h"
 #include "socklab/event.h"
+#include "socklab/num.h"
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
@@ -121,10 +123,18 @@ static void build_restore(bool mouse)
 	add_cap("rmcup");
 }
 
+/* Every signal whose default action ends the process and that the loop
+ * does not answer itself: the terminal is given back before it takes
+ * effect (issue 10: SIGQUIT, SIGUSR1/2, SIGALRM, SIGXFSZ, ...), and the
+ * real-time signals with them. */
+static const int fatal[] = {
+    SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,	  SIGABRT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXFSZ,
+    SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS, SIGTRAP, SIGIO,	 SIGPWR,  SIGSTKFLT,
+};
+
 static void install_signals(void)
 {
 	static const int quiet[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
-	static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -135,8 +145,24 @@ static void install_signals(void)
 		sigaction(quiet[i], &sa, NULL);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
-		sigaction(crash[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
+}
+
+/* Ctrl-\ would send SIGQUIT and end the lab in front of a class: the
+ * terminal's quit character is turned off while the lab runs (kill -QUIT
+ * still ends it, terminal restored). The saved modes come back at exit. */
+static void no_quit_key(void)
+{
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &t) != 0)
+		return;
+	t.c_cc[VQUIT] = _POSIX_VDISABLE;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
+		def_prog_mode(); /* and curses keeps it across Ctrl-Z */
 }
 
 static void term_end(void)
@@ -204,6 +230,7 @@ static void take_event(struct lab *lab, const struct event *ev)
 		flags |= TUI_LOG_INFO;
 		break;
 	case EV_RECV:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 		flags |= TUI_LOG_IN;
 		break;
@@ -232,15 +259,35 @@ static void take_event(struct lab *lab, const struct event *ev)
 	lab->dirty = true;
 }
 
-static void drain_events(struct lab *lab)
+void lab_drain(struct lab *lab)
 {
 	struct event ev;
+
+	char err[600];
 
 	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++) {
 		lesson_event(lab, &ev);
 		take_event(lab, &ev);
 	}
-	watch_log_flush(&lab->watch);
+	if (watch_log_flush(&lab->watch, err, sizeof err) < 0)
+		lab_notice(lab, true, "%s", err);
+}
+
+/* After the servers are stopped: their last events (the server-stop
+ * closes, the stops) still go to --log, and a log that failed at any time
+ * is said in msg. Returns 0, or 1 after a failure. */
+static int finish_log(struct lab *lab, char *msg, size_t cap)
+{
+	struct event ev;
+	char err[600];
+
+	while (event_pop(lab->q, &ev))
+		watch_log_event(&lab->watch, &ev, err, sizeof err);
+	if (watch_log_close(&lab->watch, err, sizeof err) < 0) {
+		snprintf(msg, cap, "--log %s", err);
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- keys and the mouse ---- */
@@ -608,7 +655,7 @@ static void run(struct lab *lab)
 		if (p[1].revents)
 			read_signals(lab);
 		if (p[2].revents)
-			drain_events(lab);
+			lab_drain(lab);
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			lab->quit = true; /* the terminal went away */
 		else if (p[0].revents & POLLIN)
@@ -755,6 +802,7 @@ static int term_begin(struct lab *lab)
 	cbreak();
 	noecho();
 	nonl();
+	no_quit_key();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
@@ -802,6 +850,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	static struct lab lab;
 	struct options o;
 	const char *qbytes = getenv("SOCKLAB_QUEUE_BYTES");
+	uint64_t qsize;
 	unsigned long fd_before, fd_after;
 	int rc;
 
@@ -820,6 +869,9 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 		return 2;
 	}
 	setlocale(LC_ALL, "");
+	/* A terminal that is not UTF-8 gets peer bytes >= 0x80 as \xNN. */
+	esc_set_ascii(!esc_locale_is_utf8());
+	memset(&lab, 0, sizeof lab);
 	conn_clear(&lab.conn);
 	lab.color = o.color;
 	lab.mouse = o.mouse;
@@ -828,7 +880,9 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	lab.dirty = true;
 	servers_form_reset(&lab);
 	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
-	lab.q = event_queue_new(qbytes ? strtoul(qbytes, NULL, 10) : EVENT_QUEUE_DEFAULT);
+	if (qbytes == NULL || num_parse_u64(qbytes, 1, SIZE_MAX, &qsize) != NUM_OK)
+		qsize = EVENT_QUEUE_DEFAULT;
+	lab.q = event_queue_new((size_t)qsize);
 	if (lab.q == NULL || watch_init(&lab.watch, TUI_LOG_CAP) < 0 ||
 	    tui_log_init(&lab.out, TUI_OUT_CAP) < 0) {
 		snprintf(ex->msg, sizeof ex->msg, "%s", strerror(ENOMEM));
@@ -864,6 +918,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	term_end();
 	panes_fini(&lab);
 	servers_stop_all(&lab);
+	rc = finish_log(&lab, ex->msg, sizeof ex->msg);
 	lab_free(&lab);
-	return 0;
+	return rc;
 }

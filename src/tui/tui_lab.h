@@ -103,6 +103,9 @@ void lab_notice(struct lab *lab, bool error, const char *fmt, ...)
 void lab_say(struct lab *lab, unsigned flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 long lab_ms_since(const struct timespec *t);
+/* Takes what the servers have reported so far into the log (so a notice
+ * lands after the events it follows). */
+void lab_drain(struct lab *lab);
 void lab_open_help(struct lab *lab);
 /* Quit asked for (a key, /quit, a signal). */
 void lab_quit(struct lab *lab);

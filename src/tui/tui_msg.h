@@ -81,6 +81,7 @@
 #define MSG_TUI_DGRAM_IN        N_("< %s  (%zu B from %s)")
 #define MSG_TUI_PEER_CLOSED     N_("the server closed the connection (EOF)")
 #define MSG_TUI_CLOSED          N_("connection closed")
+#define MSG_TUI_UDP_CLOSED      N_("UDP socket closed (UDP has no connection to close)")
 #define MSG_TUI_NOTHING_OPEN    N_("nothing to close")
 #define MSG_TUI_SHUTDOWN        N_("shutdown(SHUT_WR): FIN sent; replies can still arrive")
 #define MSG_TUI_SHUTDOWN_TCP_ONLY N_("/shutdown needs a TCP connection")
@@ -108,7 +109,7 @@
 #define MSG_TUI_KEYS_SERVERS    N_("Up/Down Field  Left/Right Change  Enter Start  x Stop  Tab Pane  F1 Help  q Quit")
 #define MSG_TUI_KEYS_PRESETS    N_("Up/Down Select  Enter Start  F2-F7 Start a preset  Tab Pane  F1 Help  q Quit")
 #define MSG_TUI_KEYS_LOG        N_("Up/Down Select  Enter Detail  / Filter  c Clear  p Pause  f Fold  End Follow  Tab Pane  q Quit")
-#define MSG_TUI_KEYS_HELP       N_("Up/Down Scroll  any other key closes the help  F10 Quit")
+#define MSG_TUI_KEYS_HELP       N_("Up/Down PgUp/PgDn Home/End Scroll  any other key closes the help  F10 Quit")
 
 /* The help overlay. */
 #define MSG_TUI_HELP_TITLE      N_("socklab help")
@@ -208,7 +209,7 @@
 #define MSG_WATCH_SAVED         NN_("saved %zu event to %s (%s)", "saved %zu events to %s (%s)")
 #define MSG_WATCH_SAVED_FOLDED  NN_("saved %zu event to %s (%s), on its own line; %llu of them were folded on screen", \
 				"saved %zu events to %s (%s), each on its own line; %llu of them were folded on screen")
-#define MSG_WATCH_LOG_FAILED    N_("--log %s: %s: no longer logging")
+#define MSG_WATCH_LOG_FAILED    N_("--log %s (no longer logging)")
 #define MSG_TUI_KEYS_FILTER     N_("Enter Apply  Esc Cancel  Ctrl-U Erase   e.g. server=2 peer=127.0.0.1 port=9101 kind=recv text=hola")
 #define MSG_TUI_CMD_SAVE        N_("save the live log's shown lines (all: every kept event) as CSV or JSON Lines")
 #define MSG_TUI_CMD_FILTER      N_("filter the live log, as / does there (no expression: clear it)")

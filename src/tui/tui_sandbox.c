@@ -84,28 +84,10 @@ int tui_sandbox_swap_server_host(int host)
 	return old;
 }
 
-struct start_args {
-	const struct spec *spec;
-	unsigned id;
-	const struct server_options *opt;
-	struct event_queue *q;
-	struct server **out;
-	char *err;
-	size_t cap;
-};
-
-static int start_here(void *p)
-{
-	struct start_args *a = p;
-
-	return server_start(a->spec, a->id, a->opt, a->q, a->out, a->err, a->cap);
-}
-
 int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct server_options *opt,
 			     struct event_queue *q, struct server **out, char *err, size_t cap)
 {
-	struct start_args a = {spec, id, opt, q, out, err, cap};
-	int rc = sandbox_run_on(g_server_host, start_here, &a, err, cap);
+	int rc = sandbox_server_start(g_server_host, spec, id, opt, q, out, err, cap);
 
 	if (rc == 0) {
 		g_where[g_where_next % WHERE_MAX].id = id;
@@ -115,19 +97,23 @@ int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct 
 	return rc;
 }
 
+int tui_sandbox_host_of(unsigned id)
+{
+	for (size_t i = 0; i < WHERE_MAX && i < g_where_next; i++) {
+		if (g_where[i].id == id)
+			return g_where[i].host;
+	}
+	return SANDBOX_A;
+}
+
 const char *tui_sandbox_where(unsigned id)
 {
 	static char out[32];
 
 	if (!tui_sandbox_on())
 		return "";
-	for (size_t i = 0; i < WHERE_MAX && i < g_where_next; i++) {
-		if (g_where[i].id == id) {
-			snprintf(out, sizeof out, _(MSG_TUI_SB_WHERE), "ab"[g_where[i].host]);
-			return out;
-		}
-	}
-	return "";
+	snprintf(out, sizeof out, _(MSG_TUI_SB_WHERE), "ab"[tui_sandbox_host_of(id)]);
+	return out;
 }
 
 struct dial_args {

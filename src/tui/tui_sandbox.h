@@ -38,6 +38,8 @@ int tui_sandbox_swap_server_host(int host);
 /* "  on b" for a server (by id) running on host b, "  on a" for host a,
  * "" outside a sandbox: for the running servers' list. */
 const char *tui_sandbox_where(unsigned id);
+/* The host a server (by id) was started on: 0 (a, and outside a sandbox) or 1. */
+int tui_sandbox_host_of(unsigned id);
 
 /* server_start on the servers' host. */
 int tui_sandbox_server_start(const struct spec *spec, unsigned id, const struct server_options *opt,

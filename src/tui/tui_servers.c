@@ -60,6 +60,7 @@ int servers_start(struct lab *lab, const struct spec *spec)
 		char line[600];
 
 		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
+		lab_drain(lab); /* the LISTEN lines of the servers before it first */
 		watch_note(&lab->watch, line, TUI_LOG_ERROR);
 		lab_notice(lab, true, "%s", line);
 		return -1;
@@ -92,11 +93,15 @@ void servers_stop_all(struct lab *lab)
 		servers_stop(lab, lab->nservers - 1);
 }
 
-/* The running lab server on the port a spec wants, or -1. */
+/* The running lab server on the port a spec wants, or -1 (in a sandbox,
+ * on the host the spec would start on: the other host's ports are its own). */
 static int holder_of(const struct lab *lab, const struct spec *s)
 {
 	for (int k = 0; k < lab->nservers; k++) {
 		const struct spec *o = server_spec(lab->servers[k]);
+
+		if (tui_sandbox_host_of(server_id(lab->servers[k])) != tui_sandbox_server_host())
+			continue;
 
 		for (int j = 0; j < server_nsockets(lab->servers[k]); j++) {
 			const struct sockaddr *sa = (const void *)server_local(lab->servers[k], j);
@@ -129,13 +134,14 @@ static void explain_busy(struct lab *lab, const struct spec *s, const char *text
 		snprintf(line, sizeof line, _(MSG_TUI_START_FAILED), text, err);
 		break;
 	}
+	lab_drain(lab);
 	watch_note(&lab->watch, line, TUI_LOG_ERROR);
 	lab_notice(lab, true, "%s", line);
 }
 
 void servers_preset(struct lab *lab, size_t i)
 {
-	struct server_options opt = {0};
+	struct server_options opt = {.trace = true}; /* for the system calls pane */
 	struct server *srv;
 	struct spec s;
 	char err[SERVER_ERR_MAX], text[300];
@@ -179,7 +185,7 @@ void servers_preset(struct lab *lab, size_t i)
 		return;
 	}
 	spec_format(&s, text, sizeof text);
-	if (server_start(&s, lab->next_id, &opt, lab->q, &srv, err, sizeof err) < 0) {
+	if (tui_sandbox_server_start(&s, lab->next_id, &opt, lab->q, &srv, err, sizeof err) < 0) {
 		explain_busy(lab, &s, text, err);
 		return;
 	}

@@ -50,8 +50,7 @@ static void rec_free(struct watch_rec *r)
 
 void watch_free(struct watch *w)
 {
-	if (w->log != NULL)
-		fclose(w->log);
+	evlog_close(w->log, NULL, 0);
 	w->log = NULL;
 	if (w->recs == NULL)
 		return;
@@ -585,16 +584,14 @@ bool watch_detail_line(const struct watch_rec *r, size_t i, char *out, size_t ca
 int watch_save(const struct watch *w, const char *path, enum export_format fmt, bool all,
 	       size_t *nlines, uint64_t *folded_events, char *err, size_t errcap)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = export_open(path, err, errcap);
 	size_t n = all ? w->count : w->nshown;
 	int rc = 0;
 
 	*nlines = 0;
 	*folded_events = 0;
-	if (f == NULL) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+	if (f == NULL)
 		return -1;
-	}
 	if (export_begin(f, fmt) < 0)
 		rc = -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -632,33 +629,47 @@ int watch_save(const struct watch *w, const char *path, enum export_format fmt, 
 
 int watch_log_open(struct watch *w, const char *path, char *err, size_t errcap)
 {
-	FILE *f = fopen(path, "w");
+	struct evlog *l = evlog_open(path, err, errcap);
 
-	if (f == NULL) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+	if (l == NULL)
 		return -1;
-	}
-	if (w->log != NULL)
-		fclose(w->log);
-	w->log = f;
-	snprintf(w->log_path, sizeof w->log_path, "%s", path);
+	evlog_close(w->log, NULL, 0);
+	w->log = l;
+	w->log_said = false;
 	return 0;
+}
+
+/* rc from evlog: the failure is said the first time it shows. */
+static int log_result(struct watch *w, int rc, char *err, size_t errcap)
+{
+	char why[512];
+
+	if (rc == 0 || w->log_said)
+		return 0;
+	w->log_said = true;
+	evlog_describe(w->log, why, sizeof why);
+	snprintf(err, errcap, _(MSG_WATCH_LOG_FAILED), why);
+	return -1;
 }
 
 int watch_log_event(struct watch *w, const struct event *ev, char *err, size_t errcap)
 {
 	if (w->log == NULL)
 		return 0;
-	if (export_event(w->log, EXPORT_JSONL, ev) == 0)
-		return 0;
-	snprintf(err, errcap, _(MSG_WATCH_LOG_FAILED), w->log_path, strerror(errno ? errno : EIO));
-	fclose(w->log);
-	w->log = NULL;
-	return -1;
+	return log_result(w, evlog_write(w->log, ev), err, errcap);
 }
 
-void watch_log_flush(struct watch *w)
+int watch_log_flush(struct watch *w, char *err, size_t errcap)
 {
-	if (w->log != NULL)
-		fflush(w->log);
+	if (w->log == NULL)
+		return 0;
+	return log_result(w, evlog_flush(w->log), err, errcap);
+}
+
+int watch_log_close(struct watch *w, char *err, size_t errcap)
+{
+	int rc = evlog_close(w->log, err, errcap);
+
+	w->log = NULL;
+	return rc;
 }

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "socklab/event.h"
+#include "socklab/evlog.h"
 #include "socklab/export.h"
 #include "socklab/filter.h"
 #include "socklab/server.h"
@@ -67,8 +68,8 @@ struct watch {
 	size_t prompt_len;
 	char error[FILTER_ERR_MAX]; /* why the last filter was refused */
 
-	FILE *log; /* --log FILE: every event as JSON Lines; NULL: none */
-	char log_path[256];
+	struct evlog *log; /* --log FILE: every event as JSON Lines; NULL: none */
+	bool log_said;     /* its failure was said */
 };
 
 /* cap >= 1 records. Returns 0, or -1 when out of memory. */
@@ -131,11 +132,15 @@ int watch_save(const struct watch *w, const char *path, enum export_format fmt, 
 /* --log FILE: opens path for writing (truncated). Returns 0, or -1 with
  * a reason in err. */
 int watch_log_open(struct watch *w, const char *path, char *err, size_t errcap);
-/* Writes ev to the log, when there is one, as a JSON Lines line. On a
- * write error the log is closed and -1 returned with the reason in err
- * (once); 0 otherwise. */
+/* Writes ev to the log, when there is one, as a JSON Lines line. When
+ * the log fails, -1 is returned once with the reason in err (which file,
+ * why, how many events lost); 0 otherwise. */
 int watch_log_event(struct watch *w, const struct event *ev, char *err, size_t errcap);
-/* Pushes what is buffered to the file (call after each batch). */
-void watch_log_flush(struct watch *w);
+/* Pushes what is buffered to the file (call after each batch); the same
+ * returns as watch_log_event. */
+int watch_log_flush(struct watch *w, char *err, size_t errcap);
+/* Closes the log. Returns 0, or -1 when it failed at any time, with the
+ * reason (and the count of events lost) in err. */
+int watch_log_close(struct watch *w, char *err, size_t errcap);
 
 #endif

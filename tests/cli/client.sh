@@ -141,6 +141,26 @@ if command -v script >/dev/null; then
 	script -qec "$cmd | ${cl/client/client --raw}" /dev/null >"$T_DIR/tty.raw" 2>&1
 	LC_ALL=C grep -q $'\033\[2J' "$T_DIR/tty.raw" && ok "--raw writes the bytes as they are" ||
 		fail "--raw escaped the bytes"
+	# What hides or reorders text is shown: ho<ZWSP>la never reads hola.
+	cmd=$(printf '%q ' printf 'ho\342\200\213la h\303\251llo \342\200\256x\n')
+	if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+		LC_ALL=C.UTF-8 script -qec "$cmd | $cl" /dev/null >"$T_DIR/tty.u8" 2>&1
+		check_match "terminal, UTF-8: invisible characters escaped, text kept" \
+			'ho\\u\{200B\}la héllo \\u\{202E\}x' "$(cat "$T_DIR/tty.u8")"
+	fi
+	# A terminal that is not UTF-8 gets ASCII: bytes >= 0x80 as \xNN.
+	LC_ALL=C LANG=C script -qec "$cmd | $cl" /dev/null >"$T_DIR/tty.c" 2>&1
+	check_match "terminal, LANG=C: bytes >= 0x80 as \\xNN" \
+		'ho\\xe2\\x80\\x8bla h\\xc3\\xa9llo \\xe2\\x80\\xaex' "$(cat "$T_DIR/tty.c")"
+	LC_ALL=C grep -q $'[\x80-\xff]' "$T_DIR/tty.c" && fail "terminal, LANG=C: a byte >= 0x80 reached it" ||
+		ok "terminal, LANG=C: nothing but ASCII reached it"
+	# A character cut by a read boundary is not split in two: its first
+	# byte is echoed, then (0.3 s later) the rest; were both to arrive in
+	# one read, the check could only pass more easily, never fail.
+	if locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$'; then
+		LC_ALL=C.UTF-8 script -qec "{ printf 'x\\303'; sleep 0.3; printf '\\251y\\n'; } | $cl" /dev/null >"$T_DIR/tty.cut" 2>&1
+		check_match "terminal: a character cut between reads is shown whole" '^xéy' "$(cat "$T_DIR/tty.cut")"
+	fi
 fi
 
 # Usage errors: exit 2 with the usage.
@@ -156,6 +176,28 @@ ucase "client without PORT" "PORT missing" client 127.0.0.1
 ucase "client bad port" "bad port '99999'" client 127.0.0.1 99999
 ucase "client bad timeout" "bad timeout 'soon'" client --timeout soon 127.0.0.1 1
 ucase "client zero timeout" "bad timeout '0'" client --timeout 0 127.0.0.1 1
+# --timeout states the range it really has (poll's milliseconds).
+ucase "client timeout range" "bad timeout '0\.0001': finer than a millisecond \(expected 0\.001\.\.86400 seconds\)" \
+	client --timeout 0.0001 127.0.0.1 1
+ucase "client timeout too long" "bad timeout '86401': too large \(expected 0\.001\.\.86400 seconds\)" \
+	client --timeout 86401 127.0.0.1 1
+ucase "client argv escaped" "unknown option '--x\\\\x1b\[2J'" client $'--x\e[2J' 127.0.0.1 1
+# The scope hints that serve gives.
+run_out got "$SOCKLAB" client fe80::1 9
+check "client fe80::1: exit 1" 1 "$RC"
+check_match "client fe80::1: the scope hint" "fe80::1: a link-local address needs a scope id, e\.g\. fe80::1%eth0" "$(last_err)"
+run_out got "$SOCKLAB" client fe80::1%nosuch 9
+check "client fe80::1%nosuch: exit 1" 1 "$RC"
+check_match "client fe80::1%nosuch: no such interface" "no interface named 'nosuch'" "$(last_err)"
+# A name without an address of the family asked for says so, whatever
+# the resolver's own words (EAI_AGAIN without DNS).
+if ! /usr/bin/python3 -c 'import socket,sys; socket.getaddrinfo("localhost", None, socket.AF_INET6)' 2>/dev/null; then
+	run_out got "$SOCKLAB" resolve -6 localhost
+	check "resolve -6 localhost without ::1: exit 1" 1 "$RC"
+	check_match "resolve -6 localhost without ::1: says why" "^socklab: localhost has no IPv6 address \(it resolves to 127\.0\.0\.1" "$(last_err)"
+fi
+run_out got "$SOCKLAB" client -6 127.0.0.1 9 x
+check_match "-6 with an IPv4 literal: no IPv6 address" "127\.0\.0\.1 has no IPv6 address" "$(last_err)"
 ucase "client unknown option" "unknown option" client --bogus 127.0.0.1 1
 ucase "resolve without HOST" "HOST missing" resolve
 ucase "resolve extra argument" "unexpected 'x'" resolve localhost 80 x

@@ -2,6 +2,18 @@
 # .bash so that tests/run-all, which runs tests/cli/*.sh, does not run it.
 # shellcheck shell=bash
 
+# build_path REL: a file of the build (SOCKLAB_BUILD may be relative to
+# the tree's top).
+build_path() {
+	case ${SOCKLAB_BUILD:-build} in
+	/*) printf '%s/%s\n' "$SOCKLAB_BUILD" "$1" ;;
+	*) printf '%s/../%s/%s\n' "$SOCKLAB_TESTS" "${SOCKLAB_BUILD:-build}" "$1" ;;
+	esac
+}
+# The tests' one strict JSON checker (tests/tools/jsoncheck.c):
+#   "$JSONCHECK" lines FILE; "$JSONCHECK" events FILE [--now EPOCH]
+JSONCHECK=$(build_path tests/tools/jsoncheck)
+
 # need_ipv6: skips the rest of the script when the host has no ::1 (but
 # a failure already recorded still fails the script).
 need_ipv6() {

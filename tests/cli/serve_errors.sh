@@ -17,7 +17,8 @@ run_out got "$SOCKLAB" serve --json "tcp:raw:ipv4:$tp"
 check "busy port under --json: exit 1" 1 "$RC"
 check_match "busy port under --json: message on stderr" "bind 127\.0\.0\.1:$tp: Address already in use" "$(last_err)"
 if [ -n "$got" ]; then
-	printf '%s' "$got" | /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' &&
+	printf '%s\n' "$got" >"$T_DIR/busy.json"
+	"$JSONCHECK" events "$T_DIR/busy.json" &&
 		ok "busy port under --json: stdout still JSON" || fail "busy port under --json: stdout not JSON"
 fi
 
@@ -73,8 +74,27 @@ usage_case "unknown option" "unknown option '--bogus'" serve --bogus tcp:echo:ip
 usage_case "bad backlog" "bad backlog '0'" serve --backlog 0 tcp:echo:ipv4:0
 usage_case "backlog not a number" "bad backlog 'x'" serve --backlog x tcp:echo:ipv4:0
 usage_case "backlog missing" "backlog|option" serve tcp:echo:ipv4:0 --backlog
+# Each bad number says why, and the range it may take.
+usage_case "backlog too large: why and range" "bad backlog '70000': too large \(expected 1\.\.65535\)" \
+	serve --backlog 70000 tcp:echo:ipv4:0
+usage_case "backlog with a sign" "bad backlog '\+5': not a number" serve --backlog +5 tcp:echo:ipv4:0
+# The idle timer looks every 0.1 s: a shorter timeout could not be kept.
+usage_case "idle timeout below the timer's resolution" \
+	"bad idle timeout '0\.05': too small \(expected 0\.1\.\.86400 seconds; idle connections are checked every 0\.1 s\)" \
+	serve --idle-timeout 0.05 tcp:echo:ipv4:0
+usage_case "idle timeout finer than a millisecond" "bad idle timeout '0\.1234': finer than a millisecond" \
+	serve --idle-timeout 0.1234 tcp:echo:ipv4:0
+# What a message echoes from argv is escaped: no ESC reaches the terminal.
+run_out got "$SOCKLAB" serve $'--bo\e[2Jgus' tcp:echo:ipv4:0
+check "argv echoed escaped: exit 2" 2 "$RC"
+check_match "argv echoed escaped: message" "unknown option '--bo\\\\x1b\[2Jgus'" "$(last_err)"
+LC_ALL=C grep -q $'\e' "$T_DIR/last.err" && fail "argv echoed escaped: an ESC reached stderr" ||
+	ok "argv echoed escaped: no ESC on stderr"
+run_out got "$SOCKLAB" serve $'tcp:echo:ipv4:9\e]0;x\a'
+check_match "SPEC echoed escaped" "bad port '9\\\\x1b\]0;x\\\\x07'" "$(last_err)"
 # A good SPEC before a bad one: still nothing started.
 usage_case "good then bad SPEC" "unknown family 'ipv5'" serve tcp:echo:ipv4:0 tcp:echo:ipv5:0
 usage_case "unknown command" "unknown command 'serv'" serv tcp:echo:ipv4:0
+usage_case "unknown command, escaped" "unknown command 'se\\\\x1b\\\\x9bx'" $'se\e\x9bx'
 
 t_done

@@ -1,11 +1,12 @@
 # `socklab serve --json`: one JSON object per line with the contract's
-# fields (checked by jsoncheck.py for every line), payload bytes of any
+# fields (checked by tests/tools/jsoncheck for every line), payload bytes of any
 # kind still valid JSON that decodes to what was sent, IPv4-mapped peers
 # with mapped_ipv4, v6only on IPv6 listens, message and errno on warnings.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.bash"
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "$PY is not installed"
+[ -x "$JSONCHECK" ] || skip "$JSONCHECK is not built (make $JSONCHECK)"
 here=$(cd "$(dirname "$0")" && pwd)
 
 # jq_get NAME PYEXPR: evaluates PYEXPR over ev (the list of events).
@@ -15,6 +16,19 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 print(eval(sys.argv[2]))' "$T_DIR/$1.out" "$2"
 }
+
+# The checker itself tells bad from good: a duplicate key, data without
+# its hex, a float where an integer belongs, a trailing comma.
+good='{"event":"recv","time":"2026-01-01T00:00:00.000Z","server":1,"transport":"tcp","service":"raw","family":"ipv4","conn":1,"local":{"addr":"127.0.0.1","port":1},"peer":{"addr":"127.0.0.1","port":2},"bytes":1,"data":"a","hex":"61"}'
+printf '%s\n' "$good" >"$T_DIR/good.json"
+"$JSONCHECK" events "$T_DIR/good.json" >/dev/null && ok "jsoncheck accepts a good event" ||
+	fail "jsoncheck rejects a good event"
+for bad in "${good/\"bytes\":1/\"bytes\":1,\"bytes\":1}" "${good/,\"hex\":\"61\"/}" \
+	"${good/\"bytes\":1/\"bytes\":1.0}" "${good%\}},}" "${good/\"61\"/\"6\"}"; do
+	printf '%s\n' "$bad" >"$T_DIR/bad.json"
+	"$JSONCHECK" events "$T_DIR/bad.json" >/dev/null && fail "jsoncheck accepts: $bad" ||
+		ok "jsoncheck rejects a bad event"
+done
 
 serve_start j --json tcp:echo:ipv4:0 tcp:raw:ipv4:0 udp:echo:ipv4:0 ||
 	{ fail "servers did not listen"; cat "$T_DIR/j.err" >&2; t_done; }
@@ -38,7 +52,7 @@ cmp -s "$T_DIR/payload" "$T_DIR/payload.back" && ok "binary payload echoed" ||
 	fail "binary payload not echoed unchanged"
 wait_log j '"event":"close".*"server":2|"server":2.*"event":"close"' || fail "raw close not logged"
 
-"$PY" "$here/jsoncheck.py" "$T_DIR/j.out" --now "$(date +%s)" >"$T_DIR/jc" &&
+"$JSONCHECK" events "$T_DIR/j.out" --now "$(date +%s)" >"$T_DIR/jc" &&
 	ok "every line is valid JSON with the contract's fields" ||
 	{ fail "JSON contract"; cat "$T_DIR/jc" >&2; }
 
@@ -60,7 +74,7 @@ serve_start jb --json tcp:echo:ipv4:0 || fail "big-payload server did not listen
 "$SOCKLAB" client 127.0.0.1 "$(json_port jb 1)" <"$T_DIR/big" >"$T_DIR/big.back" 2>&1
 check "big line echoed" "$(( 24000 + 6000 + 6 ))" "$(stat -c %s "$T_DIR/big.back")"
 wait_log jb '"event":"close"' || fail "big-payload close not logged"
-"$PY" "$here/jsoncheck.py" "$T_DIR/jb.out" >"$T_DIR/jc" && ok "worst-case escapes: still valid JSON" ||
+"$JSONCHECK" events "$T_DIR/jb.out" >"$T_DIR/jc" && ok "worst-case escapes: still valid JSON" ||
 	{ fail "worst-case escapes JSON"; cat "$T_DIR/jc" >&2; }
 check "worst-case escapes: real byte counts and data_cut" "30001 True" \
 	"$(jq_get jb '" ".join(str(x) for x in (sum(e["bytes"] for e in ev if e["event"]=="recv"), any(e.get("data_cut") for e in ev if e["event"]=="recv")))')"
@@ -79,7 +93,7 @@ check "udp datagram fields" "ping 4 127.0.0.1" \
 serve_start jt --json --trace tcp:echo:ipv4:0 || fail "traced server did not listen"
 "$SOCKLAB" client 127.0.0.1 "$(json_port jt 1)" x >/dev/null 2>&1
 wait_log jt '"syscall":"close"' || fail "traced close not logged"
-"$PY" "$here/jsoncheck.py" "$T_DIR/jt.out" >"$T_DIR/jc" && ok "--json --trace lines valid" ||
+"$JSONCHECK" events "$T_DIR/jt.out" >"$T_DIR/jc" && ok "--json --trace lines valid" ||
 	{ fail "--json --trace contract"; cat "$T_DIR/jc" >&2; }
 check "syscalls in order" "socket setsockopt bind listen accept close" \
 	"$(jq_get jt '" ".join(e["syscall"] for e in ev if e["event"]=="syscall")')"
@@ -88,7 +102,7 @@ check "syscalls in order" "socket setsockopt bind listen accept close" \
 stop_serve "$j_pid" TERM
 check "--json serve exits 0 on SIGTERM" 0 "$RC"
 check "one stop event per server" "1 2 3" "$(jq_get j '" ".join(str(e["server"]) for e in ev if e["event"]=="stop")' | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
-"$PY" "$here/jsoncheck.py" "$T_DIR/j.out" >"$T_DIR/jc" && ok "still valid after stop" ||
+"$JSONCHECK" events "$T_DIR/j.out" >"$T_DIR/jc" && ok "still valid after stop" ||
 	{ fail "JSON after stop"; cat "$T_DIR/jc" >&2; }
 
 need_ipv6
@@ -103,7 +117,7 @@ printf 'x\n' | "$SOCKLAB" client ::1 "$raw6_p" >/dev/null 2>&1
 wait_for 5 grep -q '"server":3.*"event":"close"\|"event":"close".*"server":3' "$T_DIR/j6.out" ||
 	fail "dual2 close not logged"
 wait_for 5 grep -q '"event":"close".*"server":2' "$T_DIR/j6.out" || fail "raw6 close not logged"
-"$PY" "$here/jsoncheck.py" "$T_DIR/j6.out" --now "$(date +%s)" >"$T_DIR/jc" &&
+"$JSONCHECK" events "$T_DIR/j6.out" --now "$(date +%s)" >"$T_DIR/jc" &&
 	ok "IPv6 and dual lines valid" || { fail "IPv6 JSON contract"; cat "$T_DIR/jc" >&2; }
 check "v6only per listen" "1:False 2:True 3:True 3:None" \
 	"$(jq_get j6 '" ".join("%d:%s" % (e["server"], e.get("v6only")) for e in ev if e["event"]=="listen")')"
@@ -115,7 +129,7 @@ check "dual2 IPv4 peer stays IPv4" "127.0.0.1 False" \
 # A warning: IPV6_V6ONLY=0 refused (the fault seam) carries message and errno.
 SOCKLAB_FAULT_V6ONLY=1 serve_start jw --json tcp:echo:dual:0 ||
 	{ fail "fallback server did not listen"; t_done; }
-"$PY" "$here/jsoncheck.py" "$T_DIR/jw.out" >"$T_DIR/jc" && ok "warning lines valid" ||
+"$JSONCHECK" events "$T_DIR/jw.out" >"$T_DIR/jc" && ok "warning lines valid" ||
 	{ fail "warning JSON contract"; cat "$T_DIR/jc" >&2; }
 check "warning errno" "1 EPERM" "$(jq_get jw '" ".join(str(x) for e in ev if e["event"]=="warning" for x in (e["errno"], e.get("errno_name")))')"
 check_match "warning message" "IPV6_V6ONLY=0" "$(jq_get jw '[e["message"] for e in ev if e["event"]=="warning"][0]')"
@@ -127,7 +141,7 @@ run_out got "$SOCKLAB" client 127.0.0.1 "$(json_port jl 1)" 0123456789abcdef ok
 check_match "over-long line answered with an error line" $'^ERR line too long.*\neco: ok\n$' "$got"
 wait_log jl '"event":"warning"' || fail "line-too-long warning not logged"
 check "line-too-long warning: errno 0 (no system cause)" 0 "$(jq_get jl '[e["errno"] for e in ev if e["event"]=="warning"][0]')"
-"$PY" "$here/jsoncheck.py" "$T_DIR/jl.out" >"$T_DIR/jc" && ok "line-too-long warning valid" ||
+"$JSONCHECK" events "$T_DIR/jl.out" >"$T_DIR/jc" && ok "line-too-long warning valid" ||
 	{ fail "line-too-long warning JSON contract"; cat "$T_DIR/jc" >&2; }
 
 t_done

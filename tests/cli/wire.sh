@@ -3,7 +3,7 @@
 # handshake, data and FIN both ways of a TCP echo, over IPv4, IPv6 and an
 # IPv4 client of a dual-stack server; an RST from a port with nothing on
 # it in TCP; the ICMP port unreachable for UDP, with the datagram it
-# answers. Each checked in --wire's JSON (jsoncheck.py and the fields),
+# answers. Each checked in --wire's JSON (tests/tools/jsoncheck and the fields),
 # in the text form, and in the pcap file read back by tcpdump -r. Then as
 # nobody (no CAP_NET_RAW): the message, and the servers still serve.
 if [ -z "${SOCKLAB_IN_NETNS:-}" ]; then
@@ -100,7 +100,7 @@ check "ICMP's quoted datagram goes to the TCP server's port" "True" \
 	"$(q 'at(tcp, proto="icmp")[0]["inner"]["dport"] == tcp')"
 check "UDP echo: the datagram and its reply" "[4, 4]" "$(q '[p["len"] for p in at(udp, proto="udp")]')"
 
-"$PY" "$here/jsoncheck.py" "$T_DIR/w.out" --now "$(date +%s)" >"$T_DIR/jc" &&
+"$JSONCHECK" events "$T_DIR/w.out" --now "$(date +%s)" >"$T_DIR/jc" &&
 	ok "every line, packets too, passes the JSON contract" ||
 	{ fail "JSON contract"; cat "$T_DIR/jc" >&2; }
 
@@ -148,4 +148,26 @@ run_out got "$SOCKLAB" client 127.0.0.1 "$(listen_port n 1)" hola
 check "unprivileged: the server still serves" $'eco: hola\n' "$got"
 stop_serve "$n_pid" TERM
 check "unprivileged: exit 1 (capture was asked for)" 1 "$RC"
+check_match "unprivileged: points at the sandbox too" "socklab --sandbox" "$(cat "$T_DIR/n.err")"
+
+# Without root, in a sandbox of one's own: the capture works.
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$SOCKLAB" serve --sandbox --wire \
+	tcp:echo:dual:0 >"$T_DIR/s.out" 2>"$T_DIR/s.err" &
+s_pid=$!
+T_PIDS+=("$s_pid")
+if wait_for 10 _listening "$T_DIR/s.out" 1; then
+	sp=$(grep -m1 "#1 LISTEN" "$T_DIR/s.out" | grep -oE ':[0-9]+( |$)' | tr -d ': ')
+	run_out got setpriv --reuid=nobody --regid=nogroup --clear-groups "$SOCKLAB" sandbox exec \
+		--pid "$s_pid" a "$SOCKLAB" client 198.51.100.1 "$sp" hola
+	check "sandbox: the echo" $'eco: hola\n' "$got"
+	sb_fin() { grep -q "PACKET .*198\.51\.100\.1:$sp > .*\[FIN, ACK\]" "$T_DIR/s.out"; }
+	wait_for 5 sb_fin || fail "sandbox: the server's FIN was not captured"
+	check_match "sandbox: as nobody, the handshake is captured" \
+		"PACKET (lo|eth0) IPv4 TCP 198\.51\.100\.1:[0-9]+ > 198\.51\.100\.1:$sp \[SYN\] Seq=0" \
+		"$(cat "$T_DIR/s.out")"
+	stop_serve "$s_pid" TERM
+	check "sandbox: capture worked, exit 0" 0 "$RC"
+else
+	echo "  skip wire: no sandbox on this host ($(tail -1 "$T_DIR/s.err"))" >&2
+fi
 t_done

@@ -1,11 +1,16 @@
 /*
  * fuzz_escape: esc_text, esc_json and esc_utf8_len on arbitrary bytes.
  *
- * Input: 1 byte picking the output caps, then the peer bytes.
+ * Input: 1 byte picking the output caps (its top bit: ASCII-only mode),
+ * then the peer bytes.
  * esc_text: the output is NUL-terminated within the cap, valid UTF-8, has
- * no C0 control, no DEL, no C1 control and no bidi override, unescapes to
- * exactly the input bytes it says it used, uses them all when the cap is
- * 4 * n + 1, and with a smaller cap is a prefix of the full output.
+ * no C0 control, no DEL, no C1 control and no invisible or reordering
+ * character (bidi controls, zero-width and format characters, tags,
+ * U+2028/2029: those come as \u{...}), is pure ASCII in ASCII-only mode,
+ * unescapes to exactly the input bytes it says it used, uses them all
+ * when the cap is 4 * n + 1, and with a smaller cap is a prefix of the
+ * full output. esc_incomplete_tail names a tail that the reference decoder
+ * finds cut, and never a complete character.
  * esc_json: the output is the body of a valid JSON string (checked by
  * json_check, an independent strict validator) and decodes back to the
  * input when the input is valid UTF-8. esc_utf8_len agrees with the
@@ -26,7 +31,50 @@ static int hexval(char c)
 	return -1;
 }
 
-/* Undoes esc_text: \n \r \t \\ \xNN, everything else literal. */
+/* Encodes cp as UTF-8 at out; returns the length. */
+static size_t put_utf8(uint32_t cp, unsigned char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (unsigned char)(0xc0 | cp >> 6);
+		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | cp >> 12);
+		out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | cp >> 18);
+	out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static int hexval_upper(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The reference list (independent of escape.c's table): what must never
+ * reach a terminal as itself. */
+static bool invisible(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) ||
+	       cp == 0xfeff || cp == 0x2028 || cp == 0x2029 || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+/* Undoes esc_text: \n \r \t \\ \xNN \u{X...}, everything else literal. */
 static size_t unescape_text(const char *s, size_t n, unsigned char *out)
 {
 	size_t i = 0, o = 0;
@@ -55,6 +103,22 @@ static size_t unescape_text(const char *s, size_t n, unsigned char *out)
 			out[o++] = (unsigned char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
 			i += 2;
 			break;
+		case 'u': {
+			uint32_t cp = 0;
+			size_t k = i + 3, digits = 0;
+
+			FUZZ_CHECK(i + 2 < n && s[i + 2] == '{');
+			for (; k < n && s[k] != '}'; k++, digits++) {
+				FUZZ_CHECK(hexval_upper(s[k]) >= 0);
+				cp = cp << 4 | (uint32_t)hexval_upper(s[k]);
+			}
+			FUZZ_CHECK(k < n && digits >= 4 && digits <= 5);
+			/* Only what had to be hidden comes as \u{...}. */
+			FUZZ_CHECK(invisible(cp) || cp > 0x7f);
+			o += put_utf8(cp, out + o);
+			i = k - 1;
+			break;
+		}
 		default:
 			FUZZ_CHECK(!"known escape");
 		}
@@ -76,7 +140,8 @@ static void check_terminal_safe(const char *s, size_t n)
 		FUZZ_CHECK(k > 0);
 		FUZZ_CHECK(cp >= 0x20 && cp != 0x7f);
 		FUZZ_CHECK(cp < 0x80 || cp > 0x9f);
-		FUZZ_CHECK(!(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069));
+		FUZZ_CHECK(!invisible(cp));
+		FUZZ_CHECK(!esc_ascii() || cp < 0x80);
 		i += k;
 	}
 }
@@ -102,7 +167,7 @@ static void fuzz_text(const uint8_t *data, size_t n, size_t cap)
 	FUZZ_CHECK(len <= flen && memcmp(out, full, len) == 0);
 	FUZZ_CHECK(unescape_text(out, len, back) == used);
 	/* Stopping early is only for an escape that does not fit. */
-	FUZZ_CHECK(used == n || len + 4 >= cap);
+	FUZZ_CHECK(used == n || len + ESC_TEXT_ESCAPE_MAX >= cap);
 	free(back);
 	free(full);
 	free(out);
@@ -145,9 +210,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_in in = {data, size};
 	uint8_t capsel = fuzz_u8(&in);
 	const uint8_t *p = in.p;
-	size_t n = in.n, cap = capsel % 64 + 1;
+	size_t n = in.n, cap = capsel % 64 + 1, tail;
 
+	esc_set_ascii(capsel & 0x80);
 	fuzz_text(p, n, cap);
+	esc_set_ascii(false);
+	/* The held-back tail: a cut start of a sequence, never a whole one. */
+	tail = esc_incomplete_tail(p, n);
+	FUZZ_CHECK(tail <= 3 && tail <= n);
+	if (tail > 0) {
+		uint32_t cp;
+
+		FUZZ_CHECK(fuzz_utf8_decode(p + n - tail, tail, &cp) == 0);
+		FUZZ_CHECK(p[n - tail] >= 0xc2 && p[n - tail] <= 0xf4);
+	}
 	fuzz_json(p, n, cap);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t cp;

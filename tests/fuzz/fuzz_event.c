@@ -44,6 +44,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!"event_format_json gives valid JSON");
 	}
 	FUZZ_CHECK(strncmp(out, "{\"event\":\"", 10) == 0 && out[n - 1] == '}');
+	/* Where there is data, hex holds exactly the recorded bytes. */
+	if (json_member(out, n, "data") != JSON_NONE) {
+		static char hex[EVENT_PREVIEW_MAX * 2 + 1], want[EVENT_PREVIEW_MAX * 2 + 1];
+
+		FUZZ_CHECK(json_get_str(out, n, "hex", hex, sizeof hex));
+		for (size_t i = 0; i < ev.preview_len; i++)
+			snprintf(want + 2 * i, 3, "%02x", ev.preview[i]);
+		want[2 * ev.preview_len] = '\0';
+		FUZZ_CHECK(strcmp(hex, want) == 0);
+	}
 	free(out);
 
 	/* A short buffer: cut, but never overrun (exact-size buffer). */

@@ -193,9 +193,64 @@ static void test_stats(void **state)
 	tn_free(&t);
 }
 
+/* Section 1.b reads lines from a stdio stream, not recv calls: its reads
+ * are READLINE events, one per line (5, 6 and 4 bytes here, where section
+ * 1 records one 15-byte RECV), and under trace the recv calls beneath
+ * them show up as what they are. */
+static void test_stdio_reads_are_line_reads(void **state)
+{
+	struct spec s = tn_spec("tcp:echo-stdio:ipv4:0");
+	struct server_options opt = {.trace = true};
+	struct server *srv;
+	struct tn t;
+	char buf[64];
+	int fd, lines = 0, recvs = 0, eof_recv = 0;
+	size_t lens[3] = {5, 6, 4};
+	uint64_t recv_bytes = 0;
+
+	(void)state;
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, &opt);
+	fd = tn_connect(AF_INET, server_port(srv));
+	tn_send_all(fd, "hola\nmundo\nfin\n", 15);
+	shutdown(fd, SHUT_WR);
+	tn_recv_all(fd, buf, sizeof buf);
+	assert_string_equal(buf, "eco: hola\neco: mundo\neco: fin\n");
+	tn_wait_count(&t, EV_CLOSE, 1);
+	assert_int_equal(tn_count(&t, EV_RECV), 0);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct tn_ev *e = &t.ev[i];
+
+		if (e->kind == EV_READ_LINE) {
+			assert_true(lines < 3);
+			assert_int_equal(e->bytes, lens[lines]);
+			lines++;
+		} else if (e->kind == EV_SYSCALL && strcmp(e->syscall, "recv") == 0) {
+			/* Each recv comes before the lines it delivered. */
+			if (e->ret > 0) {
+				recvs++;
+				recv_bytes += (uint64_t)e->ret;
+				assert_true(recv_bytes > 0);
+			} else if (e->ret == 0) {
+				eof_recv++;
+			}
+		}
+	}
+	assert_int_equal(lines, 3);
+	assert_true(recvs >= 1);
+	assert_int_equal(recv_bytes, 15);
+	assert_int_equal(eof_recv, 1); /* the EOF is a recv that returned 0 */
+	assert_string_equal(event_kind_name(EV_READ_LINE), "readline");
+	assert_int_equal(event_kind_class(EV_READ_LINE), EVENT_CLASS_IN);
+	close(fd);
+	server_stop(srv);
+	tn_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_stdio_reads_are_line_reads),
 	    cmocka_unit_test(test_last_line_without_newline),
 	    cmocka_unit_test(test_carriage_returns),
 	    cmocka_unit_test(test_binary_lines),

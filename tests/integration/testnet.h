@@ -35,7 +35,7 @@
 #include "socklab/event.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
-#include "../unit/jsoncheck.h"
+#include "json_check.h"
 
 /* Generous bound for anything that should take milliseconds; six times
  * that under valgrind (seen in LD_PRELOAD), which runs us much slower. */
@@ -153,7 +153,7 @@ static inline void tn_check_formats(const struct event *ev)
 	n = event_format_text(ev, buf, sizeof buf);
 	assert_int_equal(n, strlen(buf));
 	for (size_t i = 0; i < n;) {
-		size_t k = jc_utf8(p + i, n - i);
+		size_t k = json_utf8_len(p + i, n - i);
 
 		if (k == 0 || p[i] < 0x20 || p[i] == 0x7f ||
 		    (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0))
@@ -171,8 +171,7 @@ static inline void tn_take(struct tn *t)
 		struct tn_ev *e;
 
 		tn_check_formats(&ev);
-		if (!t->keep_data && (ev.kind == EV_RECV || ev.kind == EV_SEND ||
-				      ev.kind == EV_DGRAM_IN || ev.kind == EV_DGRAM_OUT))
+		if (!t->keep_data && (event_kind_class(ev.kind) & EVENT_CLASS_DATA))
 			continue;
 		if (t->n == t->cap) {
 			t->cap = t->cap ? 2 * t->cap : 256;

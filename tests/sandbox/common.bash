@@ -35,6 +35,7 @@ userns_blocker() {
 sandbox_users() {
 	if [ -n "${SB_AS:-}" ]; then
 		ok "running as $SB_AS (uid $(id -u))"
+		export SB_MARK=$T_NAME-$$-$RANDOM
 		return 0
 	fi
 	local rc_root=77 rc_nobody=77
@@ -90,8 +91,15 @@ sb_serve() {
 		fail "$name: no 'sandbox exec' line on stderr"
 }
 
-# holders: this user's processes holding a host b (comm socklab-hostb).
-holders() { pgrep -u "$(id -u)" -x socklab-hostb; }
+# holders: the processes holding a host b (comm socklab-hostb) that this
+# run started: they carry its SB_MARK in their environment, so that other
+# sandboxes of the same user (another test run at once) do not count.
+holders() {
+	local p
+	for p in $(pgrep -u "$(id -u)" -x socklab-hostb); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "SB_MARK=$SB_MARK" && echo "$p"
+	done
+}
 no_holders() { [ -z "$(holders)" ]; }
 
 # ns_users INODE: the processes of this user with a namespace or a

@@ -86,9 +86,16 @@ check "serve --sandbox stops on SIGTERM with exit 0" 0 "$RC"
 wait_for 5 no_holders && ok "the holder of host b is gone" || fail "holder left: $(holders)"
 check "no process holds host a's namespace" "" "$(ns_users "$ns_a")"
 check "no process holds host b's namespace" "" "$(ns_users "$ns_b")"
-run_out out "$SOCKLAB" sandbox exec b true
+run_out out "$SOCKLAB" sandbox exec --pid "$SB_PID" b true
 check "sandbox exec after the end exits 1" 1 "$RC"
-check_match "  saying none is running" "no sandbox of yours is running" "$(last_err)"
+check_match "  saying none runs there" "no sandbox of yours runs in process $SB_PID" "$(last_err)"
+# A user with no sandbox at all (uid 4242, nobody's account; only root can be it).
+if [ "$SB_AS" = root ]; then
+	run_out out setpriv --reuid=4242 --regid=4242 --clear-groups "$SOCKLAB" sandbox exec b true
+	check "a user without a sandbox: exit 1" 1 "$RC"
+	check_match "  told how to start one" "no sandbox of yours is running: start one with socklab --sandbox" \
+		"$(last_err)"
+fi
 
 # Killed outright (no cleanup of its own): the holder follows it.
 sb_serve k tcp:echo:dual:0 || t_done

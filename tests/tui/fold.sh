@@ -7,6 +7,7 @@ source "$SOCKLAB_TESTS/tui/lib-tui.sh"
 
 tui_start 120 40 --serve tcp:cmd:ipv4:0 || { fail "tmux"; t_done; }
 expect_screen "lab up" '#1 LISTEN tcp/cmd ipv4'
+expect_screen "one line: singular" ' 1 line  dropped 0'
 port=$(log_port 1)
 type_line "/connect 127.0.0.1 $port"
 expect_screen "connected" "connected to \('127\.0\.0\.1', $port\)"

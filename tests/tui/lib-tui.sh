@@ -46,7 +46,7 @@ tui_start_wrapped() {
 	local cmd
 	cmd=$(printf '%q ' "$SOCKLAB" "$@")
 	tmx new-session -d -s "$TUI_PANE" -x "$cols" -y "$rows" \
-		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME ${TUI_ENV:-} sh -c 'trap \"\" INT; $cmd; echo status=\$?; stty -a; echo END-OF-LAB; sleep 600'" ||
+		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME ${TUI_ENV:-} sh -c 'ulimit -c 0; trap \"\" INT QUIT; $cmd; echo status=\$?; stty -a; echo END-OF-LAB; sleep 600'" ||
 		return 1
 	tmx set-option -t "$TUI_PANE" escape-time 0 >/dev/null
 }

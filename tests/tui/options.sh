@@ -88,4 +88,15 @@ keys Enter
 expect_screen "the found line runs" 'not connected'
 keys F10
 wait_for 5 pane_dead || fail "quit"
+
+# A start that fails is logged after the LISTEN lines of the servers
+# started before it.
+tui_stop
+tui_start 160 40 --serve tcp:cmd:ipv4:0 --serve "tcp:echo:ipv4:$busy" || fail "tmux"
+expect_screen "the failure is logged" "cannot start tcp:echo:ipv4:$busy"
+order_ok() { screen | grep -nE '#1 LISTEN|cannot start' | head -2 | tr '\n' ' ' | grep -qE '#1 LISTEN.*cannot start'; }
+if wait_for 5 order_ok; then ok "the failure comes after the LISTEN before it"; else
+	fail "the failure comes after the LISTEN before it"; screen | sed 's/^/    | /' >&2; fi
+quit_asked
+wait_for 5 pane_dead || fail "quit"
 t_done

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The terminal is given back whatever ends the lab: SIGTERM, Ctrl-C
-# (SIGINT, asking first while a server runs), a crash signal (SIGSEGV). Each time the wrapper shell then
+# The terminal is given back whatever ends the lab: SIGTERM, SIGHUP,
+# Ctrl-C (SIGINT, asking first while a server runs), a crash signal
+# (SIGSEGV), and every other signal that ends a process (issue 10:
+# SIGQUIT, SIGUSR1/2, SIGALRM, SIGXFSZ, SIGVTALRM, SIGPROF, a real-time
+# one). Ctrl-\ is no quit key while the lab runs. Each time the wrapper shell then
 # finds the tty in canonical mode with echo, tmux is off the alternate
 # screen with the cursor shown, and the lab's servers are gone with it.
 source "$SOCKLAB_TESTS/lib.sh"
@@ -10,6 +13,7 @@ source "$SOCKLAB_TESTS/tui/lib-tui.sh"
 ends_clean() {
 	expect_screen "$1: exit status" "^status=$2\$"
 	expect_screen "$1: canonical mode and echo back" ' icanon .* echo '
+	expect_screen "$1: the quit character back" 'quit = \^\\'
 	check "$1: alternate screen left" 0 "$(tmx display-message -p -t "$TUI_PANE" '#{alternate_on}')"
 	check "$1: cursor visible" 1 "$(tmx display-message -p -t "$TUI_PANE" '#{cursor_flag}')"
 	check "$1: mouse off" 0 "$(tmx display-message -p -t "$TUI_PANE" '#{mouse_any_flag}')"
@@ -23,8 +27,8 @@ run_case() {
 	port=$(log_port 1)
 	pid=$(lab_pid)
 	case $how in
-	TERM | SEGV) kill -"$how" "$pid" ;;
 	C-c) quit_asked C-c ;; # servers run: Ctrl-C on an empty line asks first
+	*) kill -"$how" "$pid" ;;
 	esac
 	ends_clean "$name" "$status"
 	if kill -0 "$pid" 2>/dev/null; then fail "$name: process gone"; else ok "$name: process gone"; fi
@@ -40,6 +44,27 @@ run_case() {
 run_case sigterm TERM 0
 run_case ctrl-c C-c 0
 run_case sigsegv SEGV 139
+run_case sighup HUP 0
+run_case sigquit QUIT 131
+run_case sigusr1 USR1 138
+run_case sigusr2 USR2 140
+run_case sigalrm ALRM 142
+run_case sigxfsz XFSZ 153
+run_case sigvtalrm VTALRM 154
+run_case sigprof PROF 155
+rt=$(($(kill -l RTMIN) + 2))
+run_case sigrtmin+2 "$rt" $((128 + rt))
+
+# Ctrl-\ is not a quit key in the lab: it stays up, drawn as it was.
+tui_start_wrapped 100 30 --serve tcp:echo:ipv4:0 || fail "ctrl-\\: tmux"
+wait_screen '#1 LISTEN tcp/echo' || fail "ctrl-\\: lab started"
+keys 'C-\'
+type_line "/resolve 127.0.0.1"
+expect_screen 'ctrl-\: the lab goes on' "AF_INET +SOCK_STREAM"
+if screen | grep -q '^status='; then fail 'ctrl-\: not ended'; else ok 'ctrl-\: not ended'; fi
+quit_asked
+ends_clean 'ctrl-\ then F10' 0
+tui_stop
 
 # Ctrl-Z under a shell with job control: the shell gets its terminal back
 # in a sane state, and fg brings the lab back, drawn again.

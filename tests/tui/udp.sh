@@ -14,6 +14,8 @@ type_line "ping"
 expect_screen "reply with the sender's tuple" "^ < ping  \(4 B from \('127\.0\.0\.1', $port\)\)"
 expect_screen "datagram in the log" "#1 DGRAM-IN udp \('127\.0\.0\.1', [0-9]+\) 4 B \"ping\""
 expect_screen "running list counts datagrams" 'in 1 dg/4 B  out 1 dg/4 B'
+type_line "/close"
+expect_screen "/close on UDP: no connection to close" '^ UDP socket closed \(UDP has no connection to close\)'
 
 if have_ipv6; then
 	quit_asked

@@ -1,7 +1,7 @@
 /*
  * test_escape: esc_text keeps peer bytes from acting on a terminal, and
  * esc_json always yields a valid JSON string body (checked with an
- * independent JSON reader, jsoncheck.h).
+ * independent JSON reader, json_check.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "socklab/escape.h"
-#include "jsoncheck.h"
+#include "json_check.h"
 
 static char out[8192];
 
@@ -38,7 +38,7 @@ static void assert_terminal_safe(const char *s)
 	size_t n = strlen(s);
 
 	for (size_t i = 0; i < n;) {
-		size_t k = jc_utf8(p + i, n - i);
+		size_t k = json_utf8_len(p + i, n - i);
 
 		assert_true(k > 0);
 		assert_false(p[i] < 0x20 || p[i] == 0x7f);
@@ -150,8 +150,69 @@ static void test_text_valid_utf8_kept(void **state)
 	/* Bidi overrides would make a log line lie about its order. */
 	assert_string_equal(ESC("a\xe2\x80\xae"
 				"b"),
-			    "a\\xe2\\x80\\xaeb");
-	assert_string_equal(ESC("\xe2\x81\xa6"), "\\xe2\\x81\\xa6");
+			    "a\\u{202E}b");
+	assert_string_equal(ESC("\xe2\x81\xa6"), "\\u{2066}");
+}
+
+/* What hides or reorders text is shown, so ho<ZWSP>la never reads hola. */
+static void test_text_invisible(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"ho\xe2\x80\x8bla", "ho\\u{200B}la"},     /* zero-width space */
+	    {"\xe2\x80\x8c\xe2\x80\x8d", "\\u{200C}\\u{200D}"},
+	    {"\xe2\x81\xa0", "\\u{2060}"},               /* word joiner */
+	    {"\xef\xbb\xbf" "BOM", "\\u{FEFF}BOM"},
+	    {"soft\xc2\xadhyphen", "soft\\u{00AD}hyphen"},
+	    {"\xe2\x80\x8e\xe2\x80\x8f", "\\u{200E}\\u{200F}"}, /* LRM, RLM */
+	    {"\xd8\x9c", "\\u{061C}"},                    /* Arabic letter mark */
+	    {"\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "\\u{202A}\\u{202B}\\u{202C}\\u{202D}"},
+	    {"\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", "\\u{2067}\\u{2068}\\u{2069}"},
+	    {"\xe2\x80\xa8\xe2\x80\xa9", "\\u{2028}\\u{2029}"},  /* line, paragraph sep. */
+	    {"\xf3\xa0\x80\x81\xf3\xa0\x81\xbf", "\\u{E0001}\\u{E007F}"}, /* tags */
+	    /* Neighbours that are ordinary text stay as they are. */
+	    {"\xe2\x80\x90\xe2\x80\xaf", "\xe2\x80\x90\xe2\x80\xaf"},   /* U+2010, U+202F */
+	    {"\xf3\xa0\x82\x80", "\xf3\xa0\x82\x80"},  /* U+E0080, past the tags */
+	    {"\xe2\x9d\xa4\xef\xb8\x8f", "\xe2\x9d\xa4\xef\xb8\x8f"}, /* emoji + VS16 */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_string_equal(esc(cases[i].in, strlen(cases[i].in)), cases[i].out);
+	assert_true(esc_is_invisible(0x200b));
+	assert_false(esc_is_invisible('a'));
+}
+
+/* A terminal whose locale is not UTF-8 gets ASCII only. */
+static void test_text_ascii(void **state)
+{
+	(void)state;
+	esc_set_ascii(true);
+	assert_true(esc_ascii());
+	assert_string_equal(ESC("h\xc3\xa9llo"), "h\\xc3\\xa9llo");
+	assert_string_equal(ESC("\xe2\x82\xac \xf0\x9f\x98\x80"), "\\xe2\\x82\\xac \\xf0\\x9f\\x98\\x80");
+	assert_string_equal(ESC("ho\xe2\x80\x8bla"), "ho\\xe2\\x80\\x8bla");
+	esc_set_ascii(false);
+	assert_string_equal(ESC("h\xc3\xa9llo"), "h\xc3\xa9llo");
+}
+
+/* A read that ends inside a character: the tail to hold back. */
+static void test_incomplete_tail(void **state)
+{
+	(void)state;
+	assert_int_equal(esc_incomplete_tail("abc", 3), 0);
+	assert_int_equal(esc_incomplete_tail("", 0), 0);
+	assert_int_equal(esc_incomplete_tail("a\xc3", 2), 1);
+	assert_int_equal(esc_incomplete_tail("a\xc3\xa9", 3), 0);
+	assert_int_equal(esc_incomplete_tail("\xe2\x82", 2), 2);
+	assert_int_equal(esc_incomplete_tail("\xe2\x82\xac", 3), 0);
+	assert_int_equal(esc_incomplete_tail("x\xf0\x9f\x98", 4), 3);
+	assert_int_equal(esc_incomplete_tail("\xf0\x9f\x98\x80", 4), 0);
+	/* Not a sequence that could ever complete: nothing to hold. */
+	assert_int_equal(esc_incomplete_tail("a\xff", 2), 0);
+	assert_int_equal(esc_incomplete_tail("a\x80\x80\x80", 4), 0);
+	assert_int_equal(esc_incomplete_tail("a\xc0", 2), 0);
 }
 
 static void test_text_cap(void **state)
@@ -257,15 +318,10 @@ static void test_json_decodes_back(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-		struct jc j;
-
 		esc_json(texts[i], strlen(texts[i]), doc, sizeof doc);
 		snprintf(q, sizeof q, "\"%s\"", doc);
 		assert_true(json_valid(q, strlen(q)));
-		j.p = (const unsigned char *)q;
-		j.end = j.p + strlen(q);
-		j.depth = 0;
-		assert_true(jc_string_dec(&j, back, sizeof back, &blen));
+		assert_true(json_decode_body(q + 1, strlen(q) - 2, back, &blen));
 		assert_int_equal(blen, strlen(texts[i]));
 		assert_memory_equal(back, texts[i], blen);
 	}
@@ -345,6 +401,9 @@ int main(void)
 	    cmocka_unit_test(test_text_c1_raw_and_encoded),
 	    cmocka_unit_test(test_text_invalid_utf8),
 	    cmocka_unit_test(test_text_valid_utf8_kept),
+	    cmocka_unit_test(test_text_invisible),
+	    cmocka_unit_test(test_text_ascii),
+	    cmocka_unit_test(test_incomplete_tail),
 	    cmocka_unit_test(test_text_cap),
 	    cmocka_unit_test(test_text_property),
 	    cmocka_unit_test(test_json_escapes),

@@ -1,7 +1,7 @@
 /*
  * test_event: the bounded event queue (drops counted and reported in
  * order, the eventfd wake, many producers) and the two event formats (text
- * lines without a control byte, JSON parsed back with jsoncheck.h).
+ * lines without a control byte, JSON parsed back with json_check.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #include <pthread.h>
 
 #include "socklab/event.h"
-#include "jsoncheck.h"
+#include "json_check.h"
 
 static bool readable(int fd)
 {
@@ -333,7 +333,7 @@ static void assert_no_controls(const char *s, size_t n)
 
 	assert_int_equal(n, strlen(s));
 	for (size_t i = 0; i < n;) {
-		size_t k = jc_utf8(p + i, n - i);
+		size_t k = json_utf8_len(p + i, n - i);
 
 		assert_true(k > 0);
 		assert_false(p[i] < 0x20 || p[i] == 0x7f);

@@ -2,7 +2,7 @@
  * test_export: a session of events written as CSV and as JSON Lines and
  * every line read back: CSV by a small RFC 4180 reader written here (11
  * columns, from/to following the direction, quotes doubled, the hex column
- * decoding to the recorded bytes), JSON Lines by jsoncheck.h.
+ * decoding to the recorded bytes), JSON Lines by json_check.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "socklab/addr.h"
 #include "socklab/export.h"
-#include "jsoncheck.h"
+#include "json_check.h"
 
 #define NCOLS 11
 #define FIELD_MAX (EVENT_PREVIEW_MAX * 4 + 64)
@@ -270,10 +273,98 @@ static void test_jsonl(void **state)
 			assert_true(json_get_str(p, (size_t)(nl - p), "data", s, sizeof s));
 			assert_memory_equal(s, evs[i].preview, evs[i].preview_len - 2);
 		}
+		/* Every payload also as hex: the exact bytes. */
+		if (json_member(p, (size_t)(nl - p), "data") != JSON_NONE) {
+			static char hex[EVENT_PREVIEW_MAX * 2 + 1];
+
+			assert_true(json_get_str(p, (size_t)(nl - p), "hex", hex, sizeof hex));
+			check_hex(hex, &evs[i]);
+		} else {
+			assert_int_equal(json_member(p, (size_t)(nl - p), "hex"), JSON_NONE);
+		}
 		p = nl + 1;
 	}
 	assert_int_equal(*p, '\0');
 	free(buf);
+}
+
+/* 0xff and U+00FF read the same in "data"; "hex" tells them apart. */
+static void test_jsonl_lossless(void **state)
+{
+	struct event a, b;
+	static char la[EXPORT_ROW_MAX], lb[EXPORT_ROW_MAX];
+	char da[64], db[64], ha[64], hb[64];
+
+	(void)state;
+	mk(&a, EV_RECV, 1, "127.0.0.1", 9101, "127.0.0.1", 50000, "\xff", 1);
+	mk(&b, EV_RECV, 1, "127.0.0.1", 9101, "127.0.0.1", 50000, "\xc3\xbf", 2);
+	event_format_json(&a, la, sizeof la);
+	event_format_json(&b, lb, sizeof lb);
+	assert_true(json_get_str(la, strlen(la), "data", da, sizeof da));
+	assert_true(json_get_str(lb, strlen(lb), "data", db, sizeof db));
+	assert_string_equal(da, db); /* both U+00FF as text */
+	assert_true(json_get_str(la, strlen(la), "hex", ha, sizeof ha));
+	assert_true(json_get_str(lb, strlen(lb), "hex", hb, sizeof hb));
+	assert_string_equal(ha, "ff");
+	assert_string_equal(hb, "c3bf");
+}
+
+/* A peer's payload that a spreadsheet would run as a formula stays text. */
+static void test_csv_formulas(void **state)
+{
+	static const char *const risky[] = {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"};
+	static struct row r;
+	static char line[EXPORT_ROW_MAX + 1];
+	struct event ev;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof risky / sizeof risky[0]; i++) {
+		mk(&ev, EV_RECV, 1, "127.0.0.1", 9101, "127.0.0.1", 50000, risky[i],
+		   strlen(risky[i]));
+		n = export_csv_row(&ev, line, EXPORT_ROW_MAX);
+		line[n] = '\n';
+		line[n + 1] = '\0';
+		assert_non_null(csv_read(line, &r));
+		assert_int_equal(r.f[C_ASCII][0], '\'');
+		assert_string_equal(r.f[C_ASCII] + 1, risky[i]);
+		check_hex(r.f[C_HEX], &ev);
+		for (int c = 0; c < NCOLS; c++)
+			assert_false(strchr("=+-@\t\r", r.f[c][0]) != NULL && r.f[c][0] != '\0');
+	}
+	mk(&ev, EV_RECV, 1, "127.0.0.1", 9101, "127.0.0.1", 50000, "hola=1", 6);
+	n = export_csv_row(&ev, line, EXPORT_ROW_MAX);
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	assert_non_null(csv_read(line, &r));
+	assert_string_equal(r.f[C_ASCII], "hola=1"); /* only a leading sign is a risk */
+}
+
+/* An export is a file: a FIFO (that nobody reads), a device or a
+ * directory is refused at once, never blocking. */
+static void test_open_refuses(void **state)
+{
+	char dir[] = "/tmp/socklab-export-XXXXXX", path[300], err[400];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(export_open(path, err, sizeof err));
+	assert_non_null(strstr(err, "a FIFO, not a regular file"));
+	unlink(path);
+	assert_null(export_open("/dev/null", err, sizeof err));
+	assert_non_null(strstr(err, "/dev/null: a device, not a regular file"));
+	assert_null(export_open(dir, err, sizeof err));
+	assert_non_null(strstr(err, "a directory, not a regular file"));
+	snprintf(path, sizeof path, "%s/ok.csv", dir);
+	f = export_open(path, err, sizeof err);
+	assert_non_null(f);
+	assert_int_equal(export_begin(f, EXPORT_CSV), 0);
+	assert_int_equal(fclose(f), 0);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_names(void **state)
@@ -303,6 +394,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_jsonl),
+	    cmocka_unit_test(test_jsonl_lossless),
+	    cmocka_unit_test(test_csv_formulas),
+	    cmocka_unit_test(test_open_refuses),
 	    cmocka_unit_test(test_names),
 	};
 

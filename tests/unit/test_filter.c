@@ -276,7 +276,7 @@ static void test_format_round_trip(void **state)
 	round_trip("", "");
 	round_trip("text=hola   server=2,3", "server=2,3 text=\"hola\"");
 	round_trip("kind=in,accept transport=UDP,tcp",
-		   "kind=accept,recv,dgram-in transport=tcp,udp");
+		   "kind=accept,recv,dgram-in,readline transport=tcp,udp");
 	round_trip("peer=[::ffff:127.0.0.1]:80,::1,[::1]:9,5000,10.0.0.1 port=9101",
 		   "peer=127.0.0.1:80,::1,[::1]:9,5000,10.0.0.1 port=9101");
 	round_trip("text=\"a \\\"b\\\"\\\\ \\x00\\n\"", "text=\"a \\\"b\\\"\\\\ \\x00\\x0a\"");

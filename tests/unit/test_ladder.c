@@ -223,9 +223,23 @@ static void test_whole_connection(void **state)
 		strcpy(sc->message, "7, 4096");
 		sc->ret = 5;
 	}
+	/* accept's trace step carries the peer it returned (in local). */
+	{
+		struct sockaddr_storage c, s;
+		struct event *ac = insert_after(&r, 2, EV_SYSCALL);
+
+		ends_of(&r, 0, &c, &s, false);
+		ac->server = 1;
+		strcpy(ac->syscall, "accept");
+		ac->local = c;
+		ac->has_local = true;
+		ac->ret = 7;
+	}
 	key_of_packet(&r, 0, IPPROTO_TCP, &k);
 	build(&r, &k);
-	assert_int_equal(r.l.n, 13);
+	assert_int_equal(r.l.n, 14);
+	row_text(&r.l, 3, t);
+	assert_string_equal(t + 12, "                                    accept(('127.0.0.1', 43054)) = 7");
 	changes(&r.l, t, sizeof t);
 	/* The client is ESTABLISHED when the SYN-ACK reaches it, the server
 	 * when the ACK does; the server's FIN acknowledges the client's, so
@@ -236,13 +250,13 @@ static void test_whole_connection(void **state)
 	assert_string_equal(t, "09:20:43.969 SYN_SENT     -- [SYN] Seq=0 Len=0 -------------------> LISTEN");
 	row_text(&r.l, 1, t);
 	assert_string_equal(t + 12, " ESTABLISHED  <- [SYN, ACK] Seq=0 Ack=1 Len=0 --------- SYN_RECV");
-	row_text(&r.l, 3, t); /* the accept, on the server's side */
+	row_text(&r.l, 4, t); /* the accept, on the server's side */
 	assert_string_equal(t + 12, "                                         accept ('127.0.0.1', 43054)");
-	row_text(&r.l, 5, t);
-	assert_string_equal(t + 12, "                                                     recv 5 \"hola\\n\"");
 	row_text(&r.l, 6, t);
+	assert_string_equal(t + 12, "                                                     recv 5 \"hola\\n\"");
+	row_text(&r.l, 7, t);
 	assert_string_equal(t + 12, "                                                   recv(7, 4096) = 5");
-	row_text(&r.l, 12, t);
+	row_text(&r.l, 13, t);
 	assert_string_equal(t + 12, "              -- [ACK] Seq=7 Ack=12 Len=0 ------------> CLOSED");
 }
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "socklab/packet.h"
-#include "unit/jsoncheck.h"
+#include "json_check.h"
 
 /* ---- a frame builder ---- */
 

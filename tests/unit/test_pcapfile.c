@@ -19,7 +19,7 @@
 #include "socklab/event.h"
 #include "socklab/packet.h"
 #include "socklab/pcapfile.h"
-#include "unit/jsoncheck.h"
+#include "json_check.h"
 
 static uint32_t get32(const uint8_t *p)
 {

@@ -20,7 +20,7 @@
 
 #include "socklab/addr.h"
 #include "tui/tui_watch.h"
-#include "jsoncheck.h"
+#include "json_check.h"
 
 static void set_addr(struct sockaddr_storage *ss, const char *host, uint16_t port)
 {
@@ -482,7 +482,7 @@ static void test_log_file(void **state)
 		assert_int_equal(watch_log_event(&w, mk(EV_DGRAM_IN, 3, "127.0.0.1", 40000, "x"),
 						 err, sizeof err),
 				 0);
-	watch_log_flush(&w);
+	assert_int_equal(watch_log_flush(&w, err, sizeof err), 0);
 	assert_int_equal(count_lines(path, first, sizeof first), 3);
 	assert_non_null(strstr(first, "\"event\":\"dgram-in\""));
 	watch_free(&w);
@@ -491,6 +491,19 @@ static void test_log_file(void **state)
 	assert_int_equal(watch_init(&w, 10), 0);
 	assert_int_equal(watch_log_open(&w, path, err, sizeof err), -1);
 	assert_non_null(strstr(err, "No such file or directory"));
+	watch_free(&w);
+	/* A log that fails says so at the first flush, once, and counts. */
+	assert_int_equal(watch_init(&w, 10), 0);
+	assert_int_equal(watch_log_open(&w, "/dev/full", err, sizeof err), 0);
+	assert_int_equal(watch_log_event(&w, mk(EV_RECV, 1, "127.0.0.1", 1, "a"), err, sizeof err),
+			 0);
+	err[0] = '\0';
+	assert_int_equal(watch_log_flush(&w, err, sizeof err), -1);
+	assert_non_null(strstr(err, "/dev/full: No space left on device: 1 event not logged"));
+	assert_int_equal(watch_log_event(&w, mk(EV_RECV, 1, "127.0.0.1", 1, "b"), err, sizeof err),
+			 0);
+	assert_int_equal(watch_log_close(&w, err, sizeof err), -1);
+	assert_non_null(strstr(err, "2 events not logged"));
 	watch_free(&w);
 	rmdir(dir);
 }

@@ -1,15 +1,16 @@
 /*
- * json_check: a strict recursive-descent JSON validator (see json_check.h).
- * It only validates; the one decoder is for string bodies, which the
- * escape target compares with its input.
+ * json_check: the tests' one strict JSON reader (see json_check.h): a
+ * recursive-descent validator, a string decoder and member accessors.
+ * Written apart from src/core/escape.c and event.c on purpose, with a
+ * UTF-8 decoder of its own, so the escaper is checked against an
+ * independent reader.
  */
 #include "json_check.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include "fuzz_util.h"
 
 /* Keys remembered per object to catch duplicates; more are not checked. */
 #define JSON_KEYS_MAX 64
@@ -60,6 +61,45 @@ static bool json_u4(const unsigned char *s, size_t n, uint32_t *v)
 		*v = *v << 4 | (uint32_t)h;
 	}
 	return true;
+}
+
+/* Length (1..4) of the well-formed UTF-8 sequence at s, *cp its code
+ * point; 0 when there is none (overlong, surrogate, beyond U+10FFFF). */
+static size_t json_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len, i;
+	uint32_t v;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		v = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		v = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		v = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
 }
 
 static size_t json_put_utf8(uint32_t cp, char *out)
@@ -159,7 +199,7 @@ static size_t json_body(const unsigned char *s, size_t n, bool quoted, char *out
 				o += json_put_utf8(cp, out + o);
 			continue;
 		}
-		k = fuzz_utf8_decode(s + i, n - i, &cp);
+		k = json_utf8(s + i, n - i, &cp);
 		if (k == 0)
 			return (size_t)-1;
 		if (out != NULL)
@@ -355,4 +395,131 @@ bool json_check(const char *s, size_t n, char *why, size_t whycap)
 	if (p.i != n)
 		return json_fail(&p, "trailing bytes");
 	return true;
+}
+
+bool json_valid(const char *s, size_t n)
+{
+	return json_check(s, n, NULL, 0);
+}
+
+/* ---- accessors ---- */
+
+bool json_get(const char *obj, size_t n, const char *key, const char **val, size_t *vlen)
+{
+	struct json_p p = {(const unsigned char *)obj, n, 0, 0, NULL, 0};
+	size_t klen = strlen(key);
+
+	json_ws(&p);
+	if (p.i >= n || p.s[p.i] != '{')
+		return false;
+	p.i++;
+	json_ws(&p);
+	if (p.i < n && p.s[p.i] == '}')
+		return false;
+	for (;;) {
+		size_t at, len, start;
+		char name[256];
+		size_t nlen;
+		bool match;
+
+		json_ws(&p);
+		if (!json_string(&p, &at, &len))
+			return false;
+		match = len < sizeof name &&
+			json_body(p.s + at, len, false, name, &nlen) != (size_t)-1 && nlen == klen &&
+			memcmp(name, key, klen) == 0;
+		json_ws(&p);
+		if (p.i >= n || p.s[p.i] != ':')
+			return false;
+		p.i++;
+		json_ws(&p);
+		start = p.i;
+		if (!json_value(&p))
+			return false;
+		if (match) {
+			*val = obj + start;
+			*vlen = p.i - start;
+			return true;
+		}
+		json_ws(&p);
+		if (p.i >= n || p.s[p.i] != ',')
+			return false;
+		p.i++;
+	}
+}
+
+bool json_get_raw(const char *obj, size_t n, const char *key, char *out, size_t cap)
+{
+	const char *v;
+	size_t vlen;
+
+	if (!json_get(obj, n, key, &v, &vlen) || vlen >= cap)
+		return false;
+	memcpy(out, v, vlen);
+	out[vlen] = '\0';
+	return true;
+}
+
+bool json_get_str(const char *obj, size_t n, const char *key, char *out, size_t cap)
+{
+	const char *v;
+	size_t vlen, olen;
+
+	if (!json_get(obj, n, key, &v, &vlen) || vlen < 2 || v[0] != '"' || vlen - 2 >= cap)
+		return false;
+	if (!json_decode_body(v + 1, vlen - 2, out, &olen))
+		return false;
+	out[olen] = '\0';
+	return true;
+}
+
+enum json_type json_type(const char *v, size_t vlen)
+{
+	if (vlen == 0)
+		return JSON_NONE;
+	switch (v[0]) {
+	case '{':
+		return JSON_OBJECT;
+	case '[':
+		return JSON_ARRAY;
+	case '"':
+		return JSON_STRING;
+	case 't':
+	case 'f':
+		return JSON_BOOL;
+	case 'n':
+		return JSON_NULL;
+	default:
+		for (size_t i = 0; i < vlen; i++)
+			if (v[i] == '.' || v[i] == 'e' || v[i] == 'E')
+				return JSON_NUMBER;
+		return JSON_INTEGER;
+	}
+}
+
+enum json_type json_member(const char *obj, size_t n, const char *key)
+{
+	const char *v;
+	size_t vlen;
+
+	if (!json_get(obj, n, key, &v, &vlen))
+		return JSON_NONE;
+	return json_type(v, vlen);
+}
+
+bool json_get_int(const char *obj, size_t n, const char *key, long long *out)
+{
+	char buf[32], *end;
+
+	if (json_member(obj, n, key) != JSON_INTEGER || !json_get_raw(obj, n, key, buf, sizeof buf))
+		return false;
+	*out = strtoll(buf, &end, 10);
+	return *end == '\0';
+}
+
+size_t json_utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+
+	return json_utf8(s, n, &cp);
 }
