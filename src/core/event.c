@@ -389,13 +389,14 @@ static const char *const kind_words[EV_KIND_COUNT] = {
 	[EV_CONNECT] = N_("CONNECT"), [EV_RECV] = N_("RECV"), [EV_SEND] = N_("SEND"),
 	[EV_CLOSE] = N_("CLOSE"), [EV_DGRAM_IN] = N_("DGRAM-IN"), [EV_DGRAM_OUT] = N_("DGRAM-OUT"),
 	[EV_WARNING] = N_("WARNING"), [EV_ERROR] = N_("ERROR"), [EV_STOP] = N_("STOP"),
-	[EV_DROPPED] = N_("DROPPED"), [EV_PACKET] = "PACKET",
+	[EV_DROPPED] = N_("DROPPED"), [EV_PACKET] = "PACKET", [EV_READ_LINE] = N_("READLINE"),
 };
 
 /* KIND transport peer-tuple */
 static const char *const kind_peer[EV_KIND_COUNT] = {
 	[EV_ACCEPT] = N_("ACCEPT %s %s"), [EV_CONNECT] = N_("CONNECT %s %s"),
 	[EV_RECV] = N_("RECV %s %s"), [EV_SEND] = N_("SEND %s %s"), [EV_CLOSE] = N_("CLOSE %s %s"),
+	[EV_READ_LINE] = N_("READLINE %s %s"),
 	[EV_DGRAM_IN] = N_("DGRAM-IN %s %s"), [EV_DGRAM_OUT] = N_("DGRAM-OUT %s %s"),
 };
 
@@ -490,7 +491,7 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	}
 	if (ev->local_dst && ev->has_local) {
 		addr_hostport((const void *)&ev->local, a, sizeof a);
-		strbuf_fmt(&o, " %s %s", ev->kind == EV_DGRAM_OUT ? "from" : "to", a);
+		strbuf_fmt(&o, ev->kind == EV_DGRAM_OUT ? msg_tr(" from %s") : msg_tr(" to %s"), a);
 	}
 	if (event_kind_class(ev->kind) & EVENT_CLASS_DATA) {
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];

@@ -617,8 +617,9 @@ static bool step_check(const struct lesson_check *c, struct lesson_check_state *
 		}
 		return false;
 	case CHECK_LINE_AT_A_TIME:
-		/* stage 1: a one-line recv awaits its reply; count answered ones. */
-		if (ev->kind == EV_RECV) {
+		/* stage 1: a one-line recv awaits its reply; count answered ones.
+		 * A stdio stream's lines are READLINE events. */
+		if (ev->kind == EV_RECV || ev->kind == EV_READ_LINE) {
 			bool one = count_lines(ev) == 1 && ev->preview_len > 0 &&
 				   ev->preview[ev->preview_len - 1] == '\n';
 

@@ -112,10 +112,9 @@ const struct pane *pane_slot_next(const struct lab *lab, const struct pane *p)
 	for (size_t k = 1; k < pane_count; k++) {
 		const struct pane *q = pane_table[(i + k) % pane_count];
 
-		if (q->slot == p->slot)
+		if (q->slot == p->slot && (q->absent == NULL || !q->absent(lab)))
 			return q;
 	}
-	(void)lab;
 	return p;
 }
 

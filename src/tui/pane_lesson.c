@@ -331,7 +331,13 @@ static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int 
 	return wheel ? scroll_by(lab, wheel * 3) : PANE_REDRAW;
 }
 
+static bool absent(const struct lab *lab)
+{
+	return lab->lesson == NULL;
+}
+
 const struct pane pane_lesson = {
+    .absent = absent,
     .name = "lesson",
     .title = MSG_LESSON_TITLE_NONE,
     .slot = PANE_SLOT_MAIN,

@@ -871,8 +871,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	setlocale(LC_ALL, "");
 	/* A terminal that is not UTF-8 gets peer bytes >= 0x80 as \xNN. */
 	esc_set_ascii(!esc_locale_is_utf8());
-	memset(&lab, 0, sizeof lab);
-	conn_clear(&lab.conn);
+	conn_clear(&lab.conn); /* lab was cleared above, before the lesson loaded */
 	lab.color = o.color;
 	lab.mouse = o.mouse;
 	lab.next_id = 1;

@@ -40,7 +40,7 @@ type_line "/nope"
 expect_screen "an error in Spanish" "orden desconocida '/nope' \(pruebe /help\)"
 keys F1
 expect_screen "help title" 'ayuda de socklab'
-expect_screen "help keys" 'Teclas'
+expect_screen "help: the client's commands" 'Órdenes del cliente'
 keys Escape
 wait_gone 'ayuda de socklab' || fail "help closes"
 keys F10
