@@ -65,6 +65,9 @@ if command -v tmux >/dev/null; then
 	wait_for 30 shows "connected to" || ok=0
 	tmx send-keys -t vg -l "hola valgrind"; tmx send-keys -t vg Enter
 	wait_for 30 shows "eco: hola valgrind" || ok=0
+	# With a server running, quitting asks first: F10, then F10 again.
+	tmx send-keys -t vg F10
+	wait_for 30 shows "F10 again" || ok=0
 	tmx send-keys -t vg F10
 	wait_for 60 shows "status=" || ok=0
 	st=$(screen | grep -oE 'status=[0-9]+' | cut -d= -f2)

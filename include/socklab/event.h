@@ -100,6 +100,11 @@ struct event {
 				       it was sent to (IP_PKTINFO), shown in the text line */
 	uint64_t count;             /* EV_DROPPED: how many */
 	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
+	char python[96];            /* EV_SYSCALL: the tutorial's Python line for this step
+				       ("srv.listen(8)"), "" where there is none */
+	int backlog;                /* EV_SYSCALL listen: the backlog asked for */
+	int accept_wait_ms;         /* EV_ACCEPT: how long the connection, complete, waited in
+				       the accept queue (Linux TCP_INFO); -1 unknown */
 	char message[EVENT_MESSAGE_MAX];   /* in English: what JSON Lines carry */
 	/* The message as a code and values (msg.h), so the edge can show it
 	 * translated: message_fmt is the MSG_ format (NULL: message is not a

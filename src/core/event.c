@@ -243,6 +243,7 @@ void event_init(struct event *ev, enum event_kind kind)
 	memset(ev, 0, offsetof(struct event, preview));
 	ev->kind = kind;
 	ev->v6only = -1;
+	ev->accept_wait_ms = -1;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
 }
 
@@ -450,6 +451,8 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, ")%s%s = %d", ev->message[0] ? " " : "", ev->message, ev->ret);
 		if (ev->ret < 0)
 			strbuf_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
+		if (ev->python[0])
+			strbuf_fmt(&o, "   %s", ev->python);
 		return o.len;
 	case EV_LISTEN:
 		addr_hostport((const void *)&ev->local, a, sizeof a);
@@ -506,6 +509,9 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	}
 	if (ev->kind == EV_CLOSE)
 		strbuf_fmt(&o, " %s", event_close_reason_name(ev->reason));
+	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms > 0)
+		strbuf_fmt(&o, msg_tr(" after %d.%03d s in the accept queue"), ev->accept_wait_ms / 1000,
+			   ev->accept_wait_ms % 1000);
 	if (ev->err)
 		strbuf_fmt(&o, " %s", strerror(ev->err));
 	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
@@ -578,9 +584,17 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, ",\"v6only\":%s", ev->v6only ? "true" : "false");
 	if (ev->kind == EV_CLOSE)
 		strbuf_fmt(&o, ",\"reason\":\"%s\"", event_close_reason_name(ev->reason));
+	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms >= 0)
+		strbuf_fmt(&o, ",\"accept_wait_ms\":%d", ev->accept_wait_ms);
 	if (ev->kind == EV_SYSCALL) {
 		esc_json(ev->syscall, strnlen(ev->syscall, sizeof ev->syscall), esc, sizeof esc);
 		strbuf_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);
+		if (ev->backlog > 0)
+			strbuf_fmt(&o, ",\"backlog\":%d", ev->backlog);
+		if (ev->python[0]) {
+			esc_json(ev->python, strnlen(ev->python, sizeof ev->python), esc, sizeof esc);
+			strbuf_fmt(&o, ",\"python\":\"%s\"", esc);
+		}
 	}
 	if (ev->kind == EV_DROPPED)
 		strbuf_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);

@@ -24,6 +24,37 @@ void server_emit_msg(struct server *s, enum event_kind kind, int err, const char
 	emit(s, &ev);
 }
 
+/* The tutorial's Python line for a step, where it has one: the server's
+ * socket is srv (s for UDP), an accepted connection conn. */
+static void trace_python(const struct server *s, const char *call, const char *detail,
+			 const struct sockaddr *addr, char *out, size_t cap)
+{
+	bool udp = s->spec.transport == TRANSPORT_UDP;
+	const char *var = udp ? "s" : "srv";
+	char host[INET6_ADDRSTRLEN];
+
+	out[0] = '\0';
+	if (strcmp(call, "socket") == 0 && detail != NULL)
+		snprintf(out, cap, "%s = socket.socket(socket.%s, socket.%s)", var, detail,
+			 udp ? "SOCK_DGRAM" : "SOCK_STREAM");
+	else if (strcmp(call, "setsockopt") == 0 && detail != NULL &&
+		 strcmp(detail, "SO_REUSEADDR=1") == 0)
+		snprintf(out, cap, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", var);
+	else if (strcmp(call, "setsockopt") == 0 && detail != NULL &&
+		 strncmp(detail, "IPV6_V6ONLY=", 12) == 0)
+		snprintf(out, cap, "%s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, %s)", var,
+			 detail + 12);
+	else if (strcmp(call, "bind") == 0 && addr != NULL) {
+		addr_host(addr, host, sizeof host);
+		snprintf(out, cap, "%s.bind(('%s', %u))", var, host, addr_port(addr));
+	} else if (strcmp(call, "listen") == 0)
+		snprintf(out, cap, "srv.listen(%d)", spec_backlog(&s->spec));
+	else if (strcmp(call, "accept") == 0)
+		snprintf(out, cap, "conn, addr = srv.accept()");
+	else if (strcmp(call, "close") == 0)
+		snprintf(out, cap, "%s.close()", detail == NULL ? "conn" : var);
+}
+
 /* A system-call step for the trace view. addr, when given, is what the
  * call was about (the bind address, the accepted peer). */
 void server_trace(struct server *s, const char *call, int ret, int err, const struct sockaddr *addr,
@@ -43,6 +74,9 @@ void server_trace(struct server *s, const char *call, int ret, int err, const st
 	}
 	if (detail != NULL)
 		snprintf(ev.message, sizeof ev.message, "%s", detail);
+	trace_python(s, call, detail, addr, ev.python, sizeof ev.python);
+	if (strcmp(call, "listen") == 0)
+		ev.backlog = spec_backlog(&s->spec);
 	emit(s, &ev);
 }
 
@@ -320,6 +354,43 @@ int server_v6only(const struct server *s, int i)
 uint16_t server_port(const struct server *s)
 {
 	return s->nsock > 0 ? addr_port((const void *)&s->bound[0]) : 0;
+}
+
+int server_listen_drops(uint64_t *overflows, uint64_t *drops)
+{
+	/* Two TcpExt lines: the field names, then their values. */
+	FILE *f = fopen("/proc/net/netstat", "re");
+	char names[4096], values[4096];
+	int found = 0;
+
+	*overflows = *drops = 0;
+	if (f == NULL)
+		return -1;
+	while (fgets(names, sizeof names, f) != NULL) {
+		char *sn, *sv, *n, *v;
+
+		if (strncmp(names, "TcpExt:", 7) != 0 || fgets(values, sizeof values, f) == NULL)
+			continue;
+		n = strtok_r(names + 7, " \n", &sn);
+		v = strtok_r(values + 7, " \n", &sv);
+		for (; n != NULL && v != NULL;
+		     n = strtok_r(NULL, " \n", &sn), v = strtok_r(NULL, " \n", &sv)) {
+			if (strcmp(n, "ListenOverflows") == 0) {
+				*overflows = strtoull(v, NULL, 10);
+				found |= 1;
+			} else if (strcmp(n, "ListenDrops") == 0) {
+				*drops = strtoull(v, NULL, 10);
+				found |= 2;
+			}
+		}
+		break;
+	}
+	fclose(f);
+	if (found != 3) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
 }
 
 int server_raise_fd_limit(unsigned long *before, unsigned long *after)

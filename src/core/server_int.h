@@ -68,6 +68,7 @@ struct conn {
 	bool has_worker;
 	atomic_bool done;         /* the worker has finished */
 	atomic_bool idle;         /* the idle timeout shut the worker's socket */
+	bool uncounted;           /* already taken off conns_now (before its CLOSE) */
 	/* A recv not yet recorded: its event is pushed once the replies are
 	 * sent (or before anything else is recorded), so recording never
 	 * delays a reply. data stays valid until the next recv. */
@@ -162,6 +163,16 @@ static inline void conn_event(struct server *s, struct conn *c, struct event *ev
 	ev->has_local = ev->has_peer = true;
 	ev->local = c->local;
 	ev->peer = c->peer;
+}
+
+/* Takes c off the server's conns_now, once: before its CLOSE is recorded,
+ * so whoever sees the CLOSE sees the count without it. */
+static inline void conn_uncount(struct server *s, struct conn *c)
+{
+	if (!c->uncounted) {
+		c->uncounted = true;
+		atomic_fetch_sub(&s->conns_now, 1);
+	}
 }
 
 void server_emit_msg(struct server *s, enum event_kind kind, int err, const char *fmt, ...)

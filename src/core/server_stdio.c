@@ -181,6 +181,7 @@ done:
 		why = CLOSE_STOP;
 	else if (atomic_load(&c->idle))
 		why = CLOSE_IDLE;
+	conn_uncount(s, c);
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = why == CLOSE_STOP ? 0 : err;

@@ -57,7 +57,7 @@ static void conn_free(struct server *s, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->nconns--;
-	atomic_fetch_sub(&s->conns_now, 1);
+	conn_uncount(s, c);
 	if (c->waiting)
 		s->nwaiting--;
 	atomic_fetch_sub_explicit(&s->out_queued, c->accounted, memory_order_relaxed);
@@ -79,6 +79,7 @@ static void conn_close_msg(struct server *s, struct conn *c, enum close_reason w
 	struct event ev;
 
 	record_recv(s, c);
+	conn_uncount(s, c);
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = err;
@@ -378,6 +379,21 @@ static struct conn *conn_new(struct server *s, int fd, const struct sockaddr_sto
 	return c;
 }
 
+/* How long an accepted connection waited, complete, for accept(): Linux
+ * stamps a new connection's last send at the end of the handshake, and
+ * the server has sent nothing yet. -1 when the kernel does not say. */
+static int accept_wait_ms(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+	    len < offsetof(struct tcp_info, tcpi_last_data_sent) + sizeof ti.tcpi_last_data_sent)
+		return -1;
+	return ti.tcpi_last_data_sent > INT32_MAX ? INT32_MAX : (int)ti.tcpi_last_data_sent;
+}
+
 void server_accept_ready(struct server *s, int lfd)
 {
 	for (int i = 0; i < ACCEPTS_PER_WAKE && s->accepting; i++) {
@@ -414,6 +430,7 @@ void server_accept_ready(struct server *s, int lfd)
 			return;
 		}
 		conn_event(s, c, &ev, EV_ACCEPT);
+		ev.accept_wait_ms = accept_wait_ms(fd);
 		if (c->local_err != 0) {
 			ev.has_local = false;
 			event_set_message(&ev, "getsockname: %s", msg_strerror(c->local_err));

@@ -12,6 +12,7 @@
  *    written, and print what the bytes hold.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "fuzz_util.h"
@@ -111,8 +112,20 @@ static void fuzz_format(struct fuzz_in *in, uint8_t mode)
 			       : (const void *)&((const struct sockaddr_in6 *)(const void *)sa)
 				     ->sin6_addr,
 			   sa->sa_family == AF_INET ? 4 : 16) == 0);
-		snprintf(want, sizeof want, sa->sa_family == AF_INET ? "%s:%u" : "[%s]:%u", host,
-			 addr_port(sa));
+		if (sa->sa_family == AF_INET) {
+			snprintf(want, sizeof want, "%s:%u", host, addr_port(sa));
+		} else {
+			/* A scoped address keeps its zone: its interface's name,
+			 * or the index when it has none. */
+			uint32_t scope = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
+			char ifname[IF_NAMESIZE], zone[IF_NAMESIZE + 12] = "";
+
+			if (scope != 0 && if_indextoname(scope, ifname) != NULL)
+				snprintf(zone, sizeof zone, "%%%s", ifname);
+			else if (scope != 0)
+				snprintf(zone, sizeof zone, "%%%u", scope);
+			snprintf(want, sizeof want, "[%s%s]:%u", host, zone, addr_port(sa));
+		}
 		addr_hostport(sa, full, sizeof full);
 		FUZZ_CHECK(strcmp(full, want) == 0);
 		snprintf(want, sizeof want, "('%s', %u", host, addr_port(sa));

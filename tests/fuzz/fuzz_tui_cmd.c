@@ -63,6 +63,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(line[0] == '/' && cmd->text > line && cmd->text <= line + strlen(line));
 		FUZZ_CHECK(cmd->text[0] != ' ' && cmd->text[0] != '\t');
 		break;
+	case TUI_CMD_ON:
+	case TUI_CMD_FROM:
+		/* One word (which host it names is checked where it is
+		 * run), after the command's whole name: /on and /from are
+		 * never abbreviated. */
+		check_word(cmd->host, sizeof cmd->host, false);
+		{
+			const char *w = line + 1 + strspn(line + 1, " \t");
+			const char *name = k == TUI_CMD_ON ? "on" : "from";
+
+			FUZZ_CHECK(strncmp(w, name, strlen(name)) == 0 &&
+				   strchr(" \t", w[strlen(name)]) != NULL && w[strlen(name)] != '\0');
+		}
+		break;
 	case TUI_CMD_CLOSE:
 	case TUI_CMD_SHUTDOWN:
 	case TUI_CMD_HELP:

@@ -111,6 +111,10 @@ static void test_segments(void **state)
 static void test_trace(void **state)
 {
 	static const char *const setup[] = {"socket", "setsockopt", "bind", "listen"};
+	static const char *const python[] = {
+	    "srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+	    "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+	    "srv.bind(('127.0.0.1', 0))", "srv.listen(8)"};
 	struct server_options opt = {.trace = true};
 	struct spec s = tn_spec("tcp:echo:ipv4:0");
 	struct server *srv;
@@ -119,6 +123,7 @@ static void test_trace(void **state)
 	int fd, accepted = 0, closed = 0;
 
 	(void)state;
+	s.backlog = 8; /* the tutorial's listen(8) */
 	tn_init(&t);
 	srv = tn_start_opt(&t, &s, &opt);
 	fd = tn_connect(AF_INET, server_port(srv));
@@ -135,9 +140,14 @@ static void test_trace(void **state)
 		if (k < 4) {
 			assert_string_equal(e->syscall, setup[k]);
 			assert_true(e->ret >= 0);
+			/* Each step carries the tutorial's Python line. */
+			assert_string_equal(e->python, python[k]);
+			if (strcmp(e->syscall, "listen") == 0)
+				assert_int_equal(e->backlog, 8);
 			k++;
 		} else if (strcmp(e->syscall, "accept") == 0) {
 			assert_true(e->ret >= 0);
+			assert_string_equal(e->python, "conn, addr = srv.accept()");
 			accepted++;
 		} else if (strcmp(e->syscall, "close") == 0) {
 			closed++;

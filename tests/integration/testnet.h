@@ -111,6 +111,8 @@ struct tn_ev {
 	enum close_reason reason;
 	int err, v6only, ret;
 	char syscall[16];
+	char python[96];
+	int backlog, accept_wait_ms;
 	bool truncated;
 	uint64_t count;
 	char message[EVENT_MESSAGE_MAX];
@@ -192,6 +194,9 @@ static inline void tn_take(struct tn *t)
 		e->v6only = ev.v6only;
 		e->ret = ev.ret;
 		memcpy(e->syscall, ev.syscall, sizeof e->syscall);
+		memcpy(e->python, ev.python, sizeof e->python);
+		e->backlog = ev.backlog;
+		e->accept_wait_ms = ev.accept_wait_ms;
 		e->truncated = ev.truncated;
 		e->count = ev.count;
 		memcpy(e->message, ev.message, sizeof e->message);
