@@ -65,7 +65,10 @@ CORE_SRC := $(wildcard src/core/*.c)
 MAIN_SRC := src/main.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TUI_SRC := $(wildcard src/tui/*.c)
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/lessons.o
+# The shipped lessons, built in as data (tools/embed-lessons.sh); in the
+# tutorial's order: 0, 1, 1.b, 2, ...
+LESSON_FILES := $(shell ls lessons/*.lesson 2>/dev/null | sed 's/\.lesson$$//' | sort -V | sed 's/$$/.lesson/')
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
@@ -91,10 +94,59 @@ CORE_TEST_BIN := $(filter-out $(TUI_TEST_BIN),$(TEST_BIN))
 # Kept after a link, so that the next build relinks nothing it need not.
 .SECONDARY: $(TEST_BIN:%=%.o) $(BUILD)/tests/tools/jsoncheck.o
 
+.DEFAULT_GOAL := all
+
+# ---- translations: po/ (po/README.md) ----
+# Each po/LL.po compiles to $(BUILD)/locale/LL/LC_MESSAGES/socklab.mo; the
+# stamp file tells a binary run from the tree to use these (src/cli/lang.c).
+PO_FILES := $(wildcard po/*.po)
+PO_LANGS := $(PO_FILES:po/%.po=%)
+MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/socklab.mo)
+MO_STAMP := $(BUILD)/locale/socklab-catalogues
+# Where sentences are marked: N_() in the headers and tables, _() where
+# shown, msg_tr() / ngettext() in the formatters.
+PO_SOURCES = $(sort $(wildcard include/socklab/*.h src/*/*.h src/*/*.c))
+XGETTEXT_FLAGS = --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=msg_tr \
+	--keyword=msg_ntr:1,2 --keyword=ngettext:1,2 --keyword=NN_:1,2 --add-comments=TRANSLATORS: \
+	--package-name=socklab --package-version=$(VERSION) --no-location --sort-output \
+	--msgid-bugs-address=https://github.com/socklab/socklab/issues
+
+$(BUILD)/locale/%/LC_MESSAGES/socklab.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(E) MSGFMT $<
+	$(Q)msgfmt --check -o $@ $<
+
+# The catalogues' directory the binary looks in, as a header rewritten only
+# when LOCALEDIR changes: `make install PREFIX=/usr` rebuilds what needs it.
+$(BUILD)/localedir.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define SOCKLAB_LOCALEDIR "$(LOCALEDIR)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/src/cli/lang.o: $(BUILD)/localedir.h
+$(BUILD)/src/cli/lang.o: ALL_CFLAGS += -I$(BUILD)
+.PHONY: FORCE
+FORCE:
+
+$(MO_STAMP): $(MO_FILES)
+	@mkdir -p $(dir $@)
+	$(Q)echo "catalogues built from po/ by make" > $@
+
+.PHONY: po-update po-check
+# Regenerates the template from the code and merges it into every language.
+po-update:
+	$(Q)xgettext $(XGETTEXT_FLAGS) -o po/socklab.pot $(PO_SOURCES)
+	$(Q)for p in $(PO_FILES); do msgmerge --quiet --update --backup=none --no-location \
+		--sort-output $$p po/socklab.pot || exit 1; done
+
+# CI: the template matches the code, every message of every language is
+# translated and not fuzzy, and no sentence bypasses the catalogue.
+po-check:
+	$(Q)tools/po-check.sh
+
 .PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
 	fuzz fuzz-smoke bench bench-smoke screenshots valgrind deb
 
-all: $(BIN)
+all: $(BIN) $(MO_STAMP)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -114,6 +166,15 @@ JSONCHECK := $(BUILD)/tests/tools/jsoncheck
 $(JSONCHECK): $(BUILD)/tests/tools/jsoncheck.o $(TEST_LIB)
 	$(E) LD $@
 	$(Q)$(CC) -o $@ $^ $(ALL_LDFLAGS)
+
+$(BUILD)/lessons.c: $(LESSON_FILES) tools/embed-lessons.sh
+	@mkdir -p $(dir $@)
+	$(E) EMBED lessons
+	$(Q)tools/embed-lessons.sh $@ $(LESSON_FILES)
+
+$(BUILD)/lessons.o: $(BUILD)/lessons.c
+	$(E) CC $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBCORE): $(CORE_OBJ)
 	$(E) AR $@
@@ -139,7 +200,7 @@ $(TUI_TEST_BIN): $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_LIB) $(LIBTUI) $(LI
 # binary (CLI, the tutorial's Python programs, the TUI in tmux).
 # tests/cli/serve_stop.sh streams from 1000 clients with the bench's load
 # generator.
-test: $(BIN) $(TEST_BIN) $(JSONCHECK) $(BUILD)/bench/loadgen
+test: $(BIN) $(MO_STAMP) $(TEST_BIN) $(JSONCHECK) $(BUILD)/bench/loadgen
 	$(Q)tests/run-all $(BUILD) $(BIN)
 
 test-unit: $(UNIT_BIN)
@@ -153,7 +214,7 @@ check:
 
 # Everything that runs servers in threads, under ThreadSanitizer.
 tsan:
-	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab \
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab build-thread/locale/socklab-catalogues \
 		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
 	$(Q)SOCKLAB_ONLY="integration cli robust sandbox tui" tests/run-all build-thread build-thread/socklab
 
@@ -161,23 +222,20 @@ tsan:
 valgrind: $(BIN) $(TEST_BIN)
 	$(Q)tests/valgrind.sh $(BUILD) $(BIN)
 
-# The message catalogues: every MO_FILES entry, LANG/socklab.mo, goes to
-# LOCALEDIR/LANG/LC_MESSAGES/socklab.mo (po/'s rules build them and add
-# themselves to MO_FILES; the Debian package then ships them as it is).
-MO_FILES ?=
-
-install: $(BIN) $(MO_FILES)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: $(BIN) $(MO_STAMP)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/es/man1
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/socklab
 	install -m 644 doc/socklab.1 $(DESTDIR)$(MANDIR)/man1/socklab.1
-	$(Q)for mo in $(MO_FILES); do \
-		lang=$$(basename "$$(dirname "$$mo")"); \
-		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES || exit 1; \
-		install -m 644 "$$mo" $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/socklab.mo || exit 1; \
-	done
+	install -m 644 doc/es/socklab.1 $(DESTDIR)$(MANDIR)/es/man1/socklab.1
+	for l in $(PO_LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/socklab.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/socklab.mo || exit 1; done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/socklab $(DESTDIR)$(MANDIR)/man1/socklab.1
+	rm -f $(DESTDIR)$(BINDIR)/socklab $(DESTDIR)$(MANDIR)/man1/socklab.1 \
+		$(DESTDIR)$(MANDIR)/es/man1/socklab.1
+	for l in $(PO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/socklab.mo; done
 
 clean:
 	rm -rf build build-* socklab

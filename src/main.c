@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_msg.h"
+#include "cli/lang.h"
 #include "cli/cli_sandbox.h"
 #include "cli/cli_sockets.h"
 #include "tui/tui.h"
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 {
 	/* A peer that goes away must never kill us: writes report EPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	lang_init();
 
 	if (argc >= 2) {
 		const char *cmd = argv[1];
@@ -57,7 +59,7 @@ int main(int argc, char **argv)
 			if (strcmp(cmd, commands[i].name) == 0)
 				return commands[i].run(argc - 1, argv + 1);
 		if (cmd[0] != '-')
-			return cli_usage_error("unknown command '%s'", cli_arg(cmd));
+			return cli_usage_error(_("unknown command '%s'"), cli_arg(cmd));
 	}
 	/* `--sandbox`: the lab's private network, made before any thread. */
 	{

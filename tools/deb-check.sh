@@ -6,7 +6,8 @@ set -u
 deb=$1
 fail=0
 list=$(dpkg -c "$deb") || { echo "deb-check: dpkg -c $deb failed" >&2; exit 1; }
-for want in ./usr/bin/socklab ./usr/share/man/man1/socklab.1.gz ./usr/share/doc/socklab/copyright; do
+for want in ./usr/bin/socklab ./usr/share/man/man1/socklab.1.gz ./usr/share/doc/socklab/copyright \
+	./usr/share/man/es/man1/socklab.1.gz ./usr/share/locale/es/LC_MESSAGES/socklab.mo; do
 	if grep -q " $want\$" <<<"$list"; then
 		echo "  ok   deb: $want"
 	else

@@ -143,3 +143,23 @@ start --serve tcp:hello:dual:0
 tmx send-keys -t shot F1
 wait_screen 'socklab help'
 shoot help "socklab — help (F1)" now
+
+# A lesson in Spanish: section 1's, its two checks ticked by real traffic
+# (a client pane's line, and two lines in one write from `socklab client`).
+if locale -a 2>/dev/null | grep -qix 'es_ES\.utf-\?8'; then
+	tmx kill-server 2>/dev/null || true
+	sock=socklab-shots-$$-$RANDOM
+	tmx new-session -d -s shot -x "$cols" -y "$rows" \
+		"env -u LANGUAGE TERM=screen-256color LANG=es_ES.UTF-8 LC_ALL=es_ES.UTF-8 XDG_STATE_HOME=$state $(printf '%q ' "$bin" --lesson 1)"
+	tmx set-option -t shot escape-time 0 >/dev/null
+	wait_screen 'Lección 1'
+	tmx send-keys -t shot Up Enter
+	wait_screen "conectado a \('127\.0\.0\.1', 9101\)"
+	tmx send-keys -t shot Up Up Enter
+	wait_screen '< eco: hola'
+	printf 'hola\nmundo\n' | "$bin" client 127.0.0.1 9101 >/dev/null
+	wait_screen '2/2'
+	shoot lesson-es "socklab --lesson 1, en español: la lista se marca sola"
+else
+	echo "screenshots: no es_ES.UTF-8 locale, lesson-es.png not made" >&2
+fi

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "socklab/msg.h"
 #include "socklab/event.h"
 
 #define CAPTURE_TIMEOUT_MS 20
@@ -41,10 +42,10 @@
 /* For people; %s is this program's path. Also in the README and the man
  * page ("What the kernel does"). */
 #define CAPTURE_MSG_PERMISSION                                                                     \
-	"capturing packets needs CAP_NET_RAW, which this process lacks: run socklab as root, "    \
-	"or give the binary the capability once with `sudo setcap cap_net_raw+ep %s`, "           \
-	"or, without root, use a sandbox of your own (socklab --sandbox); "                        \
-	"everything else works without it"
+	N_("capturing packets needs CAP_NET_RAW, which this process lacks: run socklab as root, "  \
+	   "or give the binary the capability once with `sudo setcap cap_net_raw+ep %s`, "         \
+	   "or, without root, use a sandbox of your own (socklab --sandbox); "                      \
+	   "everything else works without it")
 
 enum capture_error {
 	CAPTURE_ERR_PERMISSION = -2, /* no CAP_NET_RAW */

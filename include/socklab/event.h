@@ -14,6 +14,7 @@
 #define SOCKLAB_EVENT_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 /* Payload bytes shown in a one-line text event. */
 #define EVENT_TEXT_PREVIEW 96
 #define EVENT_MESSAGE_MAX 200
+#define EVENT_MESSAGE_ARGS 128
 
 enum event_kind {
 	EV_SYSCALL,   /* a system-call step (socket, bind, ...): trace only */
@@ -103,7 +105,13 @@ struct event {
 	int backlog;                /* EV_SYSCALL listen: the backlog asked for */
 	int accept_wait_ms;         /* EV_ACCEPT: how long the connection, complete, waited in
 				       the accept queue (Linux TCP_INFO); -1 unknown */
-	char message[EVENT_MESSAGE_MAX];
+	char message[EVENT_MESSAGE_MAX];   /* in English: what JSON Lines carry */
+	/* The message as a code and values (msg.h), so the edge can show it
+	 * translated: message_fmt is the MSG_ format (NULL: message is not a
+	 * sentence, show it as it is), message_args its values. */
+	const char *message_fmt;
+	uint16_t message_args_len;
+	char message_args[EVENT_MESSAGE_ARGS];
 	/* EV_PACKET: the frame's first preview_len bytes are in preview and
 	 * bytes is its length on the wire; it is decoded (packet_decode) when
 	 * shown, with the relative sequence bases the capture worked out. */
@@ -149,6 +157,17 @@ uint64_t event_queue_dropped(struct event_queue *q);
  * zero, v6only -1). */
 void event_init(struct event *ev, enum event_kind kind);
 
+/* Sets the message: fmt (a MSG_ format of msg.h) with its values, in
+ * English into message, and as a code and values for event_format_text. */
+void event_set_message(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void event_vset_message(struct event *ev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* The message in the edge's language (event_format_text's words), not
+ * escaped; the length written. A translation may be longer than English. */
+#define EVENT_MESSAGE_TEXT_MAX (EVENT_MESSAGE_MAX * 2)
+size_t event_message_text(const struct event *ev, char *out, size_t cap);
+
 /* Stores up to EVENT_PREVIEW_MAX bytes of data and the real size n. */
 void event_set_data(struct event *ev, const void *data, size_t n);
 
@@ -158,7 +177,9 @@ unsigned event_kind_class(enum event_kind k);
 const char *event_close_reason_name(enum close_reason r);
 
 /* Formats one event as a human-readable line (no newline), peer bytes
- * escaped. Returns the length written. */
+ * escaped, its words and sentences in the language of the translator the
+ * edge installed (msg_set_translator; English without one). Returns the
+ * length written. */
 size_t event_format_text(const struct event *ev, char *out, size_t cap);
 
 /* Formats one event as a JSON object (no newline). Always valid JSON. */

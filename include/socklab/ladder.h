@@ -35,6 +35,7 @@
 
 #include "socklab/event.h"
 #include "socklab/packet.h"
+#include "socklab/msg.h"
 
 #define LADDER_ROWS_MAX 4096
 
@@ -137,6 +138,6 @@ size_t ladder_format_row(const struct ladder *l, size_t i, int width, char *out,
 
 /* The header (both ends) and the legend, in the same columns. */
 size_t ladder_format_header(const struct ladder *l, int width, char *out, size_t cap);
-#define LADDER_LEGEND "states from packets (RFC 9293); * = read from the kernel (sock_diag)"
+#define LADDER_LEGEND N_("states from packets (RFC 9293); * = read from the kernel (sock_diag)")
 
 #endif

@@ -19,7 +19,10 @@
  *          printf(_(MSG_AREA_WHAT), value);
  *      A static table holds N_() entries (or MSG_ names) and applies _()
  *      when it draws. A sentence with a count takes both forms:
- *          ngettext(MSG_AREA_ONE, MSG_AREA_MANY, n)
+ *          #define MSG_AREA_SAVED  NN_("saved %zu event", "saved %zu events")
+ *          printf(P_(MSG_AREA_SAVED, n), n);
+ *      A sentence used once may be marked where it is used instead:
+ *      _("...") at the edge, msg_tr("...") in the core.
  *   3. make po-update (new msgid into po/socklab.pot, merged into each po/LANG.po), write the
  *      translation, make po-check (no untranslated, no fuzzy entry, and no
  *      sentence that bypasses N_() or _()).
@@ -35,10 +38,48 @@
 #define SOCKLAB_MSG_H
 
 #include <libintl.h>
+#include <stdarg.h>
+#include <stddef.h>
 
 /* The three markers (see above). */
 #define _(s)  gettext(s)
 #define N_(s) s
+/* A sentence with a count: NN_(one, many) in the header, P_(MSG_X, n)
+ * where shown (ngettext picks the form the language needs for n). */
+#define NN_(one, many) one, many
+#define P_(pair, n)    msg_plural_(pair, n)
+#define msg_plural_(one, many, n) ngettext(one, many, n)
+
+/* The edge installs its catalogue's look-ups once, at start (the CLI's
+ * lang_init: gettext and ngettext); the core then shows a sentence it
+ * formats for a caller, or an event's sentence in event_format_text, in the
+ * user's language without calling gettext itself. Without a translator,
+ * the English text. */
+typedef const char *msg_translator(const char *english);
+typedef const char *msg_ntranslator(const char *one, const char *many, unsigned long n);
+void msg_set_translator(msg_translator *one, msg_ntranslator *plural);
+const char *msg_tr(const char *english) __attribute__((format_arg(1)));
+const char *msg_ntr(const char *one, const char *many, unsigned long n)
+	__attribute__((format_arg(1))) __attribute__((format_arg(2)));
+
+/* errno's description in English, for an event's message (its JSON must
+ * not change with the language); the edge shows strerror() for ev->err. */
+const char *msg_strerror(int err);
+
+/* A sentence's values as text, for showing it later in another language:
+ * each conversion of fmt (an English MSG_ format: no %N$, no '*') formats
+ * its value as fmt says, and the results go into args one after the other,
+ * each NUL-terminated. Returns the bytes used; a value that does not fit
+ * is cut (MSG_ARG_MAX at most each). */
+#define MSG_ARG_MAX 160
+size_t msg_vpack(char *args, size_t cap, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+size_t msg_pack(char *args, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* fmt (usually a translation of the format the values were packed for)
+ * with each conversion replaced by its value: %N$ picks the N-th, a plain
+ * conversion the next one, %% a percent sign. Returns the length written. */
+size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size_t args_len);
 
 /* Sentences of the servers (server*.c, session.c, event.c). */
 #define MSG_MAPPED_NOTE         N_("IPv4-mapped %s")
@@ -48,6 +89,7 @@
 #define MSG_DUAL_NO_IPV6        N_("IPv6 is unavailable (%s): serving IPv4 only")
 #define MSG_NO_IPV6             N_("IPv6 is unavailable on this host (%s)")
 #define MSG_IPV6_DISABLED       N_("disabled: no interface has an IPv6 address")
+/* Not a sentence: the reply on the wire. */
 #define MSG_LINE_TOO_LONG       "ERR line too long (max %zu bytes)\n"
 #define MSG_LINE_TOO_LONG_LOG   N_("line longer than %zu bytes: replied with an error and dropped it up to the next newline")
 #define MSG_OUTPUT_CAP          N_("peer is not reading: %zu bytes queued and none taken for %.1f s, closing")
@@ -60,18 +102,27 @@
 #define MSG_HINT_PRIVILEGED     N_(" (ports below 1024 need root or CAP_NET_BIND_SERVICE)")
 #define MSG_HINT_NOT_LOCAL      N_(" (no interface of this host has that address)")
 #define MSG_HINT_IN_USE         N_(" (another socket holds that port; port 0 picks a free one)")
-#define MSG_HINT_SCOPE          N_("a link-local address needs a scope id, e.g. fe80::1%%eth0")
-#define MSG_HELLO               "hola dual\n"
+/* xgettext:no-c-format */
+#define MSG_HINT_SCOPE          N_("a link-local address needs a scope id, e.g. fe80::1%eth0")
+#define MSG_STOPPED             N_("stopped")
+#define MSG_RECVMMSG            N_("recvmmsg: %s")
+#define MSG_SENDMMSG            N_("sendmmsg: %s")
+#define MSG_REPLIES_NOT_SENT    N_("%d replies not sent (send buffer full)")
 #define MSG_NO_MEMORY_REPLY     N_("out of memory for a reply of %zu bytes: closing the connection")
 #define MSG_EPOLL_FAILED        N_("epoll_ctl %s: %s")
-/* A failed step of server_start: the call (and what for), the cause. */
-#define MSG_SETUP_STEP_FAILED   N_("server setup: %s: %s")
-#define MSG_SETUP_NO_MEMORY     N_("server setup: out of memory for the I/O buffers")
 #define MSG_EPOLL_WAIT_FAILED   N_("epoll_wait: %s; the server stops")
 #define MSG_NO_WORKER           N_("cannot create a thread for this echo-stdio connection (%s): closing it")
 #define MSG_DGRAM_REPLY_FAILED  N_("reply not sent: %s")
 #define MSG_DGRAM_REPLIES_DROPPED N_("%d replies not sent: %s")
 #define MSG_ACCEPT_NO_MEMORY    N_("accept: out of memory, connection refused")
+
+#define MSG_CAPTURE_FILTER      N_("capture filter on %s: %s")
+
+/* Not a sentence: the bytes the hello service sends. */
+#define MSG_HELLO               "hola dual\n"
+/* A failed step of server_start: the call (and what for), the cause. */
+#define MSG_SETUP_STEP_FAILED   N_("server setup: %s: %s")
+#define MSG_SETUP_NO_MEMORY     N_("server setup: out of memory for the I/O buffers")
 
 /* The filter language (filter.c) and the hex dump. */
 #define MSG_FILTER_KEYS         "server, peer, port, kind, transport, text"

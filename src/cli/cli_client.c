@@ -195,7 +195,7 @@ static int tcp_session(const struct client_opts *o, int fd)
 				break;
 			}
 			if (n > 0 && (out_bytes(o, in, (size_t)n, false) < 0 || fflush(stdout) != 0)) {
-				cli_warnx("standard output: %s", strerror(errno ? errno : EIO));
+				cli_warnx(_("standard output: %s"), strerror(errno ? errno : EIO));
 				status = 1;
 				break;
 			}
@@ -245,7 +245,7 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 	e = session_send_dgram(s, msg, len);
 	trace_call(o, "sendto", (struct sockaddr *)&s->peer, NULL, e ? -1 : (int)len, e);
 	if (e != 0) {
-		cli_warnx("send to %s: %s", where, strerror(e));
+		cli_warnx(_("send to %s: %s"), where, strerror(e));
 		return 1;
 	}
 	do
@@ -259,19 +259,19 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 	trace_call(o, "recvfrom", n >= 0 ? (struct sockaddr *)&from : NULL, NULL, (int)n, e);
 	if (n < 0) {
 		/* With --connect, the ICMP port unreachable lands here. */
-		cli_warnx("recv from %s: %s", where, strerror(e));
+		cli_warnx(_("recv from %s: %s"), where, strerror(e));
 		return 1;
 	}
 	if (o->verbose) {
 		char t[ADDR_TEXT_MAX];
 
 		addr_tuple((struct sockaddr *)&from, t, sizeof t);
-		fprintf(stderr, "socklab: %zd bytes from %s\n", n, t);
+		fprintf(stderr, _("socklab: %zd bytes from %s\n"), n, t);
 	}
 	errno = 0;
 	if (out_bytes(o, buf, (size_t)n, true) < 0 || fputc('\n', stdout) == EOF ||
 	    fflush(stdout) != 0) {
-		cli_warnx("standard output: %s", strerror(errno ? errno : EIO));
+		cli_warnx(_("standard output: %s"), strerror(errno ? errno : EIO));
 		return 1;
 	}
 	return 0;
@@ -344,7 +344,7 @@ static int check_scope(const char *host)
 	if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && s6->sin6_scope_id == 0) {
 		char hint[160];
 
-		snprintf(hint, sizeof hint, _(MSG_HINT_SCOPE));
+		snprintf(hint, sizeof hint, "%s", _(MSG_HINT_SCOPE));
 		cli_warnx("%s: %s", cli_arg(host), hint);
 		return -1;
 	}
@@ -436,17 +436,17 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
-			return cli_usage_error("%s: unknown option '%s'", argv[0],
+			return cli_usage_error(_("%s: unknown option '%s'"), argv[0],
 					       cli_arg(argv[optind - 1]));
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("%s: HOST missing", argv[0]);
+		return cli_usage_error(_("%s: HOST missing"), argv[0]);
 	o->host = argv[optind++];
 	if (optind < argc)
 		o->port = argv[optind++];
 	else if (!resolve)
-		return cli_usage_error("%s: PORT missing", argv[0]);
+		return cli_usage_error(_("%s: PORT missing"), argv[0]);
 	if (o->port) {
 		uint16_t port;
 

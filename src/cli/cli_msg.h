@@ -9,7 +9,8 @@
 
 #define MSG_USAGE N_( \
 "usage: socklab [[--sequential|--concurrent] [--backlog N] --serve SPEC]...\n" \
-"               [--log FILE] [--no-color] [--no-mouse] [--sandbox]   open the lab\n" \
+"               [--lesson N|FILE] [--log FILE] [--no-color] [--no-mouse]\n" \
+"               [--sandbox]                                      open the lab\n" \
 "       socklab serve [--json] [--trace] [--sequential] [--backlog N]\n" \
 "                     [--max-line N] [--idle-timeout SEC] [--rcvbuf BYTES]\n" \
 "                     [--dgram-max N] [--log FILE] [--wire] [--pcap FILE]\n" \
@@ -36,6 +37,9 @@
 "  FAMILY     ipv4 | ipv6 (V6ONLY=1) | dual (one socket, V6ONLY=0) | dual2 (two sockets)\n" \
 "  PORT       0..65535 (0: the kernel picks one; the listen event says which)\n" \
 "  HOST       default 127.0.0.1 for ipv4, ::1 for ipv6, :: for dual and dual2\n" \
+"\n" \
+"Lessons: socklab --lesson N opens section N of the tutorial (0, 1, 1.b, 2 .. 6) with\n" \
+"its servers, what to try and a checklist that ticks itself; --lesson FILE a teacher's own.\n" \
 "\n" \
 "The tutorial's servers:\n" \
 "  socklab serve tcp:echo:ipv4:9101           1   TCP/IPv4 echo, hand-made buffer\n" \

@@ -80,24 +80,23 @@ static int number_option(int c, const char *arg, struct spec *base)
 		return -1;
 	case 'm':
 		if ((r = num_parse_long(arg, 1, 64L * 1024 * 1024, &v)) != NUM_OK)
-			return cli_bad_number("line length", arg, r, "1..67108864");
+			return cli_bad_number(_("line length"), arg, r, "1..67108864");
 		base->max_line = (size_t)v;
 		return -1;
 	case 'i':
 		if ((r = num_parse_ms(arg, IDLE_RESOLUTION_MS, 86400000, &ms)) != NUM_OK)
-			return cli_bad_number("idle timeout", arg, r,
-					      "0.1..86400 seconds; idle connections are checked "
-					      "every 0.1 s");
+			return cli_bad_number(_("idle timeout"), arg, r,
+					      _("0.1..86400 seconds; idle connections are checked every 0.1 s"));
 		base->idle_timeout_ms = (int)ms;
 		return -1;
 	case 'r':
 		if ((r = num_parse_long(arg, 1024, 1L << 30, &v)) != NUM_OK)
-			return cli_bad_number("receive buffer", arg, r, "1024..1073741824");
+			return cli_bad_number(_("receive buffer"), arg, r, "1024..1073741824");
 		base->rcvbuf = (int)v;
 		return -1;
 	case 'd':
 		if ((r = num_parse_long(arg, 1, 65536, &v)) != NUM_OK)
-			return cli_bad_number("datagram size", arg, r, "1..65536");
+			return cli_bad_number(_("datagram size"), arg, r, "1..65536");
 		base->dgram_max = (size_t)v;
 		return -1;
 	default:
@@ -166,16 +165,16 @@ static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
-			return cli_usage_error("serve: unknown option '%s'", cli_arg(argv[optind - 1]));
+			return cli_usage_error(_("serve: unknown option '%s'"), cli_arg(argv[optind - 1]));
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("serve: no SPEC given (e.g. tcp:echo:ipv4:9101)");
+		return cli_usage_error(_("serve: no SPEC given (e.g. tcp:echo:ipv4:9101)"));
 	for (int i = optind; i < argc; i++) {
 		char err[256], *text = argv[i];
 
 		if (o->nspec == SERVE_MAX)
-			return cli_usage_error("serve: at most %d servers", SERVE_MAX);
+			return cli_usage_error(_("serve: at most %d servers"), SERVE_MAX);
 		if (o->sandbox)
 			o->hosts[o->nspec] = cli_sandbox_spec_host(&text);
 		o->specs[o->nspec] = base;
@@ -231,7 +230,7 @@ static void out_flush(struct printer *p)
 			break;
 		if (n <= 0) {
 			p->out_err = n < 0 ? errno : EIO;
-			cli_warnx("standard output: %s: no longer printing events",
+			cli_warnx(_("standard output: %s: no longer printing events"),
 				  strerror(p->out_err));
 			break;
 		}
@@ -308,7 +307,7 @@ static void log_result(struct printer *p, int rc)
 	if (rc == 0 || p->log_said)
 		return;
 	evlog_describe(p->log, why, sizeof why);
-	cli_warnx("--log %s (serving goes on)", why);
+	cli_warnx(_("--log %s (serving goes on)"), why);
 	p->log_said = true;
 }
 
@@ -554,7 +553,7 @@ static int stop_all(struct serve_opts *o, struct printer *p, struct server **ser
 		struct sched_param sp = {0};
 
 		if (write(p->wakefd, &one, sizeof one) < 0)
-			cli_warnx("waking the printer: %s", strerror(errno));
+			cli_warnx(_("waking the printer: %s"), strerror(errno));
 		/* A normal share of the CPU to leave its batch, where that is
 		 * allowed (root, or RLIMIT_NICE); a small batch otherwise. */
 		pthread_setschedparam(p->thread, SCHED_OTHER, &sp);
@@ -609,7 +608,7 @@ int cli_serve(int argc, char **argv)
 	if (status == 0) {
 		rc = pthread_create(&p.thread, NULL, printer_main, &p);
 		if (rc != 0) {
-			cli_warnx("printer thread: %s", strerror(rc));
+			cli_warnx(_("printer thread: %s"), strerror(rc));
 			status = 1;
 		} else {
 			threaded = true;

@@ -47,12 +47,12 @@ int cli_sockets(int argc, char **argv)
 			puts(_(MSG_SOCKETS_USAGE));
 			return 0;
 		default:
-			return cli_usage_error("sockets: unknown option '%s'", cli_arg(argv[optind - 1]));
+			return cli_usage_error(_("sockets: unknown option '%s'"), cli_arg(argv[optind - 1]));
 		}
 	}
 	for (int i = optind; i < argc; i++) {
 		if (np == PORTS_MAX)
-			return cli_usage_error("sockets: at most %d ports", PORTS_MAX);
+			return cli_usage_error(_("sockets: at most %d ports"), PORTS_MAX);
 		if (num_parse_long(argv[i], 1, 65535, &v) != NUM_OK)
 			return cli_usage_error(_(MSG_SOCKETS_BAD_PORT), cli_arg(argv[i]));
 		ports[np++] = (uint16_t)v;
@@ -77,7 +77,7 @@ int cli_sockets(int argc, char **argv)
 	if (total > n)
 		cli_warnx(_(MSG_SOCKETS_MORE), total - n);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_warnx("stdout: write failed");
+		cli_warnx("%s", _("stdout: write failed"));
 		status = 1;
 	}
 	free(e);

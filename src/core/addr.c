@@ -2,6 +2,7 @@
  * addr: sockaddr <-> text in the tutorial's notation (see addr.h).
  */
 #include "socklab/addr.h"
+#include "socklab/msg.h"
 
 #include "socklab/num.h"
 
@@ -165,7 +166,7 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 					uint64_t v;
 
 					if (num_parse_u64(pct, 1, UINT32_MAX, &v) != NUM_OK) {
-						snprintf(err, errcap, "'%s': no interface named '%s'", host, pct);
+						snprintf(err, errcap, msg_tr("'%s': no interface named '%s'"), host, pct);
 						return -1;
 					}
 					s6->sin6_scope_id = (uint32_t)v;
@@ -175,7 +176,7 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 		}
 	}
 bad:
-	snprintf(err, errcap, "'%s' is not a numeric %s address", host,
+	snprintf(err, errcap, msg_tr("'%s' is not a numeric %s address"), host,
 		 family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IP");
 	return -1;
 }

@@ -224,7 +224,7 @@ static int handle_open(struct handle *h, const char *name, char *err, size_t err
 	snprintf(h->name, sizeof h->name, "%s", name);
 	h->p = pcap_create(name, eb);
 	if (h->p == NULL) {
-		snprintf(err, errcap, "capture on %s: %s", name, eb);
+		snprintf(err, errcap, msg_tr("capture on %s: %s"), name, eb);
 		return CAPTURE_ERR_OTHER;
 	}
 	pcap_set_snaplen(h->p, CAPTURE_SNAPLEN);
@@ -237,9 +237,9 @@ static int handle_open(struct handle *h, const char *name, char *err, size_t err
 			char self[512];
 
 			self_path(self, sizeof self);
-			snprintf(err, errcap, CAPTURE_MSG_PERMISSION, self);
+			snprintf(err, errcap, msg_tr(CAPTURE_MSG_PERMISSION), self);
 		} else {
-			snprintf(err, errcap, "capture on %s: %s", name,
+			snprintf(err, errcap, msg_tr("capture on %s: %s"), name,
 				 rc == PCAP_ERROR ? pcap_geterr(h->p) : pcap_statustostr(rc));
 		}
 		pcap_close(h->p);
@@ -248,7 +248,7 @@ static int handle_open(struct handle *h, const char *name, char *err, size_t err
 	}
 	if (pcap_setnonblock(h->p, 1, eb) < 0 || (h->fd = pcap_get_selectable_fd(h->p)) < 0 ||
 	    set_filter(h, "less 0") < 0) {
-		snprintf(err, errcap, "capture on %s: %s", name, eb[0] ? eb : pcap_geterr(h->p));
+		snprintf(err, errcap, msg_tr("capture on %s: %s"), name, eb[0] ? eb : pcap_geterr(h->p));
 		pcap_close(h->p);
 		h->p = NULL;
 		return CAPTURE_ERR_OTHER;
@@ -377,12 +377,12 @@ static void apply_targets(struct capture *c, const struct sockaddr_storage *t, s
 	capture_filter_text(ports, np, expr, cap);
 	for (int i = 0; i < c->nh; i++)
 		if (set_filter(&c->h[i], expr) < 0) {
-			char m[EVENT_MESSAGE_MAX];
+			struct event ev;
 
 			c->filter_errors++;
-			snprintf(m, sizeof m, "capture filter on %s: %s", c->h[i].name,
-				 pcap_geterr(c->h[i].p));
-			push_message(c, EV_WARNING, 0, m);
+			event_init(&ev, EV_WARNING);
+			event_set_message(&ev, MSG_CAPTURE_FILTER, c->h[i].name, pcap_geterr(c->h[i].p));
+			event_push(c->q, &ev);
 		}
 	free(expr);
 }
@@ -513,7 +513,7 @@ int capture_open(const struct capture_config *cfg, struct event_queue *q, struct
 
 	*out = NULL;
 	if (c == NULL) {
-		snprintf(err, errcap, "capture: out of memory");
+		snprintf(err, errcap, "%s", msg_tr("capture: out of memory"));
 		return CAPTURE_ERR_OTHER;
 	}
 	c->cfg = *cfg;
@@ -542,7 +542,7 @@ int capture_open(const struct capture_config *cfg, struct event_queue *q, struct
 		}
 	}
 	if (rc == 0 && pthread_create(&c->thread, NULL, capture_main, c) != 0) {
-		snprintf(err, errcap, "capture: cannot start its thread");
+		snprintf(err, errcap, "%s", msg_tr("capture: cannot start its thread"));
 		rc = CAPTURE_ERR_OTHER;
 	}
 	if (rc != 0) {

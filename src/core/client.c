@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "socklab/addr.h"
+#include "socklab/msg.h"
 
 int client_resolve(const char *host, const char *port, int family, int socktype, bool passive,
 		   struct addrinfo **res, char *err, size_t errcap)
@@ -142,7 +143,7 @@ int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, vo
 		if (report)
 			report(arg, sa, e);
 	}
-	snprintf(err, errcap, "connect %s: %s", where[0] ? where : "(no address)",
+	snprintf(err, errcap, "connect %s: %s", where[0] ? where : msg_tr("(no address)"),
 		 strerror(last ? last : EADDRNOTAVAIL));
 	errno = last;
 	return -1;

@@ -213,8 +213,7 @@ bool event_pop(struct event_queue *q, struct event *ev)
 	if (q->ngaps > 0 && q->popped == q->gap[0].at) {
 		event_init(ev, EV_DROPPED);
 		ev->count = q->gap[0].count;
-		snprintf(ev->message, sizeof ev->message, MSG_QUEUE_DROPPED,
-			 (unsigned long long)ev->count);
+		event_set_message(ev, MSG_QUEUE_DROPPED, (unsigned long long)ev->count);
 		q->ngaps--;
 		memmove(&q->gap[0], &q->gap[1], (size_t)q->ngaps * sizeof q->gap[0]);
 		got = true;
@@ -336,17 +335,94 @@ static size_t packet_event_json(const struct event *ev, struct strbuf *o)
 	return o->len;
 }
 
-static void out_upper(struct strbuf *o, const char *s)
+void event_vset_message(struct event *ev, const char *fmt, va_list ap)
 {
-	for (; *s && o->len + 1 < o->cap; s++)
-		o->p[o->len++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
-	o->p[o->len] = '\0';
+	va_list again;
+
+	va_copy(again, ap);
+	vsnprintf(ev->message, sizeof ev->message, fmt, ap);
+	ev->message_fmt = fmt;
+	ev->message_args_len = (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args, fmt,
+						   again);
+	va_end(again);
+}
+
+void event_set_message(struct event *ev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	event_vset_message(ev, fmt, ap);
+	va_end(ap);
+}
+
+/* The message in the edge's language: its format translated, its values
+ * put back; a message without a format (a syscall's arguments, a test's)
+ * as it is. */
+size_t event_message_text(const struct event *ev, char *out, size_t cap)
+{
+	if (ev->message_fmt != NULL)
+		return msg_render(out, cap, msg_tr(ev->message_fmt), ev->message_args,
+				  ev->message_args_len);
+	size_t n = strnlen(ev->message, sizeof ev->message);
+
+	if (cap == 0)
+		return 0;
+	n = n < cap ? n : cap - 1;
+	memcpy(out, ev->message, n);
+	out[n] = '\0';
+	return n;
+}
+
+static void out_message(struct strbuf *o, const struct event *ev, bool paren)
+{
+	char text[EVENT_MESSAGE_TEXT_MAX];
+
+	event_message_text(ev, text, sizeof text);
+	strbuf_fmt(o, paren ? " (%s)" : "%s", text);
+}
+
+/* The kind as a line starts with it, alone and (for the kinds with a
+ * peer, or a message) as a whole phrase a translation may reorder: the
+ * English is the kind in capitals, then the values. */
+static const char *const kind_words[EV_KIND_COUNT] = {
+	[EV_SYSCALL] = N_("SYSCALL"), [EV_LISTEN] = N_("LISTEN"), [EV_ACCEPT] = N_("ACCEPT"),
+	[EV_CONNECT] = N_("CONNECT"), [EV_RECV] = N_("RECV"), [EV_SEND] = N_("SEND"),
+	[EV_CLOSE] = N_("CLOSE"), [EV_DGRAM_IN] = N_("DGRAM-IN"), [EV_DGRAM_OUT] = N_("DGRAM-OUT"),
+	[EV_WARNING] = N_("WARNING"), [EV_ERROR] = N_("ERROR"), [EV_STOP] = N_("STOP"),
+	[EV_DROPPED] = N_("DROPPED"), [EV_PACKET] = "PACKET", [EV_READ_LINE] = N_("READLINE"),
+};
+
+/* KIND transport peer-tuple */
+static const char *const kind_peer[EV_KIND_COUNT] = {
+	[EV_ACCEPT] = N_("ACCEPT %s %s"), [EV_CONNECT] = N_("CONNECT %s %s"),
+	[EV_RECV] = N_("RECV %s %s"), [EV_SEND] = N_("SEND %s %s"), [EV_CLOSE] = N_("CLOSE %s %s"),
+	[EV_READ_LINE] = N_("READLINE %s %s"),
+	[EV_DGRAM_IN] = N_("DGRAM-IN %s %s"), [EV_DGRAM_OUT] = N_("DGRAM-OUT %s %s"),
+};
+
+/* KIND message */
+static const char *const kind_message[EV_KIND_COUNT] = {
+	[EV_WARNING] = N_("WARNING %s"), [EV_ERROR] = N_("ERROR %s"), [EV_STOP] = N_("STOP %s"),
+	[EV_DROPPED] = N_("DROPPED %s"),
+};
+
+/* english translated, with the values packed in args[0..len). */
+static void out_phrase(struct strbuf *o, const char *english, const char *args, size_t len)
+{
+	if (o->len + 1 < o->cap)
+		o->len += msg_render(o->p + o->len, o->cap - o->len, msg_tr(english), args, len);
+}
+
+static const char *kind_word(enum event_kind k)
+{
+	return (unsigned)k < EV_KIND_COUNT && kind_words[k] != NULL ? msg_tr(kind_words[k]) : "?";
 }
 
 size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 {
 	struct strbuf o = {buf, 0, cap};
-	char a[ADDR_TEXT_MAX], m[64];
+	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
 	struct tm tm;
 
 	if (cap == 0)
@@ -360,12 +436,11 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	else if (ev->kind == EV_PACKET)
 		return packet_event_text(ev, &o);
 	else if (ev->kind != EV_DROPPED)
-		strbuf_fmt(&o, "client ");
-	out_upper(&o, event_kind_name(ev->kind));
+		strbuf_fmt(&o, "%s", msg_tr(N_("client ")));
 
 	switch (ev->kind) {
 	case EV_SYSCALL:
-		strbuf_fmt(&o, " %s(", ev->syscall);
+		strbuf_fmt(&o, "%s %s(", kind_word(ev->kind), ev->syscall);
 		if (ev->has_local) {
 			addr_hostport((const void *)&ev->local, a, sizeof a);
 			strbuf_fmt(&o, "%s", a);
@@ -381,31 +456,45 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		return o.len;
 	case EV_LISTEN:
 		addr_hostport((const void *)&ev->local, a, sizeof a);
-		strbuf_fmt(&o, " %s/%s %s %s", transport_name(ev->transport), service_name(ev->service),
-			family_name(ev->family), a);
+		out_phrase(&o, N_("LISTEN %s/%s %s %s"), tr,
+			   msg_pack(tr, sizeof tr, "%s%s%s%s", transport_name(ev->transport),
+				    service_name(ev->service), family_name(ev->family), a));
 		if (ev->v6only >= 0)
-			strbuf_fmt(&o, " v6only=%d", ev->v6only);
+			strbuf_fmt(&o, "%s", ev->v6only ? msg_tr(N_(" v6only=1")) : msg_tr(N_(" v6only=0")));
 		if (ev->message[0])
-			strbuf_fmt(&o, " (%s)", ev->message);
+			out_message(&o, ev, true);
 		return o.len;
 	case EV_WARNING:
 	case EV_ERROR:
 	case EV_STOP:
 	case EV_DROPPED:
-		if (ev->message[0])
-			strbuf_fmt(&o, " %s", ev->message);
+		if (ev->message[0]) {
+			char text[EVENT_MESSAGE_TEXT_MAX];
+
+			out_message(&(struct strbuf){text, 0, sizeof text}, ev, false);
+			out_phrase(&o, kind_message[ev->kind], tr,
+				   msg_pack(tr, sizeof tr, "%s", text));
+		} else {
+			strbuf_fmt(&o, "%s", kind_word(ev->kind));
+		}
 		return o.len;
 	default:
 		break;
 	}
-	strbuf_fmt(&o, " %s", transport_name(ev->transport));
-	if (ev->has_peer) {
+	if (ev->has_peer && (unsigned)ev->kind < EV_KIND_COUNT && kind_peer[ev->kind] != NULL) {
 		addr_tuple((const void *)&ev->peer, a, sizeof a);
-		strbuf_fmt(&o, " %s", a);
+		out_phrase(&o, kind_peer[ev->kind], tr,
+			   msg_pack(tr, sizeof tr, "%s%s", transport_name(ev->transport), a));
+	} else {
+		strbuf_fmt(&o, "%s %s", kind_word(ev->kind), transport_name(ev->transport));
+		if (ev->has_peer) {
+			addr_tuple((const void *)&ev->peer, a, sizeof a);
+			strbuf_fmt(&o, " %s", a);
+		}
 	}
 	if (ev->local_dst && ev->has_local) {
 		addr_hostport((const void *)&ev->local, a, sizeof a);
-		strbuf_fmt(&o, " %s %s", ev->kind == EV_DGRAM_OUT ? "from" : "to", a);
+		strbuf_fmt(&o, ev->kind == EV_DGRAM_OUT ? msg_tr(" from %s") : msg_tr(" to %s"), a);
 	}
 	if (event_kind_class(ev->kind) & EVENT_CLASS_DATA) {
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
@@ -416,21 +505,21 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
 			ev->bytes > used ? "..." : "");
 		if (ev->truncated)
-			strbuf_fmt(&o, " (truncated)");
+			strbuf_fmt(&o, "%s", msg_tr(N_(" (truncated)")));
 	}
 	if (ev->kind == EV_CLOSE)
 		strbuf_fmt(&o, " %s", event_close_reason_name(ev->reason));
 	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms > 0)
-		strbuf_fmt(&o, " after %d.%03d s in the accept queue", ev->accept_wait_ms / 1000,
+		strbuf_fmt(&o, msg_tr(" after %d.%03d s in the accept queue"), ev->accept_wait_ms / 1000,
 			   ev->accept_wait_ms % 1000);
 	if (ev->err)
 		strbuf_fmt(&o, " %s", strerror(ev->err));
 	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
 		strbuf_fmt(&o, "  ");
-		strbuf_fmt(&o, MSG_MAPPED_NOTE, m);
+		out_phrase(&o, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
 	}
 	if (ev->message[0])
-		strbuf_fmt(&o, " (%s)", ev->message);
+		out_message(&o, ev, true);
 	return o.len;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "socklab/export.h"
+#include "socklab/msg.h"
 
 #define EVLOG_BUF (256u * 1024)
 
@@ -79,7 +80,7 @@ struct evlog *evlog_open(const char *path, char *err, size_t errcap)
 	}
 	if (fstat(l->fd, &st) < 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
 		snprintf(err, errcap, "%s: %s", path,
-			 errno ? strerror(errno) : "a FIFO or socket, not a file");
+			 errno ? strerror(errno) : msg_tr("a FIFO or socket, not a file"));
 		close(l->fd);
 		goto fail;
 	}
@@ -146,7 +147,7 @@ size_t evlog_describe(const struct evlog *l, char *out, size_t cap)
 
 	if (cap == 0)
 		return 0;
-	n = snprintf(out, cap, "%s: %s: %llu event%s not logged", l->path,
+	n = snprintf(out, cap, msg_tr("%s: %s: %llu event%s not logged"), l->path,
 		     strerror(l->err ? l->err : EIO), (unsigned long long)l->lost,
 		     l->lost == 1 ? "" : "s");
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;

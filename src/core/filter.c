@@ -35,7 +35,7 @@ static void say(char *err, size_t cap, const char *fmt, ...)
 	if (cap == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
+	vsnprintf(err, cap, msg_tr(fmt), ap);
 	va_end(ap);
 }
 

@@ -64,7 +64,7 @@ size_t hexdump_note(size_t kept, uint64_t total, char *out, size_t cap)
 	out[0] = '\0';
 	if (total <= kept)
 		return 0;
-	w = snprintf(out, cap, MSG_HEXDUMP_CUT, kept, (unsigned long long)total);
+	w = snprintf(out, cap, msg_tr(MSG_HEXDUMP_CUT), kept, (unsigned long long)total);
 	if (w < 0)
 		return 0;
 	return (size_t)w < cap ? (size_t)w : cap - 1;

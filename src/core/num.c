@@ -2,6 +2,7 @@
  * num: bounded decimal parsing (see num.h).
  */
 #include "socklab/num.h"
+#include "socklab/msg.h"
 
 #include <string.h>
 
@@ -114,11 +115,11 @@ const char *num_error(enum num_result r)
 	case NUM_INVALID:
 		return "not a number";
 	case NUM_TOO_SMALL:
-		return "too small";
+		return msg_tr("too small");
 	case NUM_TOO_LARGE:
-		return "too large";
+		return msg_tr("too large");
 	case NUM_TOO_FINE:
-		return "finer than a millisecond";
+		return msg_tr("finer than a millisecond");
 	}
 	return "not a number";
 }

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "socklab/sandbox.h"
+#include "socklab/msg.h"
 #include "socklab/server.h"
 #include "socklab/util.h"
 
@@ -86,12 +87,13 @@ static int fail(struct build *b, const char *step, int e, const char *fmt, ...)
 
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		vsnprintf(detail, sizeof detail, fmt, ap);
+		vsnprintf(detail, sizeof detail, msg_tr(fmt), ap);
 		va_end(ap);
 	}
-	snprintf(b->err, b->cap, "%s%s%s: %s", step, detail[0] ? " " : "", detail,
-		 e == ECANCELED && b->opt->fault_step != NULL ? "fault injected by SOCKLAB_FAULT_SANDBOX"
-							       : strerror(e));
+	/* step and fmt are marked N_() where fail() is called. */
+	snprintf(b->err, b->cap, "%s%s%s: %s", msg_tr(step), detail[0] ? " " : "", detail,
+		 e == ECANCELED && b->opt->fault_step != NULL ?
+			 msg_tr("fault injected by SOCKLAB_FAULT_SANDBOX") : strerror(e));
 	return -1;
 }
 
@@ -370,13 +372,13 @@ static int wait_ready(struct build *b)
 
 		for (;;) {
 			if (count_v6(b, h, current.info.host[h].ifindex, &c) < 0)
-				return fail(b, "ready:", errno, "reading the addresses of host %c",
+				return fail(b, N_("ready:"), errno, N_("reading the addresses of host %c"),
 					    host_plan[h].name);
 			if (c.total >= 2 && c.tentative == 0)
 				break;
 			if (now_ms() >= deadline)
 				return fail(b, "ready:", ETIMEDOUT,
-					    "host %c's IPv6 addresses still tentative after %d ms",
+					    N_("host %c's IPv6 addresses still tentative after %d ms"),
 					    host_plan[h].name, READY_TIMEOUT_MS);
 			poll(NULL, 0, 5); /* the kernel's DAD work runs shortly */
 		}
@@ -391,12 +393,12 @@ static int host_prepare(struct build *b, int h)
 	struct sandbox_host_info *hi = &current.info.host[h];
 
 	if (fault_on(b, "loopback", h) || link_up(b, h, 1) < 0)
-		return fail(b, "loopback:", errno, "lo up on host %c", hi->name);
+		return fail(b, N_("loopback:"), errno, N_("lo up on host %c"), hi->name);
 	hi->ifindex = if_nametoindex(hi->ifname);
 	if (hi->ifindex == 0)
-		return fail(b, "veth pair:", errno, "finding %s on host %c", hi->ifname, hi->name);
+		return fail(b, N_("veth pair:"), errno, N_("finding %s on host %c"), hi->ifname, hi->name);
 	if (fault_on(b, "link-local mode", h) || no_auto_link_local(b, h, hi->ifindex) < 0)
-		return fail(b, "link-local mode:", errno, "addr_gen_mode none on %s of host %c",
+		return fail(b, N_("link-local mode:"), errno, N_("addr_gen_mode none on %s of host %c"),
 			    hi->ifname, hi->name);
 	return 0;
 }
@@ -417,7 +419,7 @@ static int host_addresses(struct build *b, int h)
 	for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
 		if (fault_on(b, "address", h) ||
 		    add_addr(b, h, hi->ifindex, addrs[i].family, addrs[i].text, addrs[i].prefix) < 0)
-			return fail(b, "address:", errno, "%s/%u on %s of host %c", addrs[i].text,
+			return fail(b, N_("address:"), errno, N_("%s/%u on %s of host %c"), addrs[i].text,
 				    addrs[i].prefix, hi->ifname, hi->name);
 	}
 	return 0;
@@ -477,14 +479,14 @@ static int start_holder(struct build *b)
 	ssize_t n;
 
 	if (fault(b, "host b"))
-		return fail(b, "host b:", errno, "its network namespace");
+		return fail(b, N_("host b:"), errno, N_("its network namespace"));
 	if (pipe2(report, O_CLOEXEC) < 0)
-		return fail(b, "host b:", errno, "a pipe");
+		return fail(b, N_("host b:"), errno, N_("a pipe"));
 	if (pipe2(ctl, O_CLOEXEC) < 0) {
 		e = errno;
 		close(report[0]);
 		close(report[1]);
-		return fail(b, "host b:", e, "a pipe");
+		return fail(b, N_("host b:"), e, N_("a pipe"));
 	}
 	pid = fork();
 	if (pid == 0) {
@@ -498,7 +500,7 @@ static int start_holder(struct build *b)
 	if (pid < 0) {
 		close(report[0]);
 		close(ctl[1]);
-		return fail(b, "host b:", e, "fork");
+		return fail(b, N_("host b:"), e, N_("fork"));
 	}
 	current.info.holder = pid;
 	current.holder_pipe = ctl[1];
@@ -507,13 +509,13 @@ static int start_holder(struct build *b)
 	while (n < 0 && errno == EINTR);
 	close(report[0]);
 	if (n != (ssize_t)sizeof e)
-		return fail(b, "host b:", ECHILD, "its holder process ended");
+		return fail(b, N_("host b:"), ECHILD, N_("its holder process ended"));
 	if (e != 0)
-		return fail(b, "host b:", e, "unshare(CLONE_NEWNET)");
+		return fail(b, N_("host b:"), e, N_("unshare(CLONE_NEWNET)"));
 	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
 	current.netns[SANDBOX_B] = open(path, O_RDONLY | O_CLOEXEC);
 	if (current.netns[SANDBOX_B] < 0)
-		return fail(b, "host b:", errno, "opening %s", path);
+		return fail(b, N_("host b:"), errno, N_("opening %s"), path);
 	return 0;
 }
 
@@ -556,7 +558,7 @@ refused:
 		*refused = find_blocker(sysctl_dir ? sysctl_dir : "/proc/sys", bl);
 		if (!*refused && (e == EPERM || e == EACCES || e == ENOSPC || e == EUSERS))
 			*refused = true; /* refused, by no setting we know */
-		return fail(b, "user namespace:", e, "unshare(CLONE_NEWUSER) and its uid/gid maps");
+		return fail(b, N_("user namespace:"), e, N_("unshare(CLONE_NEWUSER) and its uid/gid maps"));
 	}
 }
 
@@ -604,30 +606,30 @@ static int enter_host(int h)
 static int build_network(struct build *b)
 {
 	if (fault(b, "netlink") || (b->nl[SANDBOX_A] = nl_open()) == NULL)
-		return fail(b, "netlink:", errno, "an rtnetlink socket on host a");
+		return fail(b, N_("netlink:"), errno, N_("an rtnetlink socket on host a"));
 	if (fault(b, "veth pair") || make_veth(b) < 0)
-		return fail(b, "veth pair:", errno, "%s on host a, %s on host b",
+		return fail(b, N_("veth pair:"), errno, N_("%s on host a, %s on host b"),
 			    host_plan[SANDBOX_A].ifname, host_plan[SANDBOX_B].ifname);
 	if (host_prepare(b, SANDBOX_A) < 0)
 		return -1;
 	/* Host b's socket and names from host b: the process goes there for
 	 * a moment (it has one thread yet) and comes back. */
 	if (enter_host(SANDBOX_B) < 0)
-		return fail(b, "host b:", errno, "entering it (setns)");
+		return fail(b, N_("host b:"), errno, N_("entering it (setns)"));
 	b->nl[SANDBOX_B] = nl_open();
 	if (b->nl[SANDBOX_B] == NULL || host_prepare(b, SANDBOX_B) < 0) {
 		int e = errno;
 
 		if (enter_host(SANDBOX_A) < 0)
 			abort(); /* on neither host: nothing sound is left to do */
-		return b->nl[SANDBOX_B] == NULL ? fail(b, "netlink:", e, "an rtnetlink socket on host b")
+		return b->nl[SANDBOX_B] == NULL ? fail(b, N_("netlink:"), e, N_("an rtnetlink socket on host b"))
 						 : -1;
 	}
 	if (enter_host(SANDBOX_A) < 0)
 		abort();
 	for (int h = 0; h < SANDBOX_HOSTS; h++) {
 		if (fault_on(b, "link up", h) || link_up(b, h, current.info.host[h].ifindex) < 0)
-			return fail(b, "link up:", errno, "%s on host %c", current.info.host[h].ifname,
+			return fail(b, N_("link up:"), errno, N_("%s on host %c"), current.info.host[h].ifname,
 				    current.info.host[h].name);
 	}
 	for (int h = 0; h < SANDBOX_HOSTS; h++) {
@@ -635,7 +637,7 @@ static int build_network(struct build *b)
 			return -1;
 	}
 	if (fault(b, "ready"))
-		return fail(b, "ready:", errno, "waiting for the addresses");
+		return fail(b, N_("ready:"), errno, N_("waiting for the addresses"));
 	return wait_ready(b);
 }
 
@@ -648,7 +650,7 @@ int sandbox_create(const struct sandbox_options *opt, char *err, size_t cap,
 
 	memset(blocker, 0, sizeof *blocker);
 	if (current.active) {
-		snprintf(err, cap, "sandbox: this process is in one already");
+		snprintf(err, cap, "%s", msg_tr("sandbox: this process is in one already"));
 		return SANDBOX_FAILED;
 	}
 	memcpy(current.info.host, host_plan, sizeof host_plan);
@@ -656,7 +658,7 @@ int sandbox_create(const struct sandbox_options *opt, char *err, size_t cap,
 		return refused ? SANDBOX_REFUSED : SANDBOX_FAILED;
 	current.netns[SANDBOX_A] = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (current.netns[SANDBOX_A] < 0) {
-		fail(&b, "host a:", errno, "opening /proc/thread-self/ns/net");
+		fail(&b, N_("host a:"), errno, N_("opening /proc/thread-self/ns/net"));
 		undo(&b);
 		return SANDBOX_FAILED;
 	}
@@ -714,12 +716,12 @@ int sandbox_run_on(int host, int (*fn)(void *), void *arg, char *err, size_t cap
 		return fn(arg);
 	e = pthread_create(&t, NULL, run_on_thread, &r);
 	if (e != 0) {
-		snprintf(err, cap, "host b: a thread to enter it: %s", strerror(e));
+		snprintf(err, cap, msg_tr("host b: a thread to enter it: %s"), strerror(e));
 		return -1;
 	}
 	pthread_join(t, NULL);
 	if (r.setns_errno != 0) {
-		snprintf(err, cap, "host b: entering it (setns): %s", strerror(r.setns_errno));
+		snprintf(err, cap, msg_tr("host b: entering it (setns): %s"), strerror(r.setns_errno));
 		return -1;
 	}
 	return r.rc;
@@ -855,23 +857,23 @@ int sandbox_join(const struct sandbox_found *f, int host, char *err, size_t cap)
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)f->owner);
 	if (stat(path, &mine) < 0 || fstat(userfd, &theirs) < 0 || mine.st_ino != theirs.st_ino ||
 	    mine.st_dev != theirs.st_dev) {
-		snprintf(err, cap, "process %d no longer holds that sandbox", (int)f->owner);
+		snprintf(err, cap, msg_tr("process %d no longer holds that sandbox"), (int)f->owner);
 		goto fail;
 	}
 	/* Made as root, the sandbox has no user namespace of its own. */
 	if (stat("/proc/self/ns/user", &mine) == 0 &&
 	    (mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev)) {
 		if (setns(userfd, CLONE_NEWUSER) < 0) {
-			snprintf(err, cap, "entering the sandbox's user namespace: %s", strerror(errno));
+			snprintf(err, cap, msg_tr("entering the sandbox's user namespace: %s"), strerror(errno));
 			goto fail;
 		}
 		if (keep_net_caps() < 0) {
-			snprintf(err, cap, "keeping CAP_NET_RAW and CAP_NET_ADMIN: %s", strerror(errno));
+			snprintf(err, cap, msg_tr("keeping CAP_NET_RAW and CAP_NET_ADMIN: %s"), strerror(errno));
 			goto fail;
 		}
 	}
 	if (setns(netfd, CLONE_NEWNET) < 0) {
-		snprintf(err, cap, "entering host %c: %s", host == SANDBOX_B ? 'b' : 'a', strerror(errno));
+		snprintf(err, cap, msg_tr("entering host %c: %s"), host == SANDBOX_B ? 'b' : 'a', strerror(errno));
 		goto fail;
 	}
 	close(userfd);

@@ -19,7 +19,7 @@ void server_emit_msg(struct server *s, enum event_kind kind, int err, const char
 	ev_base(s, &ev, kind);
 	ev.err = err;
 	va_start(ap, fmt);
-	vsnprintf(ev.message, sizeof ev.message, fmt, ap);
+	event_vset_message(&ev, fmt, ap);
 	va_end(ap);
 	emit(s, &ev);
 }
@@ -100,7 +100,7 @@ static void *server_main(void *arg)
 		event_queue_kick(s->q);
 		n = epoll_wait(s->epfd, evs, EPOLL_BATCH, timeout);
 		if (n < 0 && errno != EINTR) {
-			server_emit_msg(s, EV_ERROR, errno, MSG_EPOLL_WAIT_FAILED, strerror(errno));
+			server_emit_msg(s, EV_ERROR, errno, MSG_EPOLL_WAIT_FAILED, msg_strerror(errno));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -164,7 +164,7 @@ static int watch_in(struct server *s, int fd, void *ptr, const char *what, char 
 		char step[ADDR_TEXT_MAX + 32];
 
 		snprintf(step, sizeof step, "epoll_ctl ADD %s", what);
-		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, step, strerror(e));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), step, strerror(e));
 	}
 	return -1;
 }
@@ -178,7 +178,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 
 	*out = NULL;
 	if (s == NULL) {
-		snprintf(err, errcap, "out of memory");
+		snprintf(err, errcap, msg_tr("out of memory"));
 		return -1;
 	}
 	s->id = id;
@@ -188,7 +188,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 	s->q = q;
 	s->epfd = s->stopfd = s->reapfd = -1;
 	if (!spec_service_allowed(spec->transport, spec->service)) {
-		snprintf(err, errcap, "service '%s' is TCP only", service_name(spec->service));
+		snprintf(err, errcap, msg_tr("service '%s' is TCP only"), service_name(spec->service));
 		goto fail;
 	}
 	s->svc = service_ops(spec->service);
@@ -200,28 +200,28 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		s->iobuf = malloc(IOBUF_SIZE);
 	}
 	if (s->iobuf == NULL || (spec->transport == TRANSPORT_UDP && s->batch == NULL)) {
-		snprintf(err, errcap, MSG_SETUP_NO_MEMORY);
+		snprintf(err, errcap, msg_tr(MSG_SETUP_NO_MEMORY));
 		goto fail;
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
-		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "epoll_create1", strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "epoll_create1", strerror(errno));
 		goto fail;
 	}
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->stopfd < 0) {
-		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "eventfd (stop)", strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (stop)", strerror(errno));
 		goto fail;
 	}
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->reapfd < 0) {
-		snprintf(err, errcap, MSG_SETUP_STEP_FAILED, "eventfd (workers)", strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (workers)", strerror(errno));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)
 		goto fail;
-	if (watch_in(s, s->stopfd, &s->stopfd, "stop eventfd", err, errcap) < 0 ||
-	    watch_in(s, s->reapfd, &s->reapfd, "workers eventfd", err, errcap) < 0)
+	if (watch_in(s, s->stopfd, &s->stopfd, msg_tr("stop eventfd"), err, errcap) < 0 ||
+	    watch_in(s, s->reapfd, &s->reapfd, msg_tr("workers eventfd"), err, errcap) < 0)
 		goto fail;
 	for (int i = 0; i < s->nsock; i++) {
 		char what[ADDR_TEXT_MAX + 16];
@@ -239,7 +239,7 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 		ev.local = s->bound[i];
 		ev.v6only = s->v6only[i];
 		if (s->rcvbuf[i] > 0)
-			snprintf(ev.message, sizeof ev.message, MSG_RCVBUF, s->rcvbuf[i]);
+			event_set_message(&ev, MSG_RCVBUF, s->rcvbuf[i]);
 		emit(s, &ev);
 	}
 	/* The server thread takes no signals: they belong to the front end. */
@@ -284,7 +284,7 @@ void server_stop(struct server *s)
 	close(s->stopfd);
 	close(s->reapfd);
 	ev_base(s, &ev, EV_STOP);
-	snprintf(ev.message, sizeof ev.message, "stopped");
+	event_set_message(&ev, MSG_STOPPED);
 	emit(s, &ev);
 	event_queue_kick(s->q);
 	free(s->iobuf);

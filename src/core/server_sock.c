@@ -26,7 +26,7 @@ static int bind_address(const char *host, int af, uint16_t port, struct sockaddr
 	hints.ai_flags = AI_PASSIVE;
 	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errcap, "host '%s' (%s): %s", host, af == AF_INET ? "IPv4" : "IPv6",
+		snprintf(err, errcap, msg_tr("host '%s' (%s): %s"), host, af == AF_INET ? "IPv4" : "IPv6",
 			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return -1;
 	}
@@ -55,8 +55,9 @@ static int counterpart_v4(const char *host, uint16_t port, struct sockaddr_stora
 			return bind_address("0.0.0.0", AF_INET, port, ss, err, errcap);
 		if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
 			return bind_address("127.0.0.1", AF_INET, port, ss, err, errcap);
-		snprintf(err, errcap, "host '%s' has no IPv4 counterpart for a second socket "
-			 "(use ::, ::1 or a name)", host);
+		snprintf(err, errcap,
+			 msg_tr("host '%s' has no IPv4 counterpart for a second socket (use ::, ::1 or a name)"),
+			 host);
 		return -1;
 	}
 	return bind_address(host, AF_INET, port, ss, err, errcap);
@@ -67,11 +68,11 @@ static const char *bind_hint(int e, const struct sockaddr *sa)
 {
 	switch (e) {
 	case EACCES:
-		return addr_port(sa) < 1024 ? MSG_HINT_PRIVILEGED : "";
+		return addr_port(sa) < 1024 ? msg_tr(MSG_HINT_PRIVILEGED) : "";
 	case EADDRNOTAVAIL:
-		return MSG_HINT_NOT_LOCAL;
+		return msg_tr(MSG_HINT_NOT_LOCAL);
 	case EADDRINUSE:
-		return MSG_HINT_IN_USE;
+		return msg_tr(MSG_HINT_IN_USE);
 	default:
 		return "";
 	}
@@ -142,7 +143,7 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 	    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr) &&
 	    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id == 0) {
 		*saved_errno = EINVAL;
-		snprintf(err, errcap, "bind %s: " MSG_HINT_SCOPE, where);
+		snprintf(err, errcap, "bind %s: %s", where, msg_tr(MSG_HINT_SCOPE));
 		close_traced(s, fd);
 		return -1;
 	}
@@ -303,7 +304,7 @@ static int open_v4_only(struct server *s, const char *host, int why, char *err, 
 	if (counterpart_v4(host, s->spec.port, &ss, err, errcap) < 0)
 		return -1;
 	server_emit_msg(s, EV_WARNING, why, MSG_DUAL_NO_IPV6,
-		 why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : strerror(why));
+		 why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : msg_strerror(why));
 	fd = open_listener(s, &ss, -1, &fail, &e, err, errcap);
 	if (fd < 0)
 		return -1;
@@ -344,9 +345,12 @@ int server_open_sockets(struct server *s, char *err, size_t errcap)
 	if (s->spec.family != FAMILY_IPV4 && !ipv6_usable(&why)) {
 		if (s->spec.family != FAMILY_IPV6)
 			return open_v4_only(s, host, why, err, errcap);
-		snprintf(err, errcap, "%s %s: " MSG_NO_IPV6,
-			 s->spec.transport == TRANSPORT_TCP ? "listen" : "bind", host,
-			 why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : strerror(why));
+		char text[160];
+
+		snprintf(text, sizeof text, msg_tr(MSG_NO_IPV6),
+			 why == EADDRNOTAVAIL ? msg_tr(MSG_IPV6_DISABLED) : strerror(why));
+		snprintf(err, errcap, "%s %s: %s", s->spec.transport == TRANSPORT_TCP ? "listen" : "bind",
+			 host, text);
 		return -1;
 	}
 
@@ -370,14 +374,14 @@ int server_open_sockets(struct server *s, char *err, size_t errcap)
 			return dual_specific(s, host, err, errcap);
 		}
 		if (fail == OPEN_V6ONLY) {
-			server_emit_msg(s, EV_WARNING, e, MSG_DUAL_FALLBACK, strerror(e));
+			server_emit_msg(s, EV_WARNING, e, MSG_DUAL_FALLBACK, msg_strerror(e));
 			return open_pair(s, host, 1, true, &fail, &e, err, errcap);
 		}
 		if (fail == OPEN_NO_AF)
 			return open_v4_only(s, host, e, err, errcap);
 		return -1;
 	default:
-		snprintf(err, errcap, "unknown family");
+		snprintf(err, errcap, msg_tr("unknown family"));
 		return -1;
 	}
 }

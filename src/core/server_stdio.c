@@ -148,7 +148,7 @@ void *server_stdio_worker(void *arg)
 		if (over) {
 			len = (size_t)snprintf(reply, room, MSG_LINE_TOO_LONG, s->spec.max_line);
 			conn_event(s, c, &ev, EV_WARNING);
-			snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
+			event_set_message(&ev, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 			emit(s, &ev);
 		} else {
 			/* raw.rstrip(b"\r\n"): every trailing CR and LF goes. */

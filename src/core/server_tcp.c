@@ -34,7 +34,7 @@ static void set_accepting(struct server *s, bool on)
 		if (e != 0) {
 			/* The listener keeps its old state; said, not hidden. */
 			server_emit_msg(s, EV_ERROR, e, MSG_EPOLL_FAILED, "MOD (listener)",
-					strerror(e));
+					msg_strerror(e));
 			return;
 		}
 	}
@@ -69,10 +69,12 @@ static void conn_free(struct server *s, struct conn *c)
 
 static void record_recv(struct server *s, struct conn *c);
 
-/* Closes c and records why; msg, when not NULL, names the step that
- * failed. c is freed. */
+/* Closes c and records why; fmt, when not NULL, names the step that
+ * failed (a MSG_ format and its values). c is freed. */
 static void conn_close_msg(struct server *s, struct conn *c, enum close_reason why, int err,
-			   const char *msg)
+			   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void conn_close_msg(struct server *s, struct conn *c, enum close_reason why, int err,
+			   const char *fmt, ...)
 {
 	struct event ev;
 
@@ -81,8 +83,13 @@ static void conn_close_msg(struct server *s, struct conn *c, enum close_reason w
 	conn_event(s, c, &ev, EV_CLOSE);
 	ev.reason = why;
 	ev.err = err;
-	if (msg != NULL)
-		snprintf(ev.message, sizeof ev.message, "%s", msg);
+	if (fmt != NULL) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		event_vset_message(&ev, fmt, ap);
+		va_end(ap);
+	}
 	emit(s, &ev);
 	close(c->fd);
 	server_trace(s, "close", 0, 0, NULL, NULL);
@@ -97,10 +104,7 @@ static void conn_close(struct server *s, struct conn *c, enum close_reason why, 
 /* Closes c after an epoll_ctl on it failed: it could never be served. */
 static void conn_close_epoll(struct server *s, struct conn *c, const char *op, int e)
 {
-	char msg[64];
-
-	snprintf(msg, sizeof msg, "epoll_ctl %s", op);
-	conn_close_msg(s, c, CLOSE_ERROR, e, msg);
+	conn_close_msg(s, c, CLOSE_ERROR, e, "epoll_ctl %s", op);
 }
 
 /* Sets the events c waits for: EPOLLIN unless the peer's EOF was seen
@@ -179,12 +183,9 @@ static void conn_pause(struct server *s, struct conn *c)
  * Returns false when c was closed. */
 static bool conn_queue(struct server *s, struct conn *c, const void *data, size_t n)
 {
-	char msg[EVENT_MESSAGE_MAX];
-
 	if (outq_append(&c->out, data, n) == 0)
 		return true;
-	snprintf(msg, sizeof msg, MSG_NO_MEMORY_REPLY, n);
-	conn_close_msg(s, c, CLOSE_ERROR, ENOMEM, msg);
+	conn_close_msg(s, c, CLOSE_ERROR, ENOMEM, MSG_NO_MEMORY_REPLY, n);
 	return false;
 }
 
@@ -238,14 +239,11 @@ static bool reply_line(struct server *s, struct conn *c, const char *line, size_
 {
 	size_t need = s->svc->reply_max(len);
 	char *p = s->opt.faults & SERVER_FAULT_REPLY_NOMEM ? NULL : outq_reserve(&c->out, need);
-	char msg[EVENT_MESSAGE_MAX];
-
 	if (p != NULL) {
 		outq_commit(&c->out, s->svc->reply(line, len, p));
 		return true;
 	}
-	snprintf(msg, sizeof msg, MSG_NO_MEMORY_REPLY, need);
-	conn_close_msg(s, c, CLOSE_ERROR, ENOMEM, msg);
+	conn_close_msg(s, c, CLOSE_ERROR, ENOMEM, MSG_NO_MEMORY_REPLY, need);
 	return false;
 }
 
@@ -260,7 +258,7 @@ static bool line_overflow(struct server *s, struct conn *c)
 		return false;
 	record_recv(s, c); /* the recv comes before what it caused */
 	conn_event(s, c, &ev, EV_WARNING);
-	snprintf(ev.message, sizeof ev.message, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
+	event_set_message(&ev, MSG_LINE_TOO_LONG_LOG, s->spec.max_line);
 	emit(s, &ev);
 	return true;
 }
@@ -413,7 +411,7 @@ void server_accept_ready(struct server *s, int lfd)
 			server_trace(s, "accept", -1, e, NULL, NULL);
 			/* Said once per episode, not every ACCEPT_BACKOFF_MS. */
 			if (!s->accept_failing)
-				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, strerror(e));
+				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, msg_strerror(e));
 			s->accept_failing = true;
 			/* EMFILE and friends: the listener stays readable, so
 			 * stop watching it for a moment instead of spinning. */
@@ -435,8 +433,7 @@ void server_accept_ready(struct server *s, int lfd)
 		ev.accept_wait_ms = accept_wait_ms(fd);
 		if (c->local_err != 0) {
 			ev.has_local = false;
-			snprintf(ev.message, sizeof ev.message, "getsockname: %s",
-				 strerror(c->local_err));
+			event_set_message(&ev, "getsockname: %s", msg_strerror(c->local_err));
 		}
 		emit(s, &ev);
 		server_update_accepting(s);
@@ -450,7 +447,7 @@ void server_accept_ready(struct server *s, int lfd)
 				/* Said as what it is: this server could not make a
 				 * thread, not an error on the connection. */
 				c->has_worker = false;
-				server_emit_msg(s, EV_ERROR, e, MSG_NO_WORKER, strerror(e));
+				server_emit_msg(s, EV_ERROR, e, MSG_NO_WORKER, msg_strerror(e));
 				conn_close(s, c, CLOSE_NO_THREAD, 0);
 			}
 			continue;
@@ -501,8 +498,8 @@ void server_check_stalls(struct server *s, int64_t now)
 		if (!c->waiting || now - c->progress_ms < s->spec.stall_ms)
 			continue;
 		conn_event(s, c, &ev, EV_WARNING);
-		snprintf(ev.message, sizeof ev.message, MSG_OUTPUT_CAP, outq_pending(&c->out),
-			 (double)(now - c->progress_ms) / 1000.0);
+		event_set_message(&ev, MSG_OUTPUT_CAP, outq_pending(&c->out),
+				  (double)(now - c->progress_ms) / 1000.0);
 		emit(s, &ev);
 		conn_close(s, c, CLOSE_OVERFLOW, 0);
 	}

@@ -188,7 +188,7 @@ void server_dgram_ready(struct server *s, int sock)
 		n = recvmmsg(fd, b->msg, DGRAM_BATCH, MSG_TRUNC | MSG_DONTWAIT, NULL);
 		if (n <= 0) {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				server_emit_msg(s, EV_WARNING, errno, "recvmmsg: %s", strerror(errno));
+				server_emit_msg(s, EV_WARNING, errno, MSG_RECVMMSG, msg_strerror(errno));
 			return;
 		}
 		for (int i = 0; i < n; i++) {

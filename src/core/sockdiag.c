@@ -19,6 +19,7 @@
 
 #include "socklab/addr.h"
 #include "socklab/strbuf.h"
+#include "socklab/msg.h"
 
 #define RECV_BUF (64 * 1024)
 
@@ -138,12 +139,12 @@ int sockdiag_query(const uint16_t *ports, size_t nports, struct sockdiag_entry *
 	*n = *total = 0;
 	buf = malloc(RECV_BUF);
 	if (buf == NULL) {
-		snprintf(err, errcap, "sock_diag: out of memory");
+		snprintf(err, errcap, "%s", msg_tr("sock_diag: out of memory"));
 		return -1;
 	}
 	nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errcap, "sock_diag: netlink socket: %s", strerror(errno));
+		snprintf(err, errcap, msg_tr("sock_diag: netlink socket: %s"), strerror(errno));
 		if (nl)
 			mnl_socket_close(nl);
 		free(buf);
@@ -219,7 +220,7 @@ size_t sockdiag_format_text(const struct sockdiag_entry *e, char *out, size_t ca
 	strbuf_fmt(&o, "%s  %-12s %-22s %-22s", e->protocol == IPPROTO_TCP ? "tcp" : "udp",
 		   sockdiag_state_name(e->protocol, e->state), l, p);
 	if (is_listener(e))
-		strbuf_fmt(&o, " accept queue %u/%u", e->rqueue, e->wqueue);
+		strbuf_fmt(&o, msg_tr(" accept queue %u/%u"), e->rqueue, e->wqueue);
 	else
 		strbuf_fmt(&o, " Recv-Q %u Send-Q %u", e->rqueue, e->wqueue);
 	if (e->timer != SOCKDIAG_TIMER_NONE) {

@@ -8,6 +8,7 @@
 
 #include "socklab/addr.h"
 #include "core/service.h"
+#include "socklab/msg.h"
 
 static const char *const transport_names[TRANSPORT_COUNT] = {"tcp", "udp"};
 static const char *const service_names[SERVICE_COUNT] = {"echo", "echo-stdio", "cmd", "raw",
@@ -116,7 +117,7 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 	int n = 0;
 
 	if (strlen(text) >= sizeof buf) {
-		snprintf(err, errcap, "spec too long");
+		snprintf(err, errcap, msg_tr("spec too long"));
 		return -1;
 	}
 	strcpy(buf, text);
@@ -124,7 +125,7 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 	if (at != NULL) {
 		*at++ = '\0';
 		if (*at == '\0') {
-			snprintf(err, errcap, "empty host after '@' in '%s'", text);
+			snprintf(err, errcap, msg_tr("empty host after '@' in '%s'"), text);
 			return -1;
 		}
 		/* [::1] is accepted too, as people write it in URLs. */
@@ -132,14 +133,14 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 			at[strlen(at) - 1] = '\0';
 			at++;
 			if (*at == '\0') {
-				snprintf(err, errcap, "empty host after '@' in '%s'", text);
+				snprintf(err, errcap, msg_tr("empty host after '@' in '%s'"), text);
 				return -1;
 			}
 		}
 		/* No address or name has one, and '[[x]]' would not survive
 		 * spec_format and a second parse. */
 		if (strpbrk(at, "[]") != NULL) {
-			snprintf(err, errcap, "bad host '%s' in '%s'", at, text);
+			snprintf(err, errcap, msg_tr("bad host '%s' in '%s'"), at, text);
 			return -1;
 		}
 	}
@@ -153,35 +154,35 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 		*p++ = '\0';
 	}
 	if (n != 4 || p != NULL) {
-		snprintf(err, errcap, "bad spec '%s' (expected TRANSPORT:SERVICE:FAMILY:PORT[@HOST])",
+		snprintf(err, errcap, msg_tr("bad spec '%s' (expected TRANSPORT:SERVICE:FAMILY:PORT[@HOST])"),
 			 text);
 		return -1;
 	}
 	if (transport_from_name(field[0], &s->transport) < 0) {
-		snprintf(err, errcap, "unknown transport '%s' (expected tcp, udp)", field[0]);
+		snprintf(err, errcap, msg_tr("unknown transport '%s' (expected tcp, udp)"), field[0]);
 		return -1;
 	}
 	if (service_from_name(field[1], &s->service) < 0) {
 		snprintf(err, errcap,
-			 "unknown service '%s' (expected echo, echo-stdio, cmd, raw, hello)", field[1]);
+			 msg_tr("unknown service '%s' (expected echo, echo-stdio, cmd, raw, hello)"), field[1]);
 		return -1;
 	}
 	if (!spec_service_allowed(s->transport, s->service)) {
-		snprintf(err, errcap, "service '%s' is TCP only (udp has: echo)", field[1]);
+		snprintf(err, errcap, msg_tr("service '%s' is TCP only (udp has: echo)"), field[1]);
 		return -1;
 	}
 	if (family_from_name(field[2], &s->family) < 0) {
-		snprintf(err, errcap, "unknown family '%s' (expected ipv4, ipv6, dual, dual2)",
+		snprintf(err, errcap, msg_tr("unknown family '%s' (expected ipv4, ipv6, dual, dual2)"),
 			 field[2]);
 		return -1;
 	}
 	if (addr_parse_port(field[3], &s->port) < 0) {
-		snprintf(err, errcap, "bad port '%s' (expected 0..65535)", field[3]);
+		snprintf(err, errcap, msg_tr("bad port '%s' (expected 0..65535)"), field[3]);
 		return -1;
 	}
 	if (at != NULL) {
 		if (strlen(at) >= sizeof s->host) {
-			snprintf(err, errcap, "host too long");
+			snprintf(err, errcap, msg_tr("host too long"));
 			return -1;
 		}
 		strcpy(s->host, at);

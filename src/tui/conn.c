@@ -181,7 +181,7 @@ static void drop_queued(struct lab *lab)
 
 	session_pending(&c->sess, &n);
 	if (n > 0)
-		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_QUEUE_DROPPED), n);
+		lab_say(lab, TUI_LOG_ERROR, P_(MSG_TUI_QUEUE_DROPPED, n), n);
 	session_close(&c->sess);
 }
 

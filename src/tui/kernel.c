@@ -84,7 +84,7 @@ int kernel_init(struct lab *lab)
 	lab->kernel = k;
 	if (getenv("SOCKLAB_NO_CAPTURE") != NULL) {
 		k->cap_rc = CAPTURE_ERR_OTHER;
-		snprintf(k->cap_err, sizeof k->cap_err, "capture turned off (SOCKLAB_NO_CAPTURE)");
+		snprintf(k->cap_err, sizeof k->cap_err, "%s", _("capture turned off (SOCKLAB_NO_CAPTURE)"));
 		return 0;
 	}
 	k->cap_rc = capture_open(&cfg, lab->q, &k->cap, k->cap_err, sizeof k->cap_err);

@@ -17,6 +17,7 @@ const struct pane *const pane_table[] = {
     &pane_trace,
     &pane_sockets,
     &pane_ladder,
+    &pane_lesson,
 };
 const size_t pane_count = sizeof pane_table / sizeof pane_table[0];
 
@@ -111,10 +112,9 @@ const struct pane *pane_slot_next(const struct lab *lab, const struct pane *p)
 	for (size_t k = 1; k < pane_count; k++) {
 		const struct pane *q = pane_table[(i + k) % pane_count];
 
-		if (q->slot == p->slot)
+		if (q->slot == p->slot && (q->absent == NULL || !q->absent(lab)))
 			return q;
 	}
-	(void)lab;
 	return p;
 }
 

@@ -102,12 +102,15 @@ struct pane {
 	 * pane (the typed line, a prompt). PANE_IGNORED: nothing to stop, so
 	 * Ctrl-C asks to quit. */
 	enum pane_result (*interrupt)(struct lab *lab);
+	/* Optional: true while the pane has nothing to show (the lessons
+	 * pane without --lesson): F8 leaves it out of its slot's turns. */
+	bool (*absent)(const struct lab *lab);
 	/* Optional: after the terminal has started, and at the end. */
 	int (*init)(struct lab *lab);
 	void (*fini)(struct lab *lab);
 };
 
-extern const struct pane pane_client, pane_servers, pane_presets, pane_log;
+extern const struct pane pane_client, pane_servers, pane_presets, pane_log, pane_lesson;
 
 extern const struct pane *const pane_table[];
 extern const size_t pane_count;

@@ -125,7 +125,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_SCROLLED),
 				 w->scroll, dropped);
 		else
-			snprintf(right + n, sizeof right - (size_t)n, ngettext(MSG_TUI_LOG_FOLLOW_ONE, MSG_TUI_LOG_FOLLOW, watch_nshown(w)),
+			snprintf(right + n, sizeof right - (size_t)n, P_(MSG_TUI_LOG_FOLLOW, watch_nshown(w)),
 				 watch_nshown(w), dropped);
 	}
 	if (tui_text_cols(name) + tui_text_cols(right) + 4 > r->w && r->h > 4) {

@@ -230,7 +230,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	int y, end = r->x + r->w, maxy = r->y + r->h, shown_end, mw = 0;
 
 	geometry(lab, r, &g);
-	snprintf(right, sizeof right, _(MSG_TUI_RUNNING_COUNT), lab->nservers);
+	snprintf(right, sizeof right, P_(MSG_TUI_RUNNING_COUNT, lab->nservers), lab->nservers);
 	paint_title(r, tui_sandbox_servers_title(_(MSG_TUI_SERVERS)), focused, right);
 	for (int f = 0; f < FIELD_COUNT; f++)
 		draw_field(lab, &g, end, (enum tui_field)f, focused);
@@ -240,7 +240,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	/* The heading, with room kept for the "more above" mark. */
 	paint_hrule(g.heading_y, r->x, r->w);
 	if (lab->list_top > 0) {
-		snprintf(more, sizeof more, _(MSG_TUI_MORE_ABOVE), lab->list_top);
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_ABOVE, lab->list_top), lab->list_top);
 		mw = tui_text_cols(more);
 		paint_put(g.heading_y, r->x + r->w - mw - 1, mw, more, A_BOLD);
 	}
@@ -262,7 +262,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	}
 	/* Servers out of view below: a row of its own, never over a line. */
 	if (shown_end < lab->nservers) {
-		snprintf(more, sizeof more, _(MSG_TUI_MORE_BELOW), lab->nservers - shown_end);
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, lab->nservers - shown_end), lab->nservers - shown_end);
 		mw = tui_text_cols(more);
 		paint_put(maxy - 1, r->x + r->w - mw - 1, mw, more, A_BOLD | A_REVERSE);
 	}

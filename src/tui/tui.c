@@ -41,6 +41,7 @@
 #include "socklab/spec.h"
 #include "tui/tui_lab.h"
 #include "tui/paint.h"
+#include "tui/pane_lesson.h"
 #include "tui/tui_sandbox.h"
 
 #define TUI_DRAIN_MAX 2000 /* events taken per loop turn */
@@ -264,8 +265,10 @@ void lab_drain(struct lab *lab)
 
 	char err[600];
 
-	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++)
+	for (int i = 0; i < TUI_DRAIN_MAX && event_pop(lab->q, &ev); i++) {
+		lesson_event(lab, &ev);
 		take_event(lab, &ev);
+	}
 	if (watch_log_flush(&lab->watch, err, sizeof err) < 0)
 		lab_notice(lab, true, "%s", err);
 }
@@ -318,9 +321,9 @@ void lab_quit(struct lab *lab)
 	if (n == 0)
 		lab_notice(lab, true, "%s", _(MSG_TUI_QUIT_ASK_CONN));
 	else if (conn_busy(lab))
-		lab_notice(lab, true, ngettext(MSG_TUI_QUIT_ASK_BOTH_ONE, MSG_TUI_QUIT_ASK_BOTH, n), n);
+		lab_notice(lab, true, P_(MSG_TUI_QUIT_ASK_BOTH, n), n);
 	else
-		lab_notice(lab, true, ngettext(MSG_TUI_QUIT_ASK_ONE, MSG_TUI_QUIT_ASK, n), n);
+		lab_notice(lab, true, P_(MSG_TUI_QUIT_ASK, n), n);
 }
 
 /* Ctrl-C (SIGINT from the terminal): it stops what the pane is doing (the
@@ -685,6 +688,7 @@ struct options {
 	int nserve;
 	bool color, mouse;
 	const char *log_path; /* --log FILE */
+	const char *lesson;   /* --lesson N|FILE */
 };
 
 /* A refused command line: status 2, the reason in ex, usage shown. */
@@ -710,6 +714,7 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 
 	o->nserve = 0;
 	o->log_path = NULL;
+	o->lesson = NULL;
 	o->color = !(nc && nc[0]);
 	o->mouse = true;
 	for (int i = 0; i < argc; i++) {
@@ -742,13 +747,19 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 			o->mouse = false;
 		} else if (strcmp(a, "--log") == 0) {
 			if (i + 1 >= argc)
-				return usage_error(ex, "%s needs a FILE", a);
+				return usage_error(ex, _("%s needs a FILE"), a);
 			o->log_path = argv[++i];
 		} else if (strncmp(a, "--log=", 6) == 0) {
 			o->log_path = a + 6;
+		} else if (strcmp(a, "--lesson") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(ex, _(MSG_LESSON_NEEDS), a);
+			o->lesson = argv[++i];
+		} else if (strncmp(a, "--lesson=", 9) == 0) {
+			o->lesson = a + 9;
 		} else if (strcmp(a, "--serve") == 0) {
 			if (i + 1 >= argc)
-				return usage_error(ex, "%s needs a SPEC", a);
+				return usage_error(ex, _("%s needs a SPEC"), a);
 			spec = argv[++i];
 		} else if (strncmp(a, "--serve=", 8) == 0) {
 			spec = a + 8;
@@ -830,6 +841,8 @@ static void lab_free(struct lab *lab)
 	tui_log_free(&lab->out);
 	event_queue_free(lab->q);
 	lab->q = NULL;
+	lesson_free(lab->lesson);
+	lab->lesson = NULL;
 }
 
 int tui_main(int argc, char **argv, struct tui_exit *ex)
@@ -845,15 +858,20 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	rc = parse_options(argc, argv, &o, ex);
 	if (rc != 0)
 		return rc;
+	memset(&lab, 0, sizeof lab);
+	/* A lesson that does not load is refused before anything starts. */
+	if (o.lesson != NULL && lesson_load(o.lesson, &lab.lesson, ex->msg, sizeof ex->msg) < 0)
+		return 2;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(ex->msg, sizeof ex->msg, "%s", _(MSG_TUI_NOT_TTY));
+		lesson_free(lab.lesson);
+		lab.lesson = NULL;
 		return 2;
 	}
 	setlocale(LC_ALL, "");
 	/* A terminal that is not UTF-8 gets peer bytes >= 0x80 as \xNN. */
 	esc_set_ascii(!esc_locale_is_utf8());
-	memset(&lab, 0, sizeof lab);
-	conn_clear(&lab.conn);
+	conn_clear(&lab.conn); /* lab was cleared above, before the lesson loaded */
 	lab.color = o.color;
 	lab.mouse = o.mouse;
 	lab.next_id = 1;
@@ -893,6 +911,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 		servers_start(&lab, &o.serve[i]);
 		tui_sandbox_swap_server_host(host);
 	}
+	lesson_start(&lab);
 	run(&lab);
 
 	term_end();

@@ -69,11 +69,11 @@ static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 		return;
 	}
 	if (folded > 0)
-		lab_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED_FOLDED), lines, cmd->path,
+		lab_say(lab, TUI_LOG_INFO, P_(MSG_WATCH_SAVED_FOLDED, lines), lines, cmd->path,
 			export_format_name(cmd->format), (unsigned long long)folded);
 	/* (folded: events written one each that the log showed folded) */
 	else
-		lab_say(lab, TUI_LOG_INFO, _(MSG_WATCH_SAVED), lines, cmd->path,
+		lab_say(lab, TUI_LOG_INFO, P_(MSG_WATCH_SAVED, lines), lines, cmd->path,
 			export_format_name(cmd->format));
 }
 

@@ -91,6 +91,7 @@ struct lab {
 	struct timespec status_time;
 
 	struct conn conn; /* the client pane's connection */
+	struct lab_lesson *lesson; /* --lesson's, or NULL (pane_lesson.c) */
 
 	struct lab_kernel *kernel; /* packets, system calls, sockets, ladder (kernel.h) */
 };

@@ -203,8 +203,7 @@ static bool merge_drops(struct watch_rec *r, const struct event *ev)
 	if (ev->kind != EV_DROPPED || r->ev->kind != EV_DROPPED || r->ev->server != ev->server)
 		return false;
 	r->ev->count += ev->count;
-	snprintf(r->ev->message, sizeof r->ev->message, MSG_QUEUE_DROPPED,
-		 (unsigned long long)r->ev->count);
+	event_set_message(r->ev, MSG_QUEUE_DROPPED, (unsigned long long)r->ev->count);
 	event_format_text(r->ev, line, sizeof line);
 	text = copy_text(line);
 	if (text != NULL) {
@@ -511,7 +510,7 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
 		line(ls, false, "%-10s %d", "v6only", ev->v6only);
 	if (ev->kind == EV_DROPPED)
-		line(ls, false, _(MSG_WATCH_DROPPED), "", (unsigned long long)ev->count);
+		line(ls, false, P_(MSG_WATCH_DROPPED, ev->count), "", (unsigned long long)ev->count);
 	line(ls, false, _(MSG_WATCH_BYTES), "", (unsigned long long)ev->bytes,
 	     (unsigned)ev->preview_len);
 	if (ev->truncated)
@@ -521,9 +520,10 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 	if (ev->err)
 		line(ls, false, _(MSG_WATCH_ERRNO), "", addr_errno_name(ev->err), strerror(ev->err));
 	if (ev->message[0]) {
-		char m[EVENT_MESSAGE_MAX * 4 + 1];
+		char said[EVENT_MESSAGE_TEXT_MAX], m[EVENT_MESSAGE_TEXT_MAX * 4 + 1];
+		size_t n = event_message_text(ev, said, sizeof said);
 
-		esc_text(ev->message, strnlen(ev->message, sizeof ev->message), m, sizeof m, NULL);
+		esc_text(said, n, m, sizeof m, NULL);
 		line(ls, false, _(MSG_WATCH_MESSAGE), "", m);
 	}
 	line(ls, false, "%s", "");

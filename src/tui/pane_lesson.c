@@ -1,0 +1,349 @@
+/*
+ * pane_lesson: the lesson the lab runs (socklab --lesson N|FILE), and its
+ * pane: the explanation in the user's language, what to try and to run,
+ * and the checklist that ticks itself from the events the lab sees.
+ *
+ * The lesson is loaded before the terminal starts (a bad file ends the
+ * lab with its line and cause), its servers start with the lab's, its
+ * try lines go into the prompt's history (Up recalls them, in order), and
+ * every event the lab takes is folded into its checks (lesson.h). The
+ * pane shares the main slot with the live log: F8 swaps them.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/history.h>
+
+#include "socklab/lesson.h"
+#include "socklab/server.h"
+#include "tui/paint.h"
+#include "tui/pane_lesson.h"
+#include "tui/tui_lab.h"
+#include "tui/tui_msg.h"
+
+#define LESSON_FILE_MAX (256 * 1024)
+
+struct lab_lesson {
+	struct lesson l;
+	struct lesson_watch w;
+	uint16_t ports[LESSON_SERVE_MAX];
+	int scroll; /* rows hidden above */
+	int rows;   /* rows the text took at the last draw */
+	char lang[8];
+};
+
+static int read_file(const char *path, char **out, size_t *len, char *err, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(err, cap, "%s", strerror(errno));
+		return -1;
+	}
+	buf = malloc(LESSON_FILE_MAX + 1);
+	if (buf == NULL) {
+		fclose(f);
+		snprintf(err, cap, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	n = fread(buf, 1, LESSON_FILE_MAX + 1, f);
+	if (ferror(f) || n > LESSON_FILE_MAX) {
+		if (ferror(f))
+			snprintf(err, cap, "%s", strerror(errno));
+		else
+			snprintf(err, cap, _(MSG_LESSON_TOO_BIG), LESSON_FILE_MAX / 1024);
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int lesson_load(const char *what, struct lab_lesson **out, char *err, size_t cap)
+{
+	struct lab_lesson *ll = calloc(1, sizeof *ll);
+	size_t len;
+	const char *text = lesson_builtin(what, &len);
+	char *file = NULL, why[LESSON_ERR_MAX];
+	int rc;
+
+	*out = NULL;
+	if (ll == NULL) {
+		snprintf(err, cap, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	if (text == NULL) {
+		if (strchr(what, '/') == NULL && strstr(what, ".lesson") == NULL) {
+			char ids[128] = "";
+
+			for (size_t i = 0; i < lesson_builtin_count; i++)
+				snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%s%s",
+					 i ? ", " : "", lesson_builtin_ids[i]);
+			snprintf(err, cap, _(MSG_LESSON_NO_SUCH), what, ids);
+			free(ll);
+			return -1;
+		}
+		if (read_file(what, &file, &len, why, sizeof why) < 0) {
+			snprintf(err, cap, _(MSG_LESSON_BAD), what, why);
+			free(ll);
+			return -1;
+		}
+		text = file;
+	}
+	rc = lesson_parse(text, len, &ll->l, why, sizeof why);
+	free(file);
+	if (rc < 0) {
+		snprintf(err, cap, _(MSG_LESSON_BAD), what, why);
+		free(ll);
+		return -1;
+	}
+	/* TRANSLATORS: this catalogue's language code (en, es, pt_BR): a
+	   lesson shows its text in this language when it has it. */
+	snprintf(ll->lang, sizeof ll->lang, "%s", _("en"));
+	lesson_watch_init(&ll->w, &ll->l);
+	*out = ll;
+	return 0;
+}
+
+void lesson_free(struct lab_lesson *ll)
+{
+	free(ll);
+}
+
+void lesson_start(struct lab *lab)
+{
+	struct lab_lesson *ll = lab->lesson;
+	/* For tests: every lesson server on a port the kernel picks. */
+	const char *port0 = getenv("SOCKLAB_LESSON_PORT0");
+	char err[LESSON_ERR_MAX];
+
+	if (ll == NULL)
+		return;
+	for (int i = 0; i < ll->l.nserve; i++) {
+		struct spec spec;
+		char serr[256];
+
+		spec_default(&spec);
+		if (spec_parse(ll->l.serve[i], &spec, serr, sizeof serr) < 0)
+			continue; /* the parser already refused a bad one */
+		if (port0 != NULL && port0[0])
+			spec.port = 0;
+		if (servers_start(lab, &spec) == 0)
+			ll->ports[i] = server_port(lab->servers[lab->nservers - 1]);
+	}
+	if (lesson_bind(&ll->l, ll->ports, err, sizeof err) < 0)
+		lab_notice(lab, true, "%s", err);
+	/* Added last to first, so Up recalls them in the order they are to
+	 * be tried: the first Up gives the first one. */
+	for (int s = ll->l.nstep - 1; s >= 0; s--) {
+		for (int k = ll->l.step[s].ntry - 1; k >= 0; k--) {
+			char line[LESSON_CMD_LEN + 64];
+
+			lesson_expand(ll->l.step[s].try_[k], ll->ports, line, sizeof line);
+			add_history(line);
+		}
+	}
+	using_history(); /* the next Up starts from the newest: the first try */
+	lab_say(lab, TUI_LOG_INFO, _(MSG_LESSON_STARTED), ll->l.id,
+		lesson_label_in(&ll->l.title, ll->lang));
+	pane_show(lab, &pane_lesson);
+	lab->dirty = true;
+}
+
+void lesson_event(struct lab *lab, const struct event *ev)
+{
+	struct lab_lesson *ll = lab->lesson;
+
+	if (ll == NULL)
+		return;
+	if (lesson_watch_event(&ll->w, &ll->l, ev) > 0) {
+		if (ll->w.ndone == ll->w.total)
+			lab_notice(lab, false, _(MSG_LESSON_ALL_DONE), ll->l.id);
+		lab->dirty = true;
+	}
+}
+
+/* ---- the pane -------------------------------------------------------- */
+
+/* One row of text (or a paragraph, wrapped) at row *y, rows above the
+ * area skipped: the scrolled-off part. */
+static void put_wrapped(const struct tui_rect *area, int *y, int *row, int scroll,
+			const char *s, attr_t a)
+{
+	struct tui_rect full = *area;
+	int rows = tui_text_rows(s, area->w);
+
+	if (*row + rows <= scroll) {
+		*row += rows;
+		return;
+	}
+	{
+		int skip = scroll > *row ? scroll - *row : 0;
+
+		if (*y < area->y + area->h)
+			*y = paint_wrapped(&full, *y, s, a, skip, false);
+	}
+	*row += rows;
+}
+
+static void put_paragraphs(const struct tui_rect *area, int *y, int *row, int scroll,
+			   const char *text, attr_t a)
+{
+	char para[LESSON_TEXT_MAX];
+
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		snprintf(para, sizeof para, "%.*s", (int)n, p);
+		put_wrapped(area, y, row, scroll, para, a);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
+{
+	struct lab_lesson *ll = lab->lesson;
+	struct tui_rect body = {r->y + 1, r->x + 1, r->h - 1, r->w - 2};
+	char title[LESSON_LABEL_MAX + 64], right[64];
+	int y = body.y, row = 0;
+
+	if (ll == NULL) {
+		paint_title(r, _(MSG_LESSON_TITLE_NONE), focused, NULL);
+		if (body.h > 0)
+			paint_wrapped(&body, body.y, _(MSG_LESSON_NONE), A_NORMAL, 0, false);
+		return;
+	}
+	snprintf(title, sizeof title, _(MSG_LESSON_TITLE), ll->l.id,
+		 lesson_label_in(&ll->l.title, ll->lang));
+	snprintf(right, sizeof right, _(MSG_LESSON_PROGRESS), ll->w.ndone, ll->w.total);
+	paint_title(r, title, focused, right);
+	if (body.h <= 0 || body.w <= 4)
+		return;
+	for (int s = 0; s < ll->l.nstep; s++) {
+		const struct lesson_step *st = &ll->l.step[s];
+		char line[LESSON_CMD_LEN + LESSON_LABEL_MAX + 32];
+
+		if (ll->l.nstep > 1) {
+			snprintf(line, sizeof line, _(MSG_LESSON_STEP), s + 1);
+			put_wrapped(&body, &y, &row, ll->scroll, line, A_BOLD);
+		}
+		if (st->ncheck > 0)
+			put_wrapped(&body, &y, &row, ll->scroll, _(MSG_LESSON_CHECKS), A_BOLD);
+		for (int k = 0; k < st->ncheck; k++) {
+			bool done = lesson_watch_done(&ll->w, s, k);
+
+			snprintf(line, sizeof line, "  [%s] %s", done ? "x" : " ",
+				 lesson_label_in(&st->check[k].label, ll->lang));
+			put_wrapped(&body, &y, &row, ll->scroll, line,
+				    done ? paint_role(ROLE_IN) | A_BOLD : A_NORMAL);
+		}
+		put_paragraphs(&body, &y, &row, ll->scroll, lesson_text_in(&st->text, ll->lang),
+			       A_NORMAL);
+		if (st->ntry > 0)
+			put_wrapped(&body, &y, &row, ll->scroll, _(MSG_LESSON_TRY), A_BOLD);
+		for (int k = 0; k < st->ntry; k++) {
+			char cmd[LESSON_CMD_LEN + 64];
+
+			lesson_expand(st->try_[k], ll->ports, cmd, sizeof cmd);
+			snprintf(line, sizeof line, "  %s", cmd);
+			put_wrapped(&body, &y, &row, ll->scroll, line, paint_role(ROLE_OUT));
+		}
+		if (st->nrun > 0)
+			put_wrapped(&body, &y, &row, ll->scroll, _(MSG_LESSON_RUN), A_BOLD);
+		for (int k = 0; k < st->nrun; k++) {
+			char cmd[LESSON_CMD_LEN + 64];
+
+			lesson_expand(st->run[k], ll->ports, cmd, sizeof cmd);
+			snprintf(line, sizeof line, "  $ %s", cmd);
+			put_wrapped(&body, &y, &row, ll->scroll, line, paint_role(ROLE_INFO));
+		}
+	}
+	ll->rows = row;
+}
+
+static enum pane_result scroll_by(struct lab *lab, int n)
+{
+	struct lab_lesson *ll = lab->lesson;
+
+	if (ll == NULL)
+		return PANE_HANDLED;
+	ll->scroll += n;
+	if (ll->scroll > ll->rows - 1)
+		ll->scroll = ll->rows > 0 ? ll->rows - 1 : 0;
+	if (ll->scroll < 0)
+		ll->scroll = 0;
+	return PANE_REDRAW;
+}
+
+static enum pane_result up(struct lab *lab, int key)
+{
+	(void)key;
+	return scroll_by(lab, -1);
+}
+
+static enum pane_result down(struct lab *lab, int key)
+{
+	(void)key;
+	return scroll_by(lab, 1);
+}
+
+static enum pane_result page_up(struct lab *lab, int key)
+{
+	(void)key;
+	return scroll_by(lab, -(lab->lay.log.h > 3 ? lab->lay.log.h - 2 : 1));
+}
+
+static enum pane_result page_down(struct lab *lab, int key)
+{
+	(void)key;
+	return scroll_by(lab, lab->lay.log.h > 3 ? lab->lay.log.h - 2 : 1);
+}
+
+static enum pane_result top(struct lab *lab, int key)
+{
+	(void)key;
+	if (lab->lesson != NULL)
+		lab->lesson->scroll = 0;
+	return PANE_REDRAW;
+}
+
+static const struct pane_key keys[] = {
+    {{KEY_UP}, "Up/Down", MSG_LESSON_HELP_SCROLL, up},
+    {{KEY_DOWN}, NULL, NULL, down},
+    {{KEY_PPAGE}, "PgUp/PgDn", MSG_LESSON_HELP_PAGE, page_up},
+    {{KEY_NPAGE}, NULL, NULL, page_down},
+    {{KEY_HOME}, "Home", MSG_LESSON_HELP_TOP, top},
+};
+
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
+				 int wheel)
+{
+	(void)r, (void)y, (void)x;
+	return wheel ? scroll_by(lab, wheel * 3) : PANE_REDRAW;
+}
+
+static bool absent(const struct lab *lab)
+{
+	return lab->lesson == NULL;
+}
+
+const struct pane pane_lesson = {
+    .absent = absent,
+    .name = "lesson",
+    .title = MSG_LESSON_TITLE_NONE,
+    .slot = PANE_SLOT_MAIN,
+    .status = MSG_LESSON_KEYS,
+    .keys = keys,
+    .nkeys = sizeof keys / sizeof keys[0],
+    .draw = draw,
+    .mouse = on_mouse,
+};
