@@ -41,8 +41,8 @@ struct conn {
 	char *out; /* answers not yet taken by the kernel */
 	size_t out_off, out_len, out_cap;
 	uint32_t events; /* what epoll watches now */
-	bool paused;     /* not read until the answers drain */
-	bool eof;        /* the peer is done: close once flushed */
+	bool paused;	 /* not read until the answers drain */
+	bool eof;	 /* the peer is done: close once flushed */
 };
 
 static bool pong_mode, raw_mode;

@@ -68,7 +68,7 @@ struct opts {
 	double timeout;
 	const char *prefix;
 	const char *line_prefix; /* stream: sent before each line (cmd: "ECHO ") */
-	long long bytes;         /* stream: line bytes to send */
+	long long bytes;	 /* stream: line bytes to send */
 	const char *send;
 	const char *reply;
 };
@@ -401,7 +401,8 @@ static void *stream_write(void *arg)
 	while (w->sent < o->bytes) {
 		size_t n = 0;
 
-		while (n + one <= TXBUF_SIZE && w->sent + (long long)(n / one + 1) * o->size <= o->bytes)
+		while (n + one <= TXBUF_SIZE &&
+		       w->sent + (long long)(n / one + 1) * o->size <= o->bytes)
 			n += stream_line(o, line, k++, buf + n);
 		if (n == 0)
 			break;
@@ -974,13 +975,20 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"conns", required_argument, NULL, 'c'},  {"size", required_argument, NULL, 's'},
-	    {"window", required_argument, NULL, 'w'}, {"secs", required_argument, NULL, 't'},
-	    {"count", required_argument, NULL, 'n'},  {"rate", required_argument, NULL, 'r'},
-	    {"max", required_argument, NULL, 'm'},    {"timeout", required_argument, NULL, 'T'},
-	    {"prefix", required_argument, NULL, 'p'}, {"send", required_argument, NULL, 'S'},
-	    {"reply", required_argument, NULL, 'R'},  {"bytes", required_argument, NULL, 'B'},
-	    {"line-prefix", required_argument, NULL, 'L'}, {NULL, 0, NULL, 0},
+	    {"conns", required_argument, NULL, 'c'},
+	    {"size", required_argument, NULL, 's'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"secs", required_argument, NULL, 't'},
+	    {"count", required_argument, NULL, 'n'},
+	    {"rate", required_argument, NULL, 'r'},
+	    {"max", required_argument, NULL, 'm'},
+	    {"timeout", required_argument, NULL, 'T'},
+	    {"prefix", required_argument, NULL, 'p'},
+	    {"send", required_argument, NULL, 'S'},
+	    {"reply", required_argument, NULL, 'R'},
+	    {"bytes", required_argument, NULL, 'B'},
+	    {"line-prefix", required_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct opts o = {.conns = 1,
 			 .size = 64,

@@ -19,11 +19,8 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-    {"serve", cli_serve},
-    {"client", cli_client},
-    {"resolve", cli_resolve},
-    {"sandbox", cli_sandbox},
-    {"sockets", cli_sockets},
+    {"serve", cli_serve},     {"client", cli_client},	{"resolve", cli_resolve},
+    {"sandbox", cli_sandbox}, {"sockets", cli_sockets},
 };
 
 static int lab(int argc, char **argv)
@@ -47,7 +44,8 @@ int main(int argc, char **argv)
 	if (argc >= 2) {
 		const char *cmd = argv[1];
 
-		if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+		    strcmp(cmd, "help") == 0) {
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		}

@@ -44,8 +44,8 @@ socklen_t addr_len(const struct sockaddr *sa);
 /* Parses a numeric host ("127.0.0.1", "::1", "fe80::1%lo") with a port
  * into ss for the wanted family (AF_INET, AF_INET6 or AF_UNSPEC). Names
  * are not resolved. Returns 0, or -1 with a reason in err. */
-int addr_parse_numeric(const char *host, uint16_t port, int family,
-		       struct sockaddr_storage *ss, char *err, size_t errcap);
+int addr_parse_numeric(const char *host, uint16_t port, int family, struct sockaddr_storage *ss,
+		       char *err, size_t errcap);
 
 /* Parses a port "0".."65535". Returns 0, or -1 when it is not one. */
 int addr_parse_port(const char *s, uint16_t *port);

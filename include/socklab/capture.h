@@ -44,7 +44,7 @@
 #define CAPTURE_MSG_PERMISSION                                                                     \
 	N_("capturing packets needs CAP_NET_RAW, which this process lacks: run socklab as root, "  \
 	   "or give the binary the capability once with `sudo setcap cap_net_raw+ep %s`, "         \
-	   "or, without root, use a sandbox of your own (socklab --sandbox); "                      \
+	   "or, without root, use a sandbox of your own (socklab --sandbox); "                     \
 	   "everything else works without it")
 
 enum capture_error {
@@ -53,8 +53,8 @@ enum capture_error {
 };
 
 struct capture_config {
-	bool events;            /* push an EV_PACKET per frame */
-	const char *pcap_path;  /* also write every frame there (pcap), or NULL */
+	bool events;	       /* push an EV_PACKET per frame */
+	const char *pcap_path; /* also write every frame there (pcap), or NULL */
 	/* At most this many EV_PACKET a second (0: no cap); the rest are
 	 * counted in rate_skipped, and still written to the file. The lab
 	 * uses it so that a flood does not starve its keys. */
@@ -62,16 +62,16 @@ struct capture_config {
 };
 
 struct capture_stats {
-	uint64_t packets;       /* frames handed to us by libpcap */
-	uint64_t kernel_drops;  /* dropped by the kernel: the ring was full */
-	uint64_t if_drops;      /* dropped by the interfaces */
-	uint64_t queue_drops;   /* not queued: the event queue was full */
-	uint64_t rate_skipped;  /* not queued: over max_events_per_sec */
-	uint64_t file_skipped;  /* not written: another link type than the file's */
-	int nifs;               /* interfaces being captured on */
+	uint64_t packets;		   /* frames handed to us by libpcap */
+	uint64_t kernel_drops;		   /* dropped by the kernel: the ring was full */
+	uint64_t if_drops;		   /* dropped by the interfaces */
+	uint64_t queue_drops;		   /* not queued: the event queue was full */
+	uint64_t rate_skipped;		   /* not queued: over max_events_per_sec */
+	uint64_t file_skipped;		   /* not written: another link type than the file's */
+	int nifs;			   /* interfaces being captured on */
 	char ifnames[CAPTURE_IF_MAX * 17]; /* their names, space separated */
-	int write_errno;        /* the first failed write to the pcap file, 0: none */
-	int filter_errors;      /* BPF filters libpcap refused */
+	int write_errno;		   /* the first failed write to the pcap file, 0: none */
+	int filter_errors;		   /* BPF filters libpcap refused */
 };
 
 struct capture;

@@ -20,16 +20,16 @@
 /* getaddrinfo with the flags a client wants. family: AF_UNSPEC, AF_INET or
  * AF_INET6; socktype: SOCK_STREAM or SOCK_DGRAM. Returns 0, or -1 with
  * "HOST: Name or service not known" style text in err. */
-int client_resolve(const char *host, const char *port, int family, int socktype,
-		   bool passive, struct addrinfo **res, char *err, size_t errcap);
+int client_resolve(const char *host, const char *port, int family, int socktype, bool passive,
+		   struct addrinfo **res, char *err, size_t errcap);
 
 /* One line describing a getaddrinfo result: family, type, protocol, tuple. */
 size_t client_describe_ai(const struct addrinfo *ai, char *out, size_t cap);
 
 struct dialer;
 
-struct dialer *dialer_new(struct addrinfo *list);  /* takes ownership */
-void dialer_free(struct dialer *d);                 /* closes a pending fd */
+struct dialer *dialer_new(struct addrinfo *list); /* takes ownership */
+void dialer_free(struct dialer *d);		  /* closes a pending fd */
 
 /* Starts the next attempt. Returns the non-blocking fd (connect in
  * progress or done), or -1 when no address is left. *addr is the address
@@ -45,7 +45,7 @@ int dialer_result(int fd);
  * its address and errno (0 on success). Returns a connected blocking fd,
  * or -1 with the last cause in err. */
 typedef void (*dial_report_fn)(void *arg, const struct sockaddr *addr, int err);
-int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg,
-		char *err, size_t errcap);
+int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg, char *err,
+		size_t errcap);
 
 #endif

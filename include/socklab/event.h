@@ -54,15 +54,15 @@ enum event_kind {
 
 enum close_reason {
 	CLOSE_NONE,
-	CLOSE_PEER_EOF,   /* the peer closed (recv returned 0) */
-	CLOSE_RESET,      /* the peer reset the connection */
-	CLOSE_SERVER,     /* the service closed it (hello, after its greeting) */
-	CLOSE_STOP,       /* the server was stopped */
-	CLOSE_ERROR,      /* an error on the socket; err says which */
-	CLOSE_OVERFLOW,   /* the peer did not read and the output cap was hit */
-	CLOSE_IDLE,       /* no traffic within the idle timeout */
-	CLOSE_LOCAL,      /* the local client closed */
-	CLOSE_NO_THREAD,  /* echo-stdio: no worker thread could be made for it */
+	CLOSE_PEER_EOF,	 /* the peer closed (recv returned 0) */
+	CLOSE_RESET,	 /* the peer reset the connection */
+	CLOSE_SERVER,	 /* the service closed it (hello, after its greeting) */
+	CLOSE_STOP,	 /* the server was stopped */
+	CLOSE_ERROR,	 /* an error on the socket; err says which */
+	CLOSE_OVERFLOW,	 /* the peer did not read and the output cap was hit */
+	CLOSE_IDLE,	 /* no traffic within the idle timeout */
+	CLOSE_LOCAL,	 /* the local client closed */
+	CLOSE_NO_THREAD, /* echo-stdio: no worker thread could be made for it */
 	CLOSE_REASON_COUNT
 };
 
@@ -81,31 +81,31 @@ enum event_class {
 
 struct event {
 	enum event_kind kind;
-	struct timespec time;       /* CLOCK_REALTIME */
-	unsigned server;            /* server id, 0 for a client event */
-	uint64_t conn;              /* connection id within the server, 0: none */
+	struct timespec time; /* CLOCK_REALTIME */
+	unsigned server;      /* server id, 0 for a client event */
+	uint64_t conn;	      /* connection id within the server, 0: none */
 	enum transport transport;
 	enum service service;
 	enum family family;
 	bool has_local, has_peer;
 	struct sockaddr_storage local, peer;
-	uint64_t bytes;             /* real size, even when preview is cut */
+	uint64_t bytes; /* real size, even when preview is cut */
 	uint16_t preview_len;
-	enum close_reason reason;   /* EV_CLOSE */
-	int err;                    /* errno for EV_ERROR, EV_WARNING, EV_SYSCALL */
-	int ret;                    /* return value for EV_SYSCALL */
-	int v6only;                 /* EV_LISTEN on AF_INET6: 0 or 1; -1 n/a */
-	bool truncated;             /* a datagram bigger than the buffer */
-	bool local_dst;             /* datagram on a wildcard server: local is the address
-				       it was sent to (IP_PKTINFO), shown in the text line */
-	uint64_t count;             /* EV_DROPPED: how many */
-	char syscall[16];           /* EV_SYSCALL: "bind", "accept", ... */
-	char python[96];            /* EV_SYSCALL: the tutorial's Python line for this step
-				       ("srv.listen(8)"), "" where there is none */
-	int backlog;                /* EV_SYSCALL listen: the backlog asked for */
-	int accept_wait_ms;         /* EV_ACCEPT: how long the connection, complete, waited in
-				       the accept queue (Linux TCP_INFO); -1 unknown */
-	char message[EVENT_MESSAGE_MAX];   /* in English: what JSON Lines carry */
+	enum close_reason reason;	 /* EV_CLOSE */
+	int err;			 /* errno for EV_ERROR, EV_WARNING, EV_SYSCALL */
+	int ret;			 /* return value for EV_SYSCALL */
+	int v6only;			 /* EV_LISTEN on AF_INET6: 0 or 1; -1 n/a */
+	bool truncated;			 /* a datagram bigger than the buffer */
+	bool local_dst;			 /* datagram on a wildcard server: local is the address
+					    it was sent to (IP_PKTINFO), shown in the text line */
+	uint64_t count;			 /* EV_DROPPED: how many */
+	char syscall[16];		 /* EV_SYSCALL: "bind", "accept", ... */
+	char python[96];		 /* EV_SYSCALL: the tutorial's Python line for this step
+					    ("srv.listen(8)"), "" where there is none */
+	int backlog;			 /* EV_SYSCALL listen: the backlog asked for */
+	int accept_wait_ms;		 /* EV_ACCEPT: how long the connection, complete, waited in
+					    the accept queue (Linux TCP_INFO); -1 unknown */
+	char message[EVENT_MESSAGE_MAX]; /* in English: what JSON Lines carry */
 	/* The message as a code and values (msg.h), so the edge can show it
 	 * translated: message_fmt is the MSG_ format (NULL: message is not a
 	 * sentence, show it as it is), message_args its values. */
@@ -116,8 +116,8 @@ struct event {
 	 * bytes is its length on the wire; it is decoded (packet_decode) when
 	 * shown, with the relative sequence bases the capture worked out. */
 	struct {
-		int link;           /* enum packet_link */
-		char ifname[16];    /* the interface it was captured on */
+		int link;	 /* enum packet_link */
+		char ifname[16]; /* the interface it was captured on */
 		struct packet_rel rel;
 	} pkt;
 	/* Last, so a queued record stops at preview_len. */
@@ -159,9 +159,10 @@ void event_init(struct event *ev, enum event_kind kind);
 
 /* Sets the message: fmt (a MSG_ format of msg.h) with its values, in
  * English into message, and as a code and values for event_format_text. */
-void event_set_message(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void event_set_message(struct event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void event_vset_message(struct event *ev, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 
 /* The message in the edge's language (event_format_text's words), not
  * escaped; the length written. A translation may be longer than English. */

@@ -14,19 +14,19 @@
 #include <stddef.h>
 
 enum frame_result {
-	FRAME_MORE,     /* no complete line yet: receive more */
-	FRAME_LINE,     /* *line, *len hold one line, without \n or \r\n */
+	FRAME_MORE,	/* no complete line yet: receive more */
+	FRAME_LINE,	/* *line, *len hold one line, without \n or \r\n */
 	FRAME_OVERFLOW, /* a line passed the cap; its bytes are being dropped */
 };
 
 struct frame {
 	char *buf;
-	size_t cap;       /* max line length + 1 for the newline */
-	size_t start;     /* first unconsumed byte */
-	size_t end;       /* one past the last received byte */
-	size_t scanned;   /* bytes after start known to hold no newline */
-	bool discarding;  /* dropping an over-long line up to its newline */
-	size_t dropped;   /* bytes dropped from the current over-long line */
+	size_t cap;	 /* max line length + 1 for the newline */
+	size_t start;	 /* first unconsumed byte */
+	size_t end;	 /* one past the last received byte */
+	size_t scanned;	 /* bytes after start known to hold no newline */
+	bool discarding; /* dropping an over-long line up to its newline */
+	size_t dropped;	 /* bytes dropped from the current over-long line */
 };
 
 /* max_line is the longest line accepted, not counting the newline (a CR

@@ -62,46 +62,46 @@ enum ladder_from { LADDER_FROM_PACKETS, LADDER_FROM_KERNEL };
 
 /* One end, normalised: IPv4-mapped IPv6 is stored as IPv4. */
 struct ladder_end {
-	int family;          /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	uint8_t addr[16];
 	uint16_t port;
 };
 
 struct ladder_key {
-	int proto;           /* IPPROTO_TCP or IPPROTO_UDP */
+	int proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	struct ladder_end client, server;
 };
 
 enum ladder_row_kind {
-	LADDER_ROW_PACKET,   /* an arrow */
-	LADDER_ROW_EVENT,    /* a server or client event on one side (syscalls too) */
-	LADDER_ROW_SAMPLE,   /* a sock_diag sample that changed a state */
+	LADDER_ROW_PACKET, /* an arrow */
+	LADDER_ROW_EVENT,  /* a server or client event on one side (syscalls too) */
+	LADDER_ROW_SAMPLE, /* a sock_diag sample that changed a state */
 };
 
 struct ladder_row {
 	enum ladder_row_kind kind;
-	const struct event *ev;   /* the caller's (NULL for a sample) */
+	const struct event *ev; /* the caller's (NULL for a sample) */
 	struct timespec time;
-	int side;                 /* the sender (packet), or where it happened */
-	bool retransmission;      /* a SYN sent again with the same sequence number */
+	int side;	     /* the sender (packet), or where it happened */
+	bool retransmission; /* a SYN sent again with the same sequence number */
 	/* States after this row, and whether this row changed them. */
-	int state[2];             /* enum ladder_state, by side */
+	int state[2]; /* enum ladder_state, by side */
 	bool changed[2];
-	int from[2];              /* enum ladder_from of the change */
+	int from[2]; /* enum ladder_from of the change */
 };
 
 struct ladder {
 	struct ladder_key key;
-	struct ladder_row *rows;  /* the caller's */
+	struct ladder_row *rows; /* the caller's */
 	size_t n, cap;
 	uint64_t dropped;
 	/* What the derivation needs between rows. */
 	int state[2];
 	bool has_fin[2];
-	uint32_t fin_next[2];     /* sequence number right after each side's FIN */
+	uint32_t fin_next[2]; /* sequence number right after each side's FIN */
 	bool has_syn[2];
 	uint32_t syn_seq[2];
-	unsigned server;          /* the server id and conn id, once known */
+	unsigned server; /* the server id and conn id, once known */
 	uint64_t conn;
 };
 
@@ -115,8 +115,7 @@ bool ladder_end_equal(const struct ladder_end *a, const struct ladder_end *b);
 bool ladder_key_of_event(const struct event *ev, struct ladder_key *k);
 
 /* rows: the caller's array of LADDER_ROWS_MAX (or fewer: cap). */
-void ladder_init(struct ladder *l, const struct ladder_key *k, struct ladder_row *rows,
-		 size_t cap);
+void ladder_init(struct ladder *l, const struct ladder_key *k, struct ladder_row *rows, size_t cap);
 
 /* Adds an event in time order; returns true when it belongs to this
  * connection (and was added). Packets are decoded here. */

@@ -23,16 +23,16 @@
 #include "socklab/filter.h"
 #include "socklab/spec.h"
 
-#define LESSON_FORMAT 1         /* the version after "socklab-lesson" */
-#define LESSON_LINE_MAX 1024    /* bytes of one line, newline excluded */
+#define LESSON_FORMAT 1	     /* the version after "socklab-lesson" */
+#define LESSON_LINE_MAX 1024 /* bytes of one line, newline excluded */
 #define LESSON_ID_MAX 32
-#define LESSON_LANG_MAX 4       /* languages with text in one lesson */
-#define LESSON_TEXT_MAX 1536    /* bytes of one text in one language */
+#define LESSON_LANG_MAX 4    /* languages with text in one lesson */
+#define LESSON_TEXT_MAX 1536 /* bytes of one text in one language */
 #define LESSON_LABEL_MAX 192
 #define LESSON_SERVE_MAX 4
 #define LESSON_STEP_MAX 8
-#define LESSON_CHECK_MAX 8      /* per step */
-#define LESSON_CMD_MAX 8        /* try and run lines per step, each */
+#define LESSON_CHECK_MAX 8 /* per step */
+#define LESSON_CMD_MAX 8   /* try and run lines per step, each */
 #define LESSON_CMD_LEN 256
 #define LESSON_ERR_MAX 320
 
@@ -50,7 +50,7 @@ struct lesson_label {
 };
 
 enum lesson_check_kind {
-	CHECK_EVENT,          /* an event passes the check's filter */
+	CHECK_EVENT,	      /* an event passes the check's filter */
 	CHECK_TWO_REPLIES,    /* two lines in one recv, two replies to them */
 	CHECK_LINE_AT_A_TIME, /* two recvs of one line each, each answered */
 	CHECK_REPLY_LINE,     /* a reply holds the line ARG */
@@ -67,16 +67,16 @@ struct lesson_check {
 	enum lesson_check_kind kind;
 	char arg[64];
 	bool has_where;
-	char where_text[128];  /* as written; {port1}.. expanded by lesson_bind */
-	struct filter where;   /* only events passing it count */
+	char where_text[128]; /* as written; {port1}.. expanded by lesson_bind */
+	struct filter where;  /* only events passing it count */
 	struct lesson_label label;
 };
 
 struct lesson_step {
 	struct lesson_text text;
 	int ntry, nrun, ncheck;
-	char try_[LESSON_CMD_MAX][LESSON_CMD_LEN];  /* client commands, {port1}.. expanded */
-	char run[LESSON_CMD_MAX][LESSON_CMD_LEN];   /* shell commands, shown */
+	char try_[LESSON_CMD_MAX][LESSON_CMD_LEN]; /* client commands, {port1}.. expanded */
+	char run[LESSON_CMD_MAX][LESSON_CMD_LEN];  /* shell commands, shown */
 	struct lesson_check check[LESSON_CHECK_MAX];
 };
 
@@ -84,7 +84,7 @@ struct lesson {
 	char id[LESSON_ID_MAX + 1];
 	struct lesson_label title;
 	int nserve;
-	char serve[LESSON_SERVE_MAX][128];   /* SPECs, as --serve takes them */
+	char serve[LESSON_SERVE_MAX][128]; /* SPECs, as --serve takes them */
 	int nstep;
 	struct lesson_step step[LESSON_STEP_MAX];
 };
@@ -126,7 +126,7 @@ struct lesson_check_state {
 	uint8_t head[32];
 	/* CHECK_HANDSHAKE: one client port's SYN, SYN-ACK, ACK and accept. */
 	uint16_t cport, sport;
-	unsigned seen;          /* bit i: t[i] is known */
+	unsigned seen; /* bit i: t[i] is known */
 	struct timespec t[4];
 };
 

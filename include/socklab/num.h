@@ -16,7 +16,7 @@
 
 enum num_result {
 	NUM_OK = 0,
-	NUM_EMPTY = -1,     /* nothing given */
+	NUM_EMPTY = -1,	    /* nothing given */
 	NUM_INVALID = -2,   /* not a decimal number */
 	NUM_TOO_SMALL = -3, /* below lo */
 	NUM_TOO_LARGE = -4, /* above hi (or beyond 64 bits) */

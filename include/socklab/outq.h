@@ -20,9 +20,9 @@
 
 struct outq {
 	char *buf;
-	size_t off;  /* first unsent byte */
-	size_t len;  /* one past the last queued byte */
-	size_t cap;  /* bytes allocated */
+	size_t off; /* first unsent byte */
+	size_t len; /* one past the last queued byte */
+	size_t cap; /* bytes allocated */
 };
 
 void outq_init(struct outq *q);

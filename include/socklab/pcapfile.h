@@ -21,9 +21,9 @@
 
 struct pcapfile {
 	FILE *f;
-	int link;       /* enum packet_link of every frame in the file */
+	int link; /* enum packet_link of every frame in the file */
 	uint32_t snaplen;
-	int err;        /* errno of the first failed write, 0: none */
+	int err; /* errno of the first failed write, 0: none */
 	uint64_t frames;
 };
 
@@ -31,8 +31,8 @@ struct pcapfile {
 void pcapfile_header(uint8_t out[PCAPFILE_HEADER_LEN], int link, uint32_t snaplen);
 
 /* A frame's record header (pure); caplen is cut to snaplen by the caller. */
-void pcapfile_record(uint8_t out[PCAPFILE_RECORD_LEN], const struct timespec *ts,
-		     uint32_t caplen, uint32_t wirelen);
+void pcapfile_record(uint8_t out[PCAPFILE_RECORD_LEN], const struct timespec *ts, uint32_t caplen,
+		     uint32_t wirelen);
 
 /* Creates (truncates) path and writes the header. Returns 0, or -1 with
  * errno set (nothing is left open). */

@@ -49,34 +49,34 @@ enum sandbox_status {
 #define SANDBOX_ERR_MAX 256
 
 struct sandbox_host_info {
-	char name;                          /* 'a' or 'b' */
-	char ifname[IF_NAMESIZE];           /* the veth end: "eth0" */
-	unsigned ifindex;                   /* its index: the scope id of fe80:: */
-	char ipv4[INET_ADDRSTRLEN];         /* 198.51.100.1 */
-	unsigned ipv4_prefix;               /* 24 */
-	char ipv6[INET6_ADDRSTRLEN];        /* 2001:db8::a */
-	unsigned ipv6_prefix;               /* 64 */
-	char link_local[INET6_ADDRSTRLEN];  /* fe80::a */
+	char name;			   /* 'a' or 'b' */
+	char ifname[IF_NAMESIZE];	   /* the veth end: "eth0" */
+	unsigned ifindex;		   /* its index: the scope id of fe80:: */
+	char ipv4[INET_ADDRSTRLEN];	   /* 198.51.100.1 */
+	unsigned ipv4_prefix;		   /* 24 */
+	char ipv6[INET6_ADDRSTRLEN];	   /* 2001:db8::a */
+	unsigned ipv6_prefix;		   /* 64 */
+	char link_local[INET6_ADDRSTRLEN]; /* fe80::a */
 };
 
 struct sandbox_info {
-	bool user_ns;   /* false when made as root, without a user namespace */
-	pid_t holder;   /* the process holding host b */
+	bool user_ns; /* false when made as root, without a user namespace */
+	pid_t holder; /* the process holding host b */
 	struct sandbox_host_info host[SANDBOX_HOSTS];
 };
 
 /* The setting that forbids unprivileged user namespaces, when one does. */
 struct sandbox_blocker {
-	char name[64];   /* "kernel.apparmor_restrict_unprivileged_userns" */
-	char path[256];  /* where it was read */
-	long value;      /* what it holds */
-	long allow;      /* the value that allows them */
+	char name[64];	/* "kernel.apparmor_restrict_unprivileged_userns" */
+	char path[256]; /* where it was read */
+	long value;	/* what it holds */
+	long allow;	/* the value that allows them */
 };
 
 struct sandbox_options {
 	/* Test-only fault seams (the CLI fills them from the environment). */
 	const char *fault_refuse_sysctl_dir; /* act refused; read settings here */
-	const char *fault_step;              /* this step fails (see sandbox.c) */
+	const char *fault_step;		     /* this step fails (see sandbox.c) */
 };
 
 /* Makes the sandbox and moves the process onto host a. Must run before the
@@ -118,8 +118,8 @@ int sandbox_host_parse(const char *s);
 #define SANDBOX_FIND_MAX 16
 
 struct sandbox_found {
-	pid_t owner;   /* the lab's or serve's process: host a */
-	pid_t holder;  /* the process holding host b */
+	pid_t owner;  /* the lab's or serve's process: host a */
+	pid_t holder; /* the process holding host b */
 };
 
 /* The running sandboxes of this user (from /proc), at most max. Returns

@@ -32,7 +32,7 @@ struct server_stats {
 	uint64_t conns_now, conns_total;
 	uint64_t bytes_in, bytes_out;
 	uint64_t dgrams_in, dgrams_out;
-	uint64_t dgrams_dropped;   /* by the kernel: receive buffer full */
+	uint64_t dgrams_dropped; /* by the kernel: receive buffer full */
 	/* TCP listeners, from Linux TCP_INFO on the listening socket(s):
 	 * connections the kernel completed that wait for accept() (summed
 	 * over the sockets), and the backlog they wait against. False for
@@ -43,22 +43,22 @@ struct server_stats {
 	 * every connection); the most one connection ever had queued, and
 	 * the largest output buffer one connection ever held. */
 	uint64_t out_queued, out_queued_peak, out_buffer_peak;
-	uint64_t paused_total;     /* times a connection's reading was paused */
+	uint64_t paused_total; /* times a connection's reading was paused */
 };
 
 /* Test seams: make a step fail as the system could make it fail, so that
  * its handling can be tested for real (enum server_fault bits). */
 enum server_fault {
-	SERVER_FAULT_EPOLL_ADD = 1 << 0,   /* a connection's epoll_ctl ADD: ENOSPC */
-	SERVER_FAULT_THREAD = 1 << 1,      /* echo-stdio's pthread_create: EAGAIN */
-	SERVER_FAULT_REPLY_NOMEM = 1 << 2, /* a reply's allocation: out of memory */
+	SERVER_FAULT_EPOLL_ADD = 1 << 0,    /* a connection's epoll_ctl ADD: ENOSPC */
+	SERVER_FAULT_THREAD = 1 << 1,	    /* echo-stdio's pthread_create: EAGAIN */
+	SERVER_FAULT_REPLY_NOMEM = 1 << 2,  /* a reply's allocation: out of memory */
 	SERVER_FAULT_REPLY_EACCES = 1 << 3, /* the UDP reply to a datagram "fail": EACCES */
 };
 
 struct server_options {
-	bool trace;          /* push EV_SYSCALL steps too */
+	bool trace;		   /* push EV_SYSCALL steps too */
 	bool force_v6only_failure; /* test seam: IPV6_V6ONLY=0 fails with EPERM */
-	unsigned faults;     /* test seams: enum server_fault bits */
+	unsigned faults;	   /* test seams: enum server_fault bits */
 };
 
 /* Starts a server with id (shown as #id) that reports to q. On failure

@@ -20,15 +20,15 @@
 #include "socklab/outq.h"
 
 struct session {
-	int fd;                       /* -1 until opened or adopted */
+	int fd; /* -1 until opened or adopted */
 	bool udp;
 	struct sockaddr_storage peer; /* TCP: the connected peer; UDP: the target */
 	socklen_t peer_len;
 	struct sockaddr_storage local;
-	struct outq out;              /* TCP bytes not yet sent */
-	size_t out_max;               /* session_write refuses beyond this */
-	bool shut_pending;            /* half-close once out is empty */
-	bool shut_wr;                 /* the half-close is done */
+	struct outq out;   /* TCP bytes not yet sent */
+	size_t out_max;	   /* session_write refuses beyond this */
+	bool shut_pending; /* half-close once out is empty */
+	bool shut_wr;	   /* the half-close is done */
 };
 
 void session_init(struct session *s, size_t out_max);

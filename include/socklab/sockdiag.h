@@ -20,23 +20,23 @@
 /* The timer a socket has running (inet_diag's idiag_timer). */
 enum sockdiag_timer {
 	SOCKDIAG_TIMER_NONE = 0,
-	SOCKDIAG_TIMER_RETRANS = 1,   /* retransmission (SYN or data) */
+	SOCKDIAG_TIMER_RETRANS = 1, /* retransmission (SYN or data) */
 	SOCKDIAG_TIMER_KEEPALIVE = 2,
-	SOCKDIAG_TIMER_TIMEWAIT = 3,  /* TIME_WAIT's countdown */
-	SOCKDIAG_TIMER_PROBE = 4,     /* zero window probe */
+	SOCKDIAG_TIMER_TIMEWAIT = 3, /* TIME_WAIT's countdown */
+	SOCKDIAG_TIMER_PROBE = 4,    /* zero window probe */
 };
 
 struct sockdiag_entry {
-	int protocol;                /* IPPROTO_TCP or IPPROTO_UDP */
-	int state;                   /* Linux's TCP_* state numbers (1 ESTABLISHED .. 12) */
+	int protocol;			     /* IPPROTO_TCP or IPPROTO_UDP */
+	int state;			     /* Linux's TCP_* state numbers (1 ESTABLISHED .. 12) */
 	struct sockaddr_storage local, peer; /* peer port 0 and address any: none */
 	/* Recv-Q and Send-Q; for a TCP listener, connections waiting for
 	 * accept() and the backlog they wait against. */
 	uint32_t rqueue, wqueue;
-	int timer;                   /* enum sockdiag_timer */
-	uint32_t timer_ms;           /* until it fires */
-	unsigned retrans;            /* retransmissions so far (RETRANS), probes (others) */
-	uint32_t uid, inode;         /* owner; inode 0 for TIME_WAIT (no file) */
+	int timer;	     /* enum sockdiag_timer */
+	uint32_t timer_ms;   /* until it fires */
+	unsigned retrans;    /* retransmissions so far (RETRANS), probes (others) */
+	uint32_t uid, inode; /* owner; inode 0 for TIME_WAIT (no file) */
 };
 
 #define SOCKDIAG_ERR_MAX 256

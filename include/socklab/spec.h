@@ -13,11 +13,11 @@
 enum transport { TRANSPORT_TCP, TRANSPORT_UDP, TRANSPORT_COUNT };
 
 enum service {
-	SERVICE_ECHO,       /* lines -> "eco: <line>", hand-made buffer (1) */
+	SERVICE_ECHO,	    /* lines -> "eco: <line>", hand-made buffer (1) */
 	SERVICE_ECHO_STDIO, /* the same through fdopen + a stdio reader (1.b) */
-	SERVICE_CMD,        /* PING/ECHO/TIME protocol (2) */
-	SERVICE_RAW,        /* bytes back unchanged (4) */
-	SERVICE_HELLO,      /* "hola dual" then close (5) */
+	SERVICE_CMD,	    /* PING/ECHO/TIME protocol (2) */
+	SERVICE_RAW,	    /* bytes back unchanged (4) */
+	SERVICE_HELLO,	    /* "hola dual" then close (5) */
 	SERVICE_COUNT
 };
 
@@ -38,19 +38,19 @@ struct spec {
 	enum transport transport;
 	enum service service;
 	enum family family;
-	uint16_t port;              /* 0: the kernel picks */
-	char host[SPEC_HOST_MAX];   /* numeric or a name; "" means the default */
-	bool sequential;            /* one client at a time, others wait */
-	int backlog;                /* 0: the default for the mode */
-	size_t max_line;            /* longest line the line services accept */
+	uint16_t port;		  /* 0: the kernel picks */
+	char host[SPEC_HOST_MAX]; /* numeric or a name; "" means the default */
+	bool sequential;	  /* one client at a time, others wait */
+	int backlog;		  /* 0: the default for the mode */
+	size_t max_line;	  /* longest line the line services accept */
 	/* Flow control: while a connection has more than output_cap bytes
 	 * of replies unsent, the server stops reading from it (TCP then slows
 	 * the sender) and reads again once they drain below half of it. */
 	size_t output_cap;
-	int stall_ms;               /* unsent output that no byte of leaves for this long: close */
-	int idle_timeout_ms;        /* 0: none */
-	int rcvbuf;                 /* UDP SO_RCVBUF wanted; 0: 4 MiB */
-	size_t dgram_max;           /* UDP bytes kept per datagram; 0: 65536 */
+	int stall_ms;	     /* unsent output that no byte of leaves for this long: close */
+	int idle_timeout_ms; /* 0: none */
+	int rcvbuf;	     /* UDP SO_RCVBUF wanted; 0: 4 MiB */
+	size_t dgram_max;    /* UDP bytes kept per datagram; 0: 65536 */
 };
 
 /* Fills s with the defaults: tcp:echo:ipv4:0, concurrent. */

@@ -113,8 +113,7 @@ static void trace_call(const struct client_opts *o, const char *call, const stru
 	if (sa != NULL)
 		addr_hostport(sa, where, sizeof where);
 	fputs("socklab: ", stderr);
-	fprintf(stderr, _(MSG_TRACE_CALL), call, where, sa && arg ? ", " : "", arg ? arg : "",
-		ret);
+	fprintf(stderr, _(MSG_TRACE_CALL), call, where, sa && arg ? ", " : "", arg ? arg : "", ret);
 	if (ret < 0)
 		fprintf(stderr, " %s (%s)", addr_errno_name(err), strerror(err));
 	fputc('\n', stderr);
@@ -194,7 +193,8 @@ static int tcp_session(const struct client_opts *o, int fd)
 				status = 1;
 				break;
 			}
-			if (n > 0 && (out_bytes(o, in, (size_t)n, false) < 0 || fflush(stdout) != 0)) {
+			if (n > 0 &&
+			    (out_bytes(o, in, (size_t)n, false) < 0 || fflush(stdout) != 0)) {
 				cli_warnx(_("standard output: %s"), strerror(errno ? errno : EIO));
 				status = 1;
 				break;
@@ -232,8 +232,8 @@ out:
 	return status;
 }
 
-static int udp_exchange(const struct client_opts *o, struct session *s, const char *msg,
-			size_t len, char *buf)
+static int udp_exchange(const struct client_opts *o, struct session *s, const char *msg, size_t len,
+			char *buf)
 {
 	char where[ADDR_TEXT_MAX];
 	struct pollfd p = {.fd = s->fd, .events = POLLIN};
@@ -285,8 +285,9 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 
 	session_init(&s, 0);
 	e = buf ? session_open_udp(&s, ai->ai_addr, ai->ai_addrlen, o->connect) : ENOMEM;
-	trace_call(o, "socket", NULL, ai->ai_family == AF_INET6 ? "AF_INET6, SOCK_DGRAM" :
-		   "AF_INET, SOCK_DGRAM", e ? -1 : s.fd, e);
+	trace_call(o, "socket", NULL,
+		   ai->ai_family == AF_INET6 ? "AF_INET6, SOCK_DGRAM" : "AF_INET, SOCK_DGRAM",
+		   e ? -1 : s.fd, e);
 	if (o->connect)
 		trace_call(o, "connect", ai->ai_addr, NULL, e ? -1 : 0, e);
 	if (e != 0) {
@@ -385,13 +386,13 @@ static int resolve(const struct client_opts *o, struct addrinfo **res)
 static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool resolve)
 {
 	static const struct option longopts[] = {
-		{"udp", no_argument, NULL, 'u'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"connect", no_argument, NULL, 'c'},
-		{"raw", no_argument, NULL, 'r'},
-		{"trace", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"udp", no_argument, NULL, 'u'},
+	    {"timeout", required_argument, NULL, 'T'},
+	    {"connect", no_argument, NULL, 'c'},
+	    {"raw", no_argument, NULL, 'r'},
+	    {"trace", no_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum num_result r;
 	int c;
@@ -451,7 +452,8 @@ static int parse_client_opts(int argc, char **argv, struct client_opts *o, bool 
 		uint16_t port;
 
 		if (addr_parse_port(o->port, &port) < 0)
-			return cli_usage_error("bad port '%s' (expected 0..65535)", cli_arg(o->port));
+			return cli_usage_error("bad port '%s' (expected 0..65535)",
+					       cli_arg(o->port));
 	}
 	if (resolve && optind < argc)
 		return cli_usage_error("resolve: unexpected '%s'", cli_arg(argv[optind]));

@@ -20,8 +20,8 @@
 int cli_sandbox_begin(void)
 {
 	struct sandbox_options opt = {
-		.fault_refuse_sysctl_dir = getenv("SOCKLAB_FAULT_USERNS"),
-		.fault_step = getenv("SOCKLAB_FAULT_SANDBOX"),
+	    .fault_refuse_sysctl_dir = getenv("SOCKLAB_FAULT_USERNS"),
+	    .fault_step = getenv("SOCKLAB_FAULT_SANDBOX"),
 	};
 	struct sandbox_blocker bl;
 	char err[SANDBOX_ERR_MAX];
@@ -108,9 +108,9 @@ void cli_sandbox_print_reach(const int *hosts, int n)
 static int sandbox_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"pid", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct sandbox_found found[SANDBOX_FIND_MAX];
 	const struct sandbox_found *pick = NULL;
@@ -160,7 +160,8 @@ static int sandbox_exec(int argc, char **argv)
 		size_t len = 0;
 
 		for (int i = 0; i < n && len < sizeof pids - 12; i++)
-			len += (size_t)snprintf(pids + len, sizeof pids - len, " %d", (int)found[i].owner);
+			len += (size_t)snprintf(pids + len, sizeof pids - len, " %d",
+						(int)found[i].owner);
 		cli_warnx(_(MSG_SB_MANY), n, pids);
 		return 1;
 	}

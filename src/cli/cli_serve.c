@@ -44,17 +44,17 @@
 
 #define SERVE_MAX 64
 #define DRAIN_HZ 100
-#define DRAIN_BATCH 512         /* events between two looks at the stop flag */
+#define DRAIN_BATCH 512 /* events between two looks at the stop flag */
 #define CONSUMER_NICE 10
-#define OUT_CAP (1024u * 1024)  /* standard output's buffer */
-#define STOP_GRACE_MS 500       /* what standard output may add to a stop, of its second */
+#define OUT_CAP (1024u * 1024) /* standard output's buffer */
+#define STOP_GRACE_MS 500      /* what standard output may add to a stop, of its second */
 /* server.c looks for idle connections every 100 ms: a shorter idle
  * timeout could not be kept. */
 #define IDLE_RESOLUTION_MS 100
 
 struct serve_opts {
 	bool json, trace;
-	bool sandbox;         /* --sandbox: on host a (or b/SPEC) of a private network */
+	bool sandbox; /* --sandbox: on host a (or b/SPEC) of a private network */
 	const char *log_path;
 	struct cli_wire wire; /* --wire, --pcap */
 	struct spec specs[SERVE_MAX];
@@ -85,8 +85,9 @@ static int number_option(int c, const char *arg, struct spec *base)
 		return -1;
 	case 'i':
 		if ((r = num_parse_ms(arg, IDLE_RESOLUTION_MS, 86400000, &ms)) != NUM_OK)
-			return cli_bad_number(_("idle timeout"), arg, r,
-					      _("0.1..86400 seconds; idle connections are checked every 0.1 s"));
+			return cli_bad_number(
+			    _("idle timeout"), arg, r,
+			    _("0.1..86400 seconds; idle connections are checked every 0.1 s"));
 		base->idle_timeout_ms = (int)ms;
 		return -1;
 	case 'r':
@@ -108,20 +109,20 @@ static int number_option(int c, const char *arg, struct spec *base)
 static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"trace", no_argument, NULL, 't'},
-		{"sequential", no_argument, NULL, 's'},
-		{"backlog", required_argument, NULL, 'b'},
-		{"max-line", required_argument, NULL, 'm'},
-		{"idle-timeout", required_argument, NULL, 'i'},
-		{"rcvbuf", required_argument, NULL, 'r'},
-		{"dgram-max", required_argument, NULL, 'd'},
-		{"log", required_argument, NULL, 'l'},
-		{"sandbox", no_argument, NULL, 'X'},
-		{"wire", no_argument, NULL, 'W'},
-		{"pcap", required_argument, NULL, 'P'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"trace", no_argument, NULL, 't'},
+	    {"sequential", no_argument, NULL, 's'},
+	    {"backlog", required_argument, NULL, 'b'},
+	    {"max-line", required_argument, NULL, 'm'},
+	    {"idle-timeout", required_argument, NULL, 'i'},
+	    {"rcvbuf", required_argument, NULL, 'r'},
+	    {"dgram-max", required_argument, NULL, 'd'},
+	    {"log", required_argument, NULL, 'l'},
+	    {"sandbox", no_argument, NULL, 'X'},
+	    {"wire", no_argument, NULL, 'W'},
+	    {"pcap", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct spec base;
 	int c, rc;
@@ -165,7 +166,8 @@ static int parse_serve_args(int argc, char **argv, struct serve_opts *o)
 			fputs(_(MSG_USAGE), stdout), fputs(_(MSG_HELP_BODY), stdout);
 			return 0;
 		default:
-			return cli_usage_error(_("serve: unknown option '%s'"), cli_arg(argv[optind - 1]));
+			return cli_usage_error(_("serve: unknown option '%s'"),
+					       cli_arg(argv[optind - 1]));
 		}
 	}
 	if (optind >= argc)
@@ -191,18 +193,18 @@ struct printer {
 	const struct serve_opts *o;
 	struct event_queue *q;
 	struct evlog *log;
-	bool log_said;          /* the failure is said once, when it happens */
-	char *out;              /* standard output's pending bytes */
+	bool log_said; /* the failure is said once, when it happens */
+	char *out;     /* standard output's pending bytes */
 	size_t out_len;
-	bool out_nonblock;      /* stdout is a pipe or socket we made non-blocking */
-	bool out_stuck;         /* full and it took nothing: wait for POLLOUT */
-	int out_flags;          /* its flags before, restored at the end */
-	int out_err;            /* stdout failed: nothing more is printed */
-	uint64_t skipped;       /* events not printed since the last notice */
-	uint64_t unprinted;     /* events never printed, in total */
+	bool out_nonblock;  /* stdout is a pipe or socket we made non-blocking */
+	bool out_stuck;	    /* full and it took nothing: wait for POLLOUT */
+	int out_flags;	    /* its flags before, restored at the end */
+	int out_err;	    /* stdout failed: nothing more is printed */
+	uint64_t skipped;   /* events not printed since the last notice */
+	uint64_t unprinted; /* events never printed, in total */
 	atomic_bool stopping;
 	_Atomic int64_t deadline_ms;
-	int wakefd;             /* written by the main thread to stop us */
+	int wakefd; /* written by the main thread to stop us */
 	char *line;
 	pthread_t thread;
 };
@@ -293,7 +295,8 @@ static void say_skipped(struct printer *p)
 		return;
 	event_init(&ev, EV_DROPPED);
 	ev.count = p->skipped;
-	snprintf(ev.message, sizeof ev.message, _(MSG_STDOUT_SKIPPED), (unsigned long long)p->skipped);
+	snprintf(ev.message, sizeof ev.message, _(MSG_STDOUT_SKIPPED),
+		 (unsigned long long)p->skipped);
 	p->unprinted -= p->skipped; /* said now: not unprinted after all */
 	p->skipped = 0;
 	print_line(p, &ev);
@@ -511,8 +514,8 @@ static int start_servers(struct serve_opts *o, struct printer *p, struct server 
 
 		if ((o->sandbox ? sandbox_server_start(o->hosts[i], &o->specs[i], (unsigned)i + 1,
 						       &sopt, p->q, &servers[i], err, sizeof err)
-				: server_start(&o->specs[i], (unsigned)i + 1, &sopt, p->q, &servers[i],
-					       err, sizeof err)) < 0) {
+				: server_start(&o->specs[i], (unsigned)i + 1, &sopt, p->q,
+					       &servers[i], err, sizeof err)) < 0) {
 			drain(p, INT32_MAX);
 			cli_warnx("%s", cli_arg(err)); /* it may echo a host from argv */
 			return -1;

@@ -17,16 +17,18 @@
 #define SOCKETS_MAX 4096
 #define PORTS_MAX 64
 
-#define MSG_SOCKETS_USAGE    N_("usage: socklab sockets [--json] [PORT...]   TCP and UDP sockets on those ports, as the kernel sees them")
+#define MSG_SOCKETS_USAGE                                                                          \
+	N_("usage: socklab sockets [--json] [PORT...]   TCP and UDP sockets on those ports, as "   \
+	   "the kernel sees them")
 #define MSG_SOCKETS_BAD_PORT N_("bad port '%s' (expected 1..65535)")
-#define MSG_SOCKETS_MORE     N_("%zu more sockets not shown")
+#define MSG_SOCKETS_MORE N_("%zu more sockets not shown")
 
 int cli_sockets(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint16_t ports[PORTS_MAX];
 	size_t np = 0, n, total;
@@ -47,7 +49,8 @@ int cli_sockets(int argc, char **argv)
 			puts(_(MSG_SOCKETS_USAGE));
 			return 0;
 		default:
-			return cli_usage_error(_("sockets: unknown option '%s'"), cli_arg(argv[optind - 1]));
+			return cli_usage_error(_("sockets: unknown option '%s'"),
+					       cli_arg(argv[optind - 1]));
 		}
 	}
 	for (int i = optind; i < argc; i++) {

@@ -53,9 +53,8 @@ int cli_wire_close(struct cli_wire *w)
 	e = capture_close(w->cap, &st);
 	w->cap = NULL;
 	cli_warnx(_(MSG_WIRE_COUNTS), (unsigned long long)st.packets,
-		  st.nifs ? st.ifnames : _(MSG_WIRE_NO_IF),
-		  (unsigned long long)st.kernel_drops, (unsigned long long)st.if_drops,
-		  (unsigned long long)st.queue_drops);
+		  st.nifs ? st.ifnames : _(MSG_WIRE_NO_IF), (unsigned long long)st.kernel_drops,
+		  (unsigned long long)st.if_drops, (unsigned long long)st.queue_drops);
 	if (st.file_skipped)
 		cli_warnx(_(MSG_WIRE_SKIPPED), (unsigned long long)st.file_skipped, w->pcap);
 	if (e != 0) {

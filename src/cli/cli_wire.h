@@ -13,16 +13,18 @@
 #include "socklab/msg.h"
 #include "socklab/server.h"
 
-#define MSG_WIRE_NOT_YET  N_("capture: the filter for the servers' ports is not in place yet")
-#define MSG_WIRE_COUNTS   N_("capture: %llu packets on %s; dropped: %llu by the kernel (ring full), %llu by the interfaces, %llu in the event queue")
-#define MSG_WIRE_NO_IF    N_("no interface")
-#define MSG_WIRE_SKIPPED  N_("capture: %llu packets not written to %s (another link type)")
+#define MSG_WIRE_NOT_YET N_("capture: the filter for the servers' ports is not in place yet")
+#define MSG_WIRE_COUNTS                                                                            \
+	N_("capture: %llu packets on %s; dropped: %llu by the kernel (ring full), %llu by the "    \
+	   "interfaces, %llu in the event queue")
+#define MSG_WIRE_NO_IF N_("no interface")
+#define MSG_WIRE_SKIPPED N_("capture: %llu packets not written to %s (another link type)")
 
 struct cli_wire {
-	bool wire;          /* --wire: each packet in the event stream */
-	const char *pcap;   /* --pcap FILE */
+	bool wire;	  /* --wire: each packet in the event stream */
+	const char *pcap; /* --pcap FILE */
 	struct capture *cap;
-	bool failed;        /* capture was asked for and could not be had */
+	bool failed; /* capture was asked for and could not be had */
 };
 
 static inline bool cli_wire_wanted(const struct cli_wire *w)

@@ -132,8 +132,8 @@ int addr_parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-int addr_parse_numeric(const char *host, uint16_t port, int family,
-		       struct sockaddr_storage *ss, char *err, size_t errcap)
+int addr_parse_numeric(const char *host, uint16_t port, int family, struct sockaddr_storage *ss,
+		       char *err, size_t errcap)
 {
 	memset(ss, 0, sizeof *ss);
 	if (family != AF_INET6) {
@@ -166,7 +166,9 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 					uint64_t v;
 
 					if (num_parse_u64(pct, 1, UINT32_MAX, &v) != NUM_OK) {
-						snprintf(err, errcap, msg_tr("'%s': no interface named '%s'"), host, pct);
+						snprintf(err, errcap,
+							 msg_tr("'%s': no interface named '%s'"),
+							 host, pct);
 						return -1;
 					}
 					s6->sin6_scope_id = (uint32_t)v;
@@ -177,25 +179,27 @@ int addr_parse_numeric(const char *host, uint16_t port, int family,
 	}
 bad:
 	snprintf(err, errcap, msg_tr("'%s' is not a numeric %s address"), host,
-		 family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IP");
+		 family == AF_INET    ? "IPv4"
+		 : family == AF_INET6 ? "IPv6"
+				      : "IP");
 	return -1;
 }
 
 const char *addr_errno_name(int err)
 {
+	/* clang-format off */
 	switch (err) {
 #define E(x) case x: return #x;
-	E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(EBADF) E(EAGAIN) E(ENOMEM) E(EACCES)
-	E(EFAULT) E(EBUSY) E(EEXIST) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOSPC)
-	E(EPIPE) E(ENOTSOCK) E(EDESTADDRREQ) E(EMSGSIZE) E(EPROTOTYPE)
-	E(ENOPROTOOPT) E(EPROTONOSUPPORT) E(EOPNOTSUPP) E(EAFNOSUPPORT)
-	E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN) E(ENETUNREACH) E(ECONNABORTED)
-	E(ECONNRESET) E(ENOBUFS) E(EISCONN) E(ENOTCONN) E(ETIMEDOUT)
-	E(ECONNREFUSED) E(EHOSTDOWN) E(EHOSTUNREACH) E(EALREADY) E(EINPROGRESS)
-	E(ENODEV) E(ESHUTDOWN)
+	E(EPERM) E(ENOENT) E(EINTR) E(EIO) E(EBADF) E(EAGAIN)
+	E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(EINVAL)
+	E(ENFILE) E(EMFILE) E(ENOSPC) E(EPIPE) E(ENOTSOCK) E(EDESTADDRREQ)
+	E(EMSGSIZE) E(EPROTOTYPE) E(ENOPROTOOPT) E(EPROTONOSUPPORT) E(EOPNOTSUPP) E(EAFNOSUPPORT)
+	E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN) E(ENETUNREACH) E(ECONNABORTED) E(ECONNRESET)
+	E(ENOBUFS) E(EISCONN) E(ENOTCONN) E(ETIMEDOUT) E(ECONNREFUSED) E(EHOSTDOWN)
+	E(EHOSTUNREACH) E(EALREADY) E(EINPROGRESS) E(ENODEV) E(ESHUTDOWN)
 #undef E
-	case 0:
-		return "0";
+	case 0: return "0";
+	/* clang-format on */
 	default:
 		return "E?";
 	}

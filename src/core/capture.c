@@ -39,7 +39,7 @@ struct handle {
 	int link;
 	int fd;
 	struct capture *owner;
-	struct pcap_stat ps;   /* last pcap_stats */
+	struct pcap_stat ps; /* last pcap_stats */
 };
 
 struct capture {
@@ -62,12 +62,12 @@ struct capture {
 	int nh;
 	uint64_t packets;
 	uint64_t queue_drops, file_skipped, rate_skipped;
-	time_t rate_sec;       /* the second being counted, and its events */
+	time_t rate_sec; /* the second being counted, and its events */
 	unsigned rate_n;
 	uint64_t gone_drops, gone_ifdrops; /* of handles closed since */
 	int filter_errors;
 	bool has_file;
-	bool file_failed;      /* the failure has been reported */
+	bool file_failed; /* the failure has been reported */
 	struct pcapfile pf;
 	struct packet_flows flows;
 };
@@ -102,9 +102,10 @@ static size_t target_ports(const struct sockaddr_storage *t, size_t n, uint16_t 
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		uint16_t p = ntohs(t[i].ss_family == AF_INET ?
-					   ((const struct sockaddr_in *)(const void *)&t[i])->sin_port :
-					   ((const struct sockaddr_in6 *)(const void *)&t[i])->sin6_port);
+		uint16_t p =
+		    ntohs(t[i].ss_family == AF_INET
+			      ? ((const struct sockaddr_in *)(const void *)&t[i])->sin_port
+			      : ((const struct sockaddr_in6 *)(const void *)&t[i])->sin6_port);
 		bool seen = false;
 
 		for (size_t j = 0; j < k; j++)
@@ -126,7 +127,8 @@ static bool as_ipv4(const struct sockaddr *sa, struct in_addr *v4)
 	}
 	if (sa->sa_family == AF_INET6 &&
 	    IN6_IS_ADDR_V4MAPPED(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr)) {
-		memcpy(v4, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr + 12, 4);
+		memcpy(v4, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr + 12,
+		       4);
 		return true;
 	}
 	return false;
@@ -135,7 +137,8 @@ static bool as_ipv4(const struct sockaddr *sa, struct in_addr *v4)
 static bool is_wildcard(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr == INADDR_ANY;
+		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr ==
+		       INADDR_ANY;
 	return sa->sa_family == AF_INET6 &&
 	       IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
 }
@@ -248,7 +251,8 @@ static int handle_open(struct handle *h, const char *name, char *err, size_t err
 	}
 	if (pcap_setnonblock(h->p, 1, eb) < 0 || (h->fd = pcap_get_selectable_fd(h->p)) < 0 ||
 	    set_filter(h, "less 0") < 0) {
-		snprintf(err, errcap, msg_tr("capture on %s: %s"), name, eb[0] ? eb : pcap_geterr(h->p));
+		snprintf(err, errcap, msg_tr("capture on %s: %s"), name,
+			 eb[0] ? eb : pcap_geterr(h->p));
 		pcap_close(h->p);
 		h->p = NULL;
 		return CAPTURE_ERR_OTHER;
@@ -321,8 +325,8 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
 		event_init(&ev, EV_PACKET);
 		ev.time = ts;
 		ev.bytes = hdr->len;
-		ev.preview_len = (uint16_t)(hdr->caplen < EVENT_PREVIEW_MAX ? hdr->caplen :
-									  EVENT_PREVIEW_MAX);
+		ev.preview_len =
+		    (uint16_t)(hdr->caplen < EVENT_PREVIEW_MAX ? hdr->caplen : EVENT_PREVIEW_MAX);
 		ev.pkt.link = h->link;
 		snprintf(ev.pkt.ifname, sizeof ev.pkt.ifname, "%s", h->name);
 		packet_decode(h->link, bytes, hdr->caplen, hdr->len, &p);
@@ -381,7 +385,8 @@ static void apply_targets(struct capture *c, const struct sockaddr_storage *t, s
 
 			c->filter_errors++;
 			event_init(&ev, EV_WARNING);
-			event_set_message(&ev, MSG_CAPTURE_FILTER, c->h[i].name, pcap_geterr(c->h[i].p));
+			event_set_message(&ev, MSG_CAPTURE_FILTER, c->h[i].name,
+					  pcap_geterr(c->h[i].p));
 			event_push(c->q, &ev);
 		}
 	free(expr);
@@ -423,8 +428,8 @@ static int dispatch_all(struct capture *c)
 	for (int i = 0; i < c->nh; i++) {
 		int got = 0, k;
 
-		while (got < DISPATCH_BUDGET &&
-		       (k = pcap_dispatch(c->h[i].p, 512, on_frame, (u_char *)(void *)&c->h[i])) > 0)
+		while (got < DISPATCH_BUDGET && (k = pcap_dispatch(c->h[i].p, 512, on_frame,
+								   (u_char *)(void *)&c->h[i])) > 0)
 			got += k;
 		total += got;
 	}

@@ -37,13 +37,16 @@ int client_resolve(const char *host, const char *port, int family, int socktype,
 size_t client_describe_ai(const struct addrinfo *ai, char *out, size_t cap)
 {
 	char tuple[ADDR_TEXT_MAX];
-	const char *fam = ai->ai_family == AF_INET ? "AF_INET" :
-			  ai->ai_family == AF_INET6 ? "AF_INET6" : "AF_?";
-	const char *type = ai->ai_socktype == SOCK_STREAM ? "SOCK_STREAM" :
-			   ai->ai_socktype == SOCK_DGRAM ? "SOCK_DGRAM" :
-			   ai->ai_socktype == SOCK_RAW ? "SOCK_RAW" : "SOCK_?";
-	const char *proto = ai->ai_protocol == IPPROTO_TCP ? "IPPROTO_TCP" :
-			    ai->ai_protocol == IPPROTO_UDP ? "IPPROTO_UDP" : "0";
+	const char *fam = ai->ai_family == AF_INET    ? "AF_INET"
+			  : ai->ai_family == AF_INET6 ? "AF_INET6"
+						      : "AF_?";
+	const char *type = ai->ai_socktype == SOCK_STREAM  ? "SOCK_STREAM"
+			   : ai->ai_socktype == SOCK_DGRAM ? "SOCK_DGRAM"
+			   : ai->ai_socktype == SOCK_RAW   ? "SOCK_RAW"
+							   : "SOCK_?";
+	const char *proto = ai->ai_protocol == IPPROTO_TCP   ? "IPPROTO_TCP"
+			    : ai->ai_protocol == IPPROTO_UDP ? "IPPROTO_UDP"
+							     : "0";
 	int n;
 
 	addr_tuple(ai->ai_addr, tuple, sizeof tuple);
@@ -113,8 +116,8 @@ int dialer_result(int fd)
 	return e;
 }
 
-int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg,
-		char *err, size_t errcap)
+int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg, char *err,
+		size_t errcap)
 {
 	struct dialer d = {list, list, -1};
 	const struct sockaddr *sa;

@@ -29,18 +29,18 @@
 struct event_queue {
 	pthread_mutex_t lock;
 	unsigned char *ring;
-	size_t cap;            /* bytes */
-	uint64_t head, tail;   /* byte offsets, never wrapped: next to pop, next to push */
-	uint64_t pushed;       /* events accepted: the sequence of the next one */
-	uint64_t popped;       /* events taken */
-	uint64_t dropped;      /* since the start */
+	size_t cap;	     /* bytes */
+	uint64_t head, tail; /* byte offsets, never wrapped: next to pop, next to push */
+	uint64_t pushed;     /* events accepted: the sequence of the next one */
+	uint64_t popped;     /* events taken */
+	uint64_t dropped;    /* since the start */
 	/* Losses not yet reported, oldest first: count events were lost just
 	 * before event sequence at. Losses past the last slot join it. */
 	struct {
 		uint64_t at, count;
 	} gap[8];
 	int ngaps;
-	bool sleeping;         /* the consumer found the ring empty: wake it */
+	bool sleeping; /* the consumer found the ring empty: wake it */
 	int wakefd;
 };
 
@@ -261,34 +261,29 @@ static const struct {
 	const char *name;
 	unsigned class;
 } kinds[EV_KIND_COUNT] = {
-	[EV_SYSCALL] = {"syscall", EVENT_CLASS_TRACE},
-	[EV_LISTEN] = {"listen", EVENT_CLASS_INFO},
-	[EV_ACCEPT] = {"accept", EVENT_CLASS_INFO},
-	[EV_CONNECT] = {"connect", EVENT_CLASS_INFO},
-	[EV_RECV] = {"recv", EVENT_CLASS_IN},
-	[EV_SEND] = {"send", EVENT_CLASS_OUT},
-	[EV_CLOSE] = {"close", EVENT_CLASS_INFO},
-	[EV_DGRAM_IN] = {"dgram-in", EVENT_CLASS_IN},
-	[EV_DGRAM_OUT] = {"dgram-out", EVENT_CLASS_OUT},
-	[EV_WARNING] = {"warning", EVENT_CLASS_WARN},
-	[EV_ERROR] = {"error", EVENT_CLASS_ERROR},
-	[EV_STOP] = {"stop", EVENT_CLASS_INFO},
-	[EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
-	[EV_PACKET] = {"packet", EVENT_CLASS_WIRE},
-	[EV_READ_LINE] = {"readline", EVENT_CLASS_IN},
+    [EV_SYSCALL] = {"syscall", EVENT_CLASS_TRACE},
+    [EV_LISTEN] = {"listen", EVENT_CLASS_INFO},
+    [EV_ACCEPT] = {"accept", EVENT_CLASS_INFO},
+    [EV_CONNECT] = {"connect", EVENT_CLASS_INFO},
+    [EV_RECV] = {"recv", EVENT_CLASS_IN},
+    [EV_SEND] = {"send", EVENT_CLASS_OUT},
+    [EV_CLOSE] = {"close", EVENT_CLASS_INFO},
+    [EV_DGRAM_IN] = {"dgram-in", EVENT_CLASS_IN},
+    [EV_DGRAM_OUT] = {"dgram-out", EVENT_CLASS_OUT},
+    [EV_WARNING] = {"warning", EVENT_CLASS_WARN},
+    [EV_ERROR] = {"error", EVENT_CLASS_ERROR},
+    [EV_STOP] = {"stop", EVENT_CLASS_INFO},
+    [EV_DROPPED] = {"dropped", EVENT_CLASS_WARN},
+    [EV_PACKET] = {"packet", EVENT_CLASS_WIRE},
+    [EV_READ_LINE] = {"readline", EVENT_CLASS_IN},
 };
 
 static const char *const close_reasons[CLOSE_REASON_COUNT] = {
-	[CLOSE_NONE] = "none",
-	[CLOSE_PEER_EOF] = "peer-eof",
-	[CLOSE_RESET] = "reset",
-	[CLOSE_SERVER] = "server-closed",
-	[CLOSE_STOP] = "server-stop",
-	[CLOSE_ERROR] = "error",
-	[CLOSE_OVERFLOW] = "output-cap",
-	[CLOSE_IDLE] = "idle-timeout",
-	[CLOSE_LOCAL] = "local-close",
-	[CLOSE_NO_THREAD] = "no-thread",
+    [CLOSE_NONE] = "none",	     [CLOSE_PEER_EOF] = "peer-eof",
+    [CLOSE_RESET] = "reset",	     [CLOSE_SERVER] = "server-closed",
+    [CLOSE_STOP] = "server-stop",    [CLOSE_ERROR] = "error",
+    [CLOSE_OVERFLOW] = "output-cap", [CLOSE_IDLE] = "idle-timeout",
+    [CLOSE_LOCAL] = "local-close",   [CLOSE_NO_THREAD] = "no-thread",
 };
 
 const char *event_kind_name(enum event_kind k)
@@ -342,8 +337,8 @@ void event_vset_message(struct event *ev, const char *fmt, va_list ap)
 	va_copy(again, ap);
 	vsnprintf(ev->message, sizeof ev->message, fmt, ap);
 	ev->message_fmt = fmt;
-	ev->message_args_len = (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args, fmt,
-						   again);
+	ev->message_args_len =
+	    (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args, fmt, again);
 	va_end(again);
 }
 
@@ -386,25 +381,27 @@ static void out_message(struct strbuf *o, const struct event *ev, bool paren)
  * peer, or a message) as a whole phrase a translation may reorder: the
  * English is the kind in capitals, then the values. */
 static const char *const kind_words[EV_KIND_COUNT] = {
-	[EV_SYSCALL] = N_("SYSCALL"), [EV_LISTEN] = N_("LISTEN"), [EV_ACCEPT] = N_("ACCEPT"),
-	[EV_CONNECT] = N_("CONNECT"), [EV_RECV] = N_("RECV"), [EV_SEND] = N_("SEND"),
-	[EV_CLOSE] = N_("CLOSE"), [EV_DGRAM_IN] = N_("DGRAM-IN"), [EV_DGRAM_OUT] = N_("DGRAM-OUT"),
-	[EV_WARNING] = N_("WARNING"), [EV_ERROR] = N_("ERROR"), [EV_STOP] = N_("STOP"),
-	[EV_DROPPED] = N_("DROPPED"), [EV_PACKET] = "PACKET", [EV_READ_LINE] = N_("READLINE"),
+    [EV_SYSCALL] = N_("SYSCALL"), [EV_LISTEN] = N_("LISTEN"),	  [EV_ACCEPT] = N_("ACCEPT"),
+    [EV_CONNECT] = N_("CONNECT"), [EV_RECV] = N_("RECV"),	  [EV_SEND] = N_("SEND"),
+    [EV_CLOSE] = N_("CLOSE"),	  [EV_DGRAM_IN] = N_("DGRAM-IN"), [EV_DGRAM_OUT] = N_("DGRAM-OUT"),
+    [EV_WARNING] = N_("WARNING"), [EV_ERROR] = N_("ERROR"),	  [EV_STOP] = N_("STOP"),
+    [EV_DROPPED] = N_("DROPPED"), [EV_PACKET] = "PACKET",	  [EV_READ_LINE] = N_("READLINE"),
 };
 
 /* KIND transport peer-tuple */
 static const char *const kind_peer[EV_KIND_COUNT] = {
-	[EV_ACCEPT] = N_("ACCEPT %s %s"), [EV_CONNECT] = N_("CONNECT %s %s"),
-	[EV_RECV] = N_("RECV %s %s"), [EV_SEND] = N_("SEND %s %s"), [EV_CLOSE] = N_("CLOSE %s %s"),
-	[EV_READ_LINE] = N_("READLINE %s %s"),
-	[EV_DGRAM_IN] = N_("DGRAM-IN %s %s"), [EV_DGRAM_OUT] = N_("DGRAM-OUT %s %s"),
+    [EV_ACCEPT] = N_("ACCEPT %s %s"),	  [EV_CONNECT] = N_("CONNECT %s %s"),
+    [EV_RECV] = N_("RECV %s %s"),	  [EV_SEND] = N_("SEND %s %s"),
+    [EV_CLOSE] = N_("CLOSE %s %s"),	  [EV_READ_LINE] = N_("READLINE %s %s"),
+    [EV_DGRAM_IN] = N_("DGRAM-IN %s %s"), [EV_DGRAM_OUT] = N_("DGRAM-OUT %s %s"),
 };
 
 /* KIND message */
 static const char *const kind_message[EV_KIND_COUNT] = {
-	[EV_WARNING] = N_("WARNING %s"), [EV_ERROR] = N_("ERROR %s"), [EV_STOP] = N_("STOP %s"),
-	[EV_DROPPED] = N_("DROPPED %s"),
+    [EV_WARNING] = N_("WARNING %s"),
+    [EV_ERROR] = N_("ERROR %s"),
+    [EV_STOP] = N_("STOP %s"),
+    [EV_DROPPED] = N_("DROPPED %s"),
 };
 
 /* english translated, with the values packed in args[0..len). */
@@ -430,7 +427,7 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	buf[0] = '\0';
 	localtime_r(&ev->time.tv_sec, &tm);
 	strbuf_fmt(&o, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		ev->time.tv_nsec / 1000000);
+		   ev->time.tv_nsec / 1000000);
 	if (ev->server)
 		strbuf_fmt(&o, "#%u ", ev->server);
 	else if (ev->kind == EV_PACKET)
@@ -460,7 +457,8 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 			   msg_pack(tr, sizeof tr, "%s%s%s%s", transport_name(ev->transport),
 				    service_name(ev->service), family_name(ev->family), a));
 		if (ev->v6only >= 0)
-			strbuf_fmt(&o, "%s", ev->v6only ? msg_tr(N_(" v6only=1")) : msg_tr(N_(" v6only=0")));
+			strbuf_fmt(&o, "%s",
+				   ev->v6only ? msg_tr(N_(" v6only=1")) : msg_tr(N_(" v6only=0")));
 		if (ev->message[0])
 			out_message(&o, ev, true);
 		return o.len;
@@ -500,18 +498,20 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
 		size_t used;
 
-		esc_text(ev->preview, ev->preview_len < EVENT_TEXT_PREVIEW ? ev->preview_len :
-				      EVENT_TEXT_PREVIEW, esc, sizeof esc, &used);
+		esc_text(ev->preview,
+			 ev->preview_len < EVENT_TEXT_PREVIEW ? ev->preview_len
+							      : EVENT_TEXT_PREVIEW,
+			 esc, sizeof esc, &used);
 		strbuf_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
-			ev->bytes > used ? "..." : "");
+			   ev->bytes > used ? "..." : "");
 		if (ev->truncated)
 			strbuf_fmt(&o, "%s", msg_tr(N_(" (truncated)")));
 	}
 	if (ev->kind == EV_CLOSE)
 		strbuf_fmt(&o, " %s", event_close_reason_name(ev->reason));
 	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms > 0)
-		strbuf_fmt(&o, msg_tr(" after %d.%03d s in the accept queue"), ev->accept_wait_ms / 1000,
-			   ev->accept_wait_ms % 1000);
+		strbuf_fmt(&o, msg_tr(" after %d.%03d s in the accept queue"),
+			   ev->accept_wait_ms / 1000, ev->accept_wait_ms % 1000);
 	if (ev->err)
 		strbuf_fmt(&o, " %s", strerror(ev->err));
 	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
@@ -534,7 +534,7 @@ static void json_addr(struct strbuf *o, const char *key, const struct sockaddr_s
 		const struct sockaddr_in6 *s6 = (const void *)sa;
 
 		strbuf_fmt(o, ",\"flowinfo\":%u,\"scope_id\":%u", ntohl(s6->sin6_flowinfo),
-			s6->sin6_scope_id);
+			   s6->sin6_scope_id);
 		if (addr_is_mapped(sa, m, sizeof m))
 			strbuf_fmt(o, ",\"mapped_ipv4\":\"%s\"", m);
 	}
@@ -552,15 +552,15 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 	buf[0] = '\0';
 	gmtime_r(&ev->time.tv_sec, &tm);
 	strbuf_fmt(&o, "{\"event\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
-		event_kind_name(ev->kind), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		tm.tm_hour, tm.tm_min, tm.tm_sec, ev->time.tv_nsec / 1000000);
+		   event_kind_name(ev->kind), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		   tm.tm_hour, tm.tm_min, tm.tm_sec, ev->time.tv_nsec / 1000000);
 	strbuf_fmt(&o, ",\"server\":%u", ev->server);
 	if (ev->kind == EV_PACKET)
 		return packet_event_json(ev, &o);
 	if (ev->kind != EV_DROPPED)
 		strbuf_fmt(&o, ",\"transport\":\"%s\",\"service\":\"%s\",\"family\":\"%s\"",
-			transport_name(ev->transport), service_name(ev->service),
-			family_name(ev->family));
+			   transport_name(ev->transport), service_name(ev->service),
+			   family_name(ev->family));
 	if (ev->conn)
 		strbuf_fmt(&o, ",\"conn\":%llu", (unsigned long long)ev->conn);
 	if (ev->has_local)
@@ -592,7 +592,8 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		if (ev->backlog > 0)
 			strbuf_fmt(&o, ",\"backlog\":%d", ev->backlog);
 		if (ev->python[0]) {
-			esc_json(ev->python, strnlen(ev->python, sizeof ev->python), esc, sizeof esc);
+			esc_json(ev->python, strnlen(ev->python, sizeof ev->python), esc,
+				 sizeof esc);
 			strbuf_fmt(&o, ",\"python\":\"%s\"", esc);
 		}
 	}
@@ -600,9 +601,10 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, ",\"count\":%llu", (unsigned long long)ev->count);
 	if (ev->err)
 		strbuf_fmt(&o, ",\"errno\":%d,\"errno_name\":\"%s\"", ev->err,
-			addr_errno_name(ev->err));
+			   addr_errno_name(ev->err));
 	else if (ev->kind == EV_WARNING || ev->kind == EV_ERROR)
-		strbuf_fmt(&o, ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
+		strbuf_fmt(&o,
+			   ",\"errno\":0"); /* the contract: always there; 0 = no system cause */
 	if (ev->message[0]) {
 		esc_json(ev->message, strnlen(ev->message, sizeof ev->message), esc, sizeof esc);
 		strbuf_fmt(&o, ",\"message\":\"%s\"", esc);

@@ -23,7 +23,7 @@
 
 struct evlog {
 	int fd;
-	int err;          /* the first failure's errno; 0: none */
+	int err; /* the first failure's errno; 0: none */
 	uint64_t lost;
 	char *buf, *line;
 	size_t len;

@@ -173,11 +173,11 @@ static int write_line(FILE *f, const char *s, size_t n)
 static FILE *not_a_file(const char *path, const struct stat *st, char *err, size_t errcap)
 {
 	snprintf(err, errcap, msg_tr("%s: %s, not a regular file: give a file name"), path,
-		 S_ISFIFO(st->st_mode)			      ? "a FIFO"
+		 S_ISFIFO(st->st_mode)				? "a FIFO"
 		 : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device"
-		 : S_ISDIR(st->st_mode)			      ? "a directory"
-		 : S_ISSOCK(st->st_mode)			      ? "a socket"
-							      : msg_tr("something else"));
+		 : S_ISDIR(st->st_mode)				? "a directory"
+		 : S_ISSOCK(st->st_mode)			? "a socket"
+								: msg_tr("something else"));
 	return NULL;
 }
 

@@ -176,7 +176,7 @@ static uint32_t kind_bits(const char *s, size_t n)
 		const char *word;
 		unsigned class;
 	} classes[] = {
-		{"in", EVENT_CLASS_IN}, {"out", EVENT_CLASS_OUT}, {"data", EVENT_CLASS_DATA}};
+	    {"in", EVENT_CLASS_IN}, {"out", EVENT_CLASS_OUT}, {"data", EVENT_CLASS_DATA}};
 	uint32_t bits = 0;
 
 	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
@@ -406,7 +406,8 @@ static void format_kind(struct strbuf *o, const struct filter *f)
 
 	for (int k = 0; k < EV_KIND_COUNT; k++)
 		if (f->kinds & 1u << k) {
-			strbuf_fmt(o, "%s%s", first ? "" : ",", event_kind_name((enum event_kind)k));
+			strbuf_fmt(o, "%s%s", first ? "" : ",",
+				   event_kind_name((enum event_kind)k));
 			first = false;
 		}
 }
@@ -449,16 +450,13 @@ static const struct key_def {
 	bool (*match)(const struct filter *f, const struct event *ev);
 	void (*format)(struct strbuf *o, const struct filter *f);
 } key_defs[] = {
-	{FILTER_SERVER, "server", NULL, add_server, offsetof(struct filter, nserver), match_server,
-	 format_server},
-	{FILTER_PEER, "peer", NULL, add_peer, offsetof(struct filter, npeer), match_peer,
-	 format_peer},
-	{FILTER_PORT, "port", NULL, add_port, offsetof(struct filter, nport), match_port,
-	 format_port},
-	{FILTER_KIND, "kind", NULL, add_kind, 0, match_kind, format_kind},
-	{FILTER_TRANSPORT, "transport", "proto", add_transport, 0, match_transport,
-	 format_transport},
-	{FILTER_TEXT, "text", NULL, NULL, 0, text_match, format_text},
+    {FILTER_SERVER, "server", NULL, add_server, offsetof(struct filter, nserver), match_server,
+     format_server},
+    {FILTER_PEER, "peer", NULL, add_peer, offsetof(struct filter, npeer), match_peer, format_peer},
+    {FILTER_PORT, "port", NULL, add_port, offsetof(struct filter, nport), match_port, format_port},
+    {FILTER_KIND, "kind", NULL, add_kind, 0, match_kind, format_kind},
+    {FILTER_TRANSPORT, "transport", "proto", add_transport, 0, match_transport, format_transport},
+    {FILTER_TEXT, "text", NULL, NULL, 0, text_match, format_text},
 };
 #define NKEYS (sizeof key_defs / sizeof key_defs[0])
 
@@ -472,8 +470,8 @@ static const struct key_def *key_from(const char *s, size_t n)
 }
 
 /* One comma-separated value of a key (never text). */
-static int add_value(struct filter *f, const struct key_def *k, const char *v, size_t n,
-		     char *err, size_t errcap)
+static int add_value(struct filter *f, const struct key_def *k, const char *v, size_t n, char *err,
+		     size_t errcap)
 {
 	char s[200];
 

@@ -103,8 +103,7 @@ static int packet_side(const struct ladder *l, const struct packet *p)
 
 /* ---- states ---- */
 
-void ladder_init(struct ladder *l, const struct ladder_key *k, struct ladder_row *rows,
-		 size_t cap)
+void ladder_init(struct ladder *l, const struct ladder_key *k, struct ladder_row *rows, size_t cap)
 {
 	memset(l, 0, sizeof *l);
 	l->key = *k;
@@ -277,9 +276,9 @@ void ladder_add_sample(struct ladder *l, int side, int state, const struct times
 int ladder_state_from_linux(int s)
 {
 	static const int map[] = {
-	    LADDER_UNKNOWN,  LADDER_ESTABLISHED, LADDER_SYN_SENT,  LADDER_SYN_RECV,
-	    LADDER_FIN_WAIT_1, LADDER_FIN_WAIT_2, LADDER_TIME_WAIT, LADDER_CLOSED,
-	    LADDER_CLOSE_WAIT, LADDER_LAST_ACK,   LADDER_LISTEN,    LADDER_CLOSING,
+	    LADDER_UNKNOWN,    LADDER_ESTABLISHED, LADDER_SYN_SENT,  LADDER_SYN_RECV,
+	    LADDER_FIN_WAIT_1, LADDER_FIN_WAIT_2,  LADDER_TIME_WAIT, LADDER_CLOSED,
+	    LADDER_CLOSE_WAIT, LADDER_LAST_ACK,	   LADDER_LISTEN,    LADDER_CLOSING,
 	    LADDER_SYN_RECV, /* NEW_SYN_RECV: a request socket */
 	};
 
@@ -289,8 +288,8 @@ int ladder_state_from_linux(int s)
 const char *ladder_state_name(int s)
 {
 	static const char *const names[LADDER_STATE_COUNT] = {
-	    "", "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT_1",
-	    "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"};
+	    "",		  "CLOSED",	"LISTEN",     "SYN_SENT", "SYN_RECV", "ESTABLISHED",
+	    "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING",  "LAST_ACK", "TIME_WAIT"};
 
 	return s >= 0 && s < LADDER_STATE_COUNT ? names[s] : "?";
 }
@@ -338,10 +337,10 @@ static void packet_label(const struct ladder_row *row, char *out, size_t cap)
 		char f[48];
 
 		packet_flags_text(p.flags, f, sizeof f);
-		strbuf_fmt(&o, "[%s] Seq=%u", f,
-			   rel->has_seq_base ? p.seq - rel->seq_base : p.seq);
+		strbuf_fmt(&o, "[%s] Seq=%u", f, rel->has_seq_base ? p.seq - rel->seq_base : p.seq);
 		if (p.flags & PACKET_TCP_ACK)
-			strbuf_fmt(&o, " Ack=%u", rel->has_ack_base ? p.ack - rel->ack_base : p.ack);
+			strbuf_fmt(&o, " Ack=%u",
+				   rel->has_ack_base ? p.ack - rel->ack_base : p.ack);
 		strbuf_fmt(&o, " Len=%u", p.payload_len);
 		if (row->retransmission)
 			strbuf_fmt(&o, " (retransmission)");

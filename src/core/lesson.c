@@ -20,16 +20,16 @@
 #include "socklab/packet.h"
 
 static const char *const check_names[CHECK_KIND_COUNT] = {
-	[CHECK_EVENT] = "event",
-	[CHECK_TWO_REPLIES] = "two-replies-one-recv",
-	[CHECK_LINE_AT_A_TIME] = "one-line-per-recv",
-	[CHECK_REPLY_LINE] = "reply-line",
-	[CHECK_DGRAM_BACK] = "dgram-back-to-sender",
-	[CHECK_PEER_FIELDS] = "peer-fields",
-	[CHECK_PEER_MAPPED] = "peer-mapped",
-	[CHECK_PEER_IPV4] = "peer-ipv4",
-	[CHECK_PEER_CLOSED] = "peer-closed",
-	[CHECK_HANDSHAKE] = "handshake-before-accept",
+    [CHECK_EVENT] = "event",
+    [CHECK_TWO_REPLIES] = "two-replies-one-recv",
+    [CHECK_LINE_AT_A_TIME] = "one-line-per-recv",
+    [CHECK_REPLY_LINE] = "reply-line",
+    [CHECK_DGRAM_BACK] = "dgram-back-to-sender",
+    [CHECK_PEER_FIELDS] = "peer-fields",
+    [CHECK_PEER_MAPPED] = "peer-mapped",
+    [CHECK_PEER_IPV4] = "peer-ipv4",
+    [CHECK_PEER_CLOSED] = "peer-closed",
+    [CHECK_HANDSHAKE] = "handshake-before-accept",
 };
 
 const char *lesson_check_name(enum lesson_check_kind k)
@@ -42,7 +42,7 @@ const char *lesson_check_name(enum lesson_check_kind k)
 struct parser {
 	struct lesson *l;
 	int line;
-	bool started;   /* "socklab-lesson 1" seen */
+	bool started; /* "socklab-lesson 1" seen */
 	char *err;
 	size_t errcap;
 };
@@ -122,8 +122,8 @@ static bool lang_ok(const char *s)
 	if (n < 2 || n > 7)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (i >= 2 && (s[i] == '_' || s[i] == '-' ||
-								  (s[i] >= 'A' && s[i] <= 'Z')))))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (i >= 2 && (s[i] == '_' || s[i] == '-' || (s[i] >= 'A' && s[i] <= 'Z')))))
 			return false;
 	return true;
 }
@@ -187,7 +187,8 @@ static int parse_check(struct parser *p, struct lesson_step *st, char *value)
 
 		*where = '\0';
 		if (strlen(where + 7) >= sizeof c->where_text)
-			return bad(p, msg_tr("check filter longer than %zu bytes"), sizeof c->where_text - 1);
+			return bad(p, msg_tr("check filter longer than %zu bytes"),
+				   sizeof c->where_text - 1);
 		snprintf(c->where_text, sizeof c->where_text, "%s", where + 7);
 		lesson_expand(c->where_text, probe, ex, sizeof ex);
 		if (filter_parse(ex, &c->where, ferr, sizeof ferr) < 0)
@@ -207,9 +208,12 @@ static int parse_check(struct parser *p, struct lesson_step *st, char *value)
 		if (strcmp(name, check_names[k]) == 0)
 			break;
 	if (k == CHECK_KIND_COUNT)
-		return bad(p, msg_tr("unknown check '%s' (event, two-replies-one-recv, one-line-per-recv, "
-				     "reply-line, dgram-back-to-sender, peer-fields, peer-mapped, "
-				     "peer-ipv4, peer-closed, handshake-before-accept)"), name);
+		return bad(
+		    p,
+		    msg_tr("unknown check '%s' (event, two-replies-one-recv, one-line-per-recv, "
+			   "reply-line, dgram-back-to-sender, peer-fields, peer-mapped, "
+			   "peer-ipv4, peer-closed, handshake-before-accept)"),
+		    name);
 	c->kind = (enum lesson_check_kind)k;
 	if (arg != NULL && *arg) {
 		size_t n = strlen(arg);
@@ -217,7 +221,8 @@ static int parse_check(struct parser *p, struct lesson_step *st, char *value)
 		while (n > 0 && arg[n - 1] == ' ')
 			arg[--n] = '\0';
 		if (n >= sizeof c->arg)
-			return bad(p, msg_tr("check argument longer than %zu bytes"), sizeof c->arg - 1);
+			return bad(p, msg_tr("check argument longer than %zu bytes"),
+				   sizeof c->arg - 1);
 		memcpy(c->arg, arg, n + 1);
 	}
 	if (c->kind == CHECK_REPLY_LINE && c->arg[0] == '\0')
@@ -227,7 +232,8 @@ static int parse_check(struct parser *p, struct lesson_step *st, char *value)
 	if (c->kind != CHECK_REPLY_LINE && c->kind != CHECK_PEER_FIELDS && c->arg[0])
 		return bad(p, msg_tr("check '%s' takes no argument"), name);
 	if (c->kind == CHECK_EVENT && !c->has_where)
-		return bad(p, "%s", msg_tr("check event needs a filter: check event where kind=accept"));
+		return bad(p, "%s",
+			   msg_tr("check event needs a filter: check event where kind=accept"));
 	st->ncheck++;
 	return 0;
 }
@@ -283,14 +289,17 @@ static int directive(struct parser *p, char *line)
 	word[wl] = '\0';
 	if (dot != NULL) {
 		if (!lang_ok(dot + 1))
-			return bad(p, msg_tr("'%.40s' is not a language code (en, es, pt_BR, ...)"), dot + 1);
+			return bad(p, msg_tr("'%.40s' is not a language code (en, es, pt_BR, ...)"),
+				   dot + 1);
 		snprintf(lang, sizeof lang, "%s", dot + 1);
 	}
 	if (!p->started) {
 		if (strcmp(word, "socklab-lesson") != 0)
 			return bad(p, "%s", msg_tr("a lesson starts with: socklab-lesson 1"));
 		if (strcmp(value, "1") != 0)
-			return bad(p, msg_tr("format version '%s' is not one this socklab reads (1)"), value);
+			return bad(p,
+				   msg_tr("format version '%s' is not one this socklab reads (1)"),
+				   value);
 		p->started = true;
 		return 0;
 	}
@@ -301,16 +310,17 @@ static int directive(struct parser *p, char *line)
 		if (l->id[0])
 			return bad(p, "%s", msg_tr("a second id"));
 		if (!id_ok(value))
-			return bad(p, msg_tr("id '%.40s' is not 1 to %d letters, digits, '.', '-' or '_'"),
-				   value, LESSON_ID_MAX);
+			return bad(
+			    p, msg_tr("id '%.40s' is not 1 to %d letters, digits, '.', '-' or '_'"),
+			    value, LESSON_ID_MAX);
 		snprintf(l->id, sizeof l->id, "%s", value);
 		return 0;
 	}
 	if (strcmp(word, "title") == 0) {
 		if (st != NULL)
 			return bad(p, "%s", msg_tr("the title comes before the first step"));
-		return put_text(p, &l->title.n, l->title.lang, &l->title.text[0][0], LESSON_LABEL_MAX,
-				lang, value, false);
+		return put_text(p, &l->title.n, l->title.lang, &l->title.text[0][0],
+				LESSON_LABEL_MAX, lang, value, false);
 	}
 	if (strcmp(word, "serve") == 0) {
 		struct spec spec;
@@ -321,9 +331,11 @@ static int directive(struct parser *p, char *line)
 		if (l->nserve == LESSON_SERVE_MAX)
 			return bad(p, msg_tr("more than %d servers"), LESSON_SERVE_MAX);
 		spec_default(&spec);
-		if (strlen(value) >= sizeof l->serve[0] || spec_parse(value, &spec, serr, sizeof serr) < 0)
-			return bad(p, msg_tr("serve: %s"), strlen(value) >= sizeof l->serve[0] ?
-							       msg_tr("spec too long") : serr);
+		if (strlen(value) >= sizeof l->serve[0] ||
+		    spec_parse(value, &spec, serr, sizeof serr) < 0)
+			return bad(p, msg_tr("serve: %s"),
+				   strlen(value) >= sizeof l->serve[0] ? msg_tr("spec too long")
+								       : serr);
 		snprintf(l->serve[l->nserve++], sizeof l->serve[0], "%s", value);
 		return 0;
 	}
@@ -353,12 +365,14 @@ static int directive(struct parser *p, char *line)
 		{
 			struct lesson_label *lb = &st->check[st->ncheck - 1].label;
 
-			return put_text(p, &lb->n, lb->lang, &lb->text[0][0], LESSON_LABEL_MAX, lang,
-					value, false);
+			return put_text(p, &lb->n, lb->lang, &lb->text[0][0], LESSON_LABEL_MAX,
+					lang, value, false);
 		}
 	}
-	return bad(p, msg_tr("unknown directive '%s' (id, title, serve, step, text, try, run, check, "
-			     "label)"), word);
+	return bad(p,
+		   msg_tr("unknown directive '%s' (id, title, serve, step, text, try, run, check, "
+			  "label)"),
+		   word);
 }
 
 /* What a whole lesson needs, once every line is read. */
@@ -379,7 +393,8 @@ static int finish(struct parser *p)
 			return bad(p, msg_tr("step %d has no text"), s + 1);
 		for (int c = 0; c < l->step[s].ncheck; c++)
 			if (l->step[s].check[c].label.n == 0)
-				return bad(p, msg_tr("check %d of step %d has no label"), c + 1, s + 1);
+				return bad(p, msg_tr("check %d of step %d has no label"), c + 1,
+					   s + 1);
 	}
 	return 0;
 }
@@ -642,7 +657,8 @@ static bool step_check(const struct lesson_check *c, struct lesson_check_state *
 	case CHECK_DGRAM_BACK:
 		if (ev->kind == EV_DGRAM_IN && ev->has_peer) {
 			memcpy(&s->peer, &ev->peer, sizeof s->peer);
-			s->len = ev->preview_len < sizeof s->head ? ev->preview_len : sizeof s->head;
+			s->len =
+			    ev->preview_len < sizeof s->head ? ev->preview_len : sizeof s->head;
 			memcpy(s->head, ev->preview, s->len);
 			s->count = (int)(ev->bytes > 65535 ? 65535 : ev->bytes);
 			s->stage = 1;
@@ -690,8 +706,8 @@ int lesson_watch_event(struct lesson_watch *w, const struct lesson *l, const str
 
 			/* A packet carries no server or local address: the
 			 * handshake check matches it to the accept by port. */
-			bool filtered = c->has_where && !(c->kind == CHECK_HANDSHAKE &&
-							  ev->kind == EV_PACKET);
+			bool filtered =
+			    c->has_where && !(c->kind == CHECK_HANDSHAKE && ev->kind == EV_PACKET);
 
 			if (st->done || (filtered && !filter_match(&c->where, ev)))
 				continue;

@@ -44,8 +44,8 @@ struct conv {
 	const char *start, *end;
 	int argno;
 	char letter;
-	int length;          /* 'H' hh, 'h', 'l', 'L' ll, 'z', 'j', 't', 'D' long double */
-	int stars;           /* '*' width and precision: ints taken first */
+	int length; /* 'H' hh, 'h', 'l', 'L' ll, 'z', 'j', 't', 'D' long double */
+	int stars;  /* '*' width and precision: ints taken first */
 };
 
 static const char *parse_conv(const char *p, struct conv *c)
@@ -134,7 +134,9 @@ size_t msg_vpack(char *args, size_t cap, const char *fmt, va_list ap)
 		spec[sl] = '\0';
 		text[0] = '\0';
 		switch (c.letter) {
-		case 'd': case 'i': case 'c':
+		case 'd':
+		case 'i':
+		case 'c':
 			if (c.length == 'L')
 				snprintf(text, sizeof text, spec, va_arg(ap, long long));
 			else if (c.length == 'l')
@@ -146,7 +148,10 @@ size_t msg_vpack(char *args, size_t cap, const char *fmt, va_list ap)
 			else
 				snprintf(text, sizeof text, spec, va_arg(ap, int));
 			break;
-		case 'u': case 'x': case 'X': case 'o':
+		case 'u':
+		case 'x':
+		case 'X':
+		case 'o':
 			if (c.length == 'L')
 				snprintf(text, sizeof text, spec, va_arg(ap, unsigned long long));
 			else if (c.length == 'l')
@@ -158,7 +163,14 @@ size_t msg_vpack(char *args, size_t cap, const char *fmt, va_list ap)
 			else
 				snprintf(text, sizeof text, spec, va_arg(ap, unsigned));
 			break;
-		case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+		case 'e':
+		case 'E':
+		case 'f':
+		case 'F':
+		case 'g':
+		case 'G':
+		case 'a':
+		case 'A':
 			if (c.length == 'D')
 				snprintf(text, sizeof text, spec, va_arg(ap, long double));
 			else

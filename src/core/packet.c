@@ -110,7 +110,8 @@ static bool link_ethernet(struct rd *r, struct packet *p)
 	}
 	p->ethertype = be16(r->p + 12);
 	rd_skip(r, 14);
-	for (int tags = 0; p->ethertype == ETHERTYPE_VLAN || p->ethertype == ETHERTYPE_QINQ; tags++) {
+	for (int tags = 0; p->ethertype == ETHERTYPE_VLAN || p->ethertype == ETHERTYPE_QINQ;
+	     tags++) {
 		if (tags == 2) {
 			note(p, "more than two VLAN tags");
 			return false;
@@ -401,8 +402,8 @@ static void icmp(struct rd *r, struct packet *p, int family)
 	p->has_icmp = true;
 	p->icmp_type = r->p[0];
 	p->icmp_code = r->p[1];
-	echo = family == AF_INET ? (p->icmp_type == 0 || p->icmp_type == 8) :
-				   (p->icmp_type == 128 || p->icmp_type == 129);
+	echo = family == AF_INET ? (p->icmp_type == 0 || p->icmp_type == 8)
+				 : (p->icmp_type == 128 || p->icmp_type == 129);
 	if (echo) {
 		p->icmp_id = be16(r->p + 4);
 		p->icmp_seq = be16(r->p + 6);
@@ -423,8 +424,9 @@ bool packet_decode(int link, const void *frame, size_t caplen, size_t wirelen, s
 	memset(p, 0, sizeof *p);
 	p->link = link;
 	p->caplen = (uint32_t)(caplen > UINT32_MAX ? UINT32_MAX : caplen);
-	p->wirelen = (uint32_t)(wirelen < caplen ? caplen : wirelen > UINT32_MAX ? UINT32_MAX :
-										    wirelen);
+	p->wirelen = (uint32_t)(wirelen < caplen       ? caplen
+				: wirelen > UINT32_MAX ? UINT32_MAX
+						       : wirelen);
 	p->dir = PACKET_DIR_UNKNOWN;
 	p->mss = -1;
 	p->wscale = -1;
@@ -501,8 +503,7 @@ static int endpoint_cmp(const uint8_t *x, uint16_t px, const uint8_t *y, uint16_
 	return c ? c : (int)px - (int)py;
 }
 
-static uint32_t flow_hash(int family, const uint8_t *a, const uint8_t *b, uint16_t pa,
-			  uint16_t pb)
+static uint32_t flow_hash(int family, const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)family;
 	size_t n = addr_size(family);
@@ -634,12 +635,22 @@ size_t packet_flags_text(uint8_t flags, char *out, size_t cap)
 
 static const char *icmp4_name(uint8_t type, uint8_t code)
 {
-	static const char *const unreach[16] = {
-		"net unreachable", "host unreachable", "protocol unreachable", "port unreachable",
-		"fragmentation needed", "source route failed", "net unknown", "host unknown",
-		"source host isolated", "net prohibited", "host prohibited", "net unreachable for TOS",
-		"host unreachable for TOS", "administratively prohibited", "host precedence violation",
-		"precedence cutoff"};
+	static const char *const unreach[16] = {"net unreachable",
+						"host unreachable",
+						"protocol unreachable",
+						"port unreachable",
+						"fragmentation needed",
+						"source route failed",
+						"net unknown",
+						"host unknown",
+						"source host isolated",
+						"net prohibited",
+						"host prohibited",
+						"net unreachable for TOS",
+						"host unreachable for TOS",
+						"administratively prohibited",
+						"host precedence violation",
+						"precedence cutoff"};
 
 	switch (type) {
 	case 0:
@@ -663,10 +674,13 @@ static const char *icmp4_name(uint8_t type, uint8_t code)
 
 static const char *icmp6_name(uint8_t type, uint8_t code)
 {
-	static const char *const unreach[7] = {
-		"no route", "administratively prohibited", "beyond scope of source address",
-		"address unreachable", "port unreachable", "source address failed policy",
-		"reject route"};
+	static const char *const unreach[7] = {"no route",
+					       "administratively prohibited",
+					       "beyond scope of source address",
+					       "address unreachable",
+					       "port unreachable",
+					       "source address failed policy",
+					       "reject route"};
 
 	switch (type) {
 	case 1:
@@ -696,8 +710,8 @@ static const char *icmp6_name(uint8_t type, uint8_t code)
 
 static const char *icmp_name(const struct packet *p)
 {
-	return p->ip.family == AF_INET ? icmp4_name(p->icmp_type, p->icmp_code) :
-					 icmp6_name(p->icmp_type, p->icmp_code);
+	return p->ip.family == AF_INET ? icmp4_name(p->icmp_type, p->icmp_code)
+				       : icmp6_name(p->icmp_type, p->icmp_code);
 }
 
 static void host_text(int family, const uint8_t *a, char *out, size_t cap)
@@ -760,8 +774,8 @@ static uint32_t rel_ack(const struct packet *p, const struct packet_rel *rel)
 
 static uint64_t rel_window(const struct packet *p, const struct packet_rel *rel)
 {
-	return rel && rel->wscale >= 0 && rel->wscale <= 14 ? (uint64_t)p->window << rel->wscale :
-							       p->window;
+	return rel && rel->wscale >= 0 && rel->wscale <= 14 ? (uint64_t)p->window << rel->wscale
+							    : p->window;
 }
 
 size_t packet_format_text(const struct packet *p, const struct packet_rel *rel, char *out,
@@ -896,8 +910,8 @@ size_t packet_format_json(const struct packet *p, const struct packet_rel *rel, 
 		strbuf_fmt(&o, "],\"seq\":%u,\"seq_raw\":%u", rel_seq(p, rel), p->seq);
 		if (p->flags & PACKET_TCP_ACK)
 			strbuf_fmt(&o, ",\"ack\":%u,\"ack_raw\":%u", rel_ack(p, rel), p->ack);
-		strbuf_fmt(&o, ",\"win\":%llu,\"win_raw\":%u", (unsigned long long)rel_window(p, rel),
-			   p->window);
+		strbuf_fmt(&o, ",\"win\":%llu,\"win_raw\":%u",
+			   (unsigned long long)rel_window(p, rel), p->window);
 		if (p->mss >= 0)
 			strbuf_fmt(&o, ",\"mss\":%d", p->mss);
 		if (p->wscale >= 0)

@@ -29,8 +29,8 @@ void pcapfile_header(uint8_t out[PCAPFILE_HEADER_LEN], int link, uint32_t snaple
 	put32(out + 20, (uint32_t)link);
 }
 
-void pcapfile_record(uint8_t out[PCAPFILE_RECORD_LEN], const struct timespec *ts,
-		     uint32_t caplen, uint32_t wirelen)
+void pcapfile_record(uint8_t out[PCAPFILE_RECORD_LEN], const struct timespec *ts, uint32_t caplen,
+		     uint32_t wirelen)
 {
 	put32(out, (uint32_t)ts->tv_sec);
 	put32(out + 4, (uint32_t)(ts->tv_nsec / 1000));

@@ -12,8 +12,8 @@
  * continues an earlier sequence, so matching bytes decode as that char. */
 static size_t py_space(const unsigned char *s, size_t n)
 {
-	if (n >= 1 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r') ||
-		       (s[0] >= 0x1c && s[0] <= 0x1f)))
+	if (n >= 1 &&
+	    (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r') || (s[0] >= 0x1c && s[0] <= 0x1f)))
 		return 1;
 	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
 		return 2;
@@ -21,8 +21,7 @@ static size_t py_space(const unsigned char *s, size_t n)
 		return 0;
 	if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||
 	    (s[0] == 0xe2 && s[1] == 0x80 &&
-	     ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 ||
-	      s[2] == 0xaf)) ||
+	     ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)) ||
 	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||
 	    (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80))
 		return 3;

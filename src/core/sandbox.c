@@ -56,15 +56,15 @@
 #define NL_BUF 8192 /* a netlink message or a dump's part */
 
 static const struct sandbox_host_info host_plan[SANDBOX_HOSTS] = {
-	{'a', "eth0", 0, "198.51.100.1", 24, "2001:db8::a", 64, "fe80::a"},
-	{'b', "eth0", 0, "198.51.100.2", 24, "2001:db8::b", 64, "fe80::b"},
+    {'a', "eth0", 0, "198.51.100.1", 24, "2001:db8::a", 64, "fe80::a"},
+    {'b', "eth0", 0, "198.51.100.2", 24, "2001:db8::b", 64, "fe80::b"},
 };
 
 static struct {
 	bool active;
 	struct sandbox_info info;
 	int netns[SANDBOX_HOSTS]; /* descriptors of the two network namespaces */
-	int holder_pipe;          /* write end: the holder exits on its EOF */
+	int holder_pipe;	  /* write end: the holder exits on its EOF */
 } current = {.netns = {-1, -1}, .holder_pipe = -1};
 
 /* The making's working state. */
@@ -77,7 +77,7 @@ struct build {
 };
 
 static int fail(struct build *b, const char *step, int e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* "STEP: DETAIL: strerror(e)" into the caller's buffer; returns -1. */
 static int fail(struct build *b, const char *step, int e, const char *fmt, ...)
@@ -92,8 +92,9 @@ static int fail(struct build *b, const char *step, int e, const char *fmt, ...)
 	}
 	/* step and fmt are marked N_() where fail() is called. */
 	snprintf(b->err, b->cap, "%s%s%s: %s", msg_tr(step), detail[0] ? " " : "", detail,
-		 e == ECANCELED && b->opt->fault_step != NULL ?
-			 msg_tr("fault injected by SOCKLAB_FAULT_SANDBOX") : strerror(e));
+		 e == ECANCELED && b->opt->fault_step != NULL
+		     ? msg_tr("fault injected by SOCKLAB_FAULT_SANDBOX")
+		     : strerror(e));
 	return -1;
 }
 
@@ -106,7 +107,8 @@ static bool fault_on(const struct build *b, const char *step, int host)
 
 	if (f == NULL || strncmp(f, step, n) != 0)
 		return false;
-	if (f[n] != '\0' && !(host >= 0 && f[n] == '@' && f[n + 1] == "ab"[host] && f[n + 2] == '\0'))
+	if (f[n] != '\0' &&
+	    !(host >= 0 && f[n] == '@' && f[n + 1] == "ab"[host] && f[n + 2] == '\0'))
 		return false;
 	errno = ECANCELED;
 	return true;
@@ -162,11 +164,11 @@ static bool find_blocker(const char *dir, struct sandbox_blocker *bl)
 		long blocks; /* the value that blocks; -1: "0 blocks, allow 1+" */
 		long allow;
 	} rows[] = {
-		{"kernel.apparmor_restrict_unprivileged_userns",
-		 "kernel/apparmor_restrict_unprivileged_userns", 1, 0},
-		{"kernel.unprivileged_userns_clone", "kernel/unprivileged_userns_clone", 0, 1},
-		{"user.max_user_namespaces", "user/max_user_namespaces", 0, 10000},
-		{"user.max_net_namespaces", "user/max_net_namespaces", 0, 10000},
+	    {"kernel.apparmor_restrict_unprivileged_userns",
+	     "kernel/apparmor_restrict_unprivileged_userns", 1, 0},
+	    {"kernel.unprivileged_userns_clone", "kernel/unprivileged_userns_clone", 0, 1},
+	    {"user.max_user_namespaces", "user/max_user_namespaces", 0, 10000},
+	    {"user.max_net_namespaces", "user/max_net_namespaces", 0, 10000},
 	};
 
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -319,8 +321,10 @@ static int count_addr(const struct nlmsghdr *nlh, void *data)
 
 	if (ifa->ifa_index != c->ifindex)
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof *ifa) {
-		if (mnl_attr_get_type(attr) == IFA_FLAGS && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+	mnl_attr_for_each(attr, nlh, sizeof *ifa)
+	{
+		if (mnl_attr_get_type(attr) == IFA_FLAGS &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
 			flags = mnl_attr_get_u32(attr);
 	}
 	c->total++;
@@ -372,14 +376,16 @@ static int wait_ready(struct build *b)
 
 		for (;;) {
 			if (count_v6(b, h, current.info.host[h].ifindex, &c) < 0)
-				return fail(b, N_("ready:"), errno, N_("reading the addresses of host %c"),
+				return fail(b, N_("ready:"), errno,
+					    N_("reading the addresses of host %c"),
 					    host_plan[h].name);
 			if (c.total >= 2 && c.tentative == 0)
 				break;
 			if (now_ms() >= deadline)
-				return fail(b, "ready:", ETIMEDOUT,
-					    N_("host %c's IPv6 addresses still tentative after %d ms"),
-					    host_plan[h].name, READY_TIMEOUT_MS);
+				return fail(
+				    b, "ready:", ETIMEDOUT,
+				    N_("host %c's IPv6 addresses still tentative after %d ms"),
+				    host_plan[h].name, READY_TIMEOUT_MS);
 			poll(NULL, 0, 5); /* the kernel's DAD work runs shortly */
 		}
 	}
@@ -396,10 +402,11 @@ static int host_prepare(struct build *b, int h)
 		return fail(b, N_("loopback:"), errno, N_("lo up on host %c"), hi->name);
 	hi->ifindex = if_nametoindex(hi->ifname);
 	if (hi->ifindex == 0)
-		return fail(b, N_("veth pair:"), errno, N_("finding %s on host %c"), hi->ifname, hi->name);
+		return fail(b, N_("veth pair:"), errno, N_("finding %s on host %c"), hi->ifname,
+			    hi->name);
 	if (fault_on(b, "link-local mode", h) || no_auto_link_local(b, h, hi->ifindex) < 0)
-		return fail(b, N_("link-local mode:"), errno, N_("addr_gen_mode none on %s of host %c"),
-			    hi->ifname, hi->name);
+		return fail(b, N_("link-local mode:"), errno,
+			    N_("addr_gen_mode none on %s of host %c"), hi->ifname, hi->name);
 	return 0;
 }
 
@@ -411,16 +418,16 @@ static int host_addresses(struct build *b, int h)
 		const char *text;
 		unsigned prefix;
 	} addrs[] = {
-		{AF_INET, hi->ipv4, hi->ipv4_prefix},
-		{AF_INET6, hi->ipv6, hi->ipv6_prefix},
-		{AF_INET6, hi->link_local, 64},
+	    {AF_INET, hi->ipv4, hi->ipv4_prefix},
+	    {AF_INET6, hi->ipv6, hi->ipv6_prefix},
+	    {AF_INET6, hi->link_local, 64},
 	};
 
 	for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
-		if (fault_on(b, "address", h) ||
-		    add_addr(b, h, hi->ifindex, addrs[i].family, addrs[i].text, addrs[i].prefix) < 0)
-			return fail(b, N_("address:"), errno, N_("%s/%u on %s of host %c"), addrs[i].text,
-				    addrs[i].prefix, hi->ifname, hi->name);
+		if (fault_on(b, "address", h) || add_addr(b, h, hi->ifindex, addrs[i].family,
+							  addrs[i].text, addrs[i].prefix) < 0)
+			return fail(b, N_("address:"), errno, N_("%s/%u on %s of host %c"),
+				    addrs[i].text, addrs[i].prefix, hi->ifname, hi->name);
 	}
 	return 0;
 }
@@ -550,16 +557,15 @@ static int enter_namespaces(struct build *b, struct sandbox_blocker *bl, bool *r
 		if (unshare(CLONE_NEWNET) == 0)
 			return 0;
 	}
-refused:
-	{
-		int e = errno;
+refused : {
+	int e = errno;
 
-		/* AppArmor lets unshare succeed and refuses what follows. */
-		*refused = find_blocker(sysctl_dir ? sysctl_dir : "/proc/sys", bl);
-		if (!*refused && (e == EPERM || e == EACCES || e == ENOSPC || e == EUSERS))
-			*refused = true; /* refused, by no setting we know */
-		return fail(b, N_("user namespace:"), e, N_("unshare(CLONE_NEWUSER) and its uid/gid maps"));
-	}
+	/* AppArmor lets unshare succeed and refuses what follows. */
+	*refused = find_blocker(sysctl_dir ? sysctl_dir : "/proc/sys", bl);
+	if (!*refused && (e == EPERM || e == EACCES || e == ENOSPC || e == EUSERS))
+		*refused = true; /* refused, by no setting we know */
+	return fail(b, N_("user namespace:"), e, N_("unshare(CLONE_NEWUSER) and its uid/gid maps"));
+}
 }
 
 static void undo(struct build *b)
@@ -622,15 +628,16 @@ static int build_network(struct build *b)
 
 		if (enter_host(SANDBOX_A) < 0)
 			abort(); /* on neither host: nothing sound is left to do */
-		return b->nl[SANDBOX_B] == NULL ? fail(b, N_("netlink:"), e, N_("an rtnetlink socket on host b"))
-						 : -1;
+		return b->nl[SANDBOX_B] == NULL
+			   ? fail(b, N_("netlink:"), e, N_("an rtnetlink socket on host b"))
+			   : -1;
 	}
 	if (enter_host(SANDBOX_A) < 0)
 		abort();
 	for (int h = 0; h < SANDBOX_HOSTS; h++) {
 		if (fault_on(b, "link up", h) || link_up(b, h, current.info.host[h].ifindex) < 0)
-			return fail(b, N_("link up:"), errno, N_("%s on host %c"), current.info.host[h].ifname,
-				    current.info.host[h].name);
+			return fail(b, N_("link up:"), errno, N_("%s on host %c"),
+				    current.info.host[h].ifname, current.info.host[h].name);
 	}
 	for (int h = 0; h < SANDBOX_HOSTS; h++) {
 		if (host_addresses(b, h) < 0)
@@ -721,7 +728,8 @@ int sandbox_run_on(int host, int (*fn)(void *), void *arg, char *err, size_t cap
 	}
 	pthread_join(t, NULL);
 	if (r.setns_errno != 0) {
-		snprintf(err, cap, msg_tr("host b: entering it (setns): %s"), strerror(r.setns_errno));
+		snprintf(err, cap, msg_tr("host b: entering it (setns): %s"),
+			 strerror(r.setns_errno));
 		return -1;
 	}
 	return r.rc;
@@ -800,7 +808,8 @@ int sandbox_find(struct sandbox_found *out, int max, char *err, size_t cap)
 			continue;
 		buf[len] = '\0';
 		/* Name first, then the real uid: this user's holders only. */
-		if (strncmp(buf, "Name:\t" SANDBOX_HOLDER_COMM "\n", strlen("Name:\t" SANDBOX_HOLDER_COMM "\n")) != 0 ||
+		if (strncmp(buf, "Name:\t" SANDBOX_HOLDER_COMM "\n",
+			    strlen("Name:\t" SANDBOX_HOLDER_COMM "\n")) != 0 ||
 		    status_field(buf, "\nUid:\t") != (long)getuid())
 			continue;
 		out[n].holder = (pid_t)strtol(de->d_name, NULL, 10);
@@ -857,23 +866,27 @@ int sandbox_join(const struct sandbox_found *f, int host, char *err, size_t cap)
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)f->owner);
 	if (stat(path, &mine) < 0 || fstat(userfd, &theirs) < 0 || mine.st_ino != theirs.st_ino ||
 	    mine.st_dev != theirs.st_dev) {
-		snprintf(err, cap, msg_tr("process %d no longer holds that sandbox"), (int)f->owner);
+		snprintf(err, cap, msg_tr("process %d no longer holds that sandbox"),
+			 (int)f->owner);
 		goto fail;
 	}
 	/* Made as root, the sandbox has no user namespace of its own. */
 	if (stat("/proc/self/ns/user", &mine) == 0 &&
 	    (mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev)) {
 		if (setns(userfd, CLONE_NEWUSER) < 0) {
-			snprintf(err, cap, msg_tr("entering the sandbox's user namespace: %s"), strerror(errno));
+			snprintf(err, cap, msg_tr("entering the sandbox's user namespace: %s"),
+				 strerror(errno));
 			goto fail;
 		}
 		if (keep_net_caps() < 0) {
-			snprintf(err, cap, msg_tr("keeping CAP_NET_RAW and CAP_NET_ADMIN: %s"), strerror(errno));
+			snprintf(err, cap, msg_tr("keeping CAP_NET_RAW and CAP_NET_ADMIN: %s"),
+				 strerror(errno));
 			goto fail;
 		}
 	}
 	if (setns(netfd, CLONE_NEWNET) < 0) {
-		snprintf(err, cap, msg_tr("entering host %c: %s"), host == SANDBOX_B ? 'b' : 'a', strerror(errno));
+		snprintf(err, cap, msg_tr("entering host %c: %s"), host == SANDBOX_B ? 'b' : 'a',
+			 strerror(errno));
 		goto fail;
 	}
 	close(userfd);

@@ -42,8 +42,8 @@ static void trace_python(const struct server *s, const char *call, const char *d
 		snprintf(out, cap, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", var);
 	else if (strcmp(call, "setsockopt") == 0 && detail != NULL &&
 		 strncmp(detail, "IPV6_V6ONLY=", 12) == 0)
-		snprintf(out, cap, "%s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, %s)", var,
-			 detail + 12);
+		snprintf(out, cap, "%s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, %s)",
+			 var, detail + 12);
 	else if (strcmp(call, "bind") == 0 && addr != NULL) {
 		addr_host(addr, host, sizeof host);
 		snprintf(out, cap, "%s.bind(('%s', %u))", var, host, addr_port(addr));
@@ -100,7 +100,8 @@ static void *server_main(void *arg)
 		event_queue_kick(s->q);
 		n = epoll_wait(s->epfd, evs, EPOLL_BATCH, timeout);
 		if (n < 0 && errno != EINTR) {
-			server_emit_msg(s, EV_ERROR, errno, MSG_EPOLL_WAIT_FAILED, msg_strerror(errno));
+			server_emit_msg(s, EV_ERROR, errno, MSG_EPOLL_WAIT_FAILED,
+					msg_strerror(errno));
 			break;
 		}
 		for (int i = 0; i < n; i++) {
@@ -152,8 +153,7 @@ static void *server_main(void *arg)
 
 /* epoll_ctl ADD of fd for EPOLLIN at start. Returns 0, or -1 with the
  * step and its cause in err. */
-static int watch_in(struct server *s, int fd, void *ptr, const char *what, char *err,
-		    size_t errcap)
+static int watch_in(struct server *s, int fd, void *ptr, const char *what, char *err, size_t errcap)
 {
 	struct epoll_event ee = {.events = EPOLLIN, .data.ptr = ptr};
 
@@ -188,7 +188,8 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 	s->q = q;
 	s->epfd = s->stopfd = s->reapfd = -1;
 	if (!spec_service_allowed(spec->transport, spec->service)) {
-		snprintf(err, errcap, msg_tr("service '%s' is TCP only"), service_name(spec->service));
+		snprintf(err, errcap, msg_tr("service '%s' is TCP only"),
+			 service_name(spec->service));
 		goto fail;
 	}
 	s->svc = service_ops(spec->service);
@@ -205,17 +206,20 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
-		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "epoll_create1", strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "epoll_create1",
+			 strerror(errno));
 		goto fail;
 	}
 	s->stopfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->stopfd < 0) {
-		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (stop)", strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (stop)",
+			 strerror(errno));
 		goto fail;
 	}
 	s->reapfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->reapfd < 0) {
-		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (workers)", strerror(errno));
+		snprintf(err, errcap, msg_tr(MSG_SETUP_STEP_FAILED), "eventfd (workers)",
+			 strerror(errno));
 		goto fail;
 	}
 	if (server_open_sockets(s, err, errcap) < 0)

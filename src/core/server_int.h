@@ -38,10 +38,10 @@
 #include "socklab/util.h"
 #include "core/service.h"
 
-#define IOBUF_SIZE (64 * 1024 + 1)  /* a whole datagram, and MSG_TRUNC beyond */
-#define ACCEPTS_PER_WAKE 1024       /* then the other sockets get a turn */
-#define DGRAM_BATCH 16               /* datagrams per recvmmsg/sendmmsg */
-#define DGRAM_ROUNDS 8               /* batches per wake, then others get a turn */
+#define IOBUF_SIZE (64 * 1024 + 1) /* a whole datagram, and MSG_TRUNC beyond */
+#define ACCEPTS_PER_WAKE 1024	   /* then the other sockets get a turn */
+#define DGRAM_BATCH 16		   /* datagrams per recvmmsg/sendmmsg */
+#define DGRAM_ROUNDS 8		   /* batches per wake, then others get a turn */
 #define UDP_RCVBUF_DEFAULT (4 * 1024 * 1024)
 #define EPOLL_BATCH 256
 #define ACCEPT_BACKOFF_MS 100
@@ -51,24 +51,24 @@ struct conn {
 	int fd;
 	uint64_t id;
 	struct sockaddr_storage local, peer;
-	int local_err;            /* getsockname failed: local is unknown */
-	struct frame fr;          /* echo and cmd: the line buffer */
-	struct outq out;          /* bytes waiting for the peer to read them */
-	bool eof;                 /* the peer closed its side: close once flushed */
-	bool close_after_flush;   /* hello: close once the greeting is out */
-	uint32_t events;          /* what epoll watches for it now */
+	int local_err;		/* getsockname failed: local is unknown */
+	struct frame fr;	/* echo and cmd: the line buffer */
+	struct outq out;	/* bytes waiting for the peer to read them */
+	bool eof;		/* the peer closed its side: close once flushed */
+	bool close_after_flush; /* hello: close once the greeting is out */
+	uint32_t events;	/* what epoll watches for it now */
 	/* Flow control: reading is paused while the output is over the cap;
 	 * lines_held says the framer may still hold lines not answered. */
 	bool paused, lines_held;
-	bool waiting;             /* output is queued: the stall clock runs */
-	int64_t progress_ms;      /* when the output last moved (or began to wait) */
-	size_t accounted;         /* its share of the server's out_queued */
-	_Atomic int64_t last_ms;  /* last traffic, for the idle timeout (a worker writes it) */
-	pthread_t worker;         /* echo-stdio only */
+	bool waiting;		 /* output is queued: the stall clock runs */
+	int64_t progress_ms;	 /* when the output last moved (or began to wait) */
+	size_t accounted;	 /* its share of the server's out_queued */
+	_Atomic int64_t last_ms; /* last traffic, for the idle timeout (a worker writes it) */
+	pthread_t worker;	 /* echo-stdio only */
 	bool has_worker;
-	atomic_bool done;         /* the worker has finished */
-	atomic_bool idle;         /* the idle timeout shut the worker's socket */
-	bool uncounted;           /* already taken off conns_now (before its CLOSE) */
+	atomic_bool done; /* the worker has finished */
+	atomic_bool idle; /* the idle timeout shut the worker's socket */
+	bool uncounted;	  /* already taken off conns_now (before its CLOSE) */
 	/* A recv not yet recorded: its event is pushed once the replies are
 	 * sent (or before anything else is recorded), so recording never
 	 * delays a reply. data stays valid until the next recv. */
@@ -90,7 +90,8 @@ struct dgram_batch {
 	struct iovec iov[DGRAM_BATCH];
 	struct sockaddr_storage peer[DGRAM_BATCH];
 	struct sockaddr_storage local[DGRAM_BATCH]; /* where each datagram was sent */
-	char cmsg[DGRAM_BATCH][CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	char cmsg[DGRAM_BATCH]
+		 [CMSG_SPACE(sizeof(uint32_t)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	char reply[DGRAM_BATCH][CMSG_SPACE(sizeof(struct in6_pktinfo))];
 };
 
@@ -109,17 +110,17 @@ struct server {
 	struct conn *conns;
 	size_t nconns;
 	uint64_t next_conn;
-	bool accepting;           /* listeners registered for EPOLLIN */
-	int64_t backoff_until;    /* accept paused after EMFILE, until then */
-	bool accept_failing;      /* an accept error was reported, not yet over */
+	bool accepting;	       /* listeners registered for EPOLLIN */
+	int64_t backoff_until; /* accept paused after EMFILE, until then */
+	bool accept_failing;   /* an accept error was reported, not yet over */
 	atomic_bool stopping;
-	unsigned char *iobuf;      /* TCP raw: one buffer; UDP: DGRAM_BATCH of them */
+	unsigned char *iobuf;	   /* TCP raw: one buffer; UDP: DGRAM_BATCH of them */
 	struct dgram_batch *batch; /* UDP only */
 	uint32_t kernel_drops[SERVER_SOCKETS_MAX]; /* last SO_RXQ_OVFL seen */
-	int rcvbuf[SERVER_SOCKETS_MAX];            /* granted SO_RCVBUF, UDP */
-	bool pktinfo[SERVER_SOCKETS_MAX];          /* UDP on a wildcard: destinations received */
+	int rcvbuf[SERVER_SOCKETS_MAX];		   /* granted SO_RCVBUF, UDP */
+	bool pktinfo[SERVER_SOCKETS_MAX];	   /* UDP on a wildcard: destinations received */
 	_Atomic uint64_t dgrams_dropped;
-	size_t nwaiting;          /* connections with output queued */
+	size_t nwaiting; /* connections with output queued */
 	_Atomic uint64_t out_queued, out_queued_peak, out_buffer_peak, paused_total;
 	_Atomic uint64_t conns_now, conns_total, bytes_in, bytes_out, dgrams_in, dgrams_out;
 };
@@ -149,14 +150,15 @@ static inline void emit(struct server *s, const struct event *ev)
 /* An event with payload: the preview is copied once, straight from data
  * into the queue. total is the real size when it differs from len. */
 static inline void emit_data(struct server *s, struct event *ev, const void *data, size_t len,
-		      size_t total)
+			     size_t total)
 {
 	ev->preview_len = (uint16_t)(len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX);
 	ev->bytes = total;
 	event_push_batch(s->q, ev, data);
 }
 
-static inline void conn_event(struct server *s, struct conn *c, struct event *ev, enum event_kind kind)
+static inline void conn_event(struct server *s, struct conn *c, struct event *ev,
+			      enum event_kind kind)
 {
 	ev_base(s, ev, kind);
 	ev->conn = c->id;
@@ -176,7 +178,7 @@ static inline void conn_uncount(struct server *s, struct conn *c)
 }
 
 void server_emit_msg(struct server *s, enum event_kind kind, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* A system-call step for the trace view. addr, when given, is what the
  * call was about (the bind address, the accepted peer). */
 void server_trace(struct server *s, const char *call, int ret, int err, const struct sockaddr *addr,

@@ -26,7 +26,8 @@ static int bind_address(const char *host, int af, uint16_t port, struct sockaddr
 	hints.ai_flags = AI_PASSIVE;
 	rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errcap, msg_tr("host '%s' (%s): %s"), host, af == AF_INET ? "IPv4" : "IPv6",
+		snprintf(err, errcap, msg_tr("host '%s' (%s): %s"), host,
+			 af == AF_INET ? "IPv4" : "IPv6",
 			 rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return -1;
 	}
@@ -42,8 +43,8 @@ static int bind_address(const char *host, int af, uint16_t port, struct sockaddr
 /* The IPv4 address that goes with an IPv6 bind host when a server needs
  * two sockets: :: pairs with 0.0.0.0 and ::1 with 127.0.0.1; a name is
  * resolved for IPv4. */
-static int counterpart_v4(const char *host, uint16_t port, struct sockaddr_storage *ss,
-			  char *err, size_t errcap)
+static int counterpart_v4(const char *host, uint16_t port, struct sockaddr_storage *ss, char *err,
+			  size_t errcap)
 {
 	struct sockaddr_storage tmp;
 	char ebuf[128];
@@ -56,7 +57,8 @@ static int counterpart_v4(const char *host, uint16_t port, struct sockaddr_stora
 		if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
 			return bind_address("127.0.0.1", AF_INET, port, ss, err, errcap);
 		snprintf(err, errcap,
-			 msg_tr("host '%s' has no IPv4 counterpart for a second socket (use ::, ::1 or a name)"),
+			 msg_tr("host '%s' has no IPv4 counterpart for a second socket (use ::, "
+				"::1 or a name)"),
 			 host);
 		return -1;
 	}
@@ -112,8 +114,8 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 		*saved_errno = e;
 		if (e == EAFNOSUPPORT)
 			*fail = OPEN_NO_AF;
-		snprintf(err, errcap, "socket %s: %s", sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_INET",
-			 strerror(e));
+		snprintf(err, errcap, "socket %s: %s",
+			 sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_INET", strerror(e));
 		return -1;
 	}
 	if (type == SOCK_STREAM) {
@@ -130,7 +132,8 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 			r = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 		}
 		e = errno;
-		server_trace(s, "setsockopt", r, e, NULL, v6only ? "IPV6_V6ONLY=1" : "IPV6_V6ONLY=0");
+		server_trace(s, "setsockopt", r, e, NULL,
+			     v6only ? "IPV6_V6ONLY=1" : "IPV6_V6ONLY=0");
 		if (r < 0) {
 			*saved_errno = e;
 			*fail = v6only == 0 ? OPEN_V6ONLY : OPEN_FAIL;
@@ -178,7 +181,8 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 static bool addr_is_wildcard(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
-		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr ==
+		       htonl(INADDR_ANY);
 	return sa->sa_family == AF_INET6 &&
 	       IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr);
 }
@@ -208,7 +212,8 @@ static void add_socket(struct server *s, int fd)
 			s->pktinfo[i] =
 			    (s->bound[i].ss_family == AF_INET
 				 ? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one)
-				 : setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one)) == 0;
+				 : setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+					      sizeof one)) == 0;
 	}
 	if (s->bound[i].ss_family == AF_INET6) {
 		int v = 0;
@@ -249,7 +254,7 @@ static int open_pair(struct server *s, const char *host, int v6only, bool two_so
 		}
 		/* Port 0: the IPv4 socket takes the port the kernel gave the first. */
 		((struct sockaddr_in *)(void *)&ss4)->sin_port =
-			htons(addr_port((void *)&s->bound[0]));
+		    htons(addr_port((void *)&s->bound[0]));
 		fd = open_listener(s, &ss4, -1, fail, saved_errno, err, errcap);
 		if (fd >= 0) {
 			add_socket(s, fd);
@@ -304,7 +309,7 @@ static int open_v4_only(struct server *s, const char *host, int why, char *err, 
 	if (counterpart_v4(host, s->spec.port, &ss, err, errcap) < 0)
 		return -1;
 	server_emit_msg(s, EV_WARNING, why, MSG_DUAL_NO_IPV6,
-		 why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : msg_strerror(why));
+			why == EADDRNOTAVAIL ? MSG_IPV6_DISABLED : msg_strerror(why));
 	fd = open_listener(s, &ss, -1, &fail, &e, err, errcap);
 	if (fd < 0)
 		return -1;
@@ -349,8 +354,8 @@ int server_open_sockets(struct server *s, char *err, size_t errcap)
 
 		snprintf(text, sizeof text, msg_tr(MSG_NO_IPV6),
 			 why == EADDRNOTAVAIL ? msg_tr(MSG_IPV6_DISABLED) : strerror(why));
-		snprintf(err, errcap, "%s %s: %s", s->spec.transport == TRANSPORT_TCP ? "listen" : "bind",
-			 host, text);
+		snprintf(err, errcap, "%s %s: %s",
+			 s->spec.transport == TRANSPORT_TCP ? "listen" : "bind", host, text);
 		return -1;
 	}
 

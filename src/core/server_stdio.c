@@ -66,7 +66,7 @@ static int sock_close(void *cookie)
 }
 
 static const cookie_io_functions_t sock_io = {
-	.read = sock_read, .write = sock_write, .seek = NULL, .close = sock_close};
+    .read = sock_read, .write = sock_write, .seek = NULL, .close = sock_close};
 
 /* Reads one line through stdio, keeping at most cap bytes of it; bytes
  * past the cap are read and dropped up to the newline (*over says so).
@@ -109,7 +109,8 @@ void *server_stdio_worker(void *arg)
 	if (line == NULL || reply == NULL) {
 		err = ENOMEM;
 		step = "malloc";
-	} else if ((fl = fcntl(c->fd, F_GETFL)) < 0 || fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+	} else if ((fl = fcntl(c->fd, F_GETFL)) < 0 ||
+		   fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
 		err = errno;
 		step = "fcntl";
 	} else if (s->spec.stall_ms > 0 &&

@@ -145,7 +145,8 @@ static void conn_account(struct server *s, struct conn *c, bool moved)
 		if (pending > atomic_load_explicit(&s->out_queued_peak, memory_order_relaxed))
 			atomic_store_explicit(&s->out_queued_peak, pending, memory_order_relaxed);
 		if (c->out.cap > atomic_load_explicit(&s->out_buffer_peak, memory_order_relaxed))
-			atomic_store_explicit(&s->out_buffer_peak, c->out.cap, memory_order_relaxed);
+			atomic_store_explicit(&s->out_buffer_peak, c->out.cap,
+					      memory_order_relaxed);
 	}
 	if (pending > 0 && (!c->waiting || moved))
 		c->progress_ms = now_ms();
@@ -202,7 +203,8 @@ bool server_conn_flush(struct server *s, struct conn *c)
 
 		record_recv(s, c); /* now that the reply is on its way */
 		if (n < 0 && e != EAGAIN && e != EINTR) {
-			conn_close(s, c, e == ECONNRESET || e == EPIPE ? CLOSE_RESET : CLOSE_ERROR, e);
+			conn_close(s, c, e == ECONNRESET || e == EPIPE ? CLOSE_RESET : CLOSE_ERROR,
+				   e);
 			return false;
 		}
 		if (n > 0) {
@@ -353,7 +355,8 @@ static struct conn *conn_new(struct server *s, int fd, const struct sockaddr_sto
 	struct conn *c = calloc(1, sizeof *c);
 	socklen_t len = sizeof c->local;
 
-	if (c == NULL || (s->svc->framed && !s->svc->threaded && frame_init(&c->fr, s->spec.max_line) < 0)) {
+	if (c == NULL ||
+	    (s->svc->framed && !s->svc->threaded && frame_init(&c->fr, s->spec.max_line) < 0)) {
 		server_emit_msg(s, EV_ERROR, ENOMEM, MSG_ACCEPT_NO_MEMORY);
 		free(c);
 		return NULL;
@@ -411,7 +414,8 @@ void server_accept_ready(struct server *s, int lfd)
 			server_trace(s, "accept", -1, e, NULL, NULL);
 			/* Said once per episode, not every ACCEPT_BACKOFF_MS. */
 			if (!s->accept_failing)
-				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF, msg_strerror(e));
+				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF,
+						msg_strerror(e));
 			s->accept_failing = true;
 			/* EMFILE and friends: the listener stays readable, so
 			 * stop watching it for a moment instead of spinning. */
@@ -441,8 +445,8 @@ void server_accept_ready(struct server *s, int lfd)
 		if (s->svc->threaded) {
 			c->has_worker = true;
 			e = s->opt.faults & SERVER_FAULT_THREAD
-				    ? EAGAIN
-				    : pthread_create(&c->worker, NULL, server_stdio_worker, c);
+				? EAGAIN
+				: pthread_create(&c->worker, NULL, server_stdio_worker, c);
 			if (e != 0) {
 				/* Said as what it is: this server could not make a
 				 * thread, not an error on the connection. */
@@ -452,8 +456,9 @@ void server_accept_ready(struct server *s, int lfd)
 			}
 			continue;
 		}
-		e = s->opt.faults & SERVER_FAULT_EPOLL_ADD ? ENOSPC
-							    : watch(s, EPOLL_CTL_ADD, fd, EPOLLIN, c);
+		e = s->opt.faults & SERVER_FAULT_EPOLL_ADD
+			? ENOSPC
+			: watch(s, EPOLL_CTL_ADD, fd, EPOLLIN, c);
 		if (e != 0) {
 			conn_close_epoll(s, c, "ADD", e);
 			continue;

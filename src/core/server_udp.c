@@ -75,8 +75,8 @@ static size_t dgram_cmsgs(struct server *s, int sock, struct msghdr *mh,
 	return rlen;
 }
 
-static void dgram_record(struct server *s, enum event_kind kind, const struct dgram_batch *b,
-			 int i, const void *data, size_t len, size_t real)
+static void dgram_record(struct server *s, enum event_kind kind, const struct dgram_batch *b, int i,
+			 const void *data, size_t len, size_t real)
 {
 	struct event ev;
 
@@ -155,7 +155,8 @@ static void dgram_replies(struct server *s, int fd, struct dgram_batch *b, int n
 		}
 		for (int i = at; i < at + sent; i++) {
 			atomic_fetch_add_explicit(&s->dgrams_out, 1, memory_order_relaxed);
-			atomic_fetch_add_explicit(&s->bytes_out, b->msg[i].msg_len, memory_order_relaxed);
+			atomic_fetch_add_explicit(&s->bytes_out, b->msg[i].msg_len,
+						  memory_order_relaxed);
 			dgram_record(s, EV_DGRAM_OUT, b, i, b->iov[i].iov_base, b->msg[i].msg_len,
 				     b->msg[i].msg_len);
 		}
@@ -177,18 +178,19 @@ void server_dgram_ready(struct server *s, int sock)
 			b->iov[i].iov_base = s->iobuf + (size_t)i * IOBUF_SIZE;
 			b->iov[i].iov_len = dgram_room(s);
 			b->msg[i].msg_hdr = (struct msghdr){
-				.msg_name = &b->peer[i],
-				.msg_namelen = sizeof b->peer[i],
-				.msg_iov = &b->iov[i],
-				.msg_iovlen = 1,
-				.msg_control = b->cmsg[i],
-				.msg_controllen = sizeof b->cmsg[i],
+			    .msg_name = &b->peer[i],
+			    .msg_namelen = sizeof b->peer[i],
+			    .msg_iov = &b->iov[i],
+			    .msg_iovlen = 1,
+			    .msg_control = b->cmsg[i],
+			    .msg_controllen = sizeof b->cmsg[i],
 			};
 		}
 		n = recvmmsg(fd, b->msg, DGRAM_BATCH, MSG_TRUNC | MSG_DONTWAIT, NULL);
 		if (n <= 0) {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				server_emit_msg(s, EV_WARNING, errno, MSG_RECVMMSG, msg_strerror(errno));
+				server_emit_msg(s, EV_WARNING, errno, MSG_RECVMMSG,
+						msg_strerror(errno));
 			return;
 		}
 		for (int i = 0; i < n; i++) {

@@ -36,14 +36,21 @@ static size_t cmd_reply_max(size_t len)
 }
 
 static const struct service_ops services[SERVICE_COUNT] = {
-	[SERVICE_ECHO] = {.framed = true, .udp = true, .reply = echo_reply,
-			  .reply_max = echo_reply_max},
-	[SERVICE_ECHO_STDIO] = {.framed = true, .threaded = true, .answers_partial_line = true,
-				.reply = echo_reply, .reply_max = echo_reply_max},
-	[SERVICE_CMD] = {.framed = true, .answers_partial_line = true, .reply = cmd_reply,
-			 .reply_max = cmd_reply_max},
-	[SERVICE_RAW] = {.framed = false},
-	[SERVICE_HELLO] = {.greeting = MSG_HELLO},
+    [SERVICE_ECHO] = {.framed = true,
+		      .udp = true,
+		      .reply = echo_reply,
+		      .reply_max = echo_reply_max},
+    [SERVICE_ECHO_STDIO] = {.framed = true,
+			    .threaded = true,
+			    .answers_partial_line = true,
+			    .reply = echo_reply,
+			    .reply_max = echo_reply_max},
+    [SERVICE_CMD] = {.framed = true,
+		     .answers_partial_line = true,
+		     .reply = cmd_reply,
+		     .reply_max = cmd_reply_max},
+    [SERVICE_RAW] = {.framed = false},
+    [SERVICE_HELLO] = {.greeting = MSG_HELLO},
 };
 
 const struct service_ops *service_ops(enum service sv)

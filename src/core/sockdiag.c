@@ -162,10 +162,10 @@ int sockdiag_query(const uint16_t *ports, size_t nports, struct sockdiag_entry *
 
 const char *sockdiag_state_name(int protocol, int state)
 {
-	static const char *const names[] = {
-	    "?",         "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT_1", "FIN_WAIT_2",
-	    "TIME_WAIT", "CLOSE",       "CLOSE_WAIT", "LAST_ACK", "LISTEN",     "CLOSING",
-	    "NEW_SYN_RECV"};
+	static const char *const names[] = {"?",	   "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+					    "FIN_WAIT_1",  "FIN_WAIT_2",  "TIME_WAIT", "CLOSE",
+					    "CLOSE_WAIT",  "LAST_ACK",	  "LISTEN",    "CLOSING",
+					    "NEW_SYN_RECV"};
 
 	if (protocol == IPPROTO_UDP && state == 7)
 		return "UNCONN";
@@ -250,7 +250,8 @@ size_t sockdiag_format_json(const struct sockdiag_entry *e, char *out, size_t ca
 	struct strbuf o = strbuf_on(out, cap);
 
 	strbuf_fmt(&o, "{\"transport\":\"%s\",\"state\":\"%s\"",
-		   e->protocol == IPPROTO_TCP ? "tcp" : "udp", sockdiag_state_name(e->protocol, e->state));
+		   e->protocol == IPPROTO_TCP ? "tcp" : "udp",
+		   sockdiag_state_name(e->protocol, e->state));
 	json_end(&o, "local", &e->local);
 	if (!no_peer(&e->peer))
 		json_end(&o, "peer", &e->peer);

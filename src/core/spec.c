@@ -12,7 +12,7 @@
 
 static const char *const transport_names[TRANSPORT_COUNT] = {"tcp", "udp"};
 static const char *const service_names[SERVICE_COUNT] = {"echo", "echo-stdio", "cmd", "raw",
-							  "hello"};
+							 "hello"};
 static const char *const family_names[FAMILY_COUNT] = {"ipv4", "ipv6", "dual", "dual2"};
 
 static int lookup(const char *const *names, int n, const char *name)
@@ -154,17 +154,21 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 		*p++ = '\0';
 	}
 	if (n != 4 || p != NULL) {
-		snprintf(err, errcap, msg_tr("bad spec '%s' (expected TRANSPORT:SERVICE:FAMILY:PORT[@HOST])"),
+		snprintf(err, errcap,
+			 msg_tr("bad spec '%s' (expected TRANSPORT:SERVICE:FAMILY:PORT[@HOST])"),
 			 text);
 		return -1;
 	}
 	if (transport_from_name(field[0], &s->transport) < 0) {
-		snprintf(err, errcap, msg_tr("unknown transport '%s' (expected tcp, udp)"), field[0]);
+		snprintf(err, errcap, msg_tr("unknown transport '%s' (expected tcp, udp)"),
+			 field[0]);
 		return -1;
 	}
 	if (service_from_name(field[1], &s->service) < 0) {
-		snprintf(err, errcap,
-			 msg_tr("unknown service '%s' (expected echo, echo-stdio, cmd, raw, hello)"), field[1]);
+		snprintf(
+		    err, errcap,
+		    msg_tr("unknown service '%s' (expected echo, echo-stdio, cmd, raw, hello)"),
+		    field[1]);
 		return -1;
 	}
 	if (!spec_service_allowed(s->transport, s->service)) {
@@ -172,7 +176,8 @@ int spec_parse(const char *text, struct spec *s, char *err, size_t errcap)
 		return -1;
 	}
 	if (family_from_name(field[2], &s->family) < 0) {
-		snprintf(err, errcap, msg_tr("unknown family '%s' (expected ipv4, ipv6, dual, dual2)"),
+		snprintf(err, errcap,
+			 msg_tr("unknown family '%s' (expected ipv4, ipv6, dual, dual2)"),
 			 field[2]);
 		return -1;
 	}

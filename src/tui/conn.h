@@ -36,11 +36,11 @@ enum conn_state {
 struct conn {
 	enum conn_state state;
 	bool udp;
-	struct session sess;	  /* the socket, its peer and the bytes not yet sent */
-	int attempt;		  /* the connect in flight (a dialer's fd), or -1 */
+	struct session sess; /* the socket, its peer and the bytes not yet sent */
+	int attempt;	     /* the connect in flight (a dialer's fd), or -1 */
 	struct dialer *dialer;
-	struct timespec deadline; /* of the connect attempt in flight */
-	char trying[128];	  /* tuple of the address being tried */
+	struct timespec deadline;	/* of the connect attempt in flight */
+	char trying[128];		/* tuple of the address being tried */
 	char partial[CONN_PARTIAL_MAX]; /* received bytes of an unfinished line */
 	size_t partial_len;
 	unsigned seq;		    /* id of the resolve request that counts */

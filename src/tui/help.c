@@ -39,7 +39,8 @@ static bool table_line(const char *heading, const struct pane_key *keys, size_t 
 		if (keys[k].name == NULL)
 			continue;
 		if ((int)seen++ == *i) {
-			snprintf(out, cap, "  %-*s %s", HELP_KEY_COLS, keys[k].name, _(keys[k].help));
+			snprintf(out, cap, "  %-*s %s", HELP_KEY_COLS, keys[k].name,
+				 _(keys[k].help));
 			return true;
 		}
 	}

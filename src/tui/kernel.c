@@ -84,7 +84,8 @@ int kernel_init(struct lab *lab)
 	lab->kernel = k;
 	if (getenv("SOCKLAB_NO_CAPTURE") != NULL) {
 		k->cap_rc = CAPTURE_ERR_OTHER;
-		snprintf(k->cap_err, sizeof k->cap_err, "%s", _("capture turned off (SOCKLAB_NO_CAPTURE)"));
+		snprintf(k->cap_err, sizeof k->cap_err, "%s",
+			 _("capture turned off (SOCKLAB_NO_CAPTURE)"));
 		return 0;
 	}
 	k->cap_rc = capture_open(&cfg, lab->q, &k->cap, k->cap_err, sizeof k->cap_err);
@@ -129,9 +130,9 @@ bool kernel_take(struct lab *lab, const struct event *ev)
 
 static bool has_port(const struct sockaddr_storage *ss)
 {
-	return ss->ss_family == AF_INET || ss->ss_family == AF_INET6 ?
-		       addr_port((const struct sockaddr *)ss) != 0 :
-		       false;
+	return ss->ss_family == AF_INET || ss->ss_family == AF_INET6
+		   ? addr_port((const struct sockaddr *)ss) != 0
+		   : false;
 }
 
 static size_t collect_targets(const struct lab *lab, struct sockaddr_storage *t, size_t cap)
@@ -150,7 +151,8 @@ static size_t collect_targets(const struct lab *lab, struct sockaddr_storage *t,
 			t[n++] = s->peer;
 	}
 	if (k->expect_port && n < cap) {
-		struct sockaddr_in6 any = {.sin6_family = AF_INET6, .sin6_port = htons(k->expect_port)};
+		struct sockaddr_in6 any = {.sin6_family = AF_INET6,
+					   .sin6_port = htons(k->expect_port)};
 
 		memset(&t[n], 0, sizeof t[n]);
 		memcpy(&t[n++], &any, sizeof any);
@@ -309,8 +311,8 @@ static bool key_of_packet(const struct event *ev, const struct lab *lab, struct 
 		if (sp == a.port && sp != b.port)
 			src_is_server = true;
 	}
-	if (!src_is_server && p.has_tcp && (p.flags & (PACKET_TCP_SYN | PACKET_TCP_ACK)) ==
-						    (PACKET_TCP_SYN | PACKET_TCP_ACK))
+	if (!src_is_server && p.has_tcp &&
+	    (p.flags & (PACKET_TCP_SYN | PACKET_TCP_ACK)) == (PACKET_TCP_SYN | PACKET_TCP_ACK))
 		src_is_server = true;
 	key->proto = ip->proto;
 	key->client = src_is_server ? b : a;
@@ -344,7 +346,8 @@ bool kernel_open_ladder(struct lab *lab, const struct event *ev)
 
 static int by_time(const void *a, const void *b)
 {
-	const struct event *x = *(const struct event *const *)a, *y = *(const struct event *const *)b;
+	const struct event *x = *(const struct event *const *)a,
+			   *y = *(const struct event *const *)b;
 
 	if (x->time.tv_sec != y->time.tv_sec)
 		return x->time.tv_sec < y->time.tv_sec ? -1 : 1;
@@ -369,7 +372,8 @@ void kernel_build_ladder(struct lab *lab)
 	for (size_t i = 0; i < k->calls.count && n < cap; i++)
 		all[n++] = kernel_ring_get(&k->calls, i);
 	for (size_t i = 0; i < lab->watch.count && n < cap; i++) {
-		const struct watch_rec *r = &lab->watch.recs[(lab->watch.head + i) % lab->watch.cap];
+		const struct watch_rec *r =
+		    &lab->watch.recs[(lab->watch.head + i) % lab->watch.cap];
 
 		if (r->ev != NULL)
 			all[n++] = r->ev;
@@ -443,7 +447,8 @@ const char *kernel_call_python(const struct event *ev)
 /* ---- drawing helpers for the panes ---- */
 
 void kernel_draw_list(const struct tui_rect *r, size_t count, size_t scroll, bool mark,
-		      void (*line)(struct lab *lab, size_t i, char *out, size_t cap, unsigned *flags),
+		      void (*line)(struct lab *lab, size_t i, char *out, size_t cap,
+				   unsigned *flags),
 		      struct lab *lab)
 {
 	int rows = r->h - 1;

@@ -38,29 +38,29 @@
 #define KERNEL_PACKETS_PER_SEC 2000
 #define KERNEL_PACKET_KEEP 1024 /* bytes of each frame kept (/save FILE.pcap's snap length) */
 #define KERNEL_SOCKETS_MAX 512
-#define KERNEL_SOCKETS_MS 300   /* the table's refresh while shown */
+#define KERNEL_SOCKETS_MS 300 /* the table's refresh while shown */
 
-#define MSG_KERNEL_WIRE       N_("Packets")
-#define MSG_KERNEL_TRACE      N_("System calls")
-#define MSG_KERNEL_SOCKETS    N_("Kernel sockets")
-#define MSG_KERNEL_LADDER     N_("Ladder")
-#define MSG_KERNEL_KEYS_WIRE  N_("Up/Down Select  Enter Ladder  F8 Next view  Tab Pane  q Quit")
-#define MSG_KERNEL_KEYS_LIST  N_("Up/Down Scroll  End Follow  F8 Next view  Tab Pane  q Quit")
+#define MSG_KERNEL_WIRE N_("Packets")
+#define MSG_KERNEL_TRACE N_("System calls")
+#define MSG_KERNEL_SOCKETS N_("Kernel sockets")
+#define MSG_KERNEL_LADDER N_("Ladder")
+#define MSG_KERNEL_KEYS_WIRE N_("Up/Down Select  Enter Ladder  F8 Next view  Tab Pane  q Quit")
+#define MSG_KERNEL_KEYS_LIST N_("Up/Down Scroll  End Follow  F8 Next view  Tab Pane  q Quit")
 #define MSG_KERNEL_KEYS_LADDER N_("Up/Down Scroll  Esc Back  F8 Next view  Tab Pane  q Quit")
 #define MSG_KERNEL_HELP_SELECT N_("select a packet (End: the newest again)")
 #define MSG_KERNEL_HELP_LADDER N_("the ladder of that packet's connection")
 #define MSG_KERNEL_HELP_SCROLL N_("scroll")
-#define MSG_KERNEL_HELP_BACK   N_("back to the view before")
+#define MSG_KERNEL_HELP_BACK N_("back to the view before")
 #define MSG_KERNEL_HELP_LOG_LADDER N_("the ladder of the selected line's connection")
 #define MSG_KERNEL_NO_PACKETS N_("no packets yet: start a server and connect to it")
-#define MSG_KERNEL_NO_CALLS   N_("no system calls yet: start a server")
+#define MSG_KERNEL_NO_CALLS N_("no system calls yet: start a server")
 #define MSG_KERNEL_NO_SOCKETS N_("no socket on the lab's ports (%s)")
-#define MSG_KERNEL_NO_PORTS   N_("no ports yet: start a server or connect")
-#define MSG_KERNEL_NO_LADDER  N_("no connection chosen: Enter on a packet, or L on a log line")
-#define MSG_KERNEL_NOT_CONN   N_("that line is not about a connection")
-#define MSG_KERNEL_COUNTS     N_("%llu seen, dropped %llu kernel %llu if %llu queue")
-#define MSG_KERNEL_SKIPPED    N_(", %llu over %d/s not shown")
-#define MSG_KERNEL_SAVED      N_("saved %llu packets to %s")
+#define MSG_KERNEL_NO_PORTS N_("no ports yet: start a server or connect")
+#define MSG_KERNEL_NO_LADDER N_("no connection chosen: Enter on a packet, or L on a log line")
+#define MSG_KERNEL_NOT_CONN N_("that line is not about a connection")
+#define MSG_KERNEL_COUNTS N_("%llu seen, dropped %llu kernel %llu if %llu queue")
+#define MSG_KERNEL_SKIPPED N_(", %llu over %d/s not shown")
+#define MSG_KERNEL_SAVED N_("saved %llu packets to %s")
 #define MSG_KERNEL_SAVE_FAILED N_("cannot save %s: %s")
 #define MSG_KERNEL_NO_CAPTURE N_("no packets were captured: %s")
 
@@ -69,12 +69,12 @@ struct lab;
 struct kernel_ring {
 	struct event **ev; /* cut copies, oldest at head */
 	size_t cap, head, count;
-	uint64_t total;    /* ever added */
+	uint64_t total; /* ever added */
 };
 
 struct lab_kernel {
 	struct capture *cap;
-	int cap_rc;                     /* 0, or CAPTURE_ERR_* */
+	int cap_rc; /* 0, or CAPTURE_ERR_* */
 	char cap_err[CAPTURE_ERR_MAX];
 	struct capture_stats st;
 	struct kernel_ring packets, calls;
@@ -82,7 +82,7 @@ struct lab_kernel {
 
 	struct sockaddr_storage targets[CAPTURE_TARGETS_MAX];
 	size_t ntargets;
-	uint16_t expect_port;           /* the port /connect is dialling, 0: none */
+	uint16_t expect_port; /* the port /connect is dialling, 0: none */
 
 	struct sockdiag_entry socks[KERNEL_SOCKETS_MAX];
 	size_t nsocks, socks_total;
@@ -90,12 +90,12 @@ struct lab_kernel {
 	struct timespec socks_time;
 	bool socks_done;
 
-	bool has_key;                   /* a connection chosen for the ladder */
+	bool has_key; /* a connection chosen for the ladder */
 	struct ladder_key key;
 	struct ladder ladder;
 	struct ladder_row rows[LADDER_ROWS_MAX];
 	size_t ladder_scroll;
-	const struct pane *back;        /* the pane the ladder was opened from */
+	const struct pane *back; /* the pane the ladder was opened from */
 };
 
 /* At start and end (from pane_wire's init/fini). init returns 0, or -1
@@ -114,8 +114,7 @@ void kernel_tick(struct lab *lab);
 void kernel_expect_port(struct lab *lab, const char *port);
 
 /* /save FILE.pcap: the kept packets. Returns 0, or -1 with err set. */
-int kernel_save_pcap(struct lab *lab, const char *path, uint64_t *saved, char *err,
-		     size_t errcap);
+int kernel_save_pcap(struct lab *lab, const char *path, uint64_t *saved, char *err, size_t errcap);
 
 /* Chooses ev's connection for the ladder and shows the ladder pane.
  * Returns false (and says why) when ev has no connection. */
@@ -147,7 +146,8 @@ extern const struct pane pane_wire, pane_trace, pane_sockets, pane_ladder;
  * the newest, that line highlighted when mark. Lines are cut, not
  * wrapped. */
 void kernel_draw_list(const struct tui_rect *r, size_t count, size_t scroll, bool mark,
-		      void (*line)(struct lab *lab, size_t i, char *out, size_t cap, unsigned *flags),
+		      void (*line)(struct lab *lab, size_t i, char *out, size_t cap,
+				   unsigned *flags),
 		      struct lab *lab);
 /* The scroll keys every kernel pane shares: Up/Down, PgUp/PgDn, Home, End
  * on *scroll over count lines with a page of page rows. */

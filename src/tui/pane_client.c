@@ -406,8 +406,7 @@ static bool cursor_at(const struct lab *lab, int *y, int *x)
 	return true;
 }
 
-static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
-				     int wheel)
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x, int wheel)
 {
 	(void)r, (void)y, (void)x;
 	if (wheel != 0)

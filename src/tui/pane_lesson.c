@@ -175,8 +175,8 @@ void lesson_event(struct lab *lab, const struct event *ev)
 
 /* One row of text (or a paragraph, wrapped) at row *y, rows above the
  * area skipped: the scrolled-off part. */
-static void put_wrapped(const struct tui_rect *area, int *y, int *row, int scroll,
-			const char *s, attr_t a)
+static void put_wrapped(const struct tui_rect *area, int *y, int *row, int scroll, const char *s,
+			attr_t a)
 {
 	struct tui_rect full = *area;
 	int rows = tui_text_rows(s, area->w);
@@ -324,8 +324,7 @@ static const struct pane_key keys[] = {
     {{KEY_HOME}, "Home", MSG_LESSON_HELP_TOP, top},
 };
 
-static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
-				 int wheel)
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x, int wheel)
 {
 	(void)r, (void)y, (void)x;
 	return wheel ? scroll_by(lab, wheel * 3) : PANE_REDRAW;

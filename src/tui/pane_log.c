@@ -108,7 +108,8 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	int n = 0;
 
 	if (w->filter_text[0])
-		snprintf(name, sizeof name, _(MSG_WATCH_LOG_FILTERED), _(MSG_TUI_LOG), w->filter_text);
+		snprintf(name, sizeof name, _(MSG_WATCH_LOG_FILTERED), _(MSG_TUI_LOG),
+			 w->filter_text);
 	else
 		snprintf(name, sizeof name, "%s", _(MSG_TUI_LOG));
 	right[0] = '\0';
@@ -125,8 +126,8 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 			snprintf(right + n, sizeof right - (size_t)n, _(MSG_TUI_LOG_SCROLLED),
 				 w->scroll, dropped);
 		else
-			snprintf(right + n, sizeof right - (size_t)n, P_(MSG_TUI_LOG_FOLLOW, watch_nshown(w)),
-				 watch_nshown(w), dropped);
+			snprintf(right + n, sizeof right - (size_t)n,
+				 P_(MSG_TUI_LOG_FOLLOW, watch_nshown(w)), watch_nshown(w), dropped);
 	}
 	if (tui_text_cols(name) + tui_text_cols(right) + 4 > r->w && r->h > 4) {
 		/* No room for both: the name (with its filter) wraps over up to
@@ -417,8 +418,7 @@ static enum pane_result on_key(struct lab *lab, int key)
 	return PANE_REDRAW;
 }
 
-static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
-				 int wheel)
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x, int wheel)
 {
 	(void)r, (void)y, (void)x;
 	if (wheel != 0)

@@ -68,8 +68,7 @@ static const struct pane_key keys[] = {
     {{'\r', '\n', KEY_ENTER}, "Enter", MSG_TUI_HELP_PRESETS_START, start},
 };
 
-static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
-				 int wheel)
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x, int wheel)
 {
 	int i = preset_at(r, y);
 

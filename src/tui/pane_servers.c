@@ -36,7 +36,9 @@ struct geometry {
 
 static const char *field_label(enum tui_field f)
 {
-	return f == FIELD_HOST ? _(MSG_TUI_HOST_LABEL) : f == FIELD_PORT ? _(MSG_TUI_PORT_LABEL) : NULL;
+	return f == FIELD_HOST	 ? _(MSG_TUI_HOST_LABEL)
+	       : f == FIELD_PORT ? _(MSG_TUI_PORT_LABEL)
+				 : NULL;
 }
 
 static void geometry(const struct lab *lab, const struct tui_rect *r, struct geometry *g)
@@ -103,8 +105,8 @@ static int item_rows(struct server *s)
 
 /* ---- drawing ---- */
 
-static void draw_field(const struct lab *lab, const struct geometry *g, int end,
-		       enum tui_field f, bool focused)
+static void draw_field(const struct lab *lab, const struct geometry *g, int end, enum tui_field f,
+		       bool focused)
 {
 	const struct field_box *b = &g->field[f];
 	bool sel = lab->cursor == (int)f;
@@ -262,7 +264,8 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	}
 	/* Servers out of view below: a row of its own, never over a line. */
 	if (shown_end < lab->nservers) {
-		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, lab->nservers - shown_end), lab->nservers - shown_end);
+		snprintf(more, sizeof more, P_(MSG_TUI_MORE_BELOW, lab->nservers - shown_end),
+			 lab->nservers - shown_end);
 		mw = tui_text_cols(more);
 		paint_put(maxy - 1, r->x + r->w - mw - 1, mw, more, A_BOLD | A_REVERSE);
 	}
@@ -416,8 +419,7 @@ static enum pane_result on_key(struct lab *lab, int key)
 
 /* ---- the mouse ---- */
 
-static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x,
-				 int wheel)
+static enum pane_result on_mouse(struct lab *lab, const struct tui_rect *r, int y, int x, int wheel)
 {
 	struct geometry g;
 	int row;

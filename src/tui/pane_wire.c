@@ -78,9 +78,9 @@ static enum pane_result open_ladder(struct lab *lab, int key)
 	if (k == NULL || k->packets.count == 0)
 		return PANE_HANDLED;
 	kernel_open_ladder(lab, kernel_ring_get(&k->packets, k->packets.count - 1 -
-							   (k->wire_scroll < k->packets.count ?
-								    k->wire_scroll :
-								    k->packets.count - 1)));
+								 (k->wire_scroll < k->packets.count
+								      ? k->wire_scroll
+								      : k->packets.count - 1)));
 	return PANE_REDRAW;
 }
 

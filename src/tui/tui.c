@@ -128,8 +128,8 @@ static void build_restore(bool mouse)
  * effect (issue 10: SIGQUIT, SIGUSR1/2, SIGALRM, SIGXFSZ, ...), and the
  * real-time signals with them. */
 static const int fatal[] = {
-    SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,	  SIGABRT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXFSZ,
-    SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS, SIGTRAP, SIGIO,	 SIGPWR,  SIGSTKFLT,
+    SIGSEGV, SIGBUS,  SIGFPE,	 SIGILL,  SIGABRT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+    SIGXFSZ, SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS,  SIGTRAP, SIGIO,   SIGPWR,  SIGSTKFLT,
 };
 
 static void install_signals(void)
@@ -424,8 +424,10 @@ static enum pane_result lab_key_zoom(struct lab *lab, int key)
 const struct pane_key lab_keys[] = {
     {{'\t', KEY_BTAB}, "Tab/Shift-Tab", MSG_TUI_HELP_KEY_TAB, lab_key_next},
     {{KEY_F(1)}, "F1", MSG_TUI_HELP_KEY_HELP, lab_key_help},
-    {{KEY_F(2), KEY_F(3), KEY_F(4), KEY_F(5), KEY_F(6), KEY_F(7)}, "F2..F7",
-     MSG_TUI_HELP_KEY_PRESETS, lab_key_preset},
+    {{KEY_F(2), KEY_F(3), KEY_F(4), KEY_F(5), KEY_F(6), KEY_F(7)},
+     "F2..F7",
+     MSG_TUI_HELP_KEY_PRESETS,
+     lab_key_preset},
     {{KEY_F(8)}, "F8", MSG_TUI_HELP_KEY_SLOT, lab_key_slot},
     {{KEY_F(9)}, "F9", MSG_TUI_HELP_KEY_ZOOM, lab_key_zoom},
     {{KEY_F(10)}, "F10", MSG_TUI_HELP_KEY_QUIT, lab_key_quit},

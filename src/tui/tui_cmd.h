@@ -28,7 +28,7 @@ enum tui_cmd_kind {
 	TUI_CMD_FILTER, /* text: the filter expression ("" clears it) */
 	TUI_CMD_ON,	/* host: "a" or "b", where the sandbox's servers start */
 	TUI_CMD_FROM,	/* host: "a" or "b", where the client dials from */
-	TUI_CMD_ERROR, /* err says what is wrong */
+	TUI_CMD_ERROR,	/* err says what is wrong */
 	TUI_CMD_KIND_COUNT
 };
 

@@ -101,7 +101,7 @@ static void run_host(struct lab *lab, const struct tui_cmd *cmd)
 	char err[160];
 
 	if ((on ? tui_sandbox_set_server_host : tui_sandbox_set_client_host)(cmd->host, err,
-									      sizeof err) < 0)
+									     sizeof err) < 0)
 		lab_say(lab, TUI_LOG_ERROR, "%s", err);
 	else
 		lab_say(lab, TUI_LOG_INFO, on ? _(MSG_TUI_SB_ON_DONE) : _(MSG_TUI_SB_FROM_DONE),
@@ -114,12 +114,12 @@ static void run_error(struct lab *lab, const struct tui_cmd *cmd)
 }
 
 static void (*const handlers[TUI_CMD_KIND_COUNT])(struct lab *, const struct tui_cmd *) = {
-    [TUI_CMD_SEND] = run_send,	       [TUI_CMD_CONNECT] = run_connect,
-    [TUI_CMD_CLOSE] = run_close,       [TUI_CMD_SHUTDOWN] = run_shutdown,
-    [TUI_CMD_RESOLVE] = run_resolve,   [TUI_CMD_HELP] = run_help,
-    [TUI_CMD_QUIT] = run_quit,	       [TUI_CMD_SAVE] = run_save,
-    [TUI_CMD_FILTER] = run_filter,     [TUI_CMD_ERROR] = run_error,
-    [TUI_CMD_ON] = run_host,	       [TUI_CMD_FROM] = run_host,
+    [TUI_CMD_SEND] = run_send,	     [TUI_CMD_CONNECT] = run_connect,
+    [TUI_CMD_CLOSE] = run_close,     [TUI_CMD_SHUTDOWN] = run_shutdown,
+    [TUI_CMD_RESOLVE] = run_resolve, [TUI_CMD_HELP] = run_help,
+    [TUI_CMD_QUIT] = run_quit,	     [TUI_CMD_SAVE] = run_save,
+    [TUI_CMD_FILTER] = run_filter,   [TUI_CMD_ERROR] = run_error,
+    [TUI_CMD_ON] = run_host,	     [TUI_CMD_FROM] = run_host,
 };
 
 void tui_cmd_run(struct lab *lab, const char *line)

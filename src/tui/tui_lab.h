@@ -25,12 +25,12 @@
 #include "tui/tui_log.h"
 #include "tui/tui_watch.h"
 
-#define TUI_SERVERS_MAX 32   /* servers running at once, and their rates */
+#define TUI_SERVERS_MAX 32 /* servers running at once, and their rates */
 #define TUI_LOG_CAP 5000
 #define TUI_OUT_CAP 1000
-#define TUI_FRAME_MS 33	     /* redraw at most ~30 times a second */
-#define TUI_STATS_MS 500     /* refresh the running list's counters */
-#define TUI_STATUS_MS 5000   /* a notice stays this long in the status bar */
+#define TUI_FRAME_MS 33	   /* redraw at most ~30 times a second */
+#define TUI_STATS_MS 500   /* refresh the running list's counters */
+#define TUI_STATUS_MS 5000 /* a notice stays this long in the status bar */
 
 /* The servers panel's form: one cursor walks the fields, then the list. */
 enum tui_field {
@@ -90,7 +90,7 @@ struct lab {
 	bool status_error;
 	struct timespec status_time;
 
-	struct conn conn; /* the client pane's connection */
+	struct conn conn;	   /* the client pane's connection */
 	struct lab_lesson *lesson; /* --lesson's, or NULL (pane_lesson.c) */
 
 	struct lab_kernel *kernel; /* packets, system calls, sockets, ladder (kernel.h) */
@@ -142,8 +142,8 @@ void servers_sample(struct lab *lab, int64_t now_ms);
  * the backlog (from st; the spec's backlog when the kernel's queue cannot
  * be read). Returns the length written. */
 #define SERVERS_RATE_LINES 3
-size_t servers_rate_line(const struct rate *r, const struct server_stats *st,
-			 const struct spec *sp, int i, char *out, size_t cap);
+size_t servers_rate_line(const struct rate *r, const struct server_stats *st, const struct spec *sp,
+			 int i, char *out, size_t cap);
 
 /* pane_client.c: readline and the history file. */
 /* The history file: $XDG_STATE_HOME/socklab/history, or

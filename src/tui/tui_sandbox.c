@@ -177,11 +177,12 @@ const char *tui_sandbox_client_title(const char *name, int room)
 	a = &sb->host[SANDBOX_A];
 	b = &sb->host[SANDBOX_B];
 	/* The longest that fits: every address, the IPv4 ones, the word. */
-	snprintf(out, sizeof out, _(MSG_TUI_SB_TITLE_FULL), name, "ab"[g_client_host], a->ipv4, a->ipv6,
-		 b->ipv4, b->ipv6);
+	snprintf(out, sizeof out, _(MSG_TUI_SB_TITLE_FULL), name, "ab"[g_client_host], a -> ipv4,
+		 a -> ipv6, b -> ipv4, b -> ipv6);
 	if ((int)strlen(out) <= room)
 		return out;
-	snprintf(out, sizeof out, _(MSG_TUI_SB_TITLE_V4), name, "ab"[g_client_host], a->ipv4, b->ipv4);
+	snprintf(out, sizeof out, _(MSG_TUI_SB_TITLE_V4), name, "ab"[g_client_host], a -> ipv4,
+		 b -> ipv4);
 	if ((int)strlen(out) <= room)
 		return out;
 	snprintf(out, sizeof out, _(MSG_TUI_SB_TITLE_SHORT), name, "ab"[g_client_host]);

@@ -287,8 +287,8 @@ void servers_sample(struct lab *lab, int64_t now_ms)
 	}
 }
 
-size_t servers_rate_line(const struct rate *r, const struct server_stats *st,
-			 const struct spec *sp, int i, char *out, size_t cap)
+size_t servers_rate_line(const struct rate *r, const struct server_stats *st, const struct spec *sp,
+			 int i, char *out, size_t cap)
 {
 	bool udp = sp->transport == TRANSPORT_UDP;
 	struct rate_value v1 = {0}, v10 = {0};

@@ -270,8 +270,10 @@ static void unfold(struct watch *w)
 			n.text = copy_text(r->text);
 			n.ev = NULL;
 			if (r->ev != NULL) {
-				size_t sz = offsetof(struct event, preview) +
-					    (r->ev->preview_len <= EVENT_PREVIEW_MAX ? r->ev->preview_len : 0);
+				size_t sz =
+				    offsetof(struct event, preview) +
+				    (r->ev->preview_len <= EVENT_PREVIEW_MAX ? r->ev->preview_len
+									     : 0);
 
 				n.ev = malloc(sizeof *n.ev < sz ? sz : sizeof *n.ev);
 				if (n.ev != NULL) {
@@ -510,7 +512,8 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
 		line(ls, false, "%-10s %d", "v6only", ev->v6only);
 	if (ev->kind == EV_DROPPED)
-		line(ls, false, P_(MSG_WATCH_DROPPED, ev->count), "", (unsigned long long)ev->count);
+		line(ls, false, P_(MSG_WATCH_DROPPED, ev->count), "",
+		     (unsigned long long)ev->count);
 	line(ls, false, _(MSG_WATCH_BYTES), "", (unsigned long long)ev->bytes,
 	     (unsigned)ev->preview_len);
 	if (ev->truncated)
@@ -518,7 +521,8 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 	if (ev->kind == EV_CLOSE)
 		line(ls, false, _(MSG_WATCH_REASON), "", event_close_reason_name(ev->reason));
 	if (ev->err)
-		line(ls, false, _(MSG_WATCH_ERRNO), "", addr_errno_name(ev->err), strerror(ev->err));
+		line(ls, false, _(MSG_WATCH_ERRNO), "", addr_errno_name(ev->err),
+		     strerror(ev->err));
 	if (ev->message[0]) {
 		char said[EVENT_MESSAGE_TEXT_MAX], m[EVENT_MESSAGE_TEXT_MAX * 4 + 1];
 		size_t n = event_message_text(ev, said, sizeof said);

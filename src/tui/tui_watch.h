@@ -69,7 +69,7 @@ struct watch {
 	char error[FILTER_ERR_MAX]; /* why the last filter was refused */
 
 	struct evlog *log; /* --log FILE: every event as JSON Lines; NULL: none */
-	bool log_said;     /* its failure was said */
+	bool log_said;	   /* its failure was said */
 };
 
 /* cap >= 1 records. Returns 0, or -1 when out of memory. */

@@ -117,7 +117,8 @@ static void fuzz_format(struct fuzz_in *in, uint8_t mode)
 		} else {
 			/* A scoped address keeps its zone: its interface's name,
 			 * or the index when it has none. */
-			uint32_t scope = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
+			uint32_t scope =
+			    ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
 			char ifname[IF_NAMESIZE], zone[IF_NAMESIZE + 12] = "";
 
 			if (scope != 0 && if_indextoname(scope, ifname) != NULL)

@@ -70,8 +70,8 @@ static int hexval_upper(char c)
 static bool invisible(uint32_t cp)
 {
 	return cp == 0xad || cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) ||
-	       cp == 0xfeff || cp == 0x2028 || cp == 0x2029 || (cp >= 0xe0000 && cp <= 0xe007f);
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
+	       cp == 0x2028 || cp == 0x2029 || (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 /* Undoes esc_text: \n \r \t \\ \xNN \u{X...}, everything else literal. */

@@ -31,8 +31,8 @@ static void replay(void)
 {
 	struct lesson_watch w;
 	struct event ev;
-	static const enum event_kind kinds[] = {EV_ACCEPT, EV_RECV, EV_SEND, EV_SEND, EV_DGRAM_IN,
-						EV_DGRAM_OUT, EV_CLOSE};
+	static const enum event_kind kinds[] = {EV_ACCEPT,   EV_RECV,	   EV_SEND, EV_SEND,
+						EV_DGRAM_IN, EV_DGRAM_OUT, EV_CLOSE};
 	uint16_t ports[LESSON_SERVE_MAX] = {9101, 9102, 9103, 9104};
 	char err[LESSON_ERR_MAX];
 	int ticks = 0;

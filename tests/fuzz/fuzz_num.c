@@ -16,8 +16,8 @@
 #include "fuzz_util.h"
 #include "socklab/num.h"
 
-static const uint64_t bounds[] = {0, 1, 9, 10, 100, 1000, 65535, 65536, 86400000,
-				  UINT32_MAX, UINT64_MAX / 10, UINT64_MAX};
+static const uint64_t bounds[] = {
+    0, 1, 9, 10, 100, 1000, 65535, 65536, 86400000, UINT32_MAX, UINT64_MAX / 10, UINT64_MAX};
 #define NB (sizeof bounds / sizeof bounds[0])
 
 /* The reference: -1 not all digits (or empty), else 0 with *v (capped

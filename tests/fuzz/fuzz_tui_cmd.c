@@ -74,7 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *name = k == TUI_CMD_ON ? "on" : "from";
 
 			FUZZ_CHECK(strncmp(w, name, strlen(name)) == 0 &&
-				   strchr(" \t", w[strlen(name)]) != NULL && w[strlen(name)] != '\0');
+				   strchr(" \t", w[strlen(name)]) != NULL &&
+				   w[strlen(name)] != '\0');
 		}
 		break;
 	case TUI_CMD_CLOSE:

@@ -207,9 +207,12 @@ static void test_udp_has_none(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sequential_ipv4),  cmocka_unit_test(test_sequential_ipv6),
-	    cmocka_unit_test(test_sequential_dual2), cmocka_unit_test(test_concurrent_stays_empty),
-	    cmocka_unit_test(test_udp_has_none),	 cmocka_unit_test(test_accept_wait_recorded),
+	    cmocka_unit_test(test_sequential_ipv4),
+	    cmocka_unit_test(test_sequential_ipv6),
+	    cmocka_unit_test(test_sequential_dual2),
+	    cmocka_unit_test(test_concurrent_stays_empty),
+	    cmocka_unit_test(test_udp_has_none),
+	    cmocka_unit_test(test_accept_wait_recorded),
 	    cmocka_unit_test(test_listen_drops_counted),
 	};
 

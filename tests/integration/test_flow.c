@@ -211,7 +211,8 @@ static void stream(enum service sv, int family)
 	assert_int_equal(st.bytes_out, total);
 	/* Memory: the queue never passed the cap by more than one read's
 	 * replies, and its buffer never passed the stated 512 KiB. */
-	bound = s.output_cap + (sv == SERVICE_RAW ? 64 * 1024 : service_ops(sv)->reply_max(s.max_line));
+	bound =
+	    s.output_cap + (sv == SERVICE_RAW ? 64 * 1024 : service_ops(sv)->reply_max(s.max_line));
 	if (st.out_queued_peak > bound)
 		fail_msg("%llu bytes queued on one connection, bound %zu",
 			 (unsigned long long)st.out_queued_peak, bound);
@@ -257,10 +258,8 @@ static void test_stream_raw_ipv6(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_stream_echo),
-	    cmocka_unit_test(test_stream_echo_stdio),
-	    cmocka_unit_test(test_stream_cmd),
-	    cmocka_unit_test(test_stream_raw),
+	    cmocka_unit_test(test_stream_echo),	    cmocka_unit_test(test_stream_echo_stdio),
+	    cmocka_unit_test(test_stream_cmd),	    cmocka_unit_test(test_stream_raw),
 	    cmocka_unit_test(test_stream_raw_ipv6),
 	};
 

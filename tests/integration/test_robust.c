@@ -169,8 +169,10 @@ static void never_reads(enum service sv)
 		fail_msg("warning '%s'", e->message);
 	assert_true(tn_now_ms() - start >= 500);
 	/* The other client never noticed. */
-	tn_exchange(other, "fine\n", sv == SERVICE_RAW ? "fine\n" : sv == SERVICE_CMD ? "ERR\n"
-								     : "eco: fine\n");
+	tn_exchange(other, "fine\n",
+		    sv == SERVICE_RAW	? "fine\n"
+		    : sv == SERVICE_CMD ? "ERR\n"
+					: "eco: fine\n");
 	assert_int_equal(tn_count(&t, EV_CLOSE), 1);
 	close(fd);
 	close(other);

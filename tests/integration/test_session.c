@@ -15,8 +15,9 @@ static void tcp_session(struct session *s, uint16_t port)
 	int fd;
 
 	snprintf(portstr, sizeof portstr, "%u", port);
-	assert_int_equal(client_resolve("127.0.0.1", portstr, AF_INET, SOCK_STREAM, false, &res, err,
-					sizeof err), 0);
+	assert_int_equal(client_resolve("127.0.0.1", portstr, AF_INET, SOCK_STREAM, false, &res,
+					err, sizeof err),
+			 0);
 	fd = client_dial(res, TN_TIMEOUT_MS, NULL, NULL, err, sizeof err);
 	freeaddrinfo(res);
 	assert_true(fd >= 0);
@@ -135,8 +136,8 @@ static void udp_roundtrip(int family, const char *spec)
 	to = tn_addr(family, server_port(srv));
 	session_init(&s, 1024);
 	assert_int_equal(session_open_udp(&s, (struct sockaddr *)&to,
-					  family == AF_INET ? sizeof(struct sockaddr_in) :
-							      sizeof(struct sockaddr_in6),
+					  family == AF_INET ? sizeof(struct sockaddr_in)
+							    : sizeof(struct sockaddr_in6),
 					  false),
 			 0);
 	assert_int_equal(session_send_dgram(&s, "ping", 4), 0);
@@ -188,9 +189,8 @@ static void test_udp_connected_refused(void **state)
 	close(fd);
 	to = tn_addr(AF_INET, port);
 	session_init(&s, 1024);
-	assert_int_equal(session_open_udp(&s, (struct sockaddr *)&to, sizeof(struct sockaddr_in),
-					  true),
-			 0);
+	assert_int_equal(
+	    session_open_udp(&s, (struct sockaddr *)&to, sizeof(struct sockaddr_in), true), 0);
 	assert_int_equal(session_send_dgram(&s, "x", 1), 0);
 	while (n < 0 && e != ECONNREFUSED && tn_now_ms() < end) {
 		struct pollfd p = {.fd = s.fd, .events = POLLIN};
@@ -206,11 +206,11 @@ static void test_udp_connected_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tcp_queue_then_shutdown),
-		cmocka_unit_test(test_tcp_queue_bound),
-		cmocka_unit_test(test_udp_ipv4),
-		cmocka_unit_test(test_udp_ipv6),
-		cmocka_unit_test(test_udp_connected_refused),
+	    cmocka_unit_test(test_tcp_queue_then_shutdown),
+	    cmocka_unit_test(test_tcp_queue_bound),
+	    cmocka_unit_test(test_udp_ipv4),
+	    cmocka_unit_test(test_udp_ipv6),
+	    cmocka_unit_test(test_udp_connected_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,7 +23,8 @@ static uint16_t connected_echo(int family, const char *host, uint16_t port, cons
 	assert_int_equal(connect(fd, (struct sockaddr *)&to, addr_len((struct sockaddr *)&to)), 0);
 	assert_int_equal(send(fd, text, strlen(text), 0), (ssize_t)strlen(text));
 	if (!tn_readable(fd, TN_TIMEOUT_MS))
-		fail_msg("no echo from %s port %u: the reply came from another address", host, port);
+		fail_msg("no echo from %s port %u: the reply came from another address", host,
+			 port);
 	k = recv(fd, buf, sizeof buf, 0);
 	if (k < 0)
 		fail_msg("recv: %s", strerror(errno));

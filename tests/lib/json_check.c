@@ -426,8 +426,8 @@ bool json_get(const char *obj, size_t n, const char *key, const char **val, size
 		if (!json_string(&p, &at, &len))
 			return false;
 		match = len < sizeof name &&
-			json_body(p.s + at, len, false, name, &nlen) != (size_t)-1 && nlen == klen &&
-			memcmp(name, key, klen) == 0;
+			json_body(p.s + at, len, false, name, &nlen) != (size_t)-1 &&
+			nlen == klen && memcmp(name, key, klen) == 0;
 		json_ws(&p);
 		if (p.i >= n || p.s[p.i] != ':')
 			return false;

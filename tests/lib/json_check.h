@@ -32,7 +32,7 @@ bool json_decode_body(const char *s, size_t n, char *out, size_t *outlen);
 size_t json_utf8_len(const unsigned char *s, size_t n);
 
 enum json_type {
-	JSON_NONE,    /* no such member */
+	JSON_NONE, /* no such member */
 	JSON_OBJECT,
 	JSON_ARRAY,
 	JSON_STRING,

@@ -65,7 +65,8 @@ static void check_addr(long ln, const char *kind, const char *key, const char *v
 		problem(ln, kind, "%s: not an object", key);
 		return;
 	}
-	if (!json_get_str(v, vn, "addr", addr, sizeof addr) || !json_get_int(v, vn, "port", &port)) {
+	if (!json_get_str(v, vn, "addr", addr, sizeof addr) ||
+	    !json_get_int(v, vn, "port", &port)) {
 		problem(ln, kind, "%s: needs addr (string) and port (integer)", key);
 		return;
 	}
@@ -182,7 +183,8 @@ static void check_packet(long ln, const char *kind, const char *o, size_t n)
 				for (j = i + 1; j < vn - 1 && v[j] != '"'; j++)
 					;
 				if (!flag_known(v + i + 1, j - i - 1))
-					problem(ln, kind, "unknown TCP flag %.*s", (int)(j - i - 1), v + i + 1);
+					problem(ln, kind, "unknown TCP flag %.*s", (int)(j - i - 1),
+						v + i + 1);
 				ack |= j - i - 1 == 3 && memcmp(v + i + 1, "ACK", 3) == 0;
 				i = j + 1;
 			}
@@ -231,7 +233,8 @@ static void check_event(long ln, const char *o, size_t n, long long now)
 {
 	static const char *const conn[] = {"accept", "recv", "readline", "send", "close", NULL};
 	static const char *const dgram[] = {"dgram-in", "dgram-out", NULL};
-	static const char *const data[] = {"recv", "readline", "send", "dgram-in", "dgram-out", NULL};
+	static const char *const data[] = {"recv",     "readline",  "send",
+					   "dgram-in", "dgram-out", NULL};
 	char kind[32] = "?", t[64], s[64], hex[2 * 4096 + 1];
 	const char *v;
 	size_t vn;
@@ -289,7 +292,8 @@ static void check_event(long ln, const char *o, size_t n, long long now)
 	if (strcmp(kind, "listen") == 0 && !six && has(o, n, "v6only"))
 		problem(ln, kind, "IPv4 listen with v6only");
 	if (strcmp(kind, "warning") == 0 || strcmp(kind, "error") == 0) {
-		if (!json_get(o, n, "message", &v, &vn) || json_type(v, vn) != JSON_STRING || vn <= 2)
+		if (!json_get(o, n, "message", &v, &vn) || json_type(v, vn) != JSON_STRING ||
+		    vn <= 2)
 			problem(ln, kind, "no message");
 		if (json_member(o, n, "errno") != JSON_INTEGER)
 			problem(ln, kind, "no integer %s", "errno");

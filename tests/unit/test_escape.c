@@ -160,20 +160,23 @@ static void test_text_invisible(void **state)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-	    {"ho\xe2\x80\x8bla", "ho\\u{200B}la"},     /* zero-width space */
+	    {"ho\xe2\x80\x8bla", "ho\\u{200B}la"}, /* zero-width space */
 	    {"\xe2\x80\x8c\xe2\x80\x8d", "\\u{200C}\\u{200D}"},
-	    {"\xe2\x81\xa0", "\\u{2060}"},               /* word joiner */
-	    {"\xef\xbb\xbf" "BOM", "\\u{FEFF}BOM"},
+	    {"\xe2\x81\xa0", "\\u{2060}"}, /* word joiner */
+	    {"\xef\xbb\xbf"
+	     "BOM",
+	     "\\u{FEFF}BOM"},
 	    {"soft\xc2\xadhyphen", "soft\\u{00AD}hyphen"},
 	    {"\xe2\x80\x8e\xe2\x80\x8f", "\\u{200E}\\u{200F}"}, /* LRM, RLM */
-	    {"\xd8\x9c", "\\u{061C}"},                    /* Arabic letter mark */
-	    {"\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "\\u{202A}\\u{202B}\\u{202C}\\u{202D}"},
+	    {"\xd8\x9c", "\\u{061C}"},				/* Arabic letter mark */
+	    {"\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad",
+	     "\\u{202A}\\u{202B}\\u{202C}\\u{202D}"},
 	    {"\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9", "\\u{2067}\\u{2068}\\u{2069}"},
-	    {"\xe2\x80\xa8\xe2\x80\xa9", "\\u{2028}\\u{2029}"},  /* line, paragraph sep. */
+	    {"\xe2\x80\xa8\xe2\x80\xa9", "\\u{2028}\\u{2029}"},		  /* line, paragraph sep. */
 	    {"\xf3\xa0\x80\x81\xf3\xa0\x81\xbf", "\\u{E0001}\\u{E007F}"}, /* tags */
 	    /* Neighbours that are ordinary text stay as they are. */
-	    {"\xe2\x80\x90\xe2\x80\xaf", "\xe2\x80\x90\xe2\x80\xaf"},   /* U+2010, U+202F */
-	    {"\xf3\xa0\x82\x80", "\xf3\xa0\x82\x80"},  /* U+E0080, past the tags */
+	    {"\xe2\x80\x90\xe2\x80\xaf", "\xe2\x80\x90\xe2\x80\xaf"}, /* U+2010, U+202F */
+	    {"\xf3\xa0\x82\x80", "\xf3\xa0\x82\x80"},		      /* U+E0080, past the tags */
 	    {"\xe2\x9d\xa4\xef\xb8\x8f", "\xe2\x9d\xa4\xef\xb8\x8f"}, /* emoji + VS16 */
 	};
 
@@ -191,7 +194,8 @@ static void test_text_ascii(void **state)
 	esc_set_ascii(true);
 	assert_true(esc_ascii());
 	assert_string_equal(ESC("h\xc3\xa9llo"), "h\\xc3\\xa9llo");
-	assert_string_equal(ESC("\xe2\x82\xac \xf0\x9f\x98\x80"), "\\xe2\\x82\\xac \\xf0\\x9f\\x98\\x80");
+	assert_string_equal(ESC("\xe2\x82\xac \xf0\x9f\x98\x80"),
+			    "\\xe2\\x82\\xac \\xf0\\x9f\\x98\\x80");
 	assert_string_equal(ESC("ho\xe2\x80\x8bla"), "ho\\xe2\\x80\\x8bla");
 	esc_set_ascii(false);
 	assert_string_equal(ESC("h\xc3\xa9llo"), "h\xc3\xa9llo");

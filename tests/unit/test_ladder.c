@@ -83,8 +83,8 @@ static void load_pcap(struct rec *r, const char *name)
 
 /* The ends of packet i (src, dst) as socket addresses; mapped: as the
  * IPv4-mapped IPv6 a dual-stack socket shows. */
-static void ends_of(struct rec *r, int i, struct sockaddr_storage *src, struct sockaddr_storage *dst,
-		    bool mapped)
+static void ends_of(struct rec *r, int i, struct sockaddr_storage *src,
+		    struct sockaddr_storage *dst, bool mapped)
 {
 	struct packet p;
 	const struct event *ev = r->order[i];
@@ -191,9 +191,10 @@ static void changes(const struct ladder *l, char *out, size_t cap)
 		len += (size_t)snprintf(out + len, cap - len, "%s", len ? " |" : "");
 		for (int s = 0; s < 2; s++)
 			if (row->changed[s])
-				len += (size_t)snprintf(out + len, cap - len, " %c:%s%s", s ? 's' : 'c',
-							ladder_state_name(row->state[s]),
-							row->from[s] == LADDER_FROM_KERNEL ? "*" : "");
+				len += (size_t)snprintf(
+				    out + len, cap - len, " %c:%s%s", s ? 's' : 'c',
+				    ladder_state_name(row->state[s]),
+				    row->from[s] == LADDER_FROM_KERNEL ? "*" : "");
 	}
 }
 
@@ -213,8 +214,9 @@ static void test_whole_connection(void **state)
 	memset(&r, 0, sizeof r);
 	load_pcap(&r, "ladder-whole.pcap");
 	assert_int_equal(r.n, 10);
-	server_event(&r, 2, EV_ACCEPT, 0, true, false);    /* after the handshake's ACK */
-	event_set_data(server_event(&r, 4, EV_RECV, 0, true, false), "hola\n", 5); /* after the data */
+	server_event(&r, 2, EV_ACCEPT, 0, true, false); /* after the handshake's ACK */
+	event_set_data(server_event(&r, 4, EV_RECV, 0, true, false), "hola\n",
+		       5); /* after the data */
 	/* A system call without a tuple joins through (server, conn). */
 	{
 		struct event *sc = server_event(&r, 5, EV_SYSCALL, 0, false, false);
@@ -239,7 +241,8 @@ static void test_whole_connection(void **state)
 	build(&r, &k);
 	assert_int_equal(r.l.n, 14);
 	row_text(&r.l, 3, t);
-	assert_string_equal(t + 12, "                                    accept(('127.0.0.1', 43054)) = 7");
+	assert_string_equal(t + 12,
+			    "                                    accept(('127.0.0.1', 43054)) = 7");
 	changes(&r.l, t, sizeof t);
 	/* The client is ESTABLISHED when the SYN-ACK reaches it, the server
 	 * when the ACK does; the server's FIN acknowledges the client's, so
@@ -247,17 +250,23 @@ static void test_whole_connection(void **state)
 	assert_string_equal(t, " c:SYN_SENT s:LISTEN | c:ESTABLISHED s:SYN_RECV | s:ESTABLISHED |"
 			       " c:FIN_WAIT_1 s:CLOSE_WAIT | c:TIME_WAIT s:LAST_ACK | s:CLOSED");
 	row_text(&r.l, 0, t);
-	assert_string_equal(t, "09:20:43.969 SYN_SENT     -- [SYN] Seq=0 Len=0 -------------------> LISTEN");
+	assert_string_equal(
+	    t, "09:20:43.969 SYN_SENT     -- [SYN] Seq=0 Len=0 -------------------> LISTEN");
 	row_text(&r.l, 1, t);
-	assert_string_equal(t + 12, " ESTABLISHED  <- [SYN, ACK] Seq=0 Ack=1 Len=0 --------- SYN_RECV");
+	assert_string_equal(t + 12,
+			    " ESTABLISHED  <- [SYN, ACK] Seq=0 Ack=1 Len=0 --------- SYN_RECV");
 	row_text(&r.l, 4, t); /* the accept, on the server's side */
-	assert_string_equal(t + 12, "                                         accept ('127.0.0.1', 43054)");
+	assert_string_equal(t + 12,
+			    "                                         accept ('127.0.0.1', 43054)");
 	row_text(&r.l, 6, t);
-	assert_string_equal(t + 12, "                                                     recv 5 \"hola\\n\"");
+	assert_string_equal(
+	    t + 12, "                                                     recv 5 \"hola\\n\"");
 	row_text(&r.l, 7, t);
-	assert_string_equal(t + 12, "                                                   recv(7, 4096) = 5");
+	assert_string_equal(t + 12,
+			    "                                                   recv(7, 4096) = 5");
 	row_text(&r.l, 13, t);
-	assert_string_equal(t + 12, "              -- [ACK] Seq=7 Ack=12 Len=0 ------------> CLOSED");
+	assert_string_equal(t + 12,
+			    "              -- [ACK] Seq=7 Ack=12 Len=0 ------------> CLOSED");
 }
 
 static void test_half_close(void **state)
@@ -297,7 +306,8 @@ static void test_closed_port(void **state)
 	build(&r, &k);
 	assert_int_equal(r.l.n, 2);
 	row_text(&r.l, 1, t);
-	assert_string_equal(t + 12, " CLOSED       <- [RST, ACK] Seq=1 Ack=1 Len=0 --------- CLOSED");
+	assert_string_equal(t + 12,
+			    " CLOSED       <- [RST, ACK] Seq=1 Ack=1 Len=0 --------- CLOSED");
 	/* The client's connect() failure, a client event, joins too. */
 	{
 		struct event *ev = insert_after(&r, 1, EV_ERROR);
@@ -366,7 +376,8 @@ static void test_full_backlog(void **state)
 	for (int i = 0; i < r.n; i++)
 		ladder_add(&r.l, r.order[i]);
 	row_text(&r.l, 0, t);
-	assert_string_equal(t + 12, "                                                        LISTEN*");
+	assert_string_equal(t + 12,
+			    "                                                        LISTEN*");
 	assert_false(r.l.rows[1].changed[LADDER_SERVER]);
 	assert_true(r.l.rows[1].changed[LADDER_CLIENT]);
 }
@@ -388,16 +399,19 @@ static void test_dual_stack(void **state)
 	build(&r, &k);
 	assert_int_equal(r.l.n, 10);
 	row_text(&r.l, 3, t);
-	assert_string_equal(t + 12, "                            accept ('::ffff:127.0.0.1', 56710, 0, 0)");
+	assert_string_equal(t + 12,
+			    "                            accept ('::ffff:127.0.0.1', 56710, 0, 0)");
 	row_text(&r.l, 4, t);
 	assert_string_equal(t + 12, "              <- [PSH, ACK] Seq=1 Ack=1 Len=10 --------");
 	ladder_format_header(&r.l, 80, t, sizeof t);
-	assert_string_equal(t, "             client 127.0.0.1:56710                        server 127.0.0.1:9401");
+	assert_string_equal(
+	    t, "             client 127.0.0.1:56710                        server 127.0.0.1:9401");
 	/* Here the client's FIN went first and the server acknowledged it
 	 * alone: FIN_WAIT_2 shows. */
 	changes(&r.l, t, sizeof t);
-	assert_string_equal(t, " c:SYN_SENT s:LISTEN | c:ESTABLISHED s:SYN_RECV | s:ESTABLISHED |"
-			       " c:FIN_WAIT_1 s:CLOSE_WAIT | c:FIN_WAIT_2 | c:TIME_WAIT s:LAST_ACK | s:CLOSED");
+	assert_string_equal(
+	    t, " c:SYN_SENT s:LISTEN | c:ESTABLISHED s:SYN_RECV | s:ESTABLISHED |"
+	       " c:FIN_WAIT_1 s:CLOSE_WAIT | c:FIN_WAIT_2 | c:TIME_WAIT s:LAST_ACK | s:CLOSED");
 }
 
 static void test_other_connections_stay_out(void **state)

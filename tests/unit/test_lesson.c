@@ -43,7 +43,8 @@ static void test_builtin_lessons_parse(void **state)
 		assert_true(L.step[0].ncheck >= 1);
 		/* English and Spanish everywhere, never one for the other. */
 		assert_int_equal(L.title.n, 2);
-		assert_string_not_equal(lesson_label_in(&L.title, "es"), lesson_label_in(&L.title, "en"));
+		assert_string_not_equal(lesson_label_in(&L.title, "es"),
+					lesson_label_in(&L.title, "en"));
 		for (int s = 0; s < L.nstep; s++) {
 			assert_int_equal(L.step[s].text.n, 2);
 			for (int c = 0; c < L.step[s].ncheck; c++)
@@ -75,13 +76,15 @@ static void test_errors_name_line_and_cause(void **state)
 	expect_error("", "line 1: empty: a lesson starts with");
 	expect_error("id x\n", "line 1: a lesson starts with: socklab-lesson 1");
 	expect_error("socklab-lesson 2\n", "line 1: format version '2'");
-	expect_error("# c\n\nsocklab-lesson 1\nid x\nsparkle on\n", "line 5: unknown directive 'sparkle'");
+	expect_error("# c\n\nsocklab-lesson 1\nid x\nsparkle on\n",
+		     "line 5: unknown directive 'sparkle'");
 	expect_error(HEAD "serve tcp:echo:ipv9:0\n", "line 4: serve: unknown family 'ipv9'");
 	expect_error(HEAD STEP "check sparkles\n", "line 6: unknown check 'sparkles'");
 	expect_error(HEAD STEP "label.en alone\n", "line 6: a label follows the check");
 	expect_error(HEAD STEP "check peer-fields 3\nlabel.en x\n", "line 6: peer-fields takes 2");
 	expect_error(HEAD STEP "check reply-line\n", "line 6: reply-line needs the line");
-	expect_error(HEAD STEP "check peer-closed now\n", "line 6: check 'peer-closed' takes no argument");
+	expect_error(HEAD STEP "check peer-closed now\n",
+		     "line 6: check 'peer-closed' takes no argument");
 	expect_error(HEAD STEP "check event\n", "line 6: check event needs a filter");
 	expect_error(HEAD STEP "check event where colour=red\n",
 		     "line 6: check filter: unknown filter key 'colour'");
@@ -90,7 +93,8 @@ static void test_errors_name_line_and_cause(void **state)
 	expect_error(HEAD STEP "text Words\n", "line 6: text needs a language");
 	expect_error(HEAD STEP "text.e1 x\n", "line 6: 'e1' is not a language code");
 	expect_error(HEAD STEP "try\n", "line 6: 'try' needs a command");
-	expect_error(HEAD STEP "serve tcp:echo:ipv4:0\n", "line 6: serve comes before the first step");
+	expect_error(HEAD STEP "serve tcp:echo:ipv4:0\n",
+		     "line 6: serve comes before the first step");
 	expect_error(HEAD "title.en Again\n", "line 4: a second 'en' line");
 	expect_error(HEAD "id y\n", "line 4: a second id");
 	expect_error("socklab-lesson 1\nid a/b\n", "line 2: id 'a/b' is not");
@@ -98,8 +102,10 @@ static void test_errors_name_line_and_cause(void **state)
 	expect_error(HEAD STEP "text.en esc\x1b[2J\n", "line 6: control byte 0x1b");
 	expect_error(HEAD STEP "text.en bad \xc3\x28\n", "line 6: not UTF-8 (byte 0xc3)");
 	expect_error(HEAD STEP "text.en c1 \xc2\x9b\n", "line 6: not UTF-8");
-	expect_error("socklab-lesson 1\ntitle.en T\nstep\ntext.en x\n", "line 5: the lesson has no id");
-	expect_error("socklab-lesson 1\nid x\nstep\ntext.en x\n", "line 5: the lesson has no title");
+	expect_error("socklab-lesson 1\ntitle.en T\nstep\ntext.en x\n",
+		     "line 5: the lesson has no id");
+	expect_error("socklab-lesson 1\nid x\nstep\ntext.en x\n",
+		     "line 5: the lesson has no title");
 	expect_error(HEAD, "line 4: the lesson has no step");
 	expect_error(HEAD "step\ntry x\n", "line 6: step 1 has no text");
 	{
@@ -110,10 +116,11 @@ static void test_errors_name_line_and_cause(void **state)
 	}
 	{
 		char err[LESSON_ERR_MAX];
-		const char *ok = "socklab-lesson 1\r\nid x\r\ntitle.en T\r\ntitle.es Te\r\nstep\r\n"
-				 "text.en One.\r\ntext.en Two.\r\ntext.es Uno.\r\n  # indented comment\r\n"
-				 "check reply-line eco: hola where port={port1} kind=send\r\n"
-				 "label.en got it\r\n";
+		const char *ok =
+		    "socklab-lesson 1\r\nid x\r\ntitle.en T\r\ntitle.es Te\r\nstep\r\n"
+		    "text.en One.\r\ntext.en Two.\r\ntext.es Uno.\r\n  # indented comment\r\n"
+		    "check reply-line eco: hola where port={port1} kind=send\r\n"
+		    "label.en got it\r\n";
 
 		assert_int_equal(lesson_parse(ok, strlen(ok), &L, err, sizeof err), 0);
 		assert_string_equal(lesson_text_in(&L.step[0].text, "en"), "One.\nTwo.");
@@ -227,7 +234,8 @@ static void test_two_replies_one_recv(void **state)
 	    {EV_SEND, 1, 1, 9101, C, 5000, "eco: hola\n", 0},
 	    {EV_SEND, 1, 1, 9101, C, 5000, "eco: mundo\n", 0},
 	};
-	const struct rec no[] = { /* two lines, but in two recvs */
+	const struct rec no[] = {
+	    /* two lines, but in two recvs */
 	    {EV_RECV, 1, 1, 9101, C, 5000, "hola\n", 0},
 	    {EV_SEND, 1, 1, 9101, C, 5000, "eco: hola\n", 0},
 	    {EV_RECV, 1, 1, 9101, C, 5000, "mundo\n", 0},
@@ -237,7 +245,8 @@ static void test_two_replies_one_recv(void **state)
 	    {EV_RECV, 2, 1, 9999, C, 5000, "a\nb\n", 0},
 	    {EV_SEND, 2, 1, 9999, C, 5000, "eco: a\neco: b\n", 0},
 	};
-	const struct rec other_conn[] = { /* the replies went to someone else */
+	const struct rec other_conn[] = {
+	    /* the replies went to someone else */
 	    {EV_RECV, 1, 1, 9101, C, 5000, "a\nb\n", 0},
 	    {EV_SEND, 1, 2, 9101, C, 5001, "eco: x\neco: y\n", 0},
 	};
@@ -258,7 +267,8 @@ static void test_one_line_per_recv(void **state)
 	    {EV_RECV, 1, 1, 9101, C, 5000, "mundo\n", 0},
 	    {EV_SEND, 1, 1, 9101, C, 5000, "eco: mundo\n", 0},
 	};
-	const struct rec no[] = { /* the lines came together */
+	const struct rec no[] = {
+	    /* the lines came together */
 	    {EV_RECV, 1, 1, 9101, C, 5000, "hola\nmundo\n", 0},
 	    {EV_SEND, 1, 1, 9101, C, 5000, "eco: hola\neco: mundo\n", 0},
 	    {EV_RECV, 1, 1, 9101, C, 5000, "x\n", 0},
@@ -302,7 +312,8 @@ static void test_dgram_back_to_sender(void **state)
 	    {EV_DGRAM_IN, 1, 0, 9101, C, 6000, "hola", 0},
 	    {EV_DGRAM_OUT, 1, 0, 9101, C, 6000, "hola", 0},
 	};
-	const struct rec no[] = { /* back to another port, and different bytes */
+	const struct rec no[] = {
+	    /* back to another port, and different bytes */
 	    {EV_DGRAM_IN, 1, 0, 9201, C, 6000, "hola", 0},
 	    {EV_DGRAM_OUT, 1, 0, 9201, C, 6001, "hola", 0},
 	    {EV_DGRAM_OUT, 1, 0, 9201, C, 6000, "chau", 0},
@@ -401,7 +412,8 @@ static int feed_handshake(const uint8_t *flags, const uint16_t *from, const long
 
 static void test_handshake_before_accept(void **state)
 {
-	static const uint8_t three[] = {PACKET_TCP_SYN, PACKET_TCP_SYN | PACKET_TCP_ACK, PACKET_TCP_ACK};
+	static const uint8_t three[] = {PACKET_TCP_SYN, PACKET_TCP_SYN | PACKET_TCP_ACK,
+					PACKET_TCP_ACK};
 	static const uint16_t from[] = {5000, 9101, 5000};
 	static const long in_order[] = {10, 11, 12};
 

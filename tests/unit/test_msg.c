@@ -21,7 +21,8 @@
 #include "socklab/event.h"
 #include "socklab/msg.h"
 
-static size_t pack(char *args, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static size_t pack(char *args, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static size_t pack(char *args, size_t cap, const char *fmt, ...)
 {
 	va_list ap;
@@ -39,17 +40,19 @@ static void test_pack_every_conversion(void **state)
 	size_t n;
 
 	(void)state;
-	n = pack(args, sizeof args, "%d %u %ld %lu %lld %llu %zu %zd %x %s %c %.1f %5s|%-3d|",
-		 -1, 2u, -3L, 4UL, -5LL, 6ULL, (size_t)7, (ssize_t)-8, 255, "nueve", 'X', 2.25, "ab",
+	n = pack(args, sizeof args, "%d %u %ld %lu %lld %llu %zu %zd %x %s %c %.1f %5s|%-3d|", -1,
+		 2u, -3L, 4UL, -5LL, 6ULL, (size_t)7, (ssize_t)-8, 255, "nueve", 'X', 2.25, "ab",
 		 7);
-	msg_render(out, sizeof out, "%d %u %ld %lu %lld %llu %zu %zd %x %s %c %.1f %5s|%-3d|", args, n);
+	msg_render(out, sizeof out, "%d %u %ld %lu %lld %llu %zu %zd %x %s %c %.1f %5s|%-3d|", args,
+		   n);
 	assert_string_equal(out, "-1 2 -3 4 -5 6 7 -8 ff nueve X 2.2    ab|7  |");
 }
 
 static void test_render_reorders_and_keeps_percent(void **state)
 {
 	char args[128], out[128];
-	size_t n = msg_pack(args, sizeof args, "%s/%s %s %s", "tcp", "echo", "ipv4", "127.0.0.1:9101");
+	size_t n =
+	    msg_pack(args, sizeof args, "%s/%s %s %s", "tcp", "echo", "ipv4", "127.0.0.1:9101");
 
 	(void)state;
 	msg_render(out, sizeof out, "Escuchando en %4$s (%1$s/%2$s %3$s) 100%%", args, n);

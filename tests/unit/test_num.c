@@ -73,8 +73,8 @@ static void test_ms(void **state)
 	assert_int_equal(num_parse_ms("0.000000000000000000000001", 0, 1000, &ms), NUM_TOO_FINE);
 	assert_int_equal(num_parse_ms("0.05", 100, 86400000, &ms), NUM_TOO_SMALL);
 	assert_int_equal(num_parse_ms("0", 1, 86400000, &ms), NUM_TOO_SMALL);
-	static const char *const bad[] = {".", "5.", "1..2", "1.2.3", "-1", "+1", " 1", "1e3",
-					  "inf", "nan", "0x1", "1,5"};
+	static const char *const bad[] = {".",	"5.",  "1..2", "1.2.3", "-1",  "+1",
+					  " 1", "1e3", "inf",  "nan",	"0x1", "1,5"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(num_parse_ms(bad[i], 0, 86400000, &ms), NUM_INVALID);
 	assert_int_equal(num_parse_ms("", 0, 10, &ms), NUM_EMPTY);

@@ -115,7 +115,7 @@ static void tcp(struct fb *f, unsigned sport, unsigned dport, uint32_t seq, uint
 }
 
 static const uint8_t syn_opts[20] = {2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0,
-				     0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+				     0, 1, 0,	 0,    0, 0, 1, 3,  3, 7};
 
 /* Ethernet + IPv4 + TCP, payload bytes of 'x'. */
 static void tcp4(struct fb *f, unsigned sport, unsigned dport, uint32_t seq, uint32_t ack,

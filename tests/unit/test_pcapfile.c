@@ -101,9 +101,10 @@ static void test_filter_text(void **state)
 	capture_filter_text(ports, 0, t, sizeof t);
 	assert_string_equal(t, "less 0");
 	capture_filter_text(ports, 1, t, sizeof t);
-	assert_string_equal(t, "tcp port 9101 or udp port 9101"
-			       " or (icmp and icmp[0] = 3 and (icmp[28:2] = 9101 or icmp[30:2] = 9101))"
-			       " or (icmp6 and ip6[40] = 1 and (ip6[88:2] = 9101 or ip6[90:2] = 9101))");
+	assert_string_equal(
+	    t, "tcp port 9101 or udp port 9101"
+	       " or (icmp and icmp[0] = 3 and (icmp[28:2] = 9101 or icmp[30:2] = 9101))"
+	       " or (icmp6 and ip6[40] = 1 and (ip6[88:2] = 9101 or ip6[90:2] = 9101))");
 	capture_filter_text(ports, 2, t, sizeof t);
 	assert_non_null(strstr(t, ")) or tcp port 9201 or udp port 9201"));
 }
@@ -111,11 +112,11 @@ static void test_filter_text(void **state)
 /* A captured SYN as an EV_PACKET: decoded when formatted. */
 static void test_packet_event(void **state)
 {
-	static const uint8_t syn[] = {
-	    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x08, 0x00,
-	    0x45, 0,    0,    40,   0,    0,    0x40, 0,    64,   6,    0,    0,    127,  0,
-	    0,    1,    127,  0,    0,    1,    0xe4, 0xaa, 0x23, 0x8d, 0,    0,    0x03, 0xe8,
-	    0,    0,    0,    0,    0x50, 0x02, 0xff, 0xd7, 0,    0,    0,    0};
+	static const uint8_t syn[] = {0,  0,	0,    0,    0,	  0,	0,  0,	  0,	0,    0,
+				      0,  0x08, 0x00, 0x45, 0,	  0,	40, 0,	  0,	0x40, 0,
+				      64, 6,	0,    0,    127,  0,	0,  1,	  127,	0,    0,
+				      1,  0xe4, 0xaa, 0x23, 0x8d, 0,	0,  0x03, 0xe8, 0,    0,
+				      0,  0,	0x50, 0x02, 0xff, 0xd7, 0,  0,	  0,	0};
 	struct event ev;
 	char out[EVENT_FORMAT_MAX], v[256];
 	size_t n;

@@ -124,10 +124,8 @@ static void test_every_bound_key_is_documented(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rects_are_the_slots),
-	    cmocka_unit_test(test_zoom),
-	    cmocka_unit_test(test_tab_skips_hidden_panes),
-	    cmocka_unit_test(test_key_table),
+	    cmocka_unit_test(test_rects_are_the_slots),		  cmocka_unit_test(test_zoom),
+	    cmocka_unit_test(test_tab_skips_hidden_panes),	  cmocka_unit_test(test_key_table),
 	    cmocka_unit_test(test_every_bound_key_is_documented),
 	};
 

@@ -105,7 +105,8 @@ static const char *line(int index, int i)
 	struct server_stats st;
 
 	server_stats(lab.servers[index], &st);
-	servers_rate_line(&lab.rates[index], &st, server_spec(lab.servers[index]), i, out, sizeof out);
+	servers_rate_line(&lab.rates[index], &st, server_spec(lab.servers[index]), i, out,
+			  sizeof out);
 	return out;
 }
 

@@ -197,7 +197,8 @@ static void test_unfold(void **state)
 	assert_memory_equal(watch_shown_rec(&w, 6)->ev->preview, "b", 1);
 	/* Sequence numbers stay consecutive: found by number again. */
 	for (size_t i = 0; i < 7; i++)
-		assert_ptr_equal(watch_find(&w, watch_shown_rec(&w, i)->seq), watch_shown_rec(&w, i));
+		assert_ptr_equal(watch_find(&w, watch_shown_rec(&w, i)->seq),
+				 watch_shown_rec(&w, i));
 	watch_free(&w);
 	/* More events than the ring holds: the newest ten stay. */
 	assert_int_equal(watch_init(&w, 10), 0);
