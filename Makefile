@@ -143,7 +143,7 @@ po-update:
 po-check:
 	$(Q)tools/po-check.sh
 
-.PHONY: all test test-unit test-integration test-scripts check tsan install uninstall clean \
+.PHONY: format format-check all test test-unit test-integration test-scripts check tsan install uninstall clean \
 	fuzz fuzz-smoke bench bench-smoke screenshots valgrind deb
 
 all: $(BIN) $(MO_STAMP)
@@ -327,3 +327,15 @@ deb:
 # PNG images of the real lab in tmux (needs tmux and python3-pil; not run by CI).
 screenshots: $(BIN)
 	$(Q)tools/screenshots.sh $(BIN) screenshots
+
+# The code follows .clang-format (checked in CI; the version Debian ships).
+CLANG_FORMAT ?= clang-format
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_SRC)
+
+format-check:
+	$(Q)bad=0; for f in $(FORMAT_SRC); do \
+		$(CLANG_FORMAT) "$$f" | cmp -s - "$$f" || { echo "  not formatted: $$f (make format)"; bad=1; }; \
+	done; exit $$bad
