@@ -15,6 +15,7 @@
 #include "socklab/addr.h"
 #include "socklab/client.h"
 #include "socklab/escape.h"
+#include "socklab/util.h"
 #include "tui/tui_msg.h"
 #include "tui/tui_cmd.h"
 #include "tui/tui_lab.h"
@@ -285,8 +286,7 @@ static void next_attempt(struct lab *lab)
 		}
 		c->attempt = fd;
 		c->state = CONN_CONNECTING;
-		clock_gettime(CLOCK_MONOTONIC, &c->deadline);
-		c->deadline.tv_sec += CONN_CONNECT_MS / 1000;
+		c->deadline = util_mono_ms() + CONN_CONNECT_MS;
 		return;
 	}
 	dialer_free(c->dialer);
@@ -557,13 +557,10 @@ void conn_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms)
 	if (c->resolve_rd >= 0)
 		p[(*n)++] = (struct pollfd){.fd = c->resolve_rd, .events = POLLIN};
 	if (c->state == CONN_CONNECTING && c->attempt >= 0) {
-		struct timespec now;
-		long left;
+		int64_t left;
 
 		p[(*n)++] = (struct pollfd){.fd = c->attempt, .events = POLLOUT};
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (c->deadline.tv_sec - now.tv_sec) * 1000 +
-		       (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
+		left = c->deadline - util_mono_ms();
 		if (left < 0)
 			left = 0;
 		if (*timeout_ms < 0 || left < *timeout_ms)
@@ -609,11 +606,7 @@ void conn_handle(struct lab *lab, const struct pollfd *p, int n)
 	}
 	/* No event on the attempt: has it run out of time? */
 	if (c->state == CONN_CONNECTING) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec > c->deadline.tv_sec ||
-		    (now.tv_sec == c->deadline.tv_sec && now.tv_nsec >= c->deadline.tv_nsec))
+		if (util_mono_ms() >= c->deadline)
 			attempt_result(lab, ETIMEDOUT);
 	}
 }

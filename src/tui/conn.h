@@ -39,7 +39,7 @@ struct conn {
 	struct session sess; /* the socket, its peer and the bytes not yet sent */
 	int attempt;	     /* the connect in flight (a dialer's fd), or -1 */
 	struct dialer *dialer;
-	struct timespec deadline;	/* of the connect attempt in flight */
+	int64_t deadline;		/* util_mono_ms() the attempt in flight gives up */
 	char trying[128];		/* tuple of the address being tried */
 	char partial[CONN_PARTIAL_MAX]; /* received bytes of an unfinished line */
 	size_t partial_len;

@@ -40,7 +40,7 @@ static const char *status_text(const struct lab *lab, attr_t *a)
 	*a = paint_role(ROLE_STATUS);
 	if (lab->help)
 		return _(MSG_TUI_KEYS_HELP);
-	if (lab->status[0] && lab_ms_since(&lab->status_time) < TUI_STATUS_MS) {
+	if (lab->status[0] && lab_ms_since(lab->status_time) < TUI_STATUS_MS) {
 		if (lab->status_error)
 			*a = paint_role(ROLE_ERROR) | A_REVERSE;
 		return lab->status;

@@ -16,6 +16,8 @@
 #include "socklab/addr.h"
 #include "socklab/pcapfile.h"
 #include "socklab/server.h"
+#include "socklab/num.h"
+#include "socklab/util.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
 #include "tui/tui_msg.h"
@@ -197,14 +199,11 @@ static void update_targets(struct lab *lab, int sync_ms)
 void kernel_expect_port(struct lab *lab, const char *port)
 {
 	struct lab_kernel *k = lab->kernel;
-	char *end;
 	long v;
 
 	if (k == NULL)
 		return;
-	errno = 0;
-	v = strtol(port, &end, 10);
-	k->expect_port = (errno == 0 && *end == '\0' && v > 0 && v < 65536) ? (uint16_t)v : 0;
+	k->expect_port = num_parse_long(port, 1, 65535, &v) == NUM_OK ? (uint16_t)v : 0;
 	/* Wait (briefly) for the filter, so the SYN about to go is caught. */
 	update_targets(lab, 200);
 }
@@ -215,7 +214,7 @@ static void query_sockets(struct lab *lab)
 	uint16_t ports[CAPTURE_TARGETS_MAX];
 	size_t np = kernel_ports(lab, ports, CAPTURE_TARGETS_MAX);
 
-	clock_gettime(CLOCK_MONOTONIC, &k->socks_time);
+	k->socks_time = util_mono_ms();
 	k->socks_done = true;
 	k->socks_err[0] = '\0';
 	k->nsocks = 0;
@@ -239,7 +238,7 @@ void kernel_tick(struct lab *lab)
 			lab->dirty = true;
 	}
 	if (pane_visible(lab, &pane_sockets) &&
-	    (!k->socks_done || lab_ms_since(&k->socks_time) >= KERNEL_SOCKETS_MS)) {
+	    (!k->socks_done || lab_ms_since(k->socks_time) >= KERNEL_SOCKETS_MS)) {
 		query_sockets(lab);
 		lab->dirty = true;
 	}

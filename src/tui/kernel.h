@@ -87,7 +87,7 @@ struct lab_kernel {
 	struct sockdiag_entry socks[KERNEL_SOCKETS_MAX];
 	size_t nsocks, socks_total;
 	char socks_err[SOCKDIAG_ERR_MAX];
-	struct timespec socks_time;
+	int64_t socks_time; /* util_mono_ms() of the last query */
 	bool socks_done;
 
 	bool has_key; /* a connection chosen for the ladder */

@@ -30,7 +30,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 	for (size_t i = 0; i < np; i++)
 		strbuf_fmt(&o, "%s%u", i ? " " : "ports ", ports[i]);
 	paint_title(r, _(MSG_KERNEL_SOCKETS), focused, right);
-	if (!k->socks_done || lab_ms_since(&k->socks_time) >= KERNEL_SOCKETS_MS)
+	if (!k->socks_done || lab_ms_since(k->socks_time) >= KERNEL_SOCKETS_MS)
 		kernel_tick(lab);
 	if (np == 0) {
 		paint_put(r->y + 1, r->x, r->w, _(MSG_KERNEL_NO_PORTS), A_DIM);

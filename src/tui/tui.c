@@ -39,6 +39,7 @@
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/spec.h"
+#include "socklab/util.h"
 #include "tui/tui_lab.h"
 #include "tui/paint.h"
 #include "tui/pane_lesson.h"
@@ -175,12 +176,9 @@ static void term_end(void)
 
 /* ---- small helpers shared by the TUI files ---- */
 
-long lab_ms_since(const struct timespec *t)
+long lab_ms_since(int64_t t)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+	return (long)(util_mono_ms() - t);
 }
 
 void lab_notice(struct lab *lab, bool error, const char *fmt, ...)
@@ -191,7 +189,8 @@ void lab_notice(struct lab *lab, bool error, const char *fmt, ...)
 	vsnprintf(lab->status, sizeof lab->status, fmt, ap);
 	va_end(ap);
 	lab->status_error = error;
-	clock_gettime(CLOCK_MONOTONIC, &lab->status_time);
+	lab->status_time = util_mono_ms();
+	lab->status_seq++;
 	lab->dirty = true;
 }
 
@@ -534,7 +533,7 @@ static void handle_key_now(struct lab *lab, int key)
 static void handle_key(struct lab *lab, int key)
 {
 	bool text = lab->focus == &pane_client || pane_modal(lab) != NULL;
-	struct timespec asked;
+	unsigned asked;
 
 	lab->dirty = true;
 	if (!lab->quit_armed || key == KEY_RESIZE || key == KEY_MOUSE) {
@@ -545,13 +544,12 @@ static void handle_key(struct lab *lab, int key)
 		lab->quit = true;
 		return;
 	}
-	asked = lab->status_time;
+	asked = lab->status_seq;
 	handle_key_now(lab, key);
 	if (!lab->quit) {
 		lab->quit_armed = false;
 		/* The question goes, unless the key put a notice of its own. */
-		if (lab->status_time.tv_sec == asked.tv_sec &&
-		    lab->status_time.tv_nsec == asked.tv_nsec)
+		if (lab->status_seq == asked)
 			lab->status[0] = '\0';
 	}
 }
@@ -623,7 +621,7 @@ static void read_signals(struct lab *lab)
 
 /* ---- the loop ---- */
 
-static int until(const struct timespec *since, long period)
+static int until(int64_t since, long period)
 {
 	long left = period - lab_ms_since(since);
 
@@ -647,11 +645,11 @@ static void run(struct lab *lab)
 		p[n++] = (struct pollfd){.fd = event_queue_fd(lab->q), .events = POLLIN};
 		conn_poll_fds(lab, p, &n, &timeout);
 		if (lab->dirty)
-			min_timeout(&timeout, until(&lab->last_frame, TUI_FRAME_MS));
+			min_timeout(&timeout, until(lab->last_frame, TUI_FRAME_MS));
 		if (lab->nservers > 0)
-			min_timeout(&timeout, until(&lab->last_stats, TUI_STATS_MS));
-		if (lab->status[0] && lab_ms_since(&lab->status_time) < TUI_STATUS_MS)
-			min_timeout(&timeout, until(&lab->status_time, TUI_STATUS_MS));
+			min_timeout(&timeout, until(lab->last_stats, TUI_STATS_MS));
+		if (lab->status[0] && lab_ms_since(lab->status_time) < TUI_STATUS_MS)
+			min_timeout(&timeout, until(lab->status_time, TUI_STATUS_MS));
 		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
@@ -663,21 +661,20 @@ static void run(struct lab *lab)
 		else if (p[0].revents & POLLIN)
 			read_keys(lab);
 		conn_handle(lab, p + 3, n - 3);
-		if (lab->nservers > 0 && lab_ms_since(&lab->last_stats) >= TUI_STATS_MS) {
-			clock_gettime(CLOCK_MONOTONIC, &lab->last_stats);
-			servers_sample(lab, (int64_t)lab->last_stats.tv_sec * 1000 +
-						lab->last_stats.tv_nsec / 1000000);
+		if (lab->nservers > 0 && lab_ms_since(lab->last_stats) >= TUI_STATS_MS) {
+			lab->last_stats = util_mono_ms();
+			servers_sample(lab, lab->last_stats);
 			kernel_tick(lab);
 			lab->dirty = true;
 		}
-		if (lab->status[0] && lab_ms_since(&lab->status_time) >= TUI_STATUS_MS) {
+		if (lab->status[0] && lab_ms_since(lab->status_time) >= TUI_STATUS_MS) {
 			lab->status[0] = '\0';
 			lab->dirty = true;
 		}
-		if (lab->dirty && !lab->quit && lab_ms_since(&lab->last_frame) >= TUI_FRAME_MS) {
+		if (lab->dirty && !lab->quit && lab_ms_since(lab->last_frame) >= TUI_FRAME_MS) {
 			frame_draw(lab);
 			lab->dirty = false;
-			clock_gettime(CLOCK_MONOTONIC, &lab->last_frame);
+			lab->last_frame = util_mono_ms();
 		}
 	}
 }
@@ -731,14 +728,11 @@ static int parse_options(int argc, char **argv, struct options *o, struct tui_ex
 		}
 		if (strcmp(a, "--backlog") == 0 || strncmp(a, "--backlog=", 10) == 0) {
 			const char *v = a[9] == '=' ? a + 10 : i + 1 < argc ? argv[++i] : NULL;
-			char *end;
 			long n;
 
 			if (v == NULL)
 				return usage_error(ex, "%s needs a number", "--backlog");
-			errno = 0;
-			n = strtol(v, &end, 10);
-			if (errno != 0 || end == v || *end != '\0' || n < 1 || n > 65535)
+			if (num_parse_long(v, 1, 65535, &n) != NUM_OK)
 				return usage_error(ex, _(MSG_TUI_BAD_BACKLOG), v);
 			backlog = (int)n;
 			continue;

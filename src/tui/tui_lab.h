@@ -69,8 +69,8 @@ struct lab {
 	bool color, mouse;
 	bool dirty; /* something changed since the last frame */
 	bool quit;
-	bool quit_armed; /* a quit was asked for: the next quit key quits */
-	struct timespec last_frame, last_stats;
+	bool quit_armed;		/* a quit was asked for: the next quit key quits */
+	int64_t last_frame, last_stats; /* util_mono_ms() times */
 
 	struct server *servers[TUI_SERVERS_MAX];
 	struct rate rates[TUI_SERVERS_MAX]; /* servers[i]'s, sampled every TUI_STATS_MS */
@@ -88,7 +88,8 @@ struct lab {
 
 	char status[256]; /* last notice for the status bar */
 	bool status_error;
-	struct timespec status_time;
+	int64_t status_time; /* util_mono_ms() when it was set */
+	unsigned status_seq; /* counts notices, so a key can tell whether it set one */
 
 	struct conn conn;	   /* the client pane's connection */
 	struct lab_lesson *lesson; /* --lesson's, or NULL (pane_lesson.c) */
@@ -102,7 +103,8 @@ void lab_notice(struct lab *lab, bool error, const char *fmt, ...)
 /* A line in the client pane's output. */
 void lab_say(struct lab *lab, unsigned flags, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-long lab_ms_since(const struct timespec *t);
+/* Milliseconds since t, a util_mono_ms() time. */
+long lab_ms_since(int64_t t);
 /* Takes what the servers have reported so far into the log (so a notice
  * lands after the events it follows). */
 void lab_drain(struct lab *lab);
