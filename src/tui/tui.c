@@ -126,11 +126,13 @@ static void build_restore(bool mouse)
 
 /* Every signal whose default action ends the process and that the loop
  * does not answer itself: the terminal is given back before it takes
- * effect (issue 10: SIGQUIT, SIGUSR1/2, SIGALRM, SIGXFSZ, ...), and the
- * real-time signals with them. */
+ * effect (issue 10: SIGQUIT, SIGUSR1/2, SIGALRM, ...), and the
+ * real-time signals with them. SIGXFSZ is ignored instead, as serve does:
+ * a --log past `ulimit -f` then fails with EFBIG, which the status line
+ * shows, and the lab goes on. */
 static const int fatal[] = {
-    SIGSEGV, SIGBUS,  SIGFPE,	 SIGILL,  SIGABRT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-    SIGXFSZ, SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS,  SIGTRAP, SIGIO,   SIGPWR,  SIGSTKFLT,
+    SIGSEGV, SIGBUS,	SIGFPE,	 SIGILL, SIGABRT, SIGQUIT, SIGUSR1, SIGUSR2,   SIGALRM,
+    SIGXCPU, SIGVTALRM, SIGPROF, SIGSYS, SIGTRAP, SIGIO,   SIGPWR,  SIGSTKFLT,
 };
 
 static void install_signals(void)
@@ -144,6 +146,7 @@ static void install_signals(void)
 	sa.sa_flags = SA_RESTART;
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		sigaction(quiet[i], &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)

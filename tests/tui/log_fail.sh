@@ -29,6 +29,23 @@ expect_screen "at the end, on stderr: the file, the cause, the count" \
 expect_screen "exit status 1 after a failed --log" '^status=1$'
 tui_stop
 
+# Past `ulimit -f`: SIGXFSZ is ignored, the write fails with EFBIG, and
+# that shows at once; the lab goes on and exits 1 at the end.
+TUI_ENV="prlimit --fsize=2048:2048" tui_start_wrapped 120 30 --serve tcp:echo:ipv4:0 \
+	--log "$T_DIR/small.jsonl" || { fail "tmux"; t_done; }
+expect_screen "listening under ulimit -f" '#1 LISTEN tcp/echo ipv4 127\.0\.0\.1:[0-9]+'
+port=$(log_port 1)
+for i in 1 2 3 4 5 6 7 8; do
+	timeout 10 "$SOCKLAB" client 127.0.0.1 "$port" "$(printf 'x%.0s' $(seq 1 200))" </dev/null >/dev/null
+done
+expect_screen "past ulimit -f: said at once in the status line" \
+	"small\.jsonl: File too large: [0-9]+ events? not logged"
+got=$(timeout 10 "$SOCKLAB" client 127.0.0.1 "$port" "still here" </dev/null; echo .)
+check "serving goes on past ulimit -f" $'eco: still here\n' "${got%.}"
+quit_lab || fail "quit"
+expect_screen "exit status 1 after EFBIG" '^status=1$'
+tui_stop
+
 # A good log, quit with a connection open: the closes and the stop of
 # quitting are in it.
 tui_start_wrapped 120 30 --serve tcp:echo:ipv4:0 --log "$T_DIR/lab.jsonl" || { fail "tmux"; t_done; }
