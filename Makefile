@@ -136,7 +136,7 @@ $(MO_STAMP): $(MO_FILES)
 po-update:
 	$(Q)xgettext $(XGETTEXT_FLAGS) -o po/socklab.pot $(PO_SOURCES)
 	$(Q)for p in $(PO_FILES); do msgmerge --quiet --update --backup=none --no-location \
-		--sort-output $$p po/socklab.pot || exit 1; done
+		--sort-output --no-wrap $$p po/socklab.pot || exit 1; done
 
 # CI: the template matches the code, every message of every language is
 # translated and not fuzzy, and no sentence bypasses the catalogue.

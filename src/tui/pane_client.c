@@ -34,6 +34,7 @@ static unsigned char g_feed[16]; /* bytes waiting for readline */
 static size_t g_feed_len, g_feed_off;
 static FILE *g_devnull;
 static char g_history[4096];
+static bool g_history_said;  /* that it cannot be kept was said (once) */
 static int g_cur_y, g_cur_x; /* the cursor, as the last draw left it */
 
 /* ---- readline glue ---- */
@@ -66,6 +67,16 @@ static void rl_deprep_noop(void)
 {
 }
 
+/* The history file cannot be read or written (errno e): said once, in
+ * the client pane; the lab goes on with the history of this run. */
+static void history_failed(int e)
+{
+	if (g_history_said)
+		return;
+	g_history_said = true;
+	lab_say(g_lab, TUI_LOG_ERROR, _(MSG_TUI_HISTORY_FAILED), g_history, strerror(e));
+}
+
 static void rl_line_cb(char *line)
 {
 	if (line == NULL) { /* Ctrl-D on an empty line: as a shell, it leaves */
@@ -78,8 +89,12 @@ static void rl_line_cb(char *line)
 
 		if (last == NULL || strcmp(last->line, line) != 0) {
 			add_history(line);
-			if (g_history[0] && append_history(1, g_history) != 0)
-				write_history(g_history);
+			if (g_history[0] && append_history(1, g_history) != 0) {
+				int e = write_history(g_history);
+
+				if (e != 0)
+					history_failed(e);
+			}
 		}
 		tui_cmd_run(g_lab, line);
 	}
@@ -159,7 +174,9 @@ static int pane_init(struct lab *lab)
 	if (pane_client_history_path(history, sizeof history) == 0) {
 		snprintf(g_history, sizeof g_history, "%s", history);
 		make_parent(g_history);
-		read_history(g_history);
+		e = read_history(g_history);
+		if (e != 0 && e != ENOENT)
+			history_failed(e);
 	}
 	rl_callback_handler_install(MSG_TUI_PROMPT, rl_line_cb);
 	rl_variable_bind("bell-style", "none");

@@ -148,6 +148,8 @@
 	N_("this help, where the pane does not take ? as text; other text goes to the prompt")
 #define MSG_TUI_HELP_CLIENT_PAGE N_("scroll the replies")
 #define MSG_TUI_HELP_CLIENT_ENTER N_("run the line: a /command, or data to send")
+#define MSG_TUI_HISTORY_FAILED                                                                     \
+	N_("history %s: %s: the lines typed now are not kept for the next run")
 #define MSG_TUI_HELP_CLIENT_HISTORY N_("history (kept across runs); Ctrl-R searches it")
 #define MSG_TUI_HELP_CLIENT_MOVE N_("start / end of line, word back / forward")
 #define MSG_TUI_HELP_CLIENT_KILL N_("erase a word / to the end / the whole line")
