@@ -63,9 +63,7 @@ static bool json_u4(const unsigned char *s, size_t n, uint32_t *v)
 	return true;
 }
 
-/* Length (1..4) of the well-formed UTF-8 sequence at s, *cp its code
- * point; 0 when there is none (overlong, surrogate, beyond U+10FFFF). */
-static size_t json_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
 	size_t len, i;
@@ -199,7 +197,7 @@ static size_t json_body(const unsigned char *s, size_t n, bool quoted, char *out
 				o += json_put_utf8(cp, out + o);
 			continue;
 		}
-		k = json_utf8(s + i, n - i, &cp);
+		k = json_utf8_decode(s + i, n - i, &cp);
 		if (k == 0)
 			return (size_t)-1;
 		if (out != NULL)
@@ -521,5 +519,5 @@ size_t json_utf8_len(const unsigned char *s, size_t n)
 {
 	uint32_t cp;
 
-	return json_utf8(s, n, &cp);
+	return json_utf8_decode(s, n, &cp);
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define JSON_CHECK_DEPTH 64
 
@@ -30,6 +31,9 @@ bool json_decode_body(const char *s, size_t n, char *out, size_t *outlen);
 /* Length (1..4) of the well-formed UTF-8 sequence at s, or 0 (overlong,
  * surrogate, beyond U+10FFFF, cut): the reader's own decoder. */
 size_t json_utf8_len(const unsigned char *s, size_t n);
+/* The same, *cp its code point: the tests' one UTF-8 decoder, kept apart
+ * from the core's so that it can judge it. */
+size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 enum json_type {
 	JSON_NONE, /* no such member */
