@@ -215,6 +215,7 @@ check:
 # Everything that runs servers in threads, under ThreadSanitizer.
 tsan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=thread build-thread/socklab build-thread/locale/socklab-catalogues \
+		build-thread/tests/tools/jsoncheck build-thread/bench/loadgen \
 		$(INTEG_SRC:tests/%.c=build-thread/tests/%)
 	$(Q)SOCKLAB_ONLY="integration cli robust sandbox tui" tests/run-all build-thread build-thread/socklab
 
