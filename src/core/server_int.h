@@ -69,6 +69,7 @@ struct conn {
 	atomic_bool done; /* the worker has finished */
 	atomic_bool idle; /* the idle timeout shut the worker's socket */
 	bool uncounted;	  /* already taken off conns_now (before its CLOSE) */
+	int write_err;	  /* echo-stdio: errno of the send that failed its stream */
 	/* A recv not yet recorded: its event is pushed once the replies are
 	 * sent (or before anything else is recorded), so recording never
 	 * delays a reply. data stays valid until the next recv. */

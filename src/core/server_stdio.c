@@ -51,6 +51,9 @@ static ssize_t sock_write(void *cookie, const char *buf, size_t size)
 		snprintf(what, sizeof what, "%d, %zu", c->fd, size - done);
 		server_trace(c->srv, "send", (int)n, e, NULL, what);
 		if (n < 0) {
+			/* Kept apart too: stdio (and a sanitizer's runtime) may
+			 * change errno before fwrite's caller reads it. */
+			c->write_err = e;
 			errno = e;
 			return -1;
 		}
@@ -158,8 +161,9 @@ void *server_stdio_worker(void *arg)
 				len--;
 			len = s->svc->reply(line, len, reply);
 		}
+		c->write_err = 0;
 		if (fwrite(reply, 1, len, out) != len || fflush(out) != 0) {
-			err = errno;
+			err = c->write_err != 0 ? c->write_err : errno;
 			why = err == EPIPE || err == ECONNRESET ? CLOSE_RESET : CLOSE_ERROR;
 			if (err == EAGAIN || err == EWOULDBLOCK) {
 				/* SO_SNDTIMEO: not a byte taken for the stall time. */
