@@ -7,6 +7,9 @@ TMUX_SOCK=socklab-test-$$
 TUI_PANE=lab
 export XDG_STATE_HOME=$T_DIR/state
 unset TMUX
+# tmux runs each pane's command with $SHELL, else the account's login shell:
+# nobody's is nologin, and CI may set no SHELL. The tests' commands are sh.
+export SHELL=/bin/sh
 export LC_ALL=C.UTF-8   # ${#line} counts characters, not bytes
 
 tmx() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
