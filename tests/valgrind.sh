@@ -52,7 +52,7 @@ result "serve session" $rc
 
 # The lab: start a server, connect, send a line, see the echo, quit.
 if command -v tmux >/dev/null; then
-	tmx() { SHELL=/bin/sh tmux -L socklab-vg-$$ -f /dev/null "$@"; }
+	tmx() { SHELL=/bin/bash tmux -L socklab-vg-$$ -f /dev/null "$@"; }
 	screen() { tmx capture-pane -p -t vg; }
 	shows() { screen | grep -qE "$1"; }
 	log=$work/lab.vg

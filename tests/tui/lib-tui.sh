@@ -8,8 +8,9 @@ TUI_PANE=lab
 export XDG_STATE_HOME=$T_DIR/state
 unset TMUX
 # tmux runs each pane's command with $SHELL, else the account's login shell:
-# nobody's is nologin, and CI may set no SHELL. The tests' commands are sh.
-export SHELL=/bin/sh
+# nobody's is nologin, and CI may set no SHELL. bash, as the tests are:
+# it execs a -c command in place, so the pane's process is that command.
+export SHELL=/bin/bash
 export LC_ALL=C.UTF-8   # ${#line} counts characters, not bytes
 
 tmx() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
