@@ -334,6 +334,8 @@ static void test_both_sides_calls(void **state)
 	ev = server_event(&r, pos_of(&r, &r.ev[3]), EV_SYSCALL, 0, true, false);
 	call(ev, "recv", 7, "8192", 5, EVENT_CALL_NO_ADDR);
 	event_set_data(server_event(&r, pos_of(&r, ev), EV_READ_LINE, 0, true, false), "hola\n", 5);
+	call(server_event(&r, pos_of(&r, &r.ev[4]), EV_SYSCALL, 0, true, false), "send", 7, "10",
+	     10, EVENT_CALL_NO_ADDR);
 	ev = server_event(&r, pos_of(&r, &r.ev[7]), EV_SYSCALL, 0, true, false);
 	call(ev, "recv", 7, "8192", 0, EVENT_CALL_NO_ADDR);
 	call(server_event(&r, pos_of(&r, ev), EV_SYSCALL, 0, true, false), "close", 7, NULL, 0,
@@ -345,8 +347,8 @@ static void test_both_sides_calls(void **state)
 	key_of_packet(&r, 0, IPPROTO_TCP, &k);
 	build(&r, &k);
 	/* 10 packets, 4 client calls (not socket, not the other client's),
-	 * 5 server rows. */
-	assert_int_equal(r.l.n, 19);
+	 * 6 server rows. */
+	assert_int_equal(r.l.n, 20);
 	for (i = 0; i < r.l.n; i++)
 		assert_true(r.l.rows[i].ev != r.order[0]); /* socket() has no tuple */
 	{
@@ -361,6 +363,7 @@ static void test_both_sides_calls(void **state)
 		    "                                                   recv(7, 8192) = 5",
 		    "                                                 readline 5 \"hola\\n\"",
 		    "              <- [ACK] Seq=1 Ack=6 Len=0 --------------",
+		    "                                                    send(7, 10) = 10",
 		    "              <- [PSH, ACK] Seq=1 Ack=6 Len=10 --------",
 		    "              -- [ACK] Seq=6 Ack=11 Len=0 ------------>",
 		    " shutdown(5, SHUT_WR) = 0",
@@ -386,12 +389,12 @@ static void test_both_sides_calls(void **state)
 			assert_int_equal(row->side,
 					 row->ev->server ? LADDER_SERVER : LADDER_CLIENT);
 	}
-	/* The half-close (row 12) before the client's FIN, the server's EOF
+	/* The half-close (row 13) before the client's FIN, the server's EOF
 	 * recv after it, its close before its own FIN; the server's rows stay
 	 * in the states the packets gave. */
-	assert_int_equal(r.l.rows[14].state[LADDER_SERVER], LADDER_CLOSE_WAIT);
-	assert_int_equal(r.l.rows[15].side, LADDER_SERVER);
-	assert_int_equal(r.l.rows[18].side, LADDER_CLIENT);
+	assert_int_equal(r.l.rows[15].state[LADDER_SERVER], LADDER_CLOSE_WAIT);
+	assert_int_equal(r.l.rows[16].side, LADDER_SERVER);
+	assert_int_equal(r.l.rows[19].side, LADDER_CLIENT);
 }
 
 static void test_half_close(void **state)
