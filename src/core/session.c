@@ -182,6 +182,14 @@ int session_send_dgram(struct session *s, const void *data, size_t n)
 			   s->peer_len);
 	while (r < 0 && errno == EINTR);
 	e = errno;
+	if (r >= 0 && s->local.ss_family == AF_UNSPEC) {
+		/* The kernel bound the socket for its first datagram: its end
+		 * is the client's side of the exchange (the ladder's key). */
+		socklen_t ll = sizeof s->local;
+
+		if (getsockname(s->fd, (struct sockaddr *)&s->local, &ll) < 0)
+			memset(&s->local, 0, sizeof s->local);
+	}
 	trace_size(s, "sendto", r, e, n, EVENT_CALL_PEER_ARG, &t0);
 	return r < 0 ? e : 0;
 }

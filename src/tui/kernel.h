@@ -53,7 +53,7 @@
 #define MSG_KERNEL_HELP_BACK N_("back to the view before")
 #define MSG_KERNEL_HELP_LOG_LADDER N_("the ladder of the selected line's connection")
 #define MSG_KERNEL_NO_PACKETS N_("no packets yet: start a server and connect to it")
-#define MSG_KERNEL_NO_CALLS N_("no system calls yet: start a server")
+#define MSG_KERNEL_NO_CALLS N_("no system calls yet: start a server or connect")
 #define MSG_KERNEL_NO_SOCKETS N_("no socket on the lab's ports (%s)")
 #define MSG_KERNEL_NO_PORTS N_("no ports yet: start a server or connect")
 #define MSG_KERNEL_NO_LADDER N_("no connection chosen: Enter on a packet, or L on a log line")

@@ -47,6 +47,14 @@ if have_ipv6; then
 	serve_start tr6 --trace tcp:hello:dual:0 || fail "traced dual server did not listen"
 	check_match "dual: V6ONLY=0 step" "#1 setsockopt\([0-9]+, IPPROTO_IPV6, IPV6_V6ONLY, 0\) = 0 +srv\.setsockopt\(socket\.IPPROTO_IPV6, socket\.IPV6_V6ONLY, 0\)" "$(cat "$T_DIR/tr6.out")"
 	check_match "dual: bind [::]" "#1 bind\([0-9]+, \('::', 0, 0, 0\)\) = 0" "$(cat "$T_DIR/tr6.out")"
+	# The V6ONLY fallback: the refused setsockopt, the close of that first
+	# socket, then the two sockets.
+	SOCKLAB_FAULT_V6ONLY=1 serve_start fb --trace tcp:hello:dual:0 || fail "traced fallback did not listen"
+	log=$(cat "$T_DIR/fb.out")
+	ffd=$(sed -nE 's/.*#1 setsockopt\(([0-9]+), IPPROTO_IPV6, IPV6_V6ONLY, 0\) = -1 EPERM \(Operation not permitted\).*/\1/p' <<<"$log")
+	[ -n "$ffd" ] && ok "fallback: the refused IPV6_V6ONLY=0, with its errno" || fail "fallback: no refused IPV6_V6ONLY=0 traced"
+	check_match "fallback: that first socket closed" "#1 close\($ffd\) = 0 +srv\.close\(\)" "$log"
+	check "fallback: then two sockets listen" 2 "$(grep -cE '#1 listen\([0-9]+, [0-9]+\) = 0' <<<"$log")"
 fi
 
 # A failed step shows its errno: bind to a port already taken.
