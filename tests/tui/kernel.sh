@@ -2,8 +2,9 @@
 # The lab's views of the kernel, in tmux, with real traffic in a private
 # network namespace: the packets pane (the handshake, data, FIN, an RST
 # from a closed port, ICMP port unreachable for UDP), the ladder opened
-# from a packet and from a log line, the system calls pane with the
-# tutorial's Python lines, the kernel sockets pane (LISTEN, ESTABLISHED,
+# from a packet and from a log line (each side's system calls on it), the
+# system calls pane with the tutorial's Python lines (the client pane's
+# calls too), the kernel sockets pane (LISTEN, ESTABLISHED,
 # TIME_WAIT), /save FILE.pcap read back by tcpdump; then the lab as nobody:
 # the packets pane says what is missing, the rest works.
 if [ -z "${SOCKLAB_IN_NETNS:-}" ]; then
