@@ -24,6 +24,26 @@ void server_emit_msg(struct server *s, enum event_kind kind, int err, const char
 	emit(s, &ev);
 }
 
+/* The tutorial's Python line for a connection's recv or send: each
+ * section's own (1.b and 2 read through makefile()'s f). */
+static const char *conn_python(enum service svc, bool recv)
+{
+	switch (svc) {
+	case SERVICE_ECHO:
+		return recv ? "chunk = conn.recv(4096)" : "conn.sendall(resp)";
+	case SERVICE_ECHO_STDIO:
+		return recv ? "for raw in f:" : "f.write(b\"eco: \" + line + b\"\\n\")";
+	case SERVICE_CMD:
+		return recv ? "for raw in f:" : "f.write(resp.encode(\"utf-8\"))";
+	case SERVICE_RAW:
+		return recv ? "b = conn.recv(4096)" : "conn.sendall(b)";
+	case SERVICE_HELLO:
+		return recv ? "" : "conn.sendall(b\"hola dual\\n\")";
+	default:
+		return "";
+	}
+}
+
 /* The tutorial's Python line for a step, where it has one: the server's
  * socket is srv (s for UDP), an accepted connection conn, and
  * echo-stdio's stream over it f (its makefile()). */
@@ -51,10 +71,8 @@ static void trace_python(const struct server *s, const struct event *ev,
 		snprintf(out, cap, "srv.listen(%d)", spec_backlog(&s->spec));
 	else if (strcmp(call, "accept4") == 0)
 		snprintf(out, cap, "conn, addr = srv.accept()");
-	else if (strcmp(call, "recv") == 0)
-		snprintf(out, cap, "for raw in f:");
-	else if (strcmp(call, "send") == 0)
-		snprintf(out, cap, "f.write(b\"eco: \" + line + b\"\\n\")");
+	else if (strcmp(call, "recv") == 0 || strcmp(call, "send") == 0)
+		snprintf(out, cap, "%s", conn_python(s->spec.service, strcmp(call, "recv") == 0));
 	else if (strcmp(call, "close") == 0)
 		snprintf(out, cap, "%s.close()", ev->conn ? "conn" : var);
 }

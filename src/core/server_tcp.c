@@ -204,10 +204,21 @@ bool server_conn_flush(struct server *s, struct conn *c)
 	bool moved = false;
 
 	if (pending > 0) {
-		ssize_t n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
-		int e = errno;
+		struct timespec t0;
+		ssize_t n;
+		int e;
 
+		if (s->opt.trace) /* the call, before the packet it makes */
+			clock_gettime(CLOCK_REALTIME, &t0);
+		n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
+		e = errno;
 		record_recv(s, c); /* now that the reply is on its way */
+		if (s->opt.trace && (n >= 0 || (e != EAGAIN && e != EINTR))) {
+			char what[24];
+
+			snprintf(what, sizeof what, "%zu", pending);
+			server_trace_at(s, c, &t0, "send", c->fd, (int)n, e, NULL, what);
+		}
 		if (n < 0 && e != EAGAIN && e != EINTR) {
 			conn_close(s, c, e == ECONNRESET || e == EPIPE ? CLOSE_RESET : CLOSE_ERROR,
 				   e);
@@ -314,6 +325,14 @@ void server_conn_readable(struct server *s, struct conn *c)
 		room = IOBUF_SIZE - 1;
 	}
 	n = recv(c->fd, p, room, 0);
+	if (s->opt.trace && (n >= 0 || (errno != EAGAIN && errno != EINTR))) {
+		int e = errno;
+		char what[24];
+
+		snprintf(what, sizeof what, "%zu", room);
+		server_trace(s, c, "recv", c->fd, (int)n, e, NULL, what);
+		errno = e;
+	}
 	if (n < 0) {
 		int e = errno;
 

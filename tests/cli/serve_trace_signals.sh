@@ -24,7 +24,11 @@ check_match "udp socket step" "#2 socket\(AF_INET, SOCK_DGRAM, 0\) = [0-9]+ +s =
 check_match "udp bind step" "#2 bind\([0-9]+, \('127\.0\.0\.1', 0\)\) = 0" "$log"
 if grep -q '#2 listen' "$T_DIR/tr.out"; then fail "udp traced a listen"; else ok "udp has no listen step"; fi
 order=$(grep -oE '#1 [a-z0-9]+\(' "$T_DIR/tr.out" | sed -E 's/#1 ([a-z0-9]+)\(/\1/' | tr '\n' ' ')
-check "steps in the order they happen" "socket setsockopt bind listen accept4 close " "$order"
+check "steps in the order they happen" "socket setsockopt bind listen accept4 recv send recv close " "$order"
+# Section 1's own calls on the connection, with its Python lines.
+check_match "recv of the line" "#1 recv\($cfd, [0-9]+\) = 5 +chunk = conn\.recv\(4096\)" "$log"
+check_match "send of the reply" "#1 send\($cfd, 10\) = 10 +conn\.sendall\(resp\)" "$log"
+check_match "the EOF recv" "#1 recv\($cfd, [0-9]+\) = 0 +chunk = conn\.recv\(4096\)" "$log"
 # Without --trace, no system-call line at all.
 serve_start plain tcp:echo:ipv4:0 || fail "plain server did not listen"
 "$SOCKLAB" client 127.0.0.1 "$(listen_port plain 1)" x >/dev/null 2>&1

@@ -122,6 +122,7 @@ static void test_trace(void **state)
 	size_t k = 0;
 	int fd, accepted = 0, closed = 0;
 	uint64_t accept_conn = 0;
+	int accept_fd = -1, recvs = 0;
 
 	(void)state;
 	s.backlog = 8; /* the tutorial's listen(8) */
@@ -179,6 +180,7 @@ static void test_trace(void **state)
 				 peer);
 			assert_string_equal(e->call, want);
 			accept_conn = e->conn;
+			accept_fd = e->ret;
 			accepted++;
 		} else if (strcmp(e->syscall, "close") == 0 && e->conn != 0) {
 			/* The connection's close: on its fd, of its connection. */
@@ -189,12 +191,25 @@ static void test_trace(void **state)
 			assert_string_equal(e->call, want);
 			assert_string_equal(e->python, "conn.close()");
 			closed++;
+		} else if (strcmp(e->syscall, "recv") == 0 || strcmp(e->syscall, "send") == 0) {
+			/* Section 1's own calls, on the accepted socket. */
+			bool rd = strcmp(e->syscall, "recv") == 0;
+
+			assert_int_equal(e->conn, accept_conn);
+			assert_int_equal(e->fd, accept_fd);
+			assert_string_equal(e->python,
+					    rd ? "chunk = conn.recv(4096)" : "conn.sendall(resp)");
+			if (rd)
+				recvs += e->ret == 2 ? 1 : e->ret == 0 ? 10 : 100;
+			else
+				assert_int_equal(e->ret, 7); /* "eco: x\n" */
 		} else if (strcmp(e->syscall, "listen") == 0 || strcmp(e->syscall, "bind") == 0) {
 			fail_msg("%s twice", e->syscall);
 		}
 	}
 	assert_int_equal(k, 4);
 	assert_int_equal(accepted, 1);
+	assert_int_equal(recvs, 11); /* the line's 2 bytes, then EOF */
 	assert_true(closed >= 1);
 	tn_free(&t);
 	/* Without trace, no syscall events. */

@@ -62,7 +62,9 @@ expect_screen "ladder: the client's send, left" "$T send\([0-9]+, 5\) = 5 *$"
 expect_screen "ladder: the client's recv of the reply, left" "$T recv\([0-9]+, [0-9]+\) = 10 *$"
 expect_screen "ladder: the client's close, left" "$T close\([0-9]+\) = 0 *$"
 expect_screen "ladder: the server's accept4, right" "$T {20,}accept4\([0-9]+, \.\.\.\) = [0-9]+ \('127\.0\.0\.1', [0-9]+\) *$"
-expect_screen "ladder: the server's recv, right" "$T {30,}recv 5 \"hola\\\\n\" *$"
+expect_screen "ladder: the server's recv call, right" "$T {30,}recv\([0-9]+, [0-9]+\) = 5 *$"
+expect_screen "ladder: the bytes it took, right" "$T {30,}recv 5 \"hola\\\\n\" *$"
+expect_screen "ladder: the server's send call, right" "$T {30,}send\([0-9]+, 10\) = 10 *$"
 expect_screen "ladder: the server's close, right" "$T {30,}close\([0-9]+\) = 0 *$"
 
 # A closed port: RST (the port is captured as soon as /connect names it).
@@ -102,6 +104,7 @@ keys F9
 expect_screen "socket() and its Python" "#1 socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+ +srv = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)"
 expect_screen "listen() and its Python" "#1 listen\([0-9]+, [0-9]+\) = 0 +srv\.listen\([0-9]+\)"
 expect_screen "accept4() and its Python" "#1 accept4\([0-9]+, \.\.\.\) = [0-9]+ \('127\.0\.0\.1', [0-9]+\) +conn, addr = srv\.accept\(\)"
+expect_screen "recv() and section 1's Python" "#1 recv\([0-9]+, [0-9]+\) = 5 +chunk = conn\.recv\(4096\)"
 # The client pane's own calls, in the same form, with the client's Python.
 expect_screen "the client's socket()" "client socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+ +c = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)"
 expect_screen "the client's connect()" "client connect\([0-9]+, \('127\.0\.0\.1', $tp\)\) = 0 +c\.connect\(\(HOST, PORT\)\)"
