@@ -28,9 +28,10 @@
 #define TUI_SERVERS_MAX 32 /* servers running at once, and their rates */
 #define TUI_LOG_CAP 5000
 #define TUI_OUT_CAP 1000
-#define TUI_FRAME_MS 33	   /* redraw at most ~30 times a second */
-#define TUI_STATS_MS 500   /* refresh the running list's counters */
-#define TUI_STATUS_MS 5000 /* a notice stays this long in the status bar */
+#define TUI_FRAME_MS 33	       /* redraw at most ~30 times a second */
+#define TUI_STATS_MS 500       /* refresh the running list's counters */
+#define TUI_STATUS_MS 5000     /* a notice stays this long in the status bar */
+#define TUI_DROPS_NOTE_MS 5000 /* at most one log line this often about SYN drops */
 
 /* The servers panel's form: one cursor walks the fields, then the list. */
 enum tui_field {
@@ -89,6 +90,8 @@ struct lab {
 	 * accept queue, anyone's) when the lab began, and at the last sample. */
 	bool drops_known;
 	uint64_t overflows_base, overflows_seen;
+	uint64_t overflows_noted; /* as far as the log has said */
+	int64_t drops_note_ms;	  /* util_mono_ms() of its last line about them */
 
 	char status[256]; /* last notice for the status bar */
 	bool status_error;

@@ -204,10 +204,10 @@
 #define MSG_TUI_PRESET_LOG N_("tutorial section %s: %s")
 /* SYNs dropped on a full accept queue (ListenOverflows): the namespace's. */
 #define MSG_TUI_SYNS_DROPPED_LOG                                                                   \
-	NN_("the kernel dropped %llu SYN: an accept queue was full (ListenOverflows, whole "       \
-	    "network namespace; %llu since the lab started)",                                      \
-	    "the kernel dropped %llu SYNs: an accept queue was full (ListenOverflows, whole "      \
-	    "network namespace; %llu since the lab started)")
+	NN_("the kernel dropped %llu SYN on a full accept queue (ListenOverflows, whole netns: "   \
+	    "%llu since the lab began)",                                                           \
+	    "the kernel dropped %llu SYNs on a full accept queue (ListenOverflows, whole netns: "  \
+	    "%llu since the lab began)")
 #define MSG_TUI_SYNS_DROPPED_LONG                                                                  \
 	NN_(" %llu SYN dropped: accept queue full (whole netns) ",                                 \
 	    " %llu SYNs dropped: accept queue full (whole netns) ")

@@ -12,6 +12,7 @@
 #include "socklab/addr.h"
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
+#include "socklab/util.h"
 #include "tui/porthold.h"
 #include "tui/tui_lab.h"
 #include "tui/tui_sandbox.h"
@@ -283,7 +284,8 @@ void servers_drops_init(struct lab *lab)
 	uint64_t drops;
 
 	lab->drops_known = server_listen_drops(&lab->overflows_base, &drops) == 0;
-	lab->overflows_seen = lab->overflows_base;
+	lab->overflows_seen = lab->overflows_noted = lab->overflows_base;
+	lab->drops_note_ms = 0;
 }
 
 /* More SYNs dropped on a full accept queue since the last sample: a line
@@ -297,11 +299,19 @@ static void sample_drops(struct lab *lab)
 	struct tm tm;
 	int n;
 
-	if (!lab->drops_known || server_listen_drops(&over, &drops) < 0 ||
-	    over <= lab->overflows_seen)
+	if (!lab->drops_known || server_listen_drops(&over, &drops) < 0)
 		return;
-	more = over - lab->overflows_seen;
+	if (over > lab->overflows_seen)
+		lab->dirty = true; /* the servers pane's count */
 	lab->overflows_seen = over;
+	/* A client retries its SYN, again and again: the log says so at
+	 * most every TUI_DROPS_NOTE_MS, what was dropped meanwhile added up. */
+	if (over <= lab->overflows_noted ||
+	    (lab->drops_note_ms && lab_ms_since(lab->drops_note_ms) < TUI_DROPS_NOTE_MS))
+		return;
+	more = over - lab->overflows_noted;
+	lab->overflows_noted = over;
+	lab->drops_note_ms = util_mono_ms();
 	lab_drain(lab); /* after the events that came before */
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);

@@ -102,7 +102,7 @@ expect_screen "Linux admits backlog+1: 3 of backlog 2" 'accept queue 3 of backlo
 expect_screen "the dropped SYNs are counted in the servers pane" \
 	'─ ([2-9]|[1-9][0-9]+) SYNs dropped: accept queue full \(whole netns\) ─'
 expect_screen "and in the log" \
-	'the kernel dropped [0-9]+ SYNs?: an accept queue was full \(ListenOverflows, whole network namespace; ([2-9]|[1-9][0-9]+) since the lab started\)'
+	'the kernel dropped [1-9][0-9]* SYNs? on a full accept queue \(ListenOverflows, whole netns: [1-9][0-9]* since the lab began\)'
 
 # The first client leaves: the server accepts the next, the client pane's.
 kill "$first_pid"
@@ -120,6 +120,18 @@ else
 	ok "the first client's ACCEPT: no wait worth saying, not the pane's"
 fi
 check_match "the client pane's own port is known" '^[0-9]+$' "$p_own"
+# The detail view gives the wait too (client -> servers -> presets -> log).
+keys Tab Tab Tab
+keys /
+keys -l "kind=accept peer=127.0.0.1:$p_own"
+keys Enter
+expect_screen "filtered to the pane's ACCEPT" "filter: .*kind=accept"
+keys Enter
+expect_screen "its detail: the wait in the accept queue" \
+	' [0-9]+\.[0-9]{3} s in the accept queue, complete, before accept\(\)'
+keys Escape
+wait_gone 'event #[0-9]+ ' 5 || fail "Esc closes the detail"
+keys c Tab
 # the order: the accept is said before the reply it made possible
 screen >"$T_DIR/wide.txt"
 if [ "$(grep -n 'accepted by server #1' "$T_DIR/wide.txt" | cut -d: -f1)" -lt \
