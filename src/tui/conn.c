@@ -483,6 +483,25 @@ static void hint_refused(struct lab *lab)
 	}
 }
 
+/* The attempt timed out against a lab server whose accept queue is full
+ * (past its backlog): its SYNs were dropped, said so. */
+static void hint_timeout(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	struct server_stats st;
+	struct server *s;
+
+	if (c->ntried == 0)
+		return;
+	s = lab_server_at(lab, &c->tried[c->ntried - 1]);
+	if (s == NULL)
+		return;
+	server_stats(s, &st);
+	if (st.has_accept_queue && st.accept_queue > st.accept_backlog)
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TIMEOUT_FULL), server_id(s), st.accept_queue,
+			st.accept_backlog);
+}
+
 /* ---- connecting ---- */
 
 static void connected(struct lab *lab)
@@ -541,6 +560,8 @@ static void attempt_result(struct lab *lab, int e)
 	}
 	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
 	c->refused |= e == ECONNREFUSED;
+	if (e == ETIMEDOUT)
+		hint_timeout(lab);
 	session_close_attempt(&c->attempt);
 	next_attempt(lab);
 }
@@ -848,9 +869,11 @@ void conn_handle(struct lab *lab, const struct pollfd *p, int n)
 		if (p[i].fd != fd)
 			continue;
 		if (c->state == CONN_CONNECTING) {
-			if (p[i].revents)
+			if (p[i].revents) {
 				attempt_result(lab, dialer_result(fd));
-			return;
+				return;
+			}
+			break; /* nothing yet: the deadline decides */
 		}
 		if (c->state == CONN_TCP) {
 			if (p[i].revents & POLLOUT)
@@ -862,7 +885,8 @@ void conn_handle(struct lab *lab, const struct pollfd *p, int n)
 		}
 		return;
 	}
-	/* No event on the attempt: has it run out of time? */
+	/* No event on the attempt (a SYN the kernel keeps sending again,
+	 * unanswered): has it run out of time? */
 	if (c->state == CONN_CONNECTING) {
 		if (util_mono_ms() >= c->deadline)
 			attempt_result(lab, ETIMEDOUT);

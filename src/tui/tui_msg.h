@@ -84,6 +84,10 @@
 #define MSG_TUI_RESOLVED N_("getaddrinfo %s%s%s, in the order a client tries them:")
 #define MSG_TUI_CONNECTED N_("connected to %s from %s")
 #define MSG_TUI_CONNECT_FAILED N_("no address left to try: not connected")
+#define MSG_TUI_TIMEOUT_FULL                                                                       \
+	N_("the accept queue of the lab's server #%u is full (%u of backlog %u): the kernel "      \
+	   "drops "                                                                                \
+	   "each SYN, the client sends it again, then gives up")
 #define MSG_TUI_REFUSED_HINT N_("the lab's server #%u listens on %s: try /connect %s %u")
 #define MSG_TUI_BACKLOG_WAITING                                                                    \
 	N_("waiting in the backlog of server #%u: the kernel completed the handshake, the server " \

@@ -6,7 +6,8 @@
 # queue and that it is the client pane's (a wait under 0.1 s is not
 # said); the accept queue line says that Linux admits backlog+1 (3 of
 # backlog 2); SYNs dropped on the full queue are counted (the namespace's
-# ListenOverflows since the lab began) in the servers pane and the log;
+# ListenOverflows since the lab began) in the servers pane and the log,
+# and a connect that times out against the full queue says why;
 # /connect refused where the lab's server listens on the other family
 # names that server and the address to try. Then the same at 80x24:
 # nothing cut, no border crossed.
@@ -204,6 +205,13 @@ expect_screen "80x24: the title says it waits" 'Client .*9101\) waiting in the b
 clients more 9101 4 || fail "more clients started"
 expect_screen "80x24: 3 of backlog 2+1" 'accept queue 3 of backlog 2\+1 +│'
 expect_screen "80x24: the drops in the heading, whole" '─ ([2-9]|[1-9][0-9]+) SYN drops: queue full, netns ─+│'
+# A client arriving now finds the queue full: its SYNs are dropped until
+# it gives up, and the pane says why (the pane's queued connection,
+# closed, keeps its place until accepted).
+type_line "/connect 127.0.0.1 9101"
+expect_screen "80x24: against a full queue the connect times out" \
+	"trying \('127\.0\.0\.1', 9101\) \.\.\. Connection timed out"
+expect_screen "80x24: and the pane says why" "the accept queue of the lab's server #1 is full \(3 of"
 screen >"$T_DIR/small.txt"
 if python3 "$T_DIR/fits.py" "$T_DIR/small.txt" >"$T_DIR/why" 2>&1; then ok "80x24: nothing cut, no border crossed"; else
 	fail "80x24: nothing cut, no border crossed"; sed 's/^/    ! /' "$T_DIR/why" >&2
