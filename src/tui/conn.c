@@ -780,6 +780,7 @@ void conn_connect(struct lab *lab, bool udp, const char *host, const char *port)
 		conn_close(lab, false);
 	c->udp = udp;
 	c->state = CONN_RESOLVING;
+	c->naccepts = 0;	       /* only accepts from now on can be this connection's */
 	kernel_expect_port(lab, port); /* capture the first SYN too */
 	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), udp ? "udp" : "tcp", host, port);
 	start_resolve(lab, udp, host, port, true);
