@@ -317,13 +317,28 @@ static bool wildcard(const struct sockaddr_storage *a)
 	return false;
 }
 
-/* The running lab TCP server a connection to peer reached, or NULL. */
+static bool loopback(const struct sockaddr_storage *a)
+{
+	struct sockaddr_storage x;
+
+	plain_end(a, &x);
+	if (x.ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)&x)->sin_addr.s_addr) >> 24) == 127;
+	if (x.ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&x)->sin6_addr);
+	return false;
+}
+
+/* The running lab TCP server a connection to peer reached, or NULL (in a
+ * sandbox a loopback address is the client's own host's). */
 static struct server *lab_server_at(const struct lab *lab, const struct sockaddr_storage *peer)
 {
 	for (int k = 0; k < lab->nservers; k++) {
 		struct server *s = lab->servers[k];
 
-		if (server_spec(s)->transport != TRANSPORT_TCP)
+		if (server_spec(s)->transport != TRANSPORT_TCP ||
+		    (loopback(peer) &&
+		     tui_sandbox_host_of(server_id(s)) != tui_sandbox_client_host()))
 			continue;
 		for (int j = 0; j < server_nsockets(s); j++) {
 			const struct sockaddr_storage *l = server_local(s, j);
@@ -455,15 +470,18 @@ static void hint_refused(struct lab *lab)
 	for (int k = 0; k < lab->nservers; k++) {
 		struct server *s = lab->servers[k];
 
-		if (server_spec(s)->transport != TRANSPORT_TCP ||
-		    tui_sandbox_host_of(server_id(s)) != tui_sandbox_client_host())
+		bool elsewhere = tui_sandbox_host_of(server_id(s)) != tui_sandbox_client_host();
+
+		if (server_spec(s)->transport != TRANSPORT_TCP)
 			continue;
 		for (int j = 0; j < server_nsockets(s); j++) {
 			const struct sockaddr_storage *l = server_local(s, j);
 			char hp[ADDR_TEXT_MAX], host[ADDR_TEXT_MAX];
 			bool tried = false;
 
-			if (addr_port((const void *)l) != port)
+			/* In a sandbox, another host's loopback is not ours. */
+			if (addr_port((const void *)l) != port ||
+			    (elsewhere && (wildcard(l) || loopback(l))))
 				continue;
 			for (int i = 0; i < c->ntried && !tried; i++)
 				tried = same_host(l, &c->tried[i]) ||

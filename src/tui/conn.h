@@ -8,6 +8,12 @@
  * may wait on DNS); the result comes back through a pipe the main loop
  * polls, tagged with a sequence number so a superseded request is
  * dropped. Nothing here blocks on the network or touches the screen.
+ *
+ * When the other end is one of the lab's own servers, the pane also says
+ * what only the lab can see: that the connection waits in that server's
+ * backlog (complete in the kernel, not accepted yet) and when it is
+ * accepted, that a timeout met a full accept queue, and which lab server
+ * listens on an address a refused /connect did not try.
  */
 #ifndef SOCKLAB_TUI_CONN_H
 #define SOCKLAB_TUI_CONN_H
