@@ -19,7 +19,12 @@ $py -c 'import PIL' 2>/dev/null ||
 	{ echo "screenshots: needs Pillow (apt-get install python3-pil)" >&2; exit 1; }
 
 tmx() { tmux -L "$sock" -f /dev/null "$@"; }
-cleanup() { tmx kill-server 2>/dev/null || true; rm -rf "$state"; }
+clients=() # the backlog scene's python3 clients
+cleanup() {
+	tmx kill-server 2>/dev/null || true
+	[ ${#clients[@]} -eq 0 ] || kill "${clients[@]}" 2>/dev/null || true
+	rm -rf "$state"
+}
 trap cleanup EXIT
 
 wait_screen() {
@@ -45,6 +50,11 @@ start() {
 
 shoot() {
 	local name=$1 title=$2 cursor
+	# SHOTS="in-class backlog": only those images are written.
+	if [ -n "${SHOTS:-}" ] && [[ " $SHOTS " != *" $name "* ]]; then
+		echo "  skip   $out/$name.png (not in SHOTS)"
+		return
+	fi
 	# Let notices leave the status bar (5 s) so it shows the keys, and the
 	# last frame land.
 	[ "${3:-}" = now ] || sleep 5.3
@@ -114,6 +124,53 @@ sleep 5.3
 tmx send-keys -t shot F10
 wait_screen 'F10 again quits'
 shoot in-class "socklab at 80x24 — section 1 (sequential, listen(8)); F10 asks first" now
+
+# The backlog at 80x24 (issue 11): section 1 serving one client, the
+# client pane waiting in the backlog behind it, the accept queue full at
+# 9 of backlog 8 (Linux admits one more) and the SYNs past it dropped.
+cat >"$state/clients.py" <<'PY'
+import socket, sys, time
+socks = []
+for i in range(int(sys.argv[2])):
+    s = socket.socket()
+    s.setblocking(False)
+    try:
+        s.connect(("127.0.0.1", int(sys.argv[1])))
+    except BlockingIOError:
+        pass
+    socks.append(s)
+if len(sys.argv) > 3:
+    time.sleep(0.2)
+    socks[0].sendall(sys.argv[3].encode() + b"\n")
+time.sleep(120)
+PY
+# port_free PORT: waits until the last scene's lab has let go of it.
+port_free() {
+	local i
+	tmx kill-server 2>/dev/null || true
+	for i in $(seq 250); do
+		ss -Hltn "sport = :$1" | grep -q . || return 0
+		sleep 0.04
+	done
+}
+port_free 9101
+start
+tmx send-keys -t shot F2
+wait_screen '#1 tcp echo ipv4 seq'
+python3 "$state/clients.py" 9101 1 uno &
+clients+=($!)
+wait_screen '#1 RECV tcp'
+type_line "/connect 127.0.0.1 9101"
+wait_screen 'waiting in the backlog'
+type_line "hola"
+python3 "$state/clients.py" 9101 10 &
+clients+=($!)
+wait_screen 'accept queue 9 of backlog 8\+1'
+wait_screen 'SYN drops'
+shoot backlog "socklab at 80x24 — waiting in the backlog; 9 of backlog 8"
+kill "${clients[@]}" 2>/dev/null || true
+clients=()
+port_free 9101
 cols=112 rows=36
 
 # The ladder (issue 12): one connection's packets, events and TCP states.

@@ -12,9 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+
 #include "socklab/addr.h"
 #include "socklab/client.h"
 #include "socklab/escape.h"
+#include "socklab/event.h"
+#include "socklab/server.h"
 #include "socklab/util.h"
 #include "tui/tui_msg.h"
 #include "tui/tui_cmd.h"
@@ -98,6 +102,8 @@ static void conn_close(struct lab *lab, bool quiet)
 	c->seq++; /* a resolve in flight no longer counts */
 	c->state = CONN_IDLE;
 	c->partial_len = 0;
+	c->backlog_server = 0;
+	c->backlog_said = false;
 }
 
 void conn_finish(struct lab *lab)
@@ -251,6 +257,9 @@ static void resolve_done(struct lab *lab)
 			} else {
 				c->dialer = dialer_new(job->res);
 				job->res = NULL; /* the dialer owns it now */
+				memset(c->tried, 0, sizeof c->tried);
+				c->ntried = 0;
+				c->refused = false;
 				if (c->dialer) {
 					dialer_set_trace(c->dialer, &c->sess.trace);
 					next_attempt(lab);
@@ -265,6 +274,263 @@ static void resolve_done(struct lab *lab)
 			freeaddrinfo(job->res);
 		free(job);
 	}
+}
+
+/* ---- the lab's own servers on the other end ---- */
+
+/* One end as plain IPv4 when it is IPv4-mapped, so that a dual-stack
+ * server's ::ffff:127.0.0.1 meets the client's 127.0.0.1. */
+static void plain_end(const struct sockaddr_storage *in, struct sockaddr_storage *out)
+{
+	const struct sockaddr_in6 *s6 = (const void *)in;
+
+	*out = *in;
+	if (in->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		struct sockaddr_in *s4 = (void *)out;
+		uint16_t port = s6->sin6_port;
+		struct in_addr a;
+
+		memcpy(&a, &s6->sin6_addr.s6_addr[12], sizeof a);
+		memset(out, 0, sizeof *out);
+		s4->sin_family = AF_INET;
+		s4->sin_port = port;
+		s4->sin_addr = a;
+	}
+}
+
+static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	struct sockaddr_storage x, y;
+
+	plain_end(a, &x);
+	plain_end(b, &y);
+	if (x.ss_family != y.ss_family)
+		return false;
+	if (x.ss_family == AF_INET)
+		return ((struct sockaddr_in *)&x)->sin_addr.s_addr ==
+		       ((struct sockaddr_in *)&y)->sin_addr.s_addr;
+	if (x.ss_family == AF_INET6)
+		return memcmp(&((struct sockaddr_in6 *)&x)->sin6_addr,
+			      &((struct sockaddr_in6 *)&y)->sin6_addr,
+			      sizeof(struct in6_addr)) == 0;
+	return false;
+}
+
+static bool same_end(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	return addr_port((const void *)a) == addr_port((const void *)b) && same_host(a, b);
+}
+
+static bool wildcard(const struct sockaddr_storage *a)
+{
+	if (a->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr == htonl(INADDR_ANY);
+	if (a->ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)a)->sin6_addr);
+	return false;
+}
+
+static bool loopback(const struct sockaddr_storage *a)
+{
+	struct sockaddr_storage x;
+
+	plain_end(a, &x);
+	if (x.ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)&x)->sin_addr.s_addr) >> 24) == 127;
+	if (x.ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)&x)->sin6_addr);
+	return false;
+}
+
+/* The running lab TCP server a connection to peer reached, or NULL (in a
+ * sandbox a loopback address is the client's own host's). */
+static struct server *lab_server_at(const struct lab *lab, const struct sockaddr_storage *peer)
+{
+	for (int k = 0; k < lab->nservers; k++) {
+		struct server *s = lab->servers[k];
+
+		if (server_spec(s)->transport != TRANSPORT_TCP ||
+		    (loopback(peer) &&
+		     tui_sandbox_host_of(server_id(s)) != tui_sandbox_client_host()))
+			continue;
+		for (int j = 0; j < server_nsockets(s); j++) {
+			const struct sockaddr_storage *l = server_local(s, j);
+
+			if (addr_port((const void *)l) != addr_port((const void *)peer))
+				continue;
+			if (same_host(l, peer) ||
+			    (wildcard(l) &&
+			     (l->ss_family == peer->ss_family ||
+			      (l->ss_family == AF_INET6 && server_v6only(s, j) == 0))))
+				return s;
+		}
+	}
+	return NULL;
+}
+
+static struct server *lab_server_by_id(const struct lab *lab, unsigned id)
+{
+	for (int k = 0; k < lab->nservers; k++)
+		if (server_id(lab->servers[k]) == id)
+			return lab->servers[k];
+	return NULL;
+}
+
+/* Seconds and tenths, for "after 2.3 s". */
+static void tenths(long ms, long *sec, long *tenth)
+{
+	long t = (ms + 50) / 100;
+
+	*sec = t / 10;
+	*tenth = t % 10;
+}
+
+/* The client's connection left the backlog: said when its wait was. */
+static void left_backlog(struct lab *lab, int wait_ms)
+{
+	struct conn *c = &lab->conn;
+	long ms = wait_ms >= 0 ? wait_ms : lab_ms_since(c->backlog_since), sec, tenth;
+
+	if (c->backlog_said) {
+		tenths(ms, &sec, &tenth);
+		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_BACKLOG_ACCEPTED), c->backlog_server, sec,
+			tenth);
+	}
+	c->backlog_server = 0;
+	c->backlog_said = false;
+}
+
+bool conn_take_accept(struct lab *lab, const struct event *ev)
+{
+	struct conn *c = &lab->conn;
+	struct conn_accept *a;
+
+	if (ev->kind != EV_ACCEPT || !ev->has_peer)
+		return false;
+	if (c->state == CONN_TCP && same_end(&ev->peer, &c->sess.local)) {
+		if (c->backlog_server == ev->server)
+			left_backlog(lab, ev->accept_wait_ms);
+		return true;
+	}
+	/* Kept for a moment: the accept may be taken before the connect's
+	 * completion is (both arrive at once). */
+	a = &c->accepts[c->naccepts++ % CONN_ACCEPTS_SEEN];
+	a->peer = ev->peer;
+	a->server = ev->server;
+	return false;
+}
+
+/* Just connected: to a lab server that has not accepted it yet? */
+static void watch_backlog(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	struct server *s = lab_server_at(lab, &c->sess.peer);
+	unsigned n = c->naccepts < CONN_ACCEPTS_SEEN ? c->naccepts : CONN_ACCEPTS_SEEN;
+
+	c->backlog_server = 0;
+	c->backlog_said = false;
+	if (s == NULL)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (c->accepts[i].server == server_id(s) &&
+		    same_end(&c->accepts[i].peer, &c->sess.local))
+			return; /* accepted already */
+	c->backlog_server = server_id(s);
+	c->backlog_since = util_mono_ms();
+}
+
+/* Still not accepted after CONN_BACKLOG_MS, and the server's accept queue
+ * holds someone (the kernel's own count, so a missed accept is never
+ * mistaken for a wait): it is said once. */
+static void check_backlog(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	struct server_stats st;
+	struct server *s;
+
+	if (c->backlog_server == 0 || c->backlog_said || c->state != CONN_TCP ||
+	    lab_ms_since(c->backlog_since) < CONN_BACKLOG_MS)
+		return;
+	s = lab_server_by_id(lab, c->backlog_server);
+	if (s == NULL) {
+		c->backlog_server = 0;
+		return;
+	}
+	server_stats(s, &st);
+	if (st.has_accept_queue && st.accept_queue == 0) {
+		c->backlog_server = 0; /* accepted (or gone) without our seeing it */
+		return;
+	}
+	c->backlog_said = true;
+	lab_say(lab, TUI_LOG_WARN, _(MSG_TUI_BACKLOG_WAITING), c->backlog_server);
+}
+
+bool conn_in_backlog(const struct lab *lab)
+{
+	return lab->conn.backlog_said;
+}
+
+/* Every address refused: a lab server on that port, on an address this
+ * /connect did not try (::1 when localhost gave 127.0.0.1), is named. */
+static void hint_refused(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	uint16_t port;
+
+	if (!c->refused || c->ntried == 0)
+		return;
+	port = addr_port((const void *)&c->tried[0]);
+	for (int k = 0; k < lab->nservers; k++) {
+		struct server *s = lab->servers[k];
+
+		bool elsewhere = tui_sandbox_host_of(server_id(s)) != tui_sandbox_client_host();
+
+		if (server_spec(s)->transport != TRANSPORT_TCP)
+			continue;
+		for (int j = 0; j < server_nsockets(s); j++) {
+			const struct sockaddr_storage *l = server_local(s, j);
+			char hp[ADDR_TEXT_MAX], host[ADDR_TEXT_MAX];
+			bool tried = false;
+
+			/* In a sandbox, another host's loopback is not ours. */
+			if (addr_port((const void *)l) != port ||
+			    (elsewhere && (wildcard(l) || loopback(l))))
+				continue;
+			for (int i = 0; i < c->ntried && !tried; i++)
+				tried = same_host(l, &c->tried[i]) ||
+					(wildcard(l) && l->ss_family == c->tried[i].ss_family);
+			if (tried)
+				continue;
+			addr_hostport((const void *)l, hp, sizeof hp);
+			if (wildcard(l))
+				snprintf(host, sizeof host, "%s",
+					 l->ss_family == AF_INET6 ? "::1" : "127.0.0.1");
+			else
+				addr_host((const void *)l, host, sizeof host);
+			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_REFUSED_HINT), server_id(s), hp, host,
+				port);
+			return;
+		}
+	}
+}
+
+/* The attempt timed out against a lab server whose accept queue is full
+ * (past its backlog): its SYNs were dropped, said so. */
+static void hint_timeout(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+	struct server_stats st;
+	struct server *s;
+
+	if (c->ntried == 0)
+		return;
+	s = lab_server_at(lab, &c->tried[c->ntried - 1]);
+	if (s == NULL)
+		return;
+	server_stats(s, &st);
+	if (st.has_accept_queue && st.accept_queue > st.accept_backlog)
+		lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TIMEOUT_FULL), server_id(s), st.accept_queue,
+			st.accept_backlog);
 }
 
 /* ---- connecting ---- */
@@ -282,6 +548,7 @@ static void connected(struct lab *lab)
 	c->dialer = NULL;
 	c->state = CONN_TCP;
 	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_CONNECTED), p, l);
+	watch_backlog(lab);
 	send_queued(lab);
 }
 
@@ -293,7 +560,10 @@ static void next_attempt(struct lab *lab)
 
 	while ((fd = tui_sandbox_dialer_next(c->dialer, &sa, &e)) != -1) {
 		addr_tuple(sa, c->trying, sizeof c->trying);
+		if (c->ntried < CONN_TRIED_MAX && addr_len(sa) <= sizeof c->tried[0])
+			memcpy(&c->tried[c->ntried++], sa, addr_len(sa));
 		if (fd == -2) {
+			c->refused |= e == ECONNREFUSED;
 			lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
 			continue;
 		}
@@ -306,6 +576,7 @@ static void next_attempt(struct lab *lab)
 	c->dialer = NULL;
 	c->state = CONN_IDLE;
 	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_CONNECT_FAILED));
+	hint_refused(lab);
 	drop_queued(lab);
 }
 
@@ -320,6 +591,9 @@ static void attempt_result(struct lab *lab, int e)
 		return;
 	}
 	lab_say(lab, TUI_LOG_ERROR, _(MSG_TUI_TRYING), c->trying, strerror(e));
+	c->refused |= e == ECONNREFUSED;
+	if (e == ETIMEDOUT)
+		hint_timeout(lab);
 	session_close_attempt(&c->attempt);
 	next_attempt(lab);
 }
@@ -467,6 +741,19 @@ void conn_send_line(struct lab *lab, const char *text)
 	}
 }
 
+/* Bytes came back, so the server has accepted: its ACCEPT, queued before
+ * it read a byte, is taken first, so the pane says so before the reply. */
+static void accepted_first(struct lab *lab)
+{
+	struct conn *c = &lab->conn;
+
+	if (c->backlog_server == 0)
+		return;
+	lab_drain(lab);
+	if (c->backlog_server != 0)
+		left_backlog(lab, -1);
+}
+
 static void read_tcp(struct lab *lab)
 {
 	struct conn *c = &lab->conn;
@@ -477,6 +764,7 @@ static void read_tcp(struct lab *lab)
 		ssize_t n = session_read(&c->sess, buf, sizeof buf, NULL, &e);
 
 		if (n > 0) {
+			accepted_first(lab);
 			take_bytes(lab, buf, (size_t)n);
 			continue;
 		}
@@ -524,6 +812,7 @@ void conn_connect(struct lab *lab, bool udp, const char *host, const char *port)
 		conn_close(lab, false);
 	c->udp = udp;
 	c->state = CONN_RESOLVING;
+	c->naccepts = 0;	       /* only accepts from now on can be this connection's */
 	kernel_expect_port(lab, port); /* capture the first SYN too */
 	lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_RESOLVING), udp ? "udp" : "tcp", host, port);
 	start_resolve(lab, udp, host, port, true);
@@ -568,6 +857,14 @@ void conn_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms)
 {
 	struct conn *c = &lab->conn;
 
+	if (c->backlog_server && !c->backlog_said) { /* wake up to say it waits */
+		long left = CONN_BACKLOG_MS - lab_ms_since(c->backlog_since);
+
+		if (left < 0)
+			left = 0;
+		if (*timeout_ms < 0 || left < *timeout_ms)
+			*timeout_ms = (int)left;
+	}
 	if (c->resolve_rd >= 0)
 		p[(*n)++] = (struct pollfd){.fd = c->resolve_rd, .events = POLLIN};
 	if (c->state == CONN_CONNECTING && c->attempt >= 0) {
@@ -594,6 +891,7 @@ void conn_handle(struct lab *lab, const struct pollfd *p, int n)
 	struct conn *c = &lab->conn;
 	int fd = c->state == CONN_CONNECTING ? c->attempt : c->sess.fd;
 
+	check_backlog(lab);
 	for (int i = 0; i < n; i++) {
 		if (c->resolve_rd >= 0 && p[i].fd == c->resolve_rd && p[i].revents)
 			resolve_done(lab);
@@ -604,9 +902,11 @@ void conn_handle(struct lab *lab, const struct pollfd *p, int n)
 		if (p[i].fd != fd)
 			continue;
 		if (c->state == CONN_CONNECTING) {
-			if (p[i].revents)
+			if (p[i].revents) {
 				attempt_result(lab, dialer_result(fd));
-			return;
+				return;
+			}
+			break; /* nothing yet: the deadline decides */
 		}
 		if (c->state == CONN_TCP) {
 			if (p[i].revents & POLLOUT)
@@ -618,7 +918,8 @@ void conn_handle(struct lab *lab, const struct pollfd *p, int n)
 		}
 		return;
 	}
-	/* No event on the attempt: has it run out of time? */
+	/* No event on the attempt (a SYN the kernel keeps sending again,
+	 * unanswered): has it run out of time? */
 	if (c->state == CONN_CONNECTING) {
 		if (util_mono_ms() >= c->deadline)
 			attempt_result(lab, ETIMEDOUT);

@@ -8,6 +8,12 @@
  * may wait on DNS); the result comes back through a pipe the main loop
  * polls, tagged with a sequence number so a superseded request is
  * dropped. Nothing here blocks on the network or touches the screen.
+ *
+ * When the other end is one of the lab's own servers, the pane also says
+ * what only the lab can see: that the connection waits in that server's
+ * backlog (complete in the kernel, not accepted yet) and when it is
+ * accepted, that a timeout met a full accept queue, and which lab server
+ * listens on an address a refused /connect did not try.
  */
 #ifndef SOCKLAB_TUI_CONN_H
 #define SOCKLAB_TUI_CONN_H
@@ -21,9 +27,13 @@
 
 #define CONN_CONNECT_MS 5000  /* each /connect attempt */
 #define CONN_PARTIAL_MAX 2048 /* received bytes held while waiting for \n */
+#define CONN_BACKLOG_MS 250   /* not accepted this long after connecting: said */
+#define CONN_ACCEPTS_SEEN 8   /* lab servers' recent accepts, by peer */
+#define CONN_TRIED_MAX 8      /* addresses of one /connect remembered for its hint */
 
 struct lab;
 struct dialer;
+struct event;
 
 enum conn_state {
 	CONN_IDLE,
@@ -46,6 +56,22 @@ struct conn {
 	unsigned seq;		    /* id of the resolve request that counts */
 	int resolve_rd, resolve_wr; /* resolver threads report here; -1: none */
 	unsigned resolvers;	    /* threads started and not heard back from */
+
+	/* The connection, complete in the kernel, until the lab server it
+	 * reached accept()s it (a sequential server keeps it in the backlog). */
+	unsigned backlog_server; /* that server's id; 0: none to wait for */
+	int64_t backlog_since;	 /* util_mono_ms() when the connect completed */
+	bool backlog_said;	 /* "waiting in the backlog" was said */
+	struct conn_accept {
+		struct sockaddr_storage peer; /* the accepted client's end */
+		unsigned server;
+	} accepts[CONN_ACCEPTS_SEEN]; /* the lab servers' last accepts */
+	unsigned naccepts;
+
+	/* This /connect's attempts, for the hint after every one failed. */
+	struct sockaddr_storage tried[CONN_TRIED_MAX];
+	int ntried;
+	bool refused; /* an attempt got ECONNREFUSED */
 };
 
 /* Before anything else: the fds are -1, so conn_finish is always safe. */
@@ -72,5 +98,12 @@ bool conn_busy(const struct lab *lab);
  * what they said. */
 void conn_poll_fds(struct lab *lab, struct pollfd *p, int *n, int *timeout_ms);
 void conn_handle(struct lab *lab, const struct pollfd *p, int n);
+
+/* A lab server accepted a connection (EV_ACCEPT): when it is the client
+ * pane's, the pane says it left the backlog. Returns true when it is. */
+bool conn_take_accept(struct lab *lab, const struct event *ev);
+/* True while the client pane's connection is said to wait in a lab
+ * server's backlog (complete in the kernel, not accepted yet). */
+bool conn_in_backlog(const struct lab *lab);
 
 #endif

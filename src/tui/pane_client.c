@@ -386,6 +386,9 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);
 		snprintf(right, sizeof right, _(MSG_TUI_CLIENT_TCP), t,
 			 c->sess.shut_wr ? _(MSG_TUI_HALF_CLOSED) : "");
+		if (conn_in_backlog(lab))
+			snprintf(right + strlen(right), sizeof right - strlen(right), "%s",
+				 _(MSG_TUI_CLIENT_BACKLOG));
 		break;
 	case CONN_UDP:
 		addr_tuple((const struct sockaddr *)&c->sess.peer, t, sizeof t);

@@ -173,7 +173,11 @@ static void draw_item(struct lab *lab, int index, int y, int x, int w, int maxy,
 	for (int k = 0; k < SERVERS_RATE_LINES && row < maxy; k++) {
 		int i = (k + SERVERS_RATE_LINES - 1) % SERVERS_RATE_LINES;
 
-		servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
+		if (i == 2 && sp->transport == TRANSPORT_TCP && st.has_accept_queue)
+			servers_queue_line(&st, w - 1, line,
+					   sizeof line); /* the edge stays blank */
+		else
+			servers_rate_line(&lab->rates[index], &st, sp, i, line, sizeof line);
 		item_row(row++, x, w, line, a, a);
 	}
 	if (row < maxy) {
@@ -228,7 +232,7 @@ static int fit_list(struct lab *lab, int rows_free)
 static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 {
 	struct geometry g;
-	char right[64], more[48];
+	char right[64], more[48], drops[128];
 	int y, end = r->x + r->w, maxy = r->y + r->h, shown_end, mw = 0;
 
 	geometry(lab, r, &g);
@@ -246,8 +250,15 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		mw = tui_text_cols(more);
 		paint_put(g.heading_y, r->x + r->w - mw - 1, mw, more, A_BOLD);
 	}
-	paint_put_ellipsis(g.heading_y, r->x + 1, r->w - 2 - (mw ? mw + 1 : 0),
-			   lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING), A_DIM);
+	/* SYNs dropped on a full accept queue take the heading's place: the
+	 * trace of clients that timed out against a full backlog. */
+	if (servers_drops_text(lab, r->w - 2 - (mw ? mw + 1 : 0), drops, sizeof drops) > 0)
+		paint_put_ellipsis(g.heading_y, r->x + 1, r->w - 2 - (mw ? mw + 1 : 0), drops,
+				   paint_line_attr(TUI_LOG_WARN) | A_BOLD);
+	else
+		paint_put_ellipsis(g.heading_y, r->x + 1, r->w - 2 - (mw ? mw + 1 : 0),
+				   lab->nservers ? _(MSG_TUI_RUNNING) : _(MSG_TUI_NONE_RUNNING),
+				   A_DIM);
 	y = g.list_y;
 	for (int i = lab->list_top; i < shown_end; i++) {
 		draw_item(lab, i, y, r->x, r->w, maxy, i == lab->cursor - FIELD_COUNT, focused);

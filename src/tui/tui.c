@@ -211,6 +211,23 @@ void lab_say(struct lab *lab, unsigned flags, const char *fmt, ...)
 
 /* ---- events from the servers ---- */
 
+/* An ACCEPT line: its wait in the accept queue when it is worth saying
+ * (a tenth of a second or more; every accept waits a little), and which
+ * one is the client pane's own connection. */
+#define TUI_ACCEPT_WAIT_SHOWN_MS 100
+
+static void accept_text(struct lab *lab, const struct event *ev, char *line, size_t cap)
+{
+	struct event e = *ev;
+	size_t n;
+
+	if (e.accept_wait_ms < TUI_ACCEPT_WAIT_SHOWN_MS)
+		e.accept_wait_ms = -1;
+	n = event_format_text(&e, line, cap);
+	if (conn_take_accept(lab, ev) && n < cap)
+		snprintf(line + n, cap - n, "  %s", _(MSG_TUI_ACCEPT_OURS));
+}
+
 static void take_event(struct lab *lab, const struct event *ev)
 {
 	char line[EVENT_FORMAT_MAX];
@@ -222,7 +239,10 @@ static void take_event(struct lab *lab, const struct event *ev)
 		return; /* a packet: the packets pane's, not the log's */
 	if (ev->kind == EV_SYSCALL)
 		return;
-	event_format_text(ev, line, sizeof line);
+	if (ev->kind == EV_ACCEPT)
+		accept_text(lab, ev, line, sizeof line);
+	else
+		event_format_text(ev, line, sizeof line);
 	switch (ev->kind) {
 	case EV_LISTEN:
 	case EV_STOP:
@@ -667,9 +687,11 @@ static void run(struct lab *lab)
 			read_keys(lab);
 			typed = true;
 		}
+		/* The client's connect completing before the servers' events:
+		 * its accept, which can only follow, then finds it connected. */
+		conn_handle(lab, p + 3, n - 3);
 		if (p[2].revents)
 			lab_drain(lab);
-		conn_handle(lab, p + 3, n - 3);
 		if (lab->nservers > 0 && lab_ms_since(lab->last_stats) >= TUI_STATS_MS) {
 			lab->last_stats = util_mono_ms();
 			servers_sample(lab, lab->last_stats);
@@ -886,6 +908,7 @@ int tui_main(int argc, char **argv, struct tui_exit *ex)
 	lab.focus = &pane_client;
 	lab.dirty = true;
 	servers_form_reset(&lab);
+	servers_drops_init(&lab);
 	/* SOCKLAB_QUEUE_BYTES: a smaller queue, so tests can make it drop. */
 	if (qbytes == NULL || num_parse_u64(qbytes, 1, SIZE_MAX, &qsize) != NUM_OK)
 		qsize = EVENT_QUEUE_DEFAULT;

@@ -28,9 +28,10 @@
 #define TUI_SERVERS_MAX 32 /* servers running at once, and their rates */
 #define TUI_LOG_CAP 5000
 #define TUI_OUT_CAP 1000
-#define TUI_FRAME_MS 33	   /* redraw at most ~30 times a second */
-#define TUI_STATS_MS 500   /* refresh the running list's counters */
-#define TUI_STATUS_MS 5000 /* a notice stays this long in the status bar */
+#define TUI_FRAME_MS 33	       /* redraw at most ~30 times a second */
+#define TUI_STATS_MS 500       /* refresh the running list's counters */
+#define TUI_STATUS_MS 5000     /* a notice stays this long in the status bar */
+#define TUI_DROPS_NOTE_MS 5000 /* at most one log line this often about SYN drops */
 
 /* The servers panel's form: one cursor walks the fields, then the list. */
 enum tui_field {
@@ -85,6 +86,12 @@ struct lab {
 	int preset_sel;
 	int replace_offer; /* 1 + the preset offered to replace a lab server on its port */
 	int replace_armed; /* the offer the key being handled may take up */
+	/* The network namespace's ListenOverflows (SYNs dropped on a full
+	 * accept queue, anyone's) when the lab began, and at the last sample. */
+	bool drops_known;
+	uint64_t overflows_base, overflows_seen;
+	uint64_t overflows_noted; /* as far as the log has said */
+	int64_t drops_note_ms;	  /* util_mono_ms() of its last line about them */
 
 	char status[256]; /* last notice for the status bar */
 	bool status_error;
@@ -136,8 +143,15 @@ const char *servers_field_value(const struct lab *lab, enum tui_field f);
 bool servers_field_shown(const struct lab *lab, enum tui_field f);
 void servers_cycle(struct lab *lab, int dir);
 void servers_start_form(struct lab *lab);
-/* Samples every running server's counters into its rate. */
+/* Samples every running server's counters into its rate, and the
+ * namespace's SYNs dropped on full accept queues (a log line when more). */
 void servers_sample(struct lab *lab, int64_t now_ms);
+/* At the lab's start: the drop counters' base. */
+void servers_drops_init(struct lab *lab);
+/* The running list's heading when SYNs were dropped since the lab began
+ * (" 3 SYNs dropped (queue full, whole netns) ", shorter to fit width
+ * columns); 0 when none were. */
+size_t servers_drops_text(const struct lab *lab, int width, char *out, size_t cap);
 /* Line i (0..SERVERS_RATE_LINES-1) of a server's rates for the panel:
  * bytes per second in and out over 1 s, then over 10 s, then for UDP
  * datagrams per second and for a TCP listener the accept queue against
@@ -146,6 +160,9 @@ void servers_sample(struct lab *lab, int64_t now_ms);
 #define SERVERS_RATE_LINES 3
 size_t servers_rate_line(const struct rate *r, const struct server_stats *st, const struct spec *sp,
 			 int i, char *out, size_t cap);
+/* The accept queue line, saying that Linux admits backlog+1 in as many
+ * words as width columns hold (0: no limit). */
+size_t servers_queue_line(const struct server_stats *st, int width, char *out, size_t cap);
 
 /* pane_client.c: readline and the history file. */
 /* The history file: $XDG_STATE_HOME/socklab/history, or

@@ -84,6 +84,17 @@
 #define MSG_TUI_RESOLVED N_("getaddrinfo %s%s%s, in the order a client tries them:")
 #define MSG_TUI_CONNECTED N_("connected to %s from %s")
 #define MSG_TUI_CONNECT_FAILED N_("no address left to try: not connected")
+#define MSG_TUI_TIMEOUT_FULL                                                                       \
+	N_("the accept queue of the lab's server #%u is full (%u of backlog %u): the kernel "      \
+	   "drops "                                                                                \
+	   "each SYN, the client sends it again, then gives up")
+#define MSG_TUI_REFUSED_HINT N_("the lab's server #%u listens on %s: try /connect %s %u")
+#define MSG_TUI_BACKLOG_WAITING                                                                    \
+	N_("waiting in the backlog of server #%u: the kernel completed the handshake, the server " \
+	   "has not accepted the connection yet (lines sent wait in the kernel)")
+#define MSG_TUI_BACKLOG_ACCEPTED N_("accepted by server #%u after %ld.%ld s in the backlog")
+#define MSG_TUI_CLIENT_BACKLOG N_(" waiting in the backlog")
+#define MSG_TUI_ACCEPT_OURS N_("(the client pane's)")
 #define MSG_TUI_UDP_READY N_("UDP socket ready: each line goes as one datagram to %s")
 #define MSG_TUI_DGRAM_OUT N_("> %s  (%zu B to %s)")
 #define MSG_TUI_DGRAM_IN N_("< %s  (%zu B from %s)")
@@ -195,6 +206,18 @@
 	N_("cannot start %s: %s: port %u is held by a program this user cannot see (ss -ltnup as " \
 	   "root names it)")
 #define MSG_TUI_PRESET_LOG N_("tutorial section %s: %s")
+/* SYNs dropped on a full accept queue (ListenOverflows): the namespace's. */
+#define MSG_TUI_SYNS_DROPPED_LOG                                                                   \
+	NN_("the kernel dropped %llu SYN on a full accept queue (ListenOverflows, whole netns: "   \
+	    "%llu since the lab began)",                                                           \
+	    "the kernel dropped %llu SYNs on a full accept queue (ListenOverflows, whole netns: "  \
+	    "%llu since the lab began)")
+#define MSG_TUI_SYNS_DROPPED_LONG                                                                  \
+	NN_(" %llu SYN dropped: accept queue full (whole netns) ",                                 \
+	    " %llu SYNs dropped: accept queue full (whole netns) ")
+#define MSG_TUI_SYNS_DROPPED                                                                       \
+	NN_(" %llu SYN drop: queue full, netns ", " %llu SYN drops: queue full, netns ")
+#define MSG_TUI_SYNS_DROPPED_SHORT NN_(" %llu SYN drop (netns) ", " %llu SYN drops (netns) ")
 #define MSG_TUI_HELP_SEND                                                                          \
 	N_("any other line is sent: over TCP with \\n added, over UDP as one datagram (//x sends " \
 	   "/x)")
@@ -228,7 +251,10 @@
 #define MSG_WATCH_RATE_1S N_("   1s  in %s  out %s")
 #define MSG_WATCH_RATE_10S N_("   10s in %s  out %s")
 #define MSG_WATCH_DGRAM_RATE N_("   dg/s in %.0f out %.0f (10s %.0f/%.0f)")
-#define MSG_WATCH_ACCEPT_QUEUE N_("   accept queue %u of backlog %u")
+#define MSG_WATCH_ACCEPT_QUEUE N_("   accept queue %u of backlog %u+1")
+#define MSG_WATCH_ACCEPT_QUEUE_BARE N_("   accept queue %u of backlog %u")
+#define MSG_WATCH_ACCEPT_QUEUE_LONG N_("   accept queue %u of backlog %u (Linux admits %u)")
+#define MSG_WATCH_ACCEPT_WAIT N_("%-10s %d.%03d s in the accept queue, complete, before accept()")
 #define MSG_WATCH_BACKLOG N_("   backlog %d")
 #define MSG_WATCH_LOG_FILTERED N_("%s  filter: %s")
 #define MSG_WATCH_PAUSED N_("PAUSED +%llu new  ")

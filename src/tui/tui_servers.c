@@ -7,10 +7,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "socklab/addr.h"
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
+#include "socklab/util.h"
 #include "tui/porthold.h"
 #include "tui/tui_lab.h"
 #include "tui/tui_sandbox.h"
@@ -277,6 +279,50 @@ void servers_start_form(struct lab *lab)
 
 /* ---- rates ---- */
 
+void servers_drops_init(struct lab *lab)
+{
+	uint64_t drops;
+
+	lab->drops_known = server_listen_drops(&lab->overflows_base, &drops) == 0;
+	lab->overflows_seen = lab->overflows_noted = lab->overflows_base;
+	lab->drops_note_ms = 0;
+}
+
+/* More SYNs dropped on a full accept queue since the last sample: a line
+ * in the log, in its place among the events, so a client that times out
+ * against a full backlog leaves a trace. */
+static void sample_drops(struct lab *lab)
+{
+	uint64_t over, drops, more;
+	char line[400];
+	struct timespec now;
+	struct tm tm;
+	int n;
+
+	if (!lab->drops_known || server_listen_drops(&over, &drops) < 0)
+		return;
+	if (over > lab->overflows_seen)
+		lab->dirty = true; /* the servers pane's count */
+	lab->overflows_seen = over;
+	/* A client retries its SYN, again and again: the log says so at
+	 * most every TUI_DROPS_NOTE_MS, what was dropped meanwhile added up. */
+	if (over <= lab->overflows_noted ||
+	    (lab->drops_note_ms && lab_ms_since(lab->drops_note_ms) < TUI_DROPS_NOTE_MS))
+		return;
+	more = over - lab->overflows_noted;
+	lab->overflows_noted = over;
+	lab->drops_note_ms = util_mono_ms();
+	lab_drain(lab); /* after the events that came before */
+	clock_gettime(CLOCK_REALTIME, &now);
+	localtime_r(&now.tv_sec, &tm);
+	n = snprintf(line, sizeof line, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     now.tv_nsec / 1000000);
+	snprintf(line + n, sizeof line - (size_t)n, P_(MSG_TUI_SYNS_DROPPED_LOG, more),
+		 (unsigned long long)more, (unsigned long long)(over - lab->overflows_base));
+	watch_note(&lab->watch, line, TUI_LOG_WARN);
+	lab->dirty = true;
+}
+
 void servers_sample(struct lab *lab, int64_t now_ms)
 {
 	for (int i = 0; i < lab->nservers; i++) {
@@ -285,6 +331,49 @@ void servers_sample(struct lab *lab, int64_t now_ms)
 		server_stats(lab->servers[i], &st);
 		rate_sample(&lab->rates[i], now_ms, &st);
 	}
+	sample_drops(lab);
+}
+
+size_t servers_drops_text(const struct lab *lab, int width, char *out, size_t cap)
+{
+	unsigned long long n = lab->overflows_seen - lab->overflows_base;
+	int len;
+
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	if (!lab->drops_known || n == 0)
+		return 0;
+	/* The longest wording that fits. */
+	len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED_LONG, n), n);
+	if (width > 0 && tui_text_cols(out) > width)
+		len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED, n), n);
+	if (width > 0 && tui_text_cols(out) > width)
+		len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED_SHORT, n), n);
+	if (len < 0)
+		return 0;
+	return (size_t)len < cap ? (size_t)len : cap - 1;
+}
+
+size_t servers_queue_line(const struct server_stats *st, int width, char *out, size_t cap)
+{
+	int n;
+
+	if (cap == 0)
+		return 0;
+	/* Linux's accept queue is full only past the backlog (the check is
+	 * "more than"), so listen(8) takes 9: said where it fits. */
+	n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE_LONG), st->accept_queue, st->accept_backlog,
+		     st->accept_backlog + 1);
+	if (width > 0 && n >= 0 && tui_text_cols(out) > width)
+		n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE), st->accept_queue,
+			     st->accept_backlog);
+	if (width > 0 && n >= 0 && tui_text_cols(out) > width)
+		n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE_BARE), st->accept_queue,
+			     st->accept_backlog);
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
 size_t servers_rate_line(const struct rate *r, const struct server_stats *st, const struct spec *sp,
@@ -315,8 +404,7 @@ size_t servers_rate_line(const struct rate *r, const struct server_stats *st, co
 			n = snprintf(out, cap, _(MSG_WATCH_DGRAM_RATE), v1.dgrams_in, v1.dgrams_out,
 				     v10.dgrams_in, v10.dgrams_out);
 		else if (st->has_accept_queue)
-			n = snprintf(out, cap, _(MSG_WATCH_ACCEPT_QUEUE), st->accept_queue,
-				     st->accept_backlog);
+			return servers_queue_line(st, 0, out, cap);
 		else
 			n = snprintf(out, cap, _(MSG_WATCH_BACKLOG), spec_backlog(sp));
 		break;

@@ -509,6 +509,9 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 		end_lines(ls, _(MSG_WATCH_LOCAL), &ev->local);
 	if (ev->has_peer)
 		end_lines(ls, _(MSG_WATCH_PEER), &ev->peer);
+	if (ev->kind == EV_ACCEPT && ev->accept_wait_ms >= 0)
+		line(ls, false, _(MSG_WATCH_ACCEPT_WAIT), "", ev->accept_wait_ms / 1000,
+		     ev->accept_wait_ms % 1000);
 	if (ev->kind == EV_LISTEN && ev->v6only >= 0)
 		line(ls, false, "%-10s %d", "v6only", ev->v6only);
 	if (ev->kind == EV_DROPPED)

@@ -3,7 +3,8 @@
  * counts: a real echo server on 127.0.0.1 port 0 gets 600 bytes from a
  * real client, and the servers pane's rate lines show them per second
  * (samples at times the test chooses, counters from the server itself);
- * stopping a server keeps every other server's rates with it.
+ * stopping a server keeps every other server's rates with it; the
+ * accept queue and SYN-drop wordings fit the width they are given.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -154,11 +155,58 @@ static void test_stop_keeps_the_others_rates(void **state)
 	(void)a;
 }
 
+/* The accept queue line says Linux admits backlog+1 in as many words as
+ * the width holds, and never more than the width. */
+static void test_queue_line_fits(void **state)
+{
+	struct server_stats st = {.has_accept_queue = true, .accept_queue = 9, .accept_backlog = 8};
+	char out[128];
+
+	(void)state;
+	servers_queue_line(&st, 0, out, sizeof out);
+	assert_string_equal(out, "   accept queue 9 of backlog 8 (Linux admits 9)");
+	servers_queue_line(&st, 47, out, sizeof out);
+	assert_string_equal(out, "   accept queue 9 of backlog 8 (Linux admits 9)");
+	servers_queue_line(&st, 35, out, sizeof out); /* 80 columns */
+	assert_string_equal(out, "   accept queue 9 of backlog 8+1");
+	st.accept_queue = 0;
+	st.accept_backlog = 12345;
+	servers_queue_line(&st, 35, out, sizeof out);
+	assert_string_equal(out, "   accept queue 0 of backlog 12345");
+}
+
+/* SYNs dropped since the lab began, in the heading: nothing before any,
+ * then the longest wording that fits, the number always whole. */
+static void test_drops_text_fits(void **state)
+{
+	char out[128];
+
+	(void)state;
+	lab.drops_known = true;
+	lab.overflows_base = lab.overflows_seen = 1000;
+	assert_int_equal(servers_drops_text(&lab, 0, out, sizeof out), 0);
+	assert_string_equal(out, "");
+	lab.overflows_seen = 1001;
+	servers_drops_text(&lab, 0, out, sizeof out);
+	assert_string_equal(out, " 1 SYN dropped: accept queue full (whole netns) ");
+	lab.overflows_seen = 1012;
+	servers_drops_text(&lab, 0, out, sizeof out);
+	assert_string_equal(out, " 12 SYNs dropped: accept queue full (whole netns) ");
+	servers_drops_text(&lab, 34, out, sizeof out); /* 80 columns */
+	assert_string_equal(out, " 12 SYN drops: queue full, netns ");
+	servers_drops_text(&lab, 25, out, sizeof out);
+	assert_string_equal(out, " 12 SYN drops (netns) ");
+	lab.drops_known = false; /* no /proc/net/netstat: nothing claimed */
+	assert_int_equal(servers_drops_text(&lab, 0, out, sizeof out), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_rates_from_real_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_keeps_the_others_rates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_queue_line_fits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_drops_text_fits, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
