@@ -42,6 +42,8 @@ static size_t dgram_cmsgs(struct server *s, int sock, struct msghdr *mh,
 			struct in_pktinfo pi, out = {0};
 			struct cmsghdr *rc = (struct cmsghdr *)(void *)reply;
 
+			/* Padding included: sendmsg reads the whole space. */
+			memset(reply, 0, CMSG_SPACE(sizeof out));
 			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
 			((struct sockaddr_in *)(void *)local)->sin_addr = pi.ipi_addr;
 			/* The source is the address it was sent to; the route
@@ -58,6 +60,7 @@ static size_t dgram_cmsgs(struct server *s, int sock, struct msghdr *mh,
 			struct cmsghdr *rc = (struct cmsghdr *)(void *)reply;
 			struct sockaddr_in6 *l6 = (void *)local;
 
+			memset(reply, 0, CMSG_SPACE(sizeof pi));
 			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
 			l6->sin6_addr = pi.ipi6_addr;
 			if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
