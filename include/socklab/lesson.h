@@ -110,6 +110,12 @@ const char *lesson_label_in(const struct lesson_label *t, const char *lang);
 /* cmd with {port1}..{port4} replaced by ports[0..3] (0: left as it is). */
 size_t lesson_expand(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX], char *out,
 		     size_t cap);
+/* A run line: the same, and {host1}..{host4} replaced by hosts[0..3] (the
+ * address that reaches server N from where the line runs; NULL: left as
+ * it is), {b} by b ("socklab sandbox exec b " in a sandbox, else ""). */
+size_t lesson_expand_run(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX],
+			 const char *const hosts[LESSON_SERVE_MAX], const char *b, char *out,
+			 size_t cap);
 
 /* The check kinds' names, as a lesson file spells them. */
 const char *lesson_check_name(enum lesson_check_kind k);

@@ -527,17 +527,51 @@ const char *lesson_label_in(const struct lesson_label *t, const char *lang)
 
 size_t lesson_expand(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX], char *out, size_t cap)
 {
+	return lesson_expand_run(cmd, ports, NULL, NULL, out, cap);
+}
+
+/* The text a placeholder at s stands for, and its length in *n; NULL when
+ * s starts none (or one without a value here). */
+static const char *placeholder(const char *s, const uint16_t ports[LESSON_SERVE_MAX],
+			       const char *const hosts[LESSON_SERVE_MAX], const char *b,
+			       char num[8], size_t *n)
+{
+	if (strncmp(s, "{port", 5) == 0 && s[5] >= '1' && s[5] <= '0' + LESSON_SERVE_MAX &&
+	    s[6] == '}' && ports[s[5] - '1'] != 0) {
+		snprintf(num, 8, "%u", ports[s[5] - '1']);
+		*n = 7;
+		return num;
+	}
+	if (hosts != NULL && strncmp(s, "{host", 5) == 0 && s[5] >= '1' &&
+	    s[5] <= '0' + LESSON_SERVE_MAX && s[6] == '}' && hosts[s[5] - '1'] != NULL) {
+		*n = 7;
+		return hosts[s[5] - '1'];
+	}
+	if (b != NULL && strncmp(s, "{b}", 3) == 0) {
+		*n = 3;
+		return b;
+	}
+	return NULL;
+}
+
+size_t lesson_expand_run(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX],
+			 const char *const hosts[LESSON_SERVE_MAX], const char *b, char *out,
+			 size_t cap)
+{
 	size_t len = 0;
 
 	if (cap == 0)
 		return 0;
 	for (const char *s = cmd; *s && len + 1 < cap;) {
-		if (strncmp(s, "{port", 5) == 0 && s[5] >= '1' && s[5] <= '0' + LESSON_SERVE_MAX &&
-		    s[6] == '}' && ports[s[5] - '1'] != 0) {
-			int w = snprintf(out + len, cap - len, "%u", ports[s[5] - '1']);
+		char num[8];
+		size_t n;
+		const char *v = placeholder(s, ports, hosts, b, num, &n);
+
+		if (v != NULL) {
+			int w = snprintf(out + len, cap - len, "%s", v);
 
 			len += (size_t)w < cap - len ? (size_t)w : cap - len - 1;
-			s += 7;
+			s += n;
 			continue;
 		}
 		out[len++] = *s++;

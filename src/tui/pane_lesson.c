@@ -39,7 +39,11 @@ struct lab_lesson {
 	struct lesson l;
 	struct lesson_watch w;
 	uint16_t ports[LESSON_SERVE_MAX];
-	struct spec spec1; /* the first server's, as the lesson wrote it */
+	struct spec spec[LESSON_SERVE_MAX]; /* the servers', as the lesson wrote them */
+	/* The address that reaches each server from where run lines run
+	 * ({host1}..): its own, loopback for a wildcard; in a sandbox host
+	 * a's, the lines then running on host b. */
+	char host[LESSON_SERVE_MAX][SPEC_HOST_MAX];
 	/* The socket table for the checks that need it (lesson_tick). */
 	struct sockdiag_entry socks[KERNEL_SOCKETS_MAX];
 	int64_t socks_time;
@@ -132,6 +136,21 @@ void lesson_free(struct lab_lesson *ll)
 	free(ll);
 }
 
+static void run_host(const struct spec *spec, char *out, size_t cap)
+{
+	const struct sandbox_info *sb = sandbox_get();
+	const char *h = spec->host[0] ? spec->host : spec_default_host(spec->family);
+
+	if (sb != NULL)
+		h = spec->family == FAMILY_IPV6 ? sb->host[SANDBOX_A].ipv6
+						: sb->host[SANDBOX_A].ipv4;
+	else if (strcmp(h, "0.0.0.0") == 0)
+		h = "127.0.0.1";
+	else if (strcmp(h, "::") == 0)
+		h = spec->family == FAMILY_IPV6 ? "::1" : "127.0.0.1";
+	snprintf(out, cap, "%s", h);
+}
+
 void lesson_start(struct lab *lab)
 {
 	struct lab_lesson *ll = lab->lesson;
@@ -148,8 +167,8 @@ void lesson_start(struct lab *lab)
 		spec_default(&spec);
 		if (spec_parse(ll->l.serve[i], &spec, serr, sizeof serr) < 0)
 			continue; /* the parser already refused a bad one */
-		if (i == 0)
-			ll->spec1 = spec;
+		ll->spec[i] = spec;
+		run_host(&spec, ll->host[i], sizeof ll->host[i]);
 		if (port0 != NULL && port0[0])
 			spec.port = 0;
 		/* In a sandbox, loopback is host a's alone: the server listens on
@@ -250,12 +269,12 @@ static const char *cannot(const struct lab *lab, enum lesson_check_kind k, char 
 static void python_cmd(const struct lab_lesson *ll, const char *file, char *out, size_t cap)
 {
 	const struct sandbox_info *sb = sandbox_get();
-	struct lesson_python_target t = {ll->spec1.port, ll->ports[0], NULL, NULL};
+	struct lesson_python_target t = {ll->spec[0].port, ll->ports[0], NULL, NULL};
 
 	if (sb != NULL) {
-		if (ll->spec1.family != FAMILY_IPV6)
+		if (ll->spec[0].family != FAMILY_IPV6)
 			t.host4 = sb->host[SANDBOX_A].ipv4;
-		if (ll->spec1.family != FAMILY_IPV4)
+		if (ll->spec[0].family != FAMILY_IPV4)
 			t.host6 = sb->host[SANDBOX_A].ipv6;
 	}
 	lesson_python(file, &t, out, cap);
@@ -370,7 +389,13 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		for (int k = 0; k < st->nrun; k++) {
 			char cmd[LESSON_CMD_LEN + 64];
 
-			lesson_expand(st->run[k], ll->ports, cmd, sizeof cmd);
+			const char *hosts[LESSON_SERVE_MAX];
+
+			for (int i = 0; i < LESSON_SERVE_MAX; i++)
+				hosts[i] = ll->host[i][0] ? ll->host[i] : NULL;
+			lesson_expand_run(st->run[k], ll->ports, hosts,
+					  sandbox_get() ? "socklab sandbox exec b " : "", cmd,
+					  sizeof cmd);
 			snprintf(line, sizeof line, "  $ %s", cmd);
 			put_wrapped(&body, &y, &row, ll->scroll, line, paint_role(ROLE_INFO));
 		}

@@ -104,10 +104,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_text(st->text.text[t], LESSON_TEXT_MAX);
 		for (int k = 0; k < st->ntry; k++)
 			check_text(st->try_[k], LESSON_CMD_LEN);
-		for (int k = 0; k < st->nrun; k++)
+		for (int k = 0; k < st->nrun; k++) {
+			static const char *const hosts[LESSON_SERVE_MAX] = {"198.51.100.1", NULL,
+									    "::1", NULL};
+			uint16_t ports[LESSON_SERVE_MAX] = {9101, 0, 65535, 1};
+			char cmd[LESSON_CMD_LEN * 2];
+
 			check_text(st->run[k], LESSON_CMD_LEN);
+			FUZZ_CHECK(lesson_expand_run(st->run[k], ports, hosts,
+						     "socklab sandbox exec b ", cmd,
+						     sizeof cmd) < sizeof cmd);
+			check_text(cmd, sizeof cmd);
+		}
 		for (int k = 0; k < st->npython; k++) {
-			struct lesson_python_target t = {9101, 40000, "198.51.100.1", "2001:db8::a"};
+			struct lesson_python_target t = {9101, 40000, "198.51.100.1",
+							 "2001:db8::a"};
 			char cmd[LESSON_CMD_LEN + 160];
 
 			check_text(st->python[k], LESSON_FILE_LEN);

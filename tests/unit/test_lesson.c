@@ -134,7 +134,7 @@ static void test_errors_name_line_and_cause(void **state)
 static void test_expand(void **state)
 {
 	uint16_t ports[LESSON_SERVE_MAX] = {9101, 0, 40000, 0};
-	char out[64];
+	char out[160];
 
 	(void)state;
 	lesson_expand("/connect 127.0.0.1 {port1} {port3} {port2} {port9} {port", ports, out,
@@ -142,6 +142,24 @@ static void test_expand(void **state)
 	assert_string_equal(out, "/connect 127.0.0.1 9101 40000 {port2} {port9} {port");
 	assert_int_equal(lesson_expand("{port1}{port1}", ports, out, 6), 5);
 	assert_string_equal(out, "91019");
+	{
+		const char *hosts[LESSON_SERVE_MAX] = {"198.51.100.1", NULL, "2001:db8::a", NULL};
+
+		lesson_expand_run("printf 'x\\n' | {b}socklab client {host1} {port1} {host2} "
+				  "[{host3}]:{port3} {b",
+				  ports, hosts, "socklab sandbox exec b ", out, sizeof out);
+		assert_string_equal(out, "printf 'x\\n' | socklab sandbox exec b socklab client "
+					 "198.51.100.1 9101 {host2} [2001:db8::a]:40000 {b");
+		lesson_expand_run("{b}socklab client {host1} {port1}", ports, hosts, "", out,
+				  sizeof out);
+		assert_string_equal(out, "socklab client 198.51.100.1 9101");
+		/* Without hosts and b (a try line): only the ports. */
+		lesson_expand_run("{b}{host1}{port1}", ports, NULL, NULL, out, sizeof out);
+		assert_string_equal(out, "{b}{host1}9101");
+		assert_int_equal(lesson_expand_run("{b}x", ports, hosts, "socklab sandbox", out, 8),
+				 7);
+		assert_string_equal(out, "socklab");
+	}
 }
 
 /* ---- recorded event sequences ---- */
