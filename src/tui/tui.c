@@ -655,14 +655,20 @@ static void run(struct lab *lab)
 			min_timeout(&timeout, until(lab->status_time, TUI_STATUS_MS));
 		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
 			break;
+		bool typed = false;
+
 		if (p[1].revents)
 			read_signals(lab);
+		/* Keys before events: under a flood the drain takes its full
+		 * share, and a key should not wait behind it. */
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			lab->quit = true; /* the terminal went away */
+		} else if (p[0].revents & POLLIN) {
+			read_keys(lab);
+			typed = true;
+		}
 		if (p[2].revents)
 			lab_drain(lab);
-		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-			lab->quit = true; /* the terminal went away */
-		else if (p[0].revents & POLLIN)
-			read_keys(lab);
 		conn_handle(lab, p + 3, n - 3);
 		if (lab->nservers > 0 && lab_ms_since(lab->last_stats) >= TUI_STATS_MS) {
 			lab->last_stats = util_mono_ms();
@@ -675,7 +681,10 @@ static void run(struct lab *lab)
 			lab->status[0] = '\0';
 			lab->dirty = true;
 		}
-		if (lab->dirty && !lab->quit && lab_ms_since(lab->last_frame) >= TUI_FRAME_MS) {
+		/* The frame cap holds back redraws for events, not for keys: what
+		 * was typed shows at once. */
+		if (lab->dirty && !lab->quit &&
+		    (typed || lab_ms_since(lab->last_frame) >= TUI_FRAME_MS)) {
 			frame_draw(lab);
 			lab->dirty = false;
 			lab->last_frame = util_mono_ms();
