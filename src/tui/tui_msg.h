@@ -218,7 +218,7 @@
 #define MSG_WATCH_DROPPED                                                                          \
 	NN_("%-10s %llu event lost: the lab fell behind",                                          \
 	    "%-10s %llu events lost: the lab fell behind")
-#define MSG_WATCH_BYTES N_("%-10s %llu bytes (%u recorded)")
+#define MSG_WATCH_BYTES NN_("%-10s %llu byte (%u recorded)", "%-10s %llu bytes (%u recorded)")
 #define MSG_WATCH_DGRAM_CUT N_("the datagram was longer than the receive buffer: cut")
 #define MSG_WATCH_REASON N_("%-10s closed: %s")
 #define MSG_WATCH_ERRNO N_("%-10s %s (%s)")

@@ -514,7 +514,7 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 	if (ev->kind == EV_DROPPED)
 		line(ls, false, P_(MSG_WATCH_DROPPED, ev->count), "",
 		     (unsigned long long)ev->count);
-	line(ls, false, _(MSG_WATCH_BYTES), "", (unsigned long long)ev->bytes,
+	line(ls, false, P_(MSG_WATCH_BYTES, ev->bytes), "", (unsigned long long)ev->bytes,
 	     (unsigned)ev->preview_len);
 	if (ev->truncated)
 		line(ls, false, "%-10s %s", "", _(MSG_WATCH_DGRAM_CUT));
