@@ -263,7 +263,7 @@
 #define MSG_LESSON_PROGRESS N_("%d/%d")
 #define MSG_LESSON_STEP N_("Step %d")
 #define MSG_LESSON_TRY N_("Try (Up in the client pane recalls these):")
-#define MSG_LESSON_RUN N_("Run elsewhere (another terminal, or host b):")
+#define MSG_LESSON_RUN N_("Run elsewhere (another terminal):")
 #define MSG_LESSON_RUN_B N_("Run on host b of the sandbox (another terminal):")
 #define MSG_LESSON_CHECKS N_("What to look for:")
 /* Under a check that cannot tick in this lab, with the reason. */
