@@ -24,6 +24,20 @@ void server_emit_msg(struct server *s, enum event_kind kind, int err, const char
 	emit(s, &ev);
 }
 
+void server_emit_msg_n(struct server *s, enum event_kind kind, int err, const char *one,
+		       const char *many, unsigned long n, ...)
+{
+	struct event ev;
+	va_list ap;
+
+	ev_base(s, &ev, kind);
+	ev.err = err;
+	va_start(ap, n);
+	event_vset_message_n(&ev, one, many, n, ap);
+	va_end(ap);
+	emit(s, &ev);
+}
+
 /* The tutorial's Python line for a step, where it has one: the server's
  * socket is srv (s for UDP), an accepted connection conn. */
 static void trace_python(const struct server *s, const char *call, const char *detail,

@@ -180,6 +180,10 @@ static inline void conn_uncount(struct server *s, struct conn *c)
 
 void server_emit_msg(struct server *s, enum event_kind kind, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same for a sentence with a count (event_set_message_n). */
+void server_emit_msg_n(struct server *s, enum event_kind kind, int err, const char *one,
+		       const char *many, unsigned long n, ...) __attribute__((format(printf, 4, 7)))
+__attribute__((format(printf, 5, 7)));
 /* A system-call step for the trace view. addr, when given, is what the
  * call was about (the bind address, the accepted peer). */
 void server_trace(struct server *s, const char *call, int ret, int err, const struct sockaddr *addr,

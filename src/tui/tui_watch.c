@@ -203,7 +203,8 @@ static bool merge_drops(struct watch_rec *r, const struct event *ev)
 	if (ev->kind != EV_DROPPED || r->ev->kind != EV_DROPPED || r->ev->server != ev->server)
 		return false;
 	r->ev->count += ev->count;
-	event_set_message(r->ev, MSG_QUEUE_DROPPED, (unsigned long long)r->ev->count);
+	event_set_message_n(r->ev, MSG_QUEUE_DROPPED, (unsigned long)r->ev->count,
+			    (unsigned long long)r->ev->count);
 	event_format_text(r->ev, line, sizeof line);
 	text = copy_text(line);
 	if (text != NULL) {
