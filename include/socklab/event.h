@@ -113,6 +113,10 @@ struct event {
 	 * translated: message_fmt is the MSG_ format (NULL: message is not a
 	 * sentence, show it as it is), message_args its values. */
 	const char *message_fmt;
+	/* A sentence with a count (event_set_message_n): its plural format
+	 * and the count that picks the form; NULL when it has none. */
+	const char *message_fmt_many;
+	unsigned long message_n;
 	uint16_t message_args_len;
 	char message_args[EVENT_MESSAGE_ARGS];
 	/* EV_PACKET: the frame's first preview_len bytes are in preview and
@@ -184,6 +188,15 @@ void event_set_message(struct event *ev, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void event_vset_message(struct event *ev, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+
+/* The same for a sentence with a count: one and many (an NN_ pair, as
+ * MSG_QUEUE_DROPPED is), n picks the form, in English here and through
+ * ngettext's rules where it is shown. Both formats take the same values. */
+void event_set_message_n(struct event *ev, const char *one, const char *many, unsigned long n, ...)
+    __attribute__((format(printf, 2, 5))) __attribute__((format(printf, 3, 5)));
+void event_vset_message_n(struct event *ev, const char *one, const char *many, unsigned long n,
+			  va_list ap) __attribute__((format(printf, 2, 0)))
+__attribute__((format(printf, 3, 0)));
 
 /* The message in the edge's language (event_format_text's words), not
  * escaped; the length written. A translation may be longer than English. */

@@ -104,8 +104,12 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 #define MSG_DGRAM_TRUNCATED N_("datagram of %zu bytes truncated to %zu")
 #define MSG_ACCEPT_BACKOFF N_("accept: %s; pausing accepts briefly until it clears")
 #define MSG_ACCEPT_RECOVERED N_("accepting connections again")
-#define MSG_QUEUE_DROPPED N_("%llu events dropped: the consumer fell behind")
-#define MSG_KERNEL_DROPS N_("the kernel dropped %lu datagrams: receive buffer full")
+#define MSG_QUEUE_DROPPED                                                                          \
+	NN_("%llu event dropped: the consumer fell behind",                                        \
+	    "%llu events dropped: the consumer fell behind")
+#define MSG_KERNEL_DROPS                                                                           \
+	NN_("the kernel dropped %lu datagram: receive buffer full",                                \
+	    "the kernel dropped %lu datagrams: receive buffer full")
 #define MSG_RCVBUF                                                                                 \
 	N_("receive buffer %d bytes: Linux doubles the SO_RCVBUF asked for, keeping half for its " \
 	   "own bookkeeping")
@@ -123,7 +127,7 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 #define MSG_EPOLL_WAIT_FAILED N_("epoll_wait: %s; the server stops")
 #define MSG_NO_WORKER N_("cannot create a thread for this echo-stdio connection (%s): closing it")
 #define MSG_DGRAM_REPLY_FAILED N_("reply not sent: %s")
-#define MSG_DGRAM_REPLIES_DROPPED N_("%d replies not sent: %s")
+#define MSG_DGRAM_REPLIES_DROPPED NN_("%d reply not sent: %s", "%d replies not sent: %s")
 #define MSG_ACCEPT_NO_MEMORY N_("accept: out of memory, connection refused")
 
 #define MSG_CAPTURE_FILTER N_("capture filter on %s: %s")

@@ -106,8 +106,12 @@
 /* `-6 localhost` where localhost is 127.0.0.1 only. */
 #define MSG_NO_FAMILY_ADDR N_("%s has no %s address (it resolves to %s; try %s, or no option)")
 /* serve: standard output that is not read while events stream. */
-#define MSG_STDOUT_SKIPPED N_("%llu events not printed: standard output was not read fast enough")
-#define MSG_STDOUT_UNPRINTED N_("%llu events never reached standard output (%s)")
+#define MSG_STDOUT_SKIPPED                                                                         \
+	NN_("%llu event not printed: standard output was not read fast enough",                    \
+	    "%llu events not printed: standard output was not read fast enough")
+#define MSG_STDOUT_UNPRINTED                                                                       \
+	NN_("%llu event never reached standard output (%s)",                                       \
+	    "%llu events never reached standard output (%s)")
 #define MSG_STDOUT_NOT_READ N_("it was not being read")
 
 #endif

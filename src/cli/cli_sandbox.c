@@ -162,7 +162,7 @@ static int sandbox_exec(int argc, char **argv)
 		for (int i = 0; i < n && len < sizeof pids - 12; i++)
 			len += (size_t)snprintf(pids + len, sizeof pids - len, " %d",
 						(int)found[i].owner);
-		cli_warnx(_(MSG_SB_MANY), n, pids);
+		cli_warnx(P_(MSG_SB_MANY, (unsigned long)n), n, pids);
 		return 1;
 	}
 	if (sandbox_join(pick, host, err, sizeof err) < 0) {

@@ -39,7 +39,9 @@
 	N_("no sandbox of yours is running: start one with socklab --sandbox or socklab serve "    \
 	   "--sandbox SPEC")
 #define MSG_SB_NONE_PID N_("no sandbox of yours runs in process %d")
-#define MSG_SB_MANY N_("%d sandboxes of yours are running (processes%s): pick one with --pid PID")
+#define MSG_SB_MANY                                                                                \
+	NN_("%d sandbox of yours is running (process%s): pick one with --pid PID",                 \
+	    "%d sandboxes of yours are running (processes%s): pick one with --pid PID")
 #define MSG_SB_EXEC_FAILED N_("sandbox exec: %s")
 #define MSG_SB_EXEC_CMD N_("sandbox exec: %s: %s")
 

@@ -295,7 +295,7 @@ static void say_skipped(struct printer *p)
 		return;
 	event_init(&ev, EV_DROPPED);
 	ev.count = p->skipped;
-	snprintf(ev.message, sizeof ev.message, _(MSG_STDOUT_SKIPPED),
+	snprintf(ev.message, sizeof ev.message, P_(MSG_STDOUT_SKIPPED, p->skipped),
 		 (unsigned long long)p->skipped);
 	p->unprinted -= p->skipped; /* said now: not unprinted after all */
 	p->skipped = 0;
@@ -468,7 +468,7 @@ static int printer_finish(struct printer *p)
 
 	out_restore(p);
 	if (p->unprinted > 0) {
-		cli_warnx(_(MSG_STDOUT_UNPRINTED), (unsigned long long)p->unprinted,
+		cli_warnx(P_(MSG_STDOUT_UNPRINTED, p->unprinted), (unsigned long long)p->unprinted,
 			  p->out_err ? strerror(p->out_err) : _(MSG_STDOUT_NOT_READ));
 		status = 1;
 	}

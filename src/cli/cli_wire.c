@@ -56,7 +56,8 @@ int cli_wire_close(struct cli_wire *w)
 		  st.nifs ? st.ifnames : _(MSG_WIRE_NO_IF), (unsigned long long)st.kernel_drops,
 		  (unsigned long long)st.if_drops, (unsigned long long)st.queue_drops);
 	if (st.file_skipped)
-		cli_warnx(_(MSG_WIRE_SKIPPED), (unsigned long long)st.file_skipped, w->pcap);
+		cli_warnx(P_(MSG_WIRE_SKIPPED, st.file_skipped),
+			  (unsigned long long)st.file_skipped, w->pcap);
 	if (e != 0) {
 		cli_warnx("%s: %s", w->pcap, strerror(e));
 		status = 1;

@@ -18,7 +18,9 @@
 	N_("capture: %llu packets on %s; dropped: %llu by the kernel (ring full), %llu by the "    \
 	   "interfaces, %llu in the event queue")
 #define MSG_WIRE_NO_IF N_("no interface")
-#define MSG_WIRE_SKIPPED N_("capture: %llu packets not written to %s (another link type)")
+#define MSG_WIRE_SKIPPED                                                                           \
+	NN_("capture: %llu packet not written to %s (another link type)",                          \
+	    "capture: %llu packets not written to %s (another link type)")
 
 struct cli_wire {
 	bool wire;	  /* --wire: each packet in the event stream */

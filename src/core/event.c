@@ -213,7 +213,8 @@ bool event_pop(struct event_queue *q, struct event *ev)
 	if (q->ngaps > 0 && q->popped == q->gap[0].at) {
 		event_init(ev, EV_DROPPED);
 		ev->count = q->gap[0].count;
-		event_set_message(ev, MSG_QUEUE_DROPPED, (unsigned long long)ev->count);
+		event_set_message_n(ev, MSG_QUEUE_DROPPED, (unsigned long)ev->count,
+				    (unsigned long long)ev->count);
 		q->ngaps--;
 		memmove(&q->gap[0], &q->gap[1], (size_t)q->ngaps * sizeof q->gap[0]);
 		got = true;
@@ -386,9 +387,36 @@ void event_vset_message(struct event *ev, const char *fmt, va_list ap)
 	va_copy(again, ap);
 	vsnprintf(ev->message, sizeof ev->message, fmt, ap);
 	ev->message_fmt = fmt;
+	ev->message_fmt_many = NULL;
+	ev->message_n = 0;
 	ev->message_args_len =
 	    (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args, fmt, again);
 	va_end(again);
+}
+
+void event_vset_message_n(struct event *ev, const char *one, const char *many, unsigned long n,
+			  va_list ap)
+{
+	const char *english = n == 1 ? one : many;
+	va_list again;
+
+	va_copy(again, ap);
+	vsnprintf(ev->message, sizeof ev->message, english, ap);
+	ev->message_fmt = one;
+	ev->message_fmt_many = many;
+	ev->message_n = n;
+	ev->message_args_len =
+	    (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args, english, again);
+	va_end(again);
+}
+
+void event_set_message_n(struct event *ev, const char *one, const char *many, unsigned long n, ...)
+{
+	va_list ap;
+
+	va_start(ap, n);
+	event_vset_message_n(ev, one, many, n, ap);
+	va_end(ap);
 }
 
 void event_set_message(struct event *ev, const char *fmt, ...)
@@ -405,6 +433,10 @@ void event_set_message(struct event *ev, const char *fmt, ...)
  * as it is. */
 size_t event_message_text(const struct event *ev, char *out, size_t cap)
 {
+	if (ev->message_fmt != NULL && ev->message_fmt_many != NULL)
+		return msg_render(out, cap,
+				  msg_ntr(ev->message_fmt, ev->message_fmt_many, ev->message_n),
+				  ev->message_args, ev->message_args_len);
 	if (ev->message_fmt != NULL)
 		return msg_render(out, cap, msg_tr(ev->message_fmt), ev->message_args,
 				  ev->message_args_len);

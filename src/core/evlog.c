@@ -147,9 +147,10 @@ size_t evlog_describe(const struct evlog *l, char *out, size_t cap)
 
 	if (cap == 0)
 		return 0;
-	n = snprintf(out, cap, msg_tr("%s: %s: %llu event%s not logged"), l->path,
-		     strerror(l->err ? l->err : EIO), (unsigned long long)l->lost,
-		     l->lost == 1 ? "" : "s");
+	n = snprintf(out, cap,
+		     msg_ntr("%s: %s: %llu event not logged", "%s: %s: %llu events not logged",
+			     (unsigned long)l->lost),
+		     l->path, strerror(l->err ? l->err : EIO), (unsigned long long)l->lost);
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 

@@ -11,6 +11,7 @@
 #include "socklab/lesson.h"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,11 +31,24 @@ static const char *const check_names[CHECK_KIND_COUNT] = {
     [CHECK_PEER_IPV4] = "peer-ipv4",
     [CHECK_PEER_CLOSED] = "peer-closed",
     [CHECK_HANDSHAKE] = "handshake-before-accept",
+    [CHECK_TIME_WAIT] = "closer-time-wait",
 };
 
 const char *lesson_check_name(enum lesson_check_kind k)
 {
 	return (unsigned)k < CHECK_KIND_COUNT ? check_names[k] : "?";
+}
+
+unsigned lesson_check_needs(enum lesson_check_kind k)
+{
+	switch (k) {
+	case CHECK_HANDSHAKE:
+		return LESSON_NEEDS_PACKETS;
+	case CHECK_TIME_WAIT:
+		return LESSON_NEEDS_SOCKETS;
+	default:
+		return 0;
+	}
 }
 
 /* ---- parsing ----------------------------------------------------------- */
@@ -212,7 +226,7 @@ static int parse_check(struct parser *p, struct lesson_step *st, char *value)
 		    p,
 		    msg_tr("unknown check '%s' (event, two-replies-one-recv, one-line-per-recv, "
 			   "reply-line, dgram-back-to-sender, peer-fields, peer-mapped, "
-			   "peer-ipv4, peer-closed, handshake-before-accept)"),
+			   "peer-ipv4, peer-closed, handshake-before-accept, closer-time-wait)"),
 		    name);
 	c->kind = (enum lesson_check_kind)k;
 	if (arg != NULL && *arg) {
@@ -250,6 +264,33 @@ static int add_cmd(struct parser *p, int *n, char (*cmds)[LESSON_CMD_LEN], const
 	if (len >= LESSON_CMD_LEN)
 		return bad(p, msg_tr("command longer than %d bytes"), LESSON_CMD_LEN - 1);
 	memcpy(cmds[(*n)++], value, len + 1);
+	return 0;
+}
+
+/* A python line's file: a name the shown shell command can hold as it is. */
+static int add_python(struct parser *p, struct lesson_step *st, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len == 0)
+		return bad(p, "%s",
+			   msg_tr("'python' needs the tutorial's file, e.g. python "
+				  "client_tcp_ipv4.py"));
+	if (st->npython == LESSON_CMD_MAX)
+		return bad(p, msg_tr("more than %d '%s' lines in one step"), LESSON_CMD_MAX,
+			   "python");
+	if (len >= LESSON_FILE_LEN)
+		return bad(p, msg_tr("file name longer than %d bytes"), LESSON_FILE_LEN - 1);
+	for (size_t i = 0; i < len; i++)
+		if (!((value[i] >= 'a' && value[i] <= 'z') ||
+		      (value[i] >= 'A' && value[i] <= 'Z') ||
+		      (value[i] >= '0' && value[i] <= '9') || value[i] == '.' || value[i] == '-' ||
+		      value[i] == '_' || value[i] == '/'))
+			return bad(p,
+				   msg_tr("python file '%.40s' is not letters, digits, '.', '-', "
+					  "'_' and '/'"),
+				   value);
+	memcpy(st->python[st->npython++], value, len + 1);
 	return 0;
 }
 
@@ -348,7 +389,8 @@ static int directive(struct parser *p, char *line)
 		return 0;
 	}
 	if (strcmp(word, "text") == 0 || strcmp(word, "try") == 0 || strcmp(word, "run") == 0 ||
-	    strcmp(word, "check") == 0 || strcmp(word, "label") == 0) {
+	    strcmp(word, "python") == 0 || strcmp(word, "check") == 0 ||
+	    strcmp(word, "label") == 0) {
 		if (st == NULL)
 			return bad(p, msg_tr("'%s' belongs to a step: put 'step' before it"), word);
 		if (strcmp(word, "text") == 0)
@@ -358,6 +400,8 @@ static int directive(struct parser *p, char *line)
 			return add_cmd(p, &st->ntry, st->try_, value, "try");
 		if (strcmp(word, "run") == 0)
 			return add_cmd(p, &st->nrun, st->run, value, "run");
+		if (strcmp(word, "python") == 0)
+			return add_python(p, st, value);
 		if (strcmp(word, "check") == 0)
 			return parse_check(p, st, value);
 		if (st->ncheck == 0)
@@ -370,8 +414,8 @@ static int directive(struct parser *p, char *line)
 		}
 	}
 	return bad(p,
-		   msg_tr("unknown directive '%s' (id, title, serve, step, text, try, run, check, "
-			  "label)"),
+		   msg_tr("unknown directive '%s' (id, title, serve, step, text, try, run, python, "
+			  "check, label)"),
 		   word);
 }
 
@@ -391,6 +435,11 @@ static int finish(struct parser *p)
 	for (int s = 0; s < l->nstep; s++) {
 		if (l->step[s].text.n == 0)
 			return bad(p, msg_tr("step %d has no text"), s + 1);
+		if (l->step[s].npython > 0 && l->nserve == 0)
+			return bad(p,
+				   msg_tr("step %d has a python line, but the lesson starts no "
+					  "server for it to dial"),
+				   s + 1);
 		for (int c = 0; c < l->step[s].ncheck; c++)
 			if (l->step[s].check[c].label.n == 0)
 				return bad(p, msg_tr("check %d of step %d has no label"), c + 1,
@@ -478,17 +527,51 @@ const char *lesson_label_in(const struct lesson_label *t, const char *lang)
 
 size_t lesson_expand(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX], char *out, size_t cap)
 {
+	return lesson_expand_run(cmd, ports, NULL, NULL, out, cap);
+}
+
+/* The text a placeholder at s stands for, and its length in *n; NULL when
+ * s starts none (or one without a value here). */
+static const char *placeholder(const char *s, const uint16_t ports[LESSON_SERVE_MAX],
+			       const char *const hosts[LESSON_SERVE_MAX], const char *b,
+			       char num[8], size_t *n)
+{
+	if (strncmp(s, "{port", 5) == 0 && s[5] >= '1' && s[5] <= '0' + LESSON_SERVE_MAX &&
+	    s[6] == '}' && ports[s[5] - '1'] != 0) {
+		snprintf(num, 8, "%u", ports[s[5] - '1']);
+		*n = 7;
+		return num;
+	}
+	if (hosts != NULL && strncmp(s, "{host", 5) == 0 && s[5] >= '1' &&
+	    s[5] <= '0' + LESSON_SERVE_MAX && s[6] == '}' && hosts[s[5] - '1'] != NULL) {
+		*n = 7;
+		return hosts[s[5] - '1'];
+	}
+	if (b != NULL && strncmp(s, "{b}", 3) == 0) {
+		*n = 3;
+		return b;
+	}
+	return NULL;
+}
+
+size_t lesson_expand_run(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX],
+			 const char *const hosts[LESSON_SERVE_MAX], const char *b, char *out,
+			 size_t cap)
+{
 	size_t len = 0;
 
 	if (cap == 0)
 		return 0;
 	for (const char *s = cmd; *s && len + 1 < cap;) {
-		if (strncmp(s, "{port", 5) == 0 && s[5] >= '1' && s[5] <= '0' + LESSON_SERVE_MAX &&
-		    s[6] == '}' && ports[s[5] - '1'] != 0) {
-			int w = snprintf(out + len, cap - len, "%u", ports[s[5] - '1']);
+		char num[8];
+		size_t n;
+		const char *v = placeholder(s, ports, hosts, b, num, &n);
+
+		if (v != NULL) {
+			int w = snprintf(out + len, cap - len, "%s", v);
 
 			len += (size_t)w < cap - len ? (size_t)w : cap - len - 1;
-			s += 7;
+			s += n;
 			continue;
 		}
 		out[len++] = *s++;
@@ -512,6 +595,30 @@ int lesson_bind(struct lesson *l, const uint16_t ports[LESSON_SERVE_MAX], char *
 		}
 	}
 	return 0;
+}
+
+size_t lesson_python(const char *file, const struct lesson_python_target *t, char *out, size_t cap)
+{
+	/* The tutorial's programs dial "127.0.0.1" or "::1" (string literals)
+	 * and their PORT, as the lesson's serve line has it: what differs is
+	 * replaced on the way in, the file itself left alone. */
+	const char *on_b = t->host4 != NULL || t->host6 != NULL ? "socklab sandbox exec b " : "";
+	char e4[80] = "", e6[96] = "", ep[48] = "";
+	int n;
+
+	if (cap == 0)
+		return 0;
+	if (t->host4 != NULL)
+		snprintf(e4, sizeof e4, " -e 's/\"127\\.0\\.0\\.1\"/\"%s\"/'", t->host4);
+	if (t->host6 != NULL)
+		snprintf(e6, sizeof e6, " -e 's/\"::1\"/\"%s\"/'", t->host6);
+	if (t->port != 0 && t->port != t->spec_port)
+		snprintf(ep, sizeof ep, " -e 's/\\<%u\\>/%u/'", t->spec_port, t->port);
+	if (e4[0] == '\0' && e6[0] == '\0' && ep[0] == '\0')
+		n = snprintf(out, cap, "%spython3 %s", on_b, file);
+	else
+		n = snprintf(out, cap, "%spython3 -c \"$(sed%s%s%s %s)\"", on_b, e4, e6, ep, file);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
 /* ---- checks ------------------------------------------------------------ */
@@ -567,6 +674,28 @@ static bool same_peer(const struct sockaddr_storage *a, const struct event *ev)
 	return addr_len(x) > 0 && memcmp(a, &ev->peer, addr_len(x)) == 0;
 }
 
+/* The address's bytes, an IPv4-mapped one as its 4 IPv4 bytes; 0: neither
+ * family. */
+static size_t addr_bytes(const struct sockaddr_storage *ss, uint8_t out[16])
+{
+	if (ss->ss_family == AF_INET) {
+		memcpy(out, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+		return 4;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			memcpy(out, a->s6_addr + 12, 4);
+			return 4;
+		}
+		memcpy(out, a->s6_addr, 16);
+		return 16;
+	}
+	return 0;
+}
+
 static bool before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
@@ -575,7 +704,9 @@ static bool before(const struct timespec *a, const struct timespec *b)
 /* The three-way handshake of one client port, from captured packets (the
  * capture's own clock), against the time its accept() returned. The two
  * come from different threads, so they are compared by time, not by the
- * order they reach the queue. */
+ * order they reach the queue: the accept is often queued before the
+ * capture thread has even handed over the SYN, so it is kept (aport, t[3])
+ * until the packets of its port come. */
 static bool handshake(struct lesson_check_state *s, const struct event *ev)
 {
 	if (ev->kind == EV_PACKET) {
@@ -588,7 +719,7 @@ static bool handshake(struct lesson_check_state *s, const struct event *ev)
 		f = p.flags & (PACKET_TCP_SYN | PACKET_TCP_ACK | PACKET_TCP_RST | PACKET_TCP_FIN);
 		if (f == PACKET_TCP_SYN) {
 			s->cport = p.ip.sport, s->sport = p.ip.dport;
-			s->seen = 1, s->t[0] = ev->time;
+			s->seen = (s->seen & 8) | 1, s->t[0] = ev->time;
 		} else if (f == (PACKET_TCP_SYN | PACKET_TCP_ACK) && (s->seen & 1) &&
 			   p.ip.sport == s->sport && p.ip.dport == s->cport) {
 			s->seen |= 2, s->t[1] = ev->time;
@@ -598,14 +729,59 @@ static bool handshake(struct lesson_check_state *s, const struct event *ev)
 		} else {
 			return false;
 		}
-	} else if (ev->kind == EV_ACCEPT && ev->has_peer && (s->seen & 1) &&
-		   addr_port((const void *)&ev->peer) == s->cport) {
+	} else if (ev->kind == EV_ACCEPT && ev->has_peer) {
+		s->aport = addr_port((const void *)&ev->peer);
 		s->seen |= 8, s->t[3] = ev->time;
 	} else {
 		return false;
 	}
-	return s->seen == 15 && before(&s->t[0], &s->t[1]) && before(&s->t[1], &s->t[2]) &&
-	       before(&s->t[2], &s->t[3]);
+	return (s->seen & 15) == 15 && s->aport == s->cport && before(&s->t[0], &s->t[1]) &&
+	       before(&s->t[1], &s->t[2]) && before(&s->t[2], &s->t[3]);
+}
+
+/* The side of a connection that closed it first, from the server's
+ * CLOSE: recv() returned 0 (the peer's FIN came first), or the server
+ * closed it itself. A reset or an error leaves no TIME_WAIT to look for. */
+static bool closer(struct lesson_check_state *s, const struct event *ev)
+{
+	const struct sockaddr_storage *first, *second;
+
+	if (ev->kind != EV_CLOSE || ev->server == 0 || !ev->has_local || !ev->has_peer)
+		return false;
+	switch (ev->reason) {
+	case CLOSE_PEER_EOF:
+		first = &ev->peer, second = &ev->local;
+		break;
+	case CLOSE_SERVER:
+	case CLOSE_STOP:
+	case CLOSE_OVERFLOW:
+	case CLOSE_IDLE:
+	case CLOSE_NO_THREAD:
+		first = &ev->local, second = &ev->peer;
+		break;
+	default:
+		s->stage = 0;
+		return false;
+	}
+	memcpy(&s->peer, first, sizeof s->peer);
+	memcpy(&s->other, second, sizeof s->other);
+	s->stage = 1;
+	return false;
+}
+
+/* a is b as one end of a connection: the same port and address, an
+ * IPv4-mapped address the same as the plain IPv4 one (a dual-stack
+ * server's socket names its IPv4 peer ::ffff:a.b.c.d, the peer's own
+ * socket a.b.c.d). */
+static bool same_end(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	uint8_t x[16], y[16];
+	size_t nx, ny;
+
+	if (addr_port((const void *)a) != addr_port((const void *)b))
+		return false;
+	nx = addr_bytes(a, x), ny = addr_bytes(b, y);
+	return nx > 0 && nx == ny && memcmp(x, y, nx) == 0;
 }
 
 /* One check, one event: true when the check is now complete. */
@@ -683,6 +859,8 @@ static bool step_check(const struct lesson_check *c, struct lesson_check_state *
 		return ev->kind == EV_CLOSE && ev->reason == CLOSE_PEER_EOF;
 	case CHECK_HANDSHAKE:
 		return handshake(s, ev);
+	case CHECK_TIME_WAIT:
+		return closer(s, ev); /* ticks on a socket table (lesson_watch_sockets) */
 	default:
 		return false;
 	}
@@ -719,6 +897,45 @@ int lesson_watch_event(struct lesson_watch *w, const struct lesson *l, const str
 		}
 	}
 	return done;
+}
+
+int lesson_watch_sockets(struct lesson_watch *w, const struct lesson *l,
+			 const struct sockdiag_entry *e, size_t n)
+{
+	int done = 0;
+
+	for (int s = 0; s < l->nstep && s < LESSON_STEP_MAX; s++) {
+		for (int k = 0; k < l->step[s].ncheck && k < LESSON_CHECK_MAX; k++) {
+			struct lesson_check_state *st = &w->st[s][k];
+
+			if (st->done || l->step[s].check[k].kind != CHECK_TIME_WAIT ||
+			    st->stage != 1)
+				continue;
+			/* TIME_WAIT on the side that closed first, its peer the other. */
+			for (size_t i = 0; i < n; i++) {
+				if (e[i].protocol != IPPROTO_TCP || e[i].state != TCP_TIME_WAIT ||
+				    !same_end(&e[i].local, &st->peer) ||
+				    !same_end(&e[i].peer, &st->other))
+					continue;
+				st->done = true;
+				w->ndone++;
+				done++;
+				break;
+			}
+		}
+	}
+	return done;
+}
+
+unsigned lesson_watch_needs(const struct lesson_watch *w, const struct lesson *l)
+{
+	unsigned need = 0;
+
+	for (int s = 0; s < l->nstep && s < LESSON_STEP_MAX; s++)
+		for (int k = 0; k < l->step[s].ncheck && k < LESSON_CHECK_MAX; k++)
+			if (!w->st[s][k].done)
+				need |= lesson_check_needs(l->step[s].check[k].kind);
+	return need;
 }
 
 bool lesson_watch_done(const struct lesson_watch *w, int step, int check)

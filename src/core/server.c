@@ -44,6 +44,20 @@ static const char *conn_python(enum service svc, bool recv)
 	}
 }
 
+void server_emit_msg_n(struct server *s, enum event_kind kind, int err, const char *one,
+		       const char *many, unsigned long n, ...)
+{
+	struct event ev;
+	va_list ap;
+
+	ev_base(s, &ev, kind);
+	ev.err = err;
+	va_start(ap, n);
+	event_vset_message_n(&ev, one, many, n, ap);
+	va_end(ap);
+	emit(s, &ev);
+}
+
 /* The tutorial's Python line for a step, where it has one: the server's
  * socket is srv (s for UDP), an accepted connection conn, and
  * echo-stdio's stream over it f (its makefile()). */

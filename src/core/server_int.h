@@ -191,6 +191,10 @@ void server_trace(struct server *s, const struct conn *c, const char *call, int 
 void server_trace_at(struct server *s, const struct conn *c, const struct timespec *t0,
 		     const char *call, int fd, int ret, int err, const struct sockaddr *addr,
 		     const char *args);
+/* The same for a sentence with a count (event_set_message_n). */
+void server_emit_msg_n(struct server *s, enum event_kind kind, int err, const char *one,
+		       const char *many, unsigned long n, ...) __attribute__((format(printf, 4, 7)))
+__attribute__((format(printf, 5, 7)));
 
 /* server_sock.c: the listening (or UDP) sockets of s's spec, with the
  * dual-stack fallbacks. Returns 0, or -1 with the step, address and cause

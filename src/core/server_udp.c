@@ -36,7 +36,8 @@ static size_t dgram_cmsgs(struct server *s, int sock, struct msghdr *mh,
 				continue;
 			s->kernel_drops[sock] = total;
 			atomic_fetch_add_explicit(&s->dgrams_dropped, lost, memory_order_relaxed);
-			server_emit_msg(s, EV_WARNING, 0, MSG_KERNEL_DROPS, (unsigned long)lost);
+			server_emit_msg_n(s, EV_WARNING, 0, MSG_KERNEL_DROPS, lost,
+					  (unsigned long)lost);
 		} else if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
 			   replycap >= CMSG_SPACE(sizeof(struct in_pktinfo))) {
 			struct in_pktinfo pi, out = {0};
@@ -148,8 +149,8 @@ static void dgram_replies(struct server *s, int fd, struct dgram_batch *b, int n
 			if (e == EINTR)
 				continue;
 			if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) {
-				server_emit_msg(s, EV_WARNING, e, MSG_DGRAM_REPLIES_DROPPED, n - at,
-						strerror(e));
+				server_emit_msg_n(s, EV_WARNING, e, MSG_DGRAM_REPLIES_DROPPED,
+						  (unsigned long)(n - at), n - at, strerror(e));
 				return;
 			}
 			dgram_reply_failed(s, b, at, e);

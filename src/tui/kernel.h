@@ -60,7 +60,7 @@
 #define MSG_KERNEL_NOT_CONN N_("that line is not about a connection")
 #define MSG_KERNEL_COUNTS N_("%llu seen, dropped %llu kernel %llu if %llu queue")
 #define MSG_KERNEL_SKIPPED N_(", %llu over %d/s not shown")
-#define MSG_KERNEL_SAVED N_("saved %llu packets to %s")
+#define MSG_KERNEL_SAVED NN_("saved %llu packet to %s", "saved %llu packets to %s")
 #define MSG_KERNEL_SAVE_FAILED N_("cannot save %s: %s")
 #define MSG_KERNEL_NO_CAPTURE N_("no packets were captured: %s")
 

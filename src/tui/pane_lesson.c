@@ -6,8 +6,13 @@
  * The lesson is loaded before the terminal starts (a bad file ends the
  * lab with its line and cause), its servers start with the lab's, its
  * try lines go into the prompt's history (Up recalls them, in order), and
- * every event the lab takes is folded into its checks (lesson.h). The
- * pane shares the main slot with the live log: F8 swaps them.
+ * every event the lab takes is folded into its checks (lesson.h), and
+ * so is the kernel's socket table, read on the lab's tick while a check
+ * waits for it. A check that needs what this lab cannot have (packets
+ * without CAP_NET_RAW, a socket table netlink refuses) says so and why
+ * under its label. In a sandbox the lesson's servers listen where host b
+ * reaches them, and the tutorial's Python programs are shown run from
+ * host b. The pane shares the main slot with the live log: F8 swaps them.
  */
 #include <curses.h>
 #include <errno.h>
@@ -18,7 +23,11 @@
 #include <readline/history.h>
 
 #include "socklab/lesson.h"
+#include "socklab/sandbox.h"
 #include "socklab/server.h"
+#include "socklab/sockdiag.h"
+#include "socklab/util.h"
+#include "tui/kernel.h"
 #include "tui/paint.h"
 #include "tui/pane_lesson.h"
 #include "tui/tui_lab.h"
@@ -30,8 +39,17 @@ struct lab_lesson {
 	struct lesson l;
 	struct lesson_watch w;
 	uint16_t ports[LESSON_SERVE_MAX];
-	int scroll; /* rows hidden above */
-	int rows;   /* rows the text took at the last draw */
+	struct spec spec[LESSON_SERVE_MAX]; /* the servers', as the lesson wrote them */
+	/* The address that reaches each server from where run lines run
+	 * ({host1}..): its own, loopback for a wildcard; in a sandbox host
+	 * a's, the lines then running on host b. */
+	char host[LESSON_SERVE_MAX][SPEC_HOST_MAX];
+	/* The socket table for the checks that need it (lesson_tick). */
+	struct sockdiag_entry socks[KERNEL_SOCKETS_MAX];
+	int64_t socks_time;
+	char socks_err[SOCKDIAG_ERR_MAX]; /* why it cannot be read; "" */
+	int scroll;			  /* rows hidden above */
+	int rows;			  /* rows the text took at the last draw */
 	char lang[8];
 };
 
@@ -118,6 +136,21 @@ void lesson_free(struct lab_lesson *ll)
 	free(ll);
 }
 
+static void run_host(const struct spec *spec, char *out, size_t cap)
+{
+	const struct sandbox_info *sb = sandbox_get();
+	const char *h = spec->host[0] ? spec->host : spec_default_host(spec->family);
+
+	if (sb != NULL)
+		h = spec->family == FAMILY_IPV6 ? sb->host[SANDBOX_A].ipv6
+						: sb->host[SANDBOX_A].ipv4;
+	else if (strcmp(h, "0.0.0.0") == 0)
+		h = "127.0.0.1";
+	else if (strcmp(h, "::") == 0)
+		h = spec->family == FAMILY_IPV6 ? "::1" : "127.0.0.1";
+	snprintf(out, cap, "%s", h);
+}
+
 void lesson_start(struct lab *lab)
 {
 	struct lab_lesson *ll = lab->lesson;
@@ -134,8 +167,18 @@ void lesson_start(struct lab *lab)
 		spec_default(&spec);
 		if (spec_parse(ll->l.serve[i], &spec, serr, sizeof serr) < 0)
 			continue; /* the parser already refused a bad one */
+		ll->spec[i] = spec;
+		run_host(&spec, ll->host[i], sizeof ll->host[i]);
 		if (port0 != NULL && port0[0])
 			spec.port = 0;
+		/* In a sandbox, loopback is host a's alone: the server listens on
+		 * every address of host a, so that host b reaches it too. */
+		if (sandbox_get() != NULL && spec.family == FAMILY_IPV4 &&
+		    (spec.host[0] == '\0' || strcmp(spec.host, "127.0.0.1") == 0))
+			snprintf(spec.host, sizeof spec.host, "0.0.0.0");
+		else if (sandbox_get() != NULL && spec.family == FAMILY_IPV6 &&
+			 (spec.host[0] == '\0' || strcmp(spec.host, "::1") == 0))
+			snprintf(spec.host, sizeof spec.host, "::");
 		if (servers_start(lab, &spec) == 0)
 			ll->ports[i] = server_port(lab->servers[lab->nservers - 1]);
 	}
@@ -158,17 +201,83 @@ void lesson_start(struct lab *lab)
 	lab->dirty = true;
 }
 
+static void ticked(struct lab *lab, int n)
+{
+	struct lab_lesson *ll = lab->lesson;
+
+	if (n > 0) {
+		if (ll->w.ndone == ll->w.total)
+			lab_notice(lab, false, _(MSG_LESSON_ALL_DONE), ll->l.id);
+		lab->dirty = true;
+	}
+}
+
 void lesson_event(struct lab *lab, const struct event *ev)
 {
 	struct lab_lesson *ll = lab->lesson;
 
 	if (ll == NULL)
 		return;
-	if (lesson_watch_event(&ll->w, &ll->l, ev) > 0) {
-		if (ll->w.ndone == ll->w.total)
-			lab_notice(lab, false, _(MSG_LESSON_ALL_DONE), ll->l.id);
-		lab->dirty = true;
+	ticked(lab, lesson_watch_event(&ll->w, &ll->l, ev));
+}
+
+void lesson_tick(struct lab *lab)
+{
+	struct lab_lesson *ll = lab->lesson;
+	uint16_t ports[LESSON_SERVE_MAX];
+	size_t np = 0, n = 0, total = 0;
+
+	if (ll == NULL || !(lesson_watch_needs(&ll->w, &ll->l) & LESSON_NEEDS_SOCKETS) ||
+	    util_mono_ms() - ll->socks_time < KERNEL_SOCKETS_MS)
+		return;
+	ll->socks_time = util_mono_ms();
+	for (int i = 0; i < ll->l.nserve; i++)
+		if (ll->ports[i] != 0)
+			ports[np++] = ll->ports[i];
+	if (np == 0)
+		return;
+	if (sockdiag_query(ports, np, ll->socks, KERNEL_SOCKETS_MAX, &n, &total, ll->socks_err,
+			   sizeof ll->socks_err) < 0) {
+		lab->dirty = true; /* the pane says why */
+		return;
 	}
+	ll->socks_err[0] = '\0';
+	ticked(lab, lesson_watch_sockets(&ll->w, &ll->l, ll->socks, n));
+}
+
+/* Why a check cannot tick in this lab, or NULL: it needs packets and
+ * there is no capture, or the socket table and it cannot be read. */
+static const char *cannot(const struct lab *lab, enum lesson_check_kind k, char *out, size_t cap)
+{
+	const struct lab_lesson *ll = lab->lesson;
+	unsigned need = lesson_check_needs(k);
+
+	if ((need & LESSON_NEEDS_PACKETS) && (lab->kernel == NULL || lab->kernel->cap_rc != 0)) {
+		snprintf(out, cap, _(MSG_LESSON_NEEDS_PACKETS),
+			 lab->kernel ? lab->kernel->cap_err : "");
+		return out;
+	}
+	if ((need & LESSON_NEEDS_SOCKETS) && ll->socks_err[0]) {
+		snprintf(out, cap, _(MSG_LESSON_NEEDS_SOCKETS), ll->socks_err);
+		return out;
+	}
+	return NULL;
+}
+
+/* A python line's command for this lab: the first server's real port,
+ * and in a sandbox host a's address of its family, run from host b. */
+static void python_cmd(const struct lab_lesson *ll, const char *file, char *out, size_t cap)
+{
+	const struct sandbox_info *sb = sandbox_get();
+	struct lesson_python_target t = {ll->spec[0].port, ll->ports[0], NULL, NULL};
+
+	if (sb != NULL) {
+		if (ll->spec[0].family != FAMILY_IPV6)
+			t.host4 = sb->host[SANDBOX_A].ipv4;
+		if (ll->spec[0].family != FAMILY_IPV4)
+			t.host6 = sb->host[SANDBOX_A].ipv6;
+	}
+	lesson_python(file, &t, out, cap);
 }
 
 /* ---- the pane -------------------------------------------------------- */
@@ -241,10 +350,19 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		for (int k = 0; k < st->ncheck; k++) {
 			bool done = lesson_watch_done(&ll->w, s, k);
 
+			char why[CAPTURE_ERR_MAX + 128];
+
 			snprintf(line, sizeof line, "  [%s] %s", done ? "x" : " ",
 				 lesson_label_in(&st->check[k].label, ll->lang));
 			put_wrapped(&body, &y, &row, ll->scroll, line,
 				    done ? paint_role(ROLE_IN) | A_BOLD : A_NORMAL);
+			if (!done && cannot(lab, st->check[k].kind, why, sizeof why) != NULL) {
+				char note[sizeof why + 8];
+
+				snprintf(note, sizeof note, "      %s", why);
+				put_wrapped(&body, &y, &row, ll->scroll, note,
+					    paint_role(ROLE_WARN));
+			}
 		}
 		put_paragraphs(&body, &y, &row, ll->scroll, lesson_text_in(&st->text, ll->lang),
 			       A_NORMAL);
@@ -257,12 +375,27 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 			snprintf(line, sizeof line, "  %s", cmd);
 			put_wrapped(&body, &y, &row, ll->scroll, line, paint_role(ROLE_OUT));
 		}
-		if (st->nrun > 0)
-			put_wrapped(&body, &y, &row, ll->scroll, _(MSG_LESSON_RUN), A_BOLD);
+		if (st->nrun + st->npython > 0)
+			put_wrapped(&body, &y, &row, ll->scroll,
+				    sandbox_get() ? _(MSG_LESSON_RUN_B) : _(MSG_LESSON_RUN),
+				    A_BOLD);
+		for (int k = 0; k < st->npython; k++) {
+			char cmd[LESSON_CMD_LEN + 160];
+
+			python_cmd(ll, st->python[k], cmd, sizeof cmd);
+			snprintf(line, sizeof line, "  $ %s", cmd);
+			put_wrapped(&body, &y, &row, ll->scroll, line, paint_role(ROLE_INFO));
+		}
 		for (int k = 0; k < st->nrun; k++) {
 			char cmd[LESSON_CMD_LEN + 64];
 
-			lesson_expand(st->run[k], ll->ports, cmd, sizeof cmd);
+			const char *hosts[LESSON_SERVE_MAX];
+
+			for (int i = 0; i < LESSON_SERVE_MAX; i++)
+				hosts[i] = ll->host[i][0] ? ll->host[i] : NULL;
+			lesson_expand_run(st->run[k], ll->ports, hosts,
+					  sandbox_get() ? "socklab sandbox exec b " : "", cmd,
+					  sizeof cmd);
 			snprintf(line, sizeof line, "  $ %s", cmd);
 			put_wrapped(&body, &y, &row, ll->scroll, line, paint_role(ROLE_INFO));
 		}

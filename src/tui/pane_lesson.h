@@ -24,4 +24,8 @@ void lesson_start(struct lab *lab);
 /* Every event the lab takes, for the checklist. */
 void lesson_event(struct lab *lab, const struct event *ev);
 
+/* The lab's stats tick: the kernel's socket table, while a check waits
+ * for it (closer-time-wait). */
+void lesson_tick(struct lab *lab);
+
 #endif

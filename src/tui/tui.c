@@ -696,6 +696,7 @@ static void run(struct lab *lab)
 			lab->last_stats = util_mono_ms();
 			servers_sample(lab, lab->last_stats);
 			kernel_tick(lab);
+			lesson_tick(lab);
 			lab->dirty = true;
 		}
 		if (lab->status[0] && lab_ms_since(lab->status_time) >= TUI_STATUS_MS) {

@@ -59,8 +59,8 @@ static void run_save(struct lab *lab, const struct tui_cmd *cmd)
 		if (kernel_save_pcap(lab, cmd->path, &folded, err, sizeof err) < 0)
 			lab_say(lab, TUI_LOG_ERROR, _(MSG_KERNEL_SAVE_FAILED), cmd->path, err);
 		else
-			lab_say(lab, TUI_LOG_INFO, _(MSG_KERNEL_SAVED), (unsigned long long)folded,
-				cmd->path);
+			lab_say(lab, TUI_LOG_INFO, P_(MSG_KERNEL_SAVED, folded),
+				(unsigned long long)folded, cmd->path);
 		return;
 	}
 	if (watch_save(&lab->watch, cmd->path, cmd->format, cmd->all, &lines, &folded, err,

@@ -241,7 +241,7 @@
 #define MSG_WATCH_DROPPED                                                                          \
 	NN_("%-10s %llu event lost: the lab fell behind",                                          \
 	    "%-10s %llu events lost: the lab fell behind")
-#define MSG_WATCH_BYTES N_("%-10s %llu bytes (%u recorded)")
+#define MSG_WATCH_BYTES NN_("%-10s %llu byte (%u recorded)", "%-10s %llu bytes (%u recorded)")
 #define MSG_WATCH_DGRAM_CUT N_("the datagram was longer than the receive buffer: cut")
 #define MSG_WATCH_REASON N_("%-10s closed: %s")
 #define MSG_WATCH_ERRNO N_("%-10s %s (%s)")
@@ -289,8 +289,12 @@
 #define MSG_LESSON_PROGRESS N_("%d/%d")
 #define MSG_LESSON_STEP N_("Step %d")
 #define MSG_LESSON_TRY N_("Try (Up in the client pane recalls these):")
-#define MSG_LESSON_RUN N_("Run elsewhere (another terminal, or host b):")
+#define MSG_LESSON_RUN N_("Run elsewhere (another terminal):")
+#define MSG_LESSON_RUN_B N_("Run on host b of the sandbox (another terminal):")
 #define MSG_LESSON_CHECKS N_("What to look for:")
+/* Under a check that cannot tick in this lab, with the reason. */
+#define MSG_LESSON_NEEDS_PACKETS N_("needs the packet view: %s")
+#define MSG_LESSON_NEEDS_SOCKETS N_("needs the kernel's socket table: %s")
 #define MSG_LESSON_STARTED N_("lesson %s: %s")
 #define MSG_LESSON_ALL_DONE N_("lesson %s: every check ticked")
 #define MSG_LESSON_NO_SUCH N_("no lesson '%s' (the lessons: %s; or a FILE.lesson)")

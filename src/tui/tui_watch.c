@@ -203,7 +203,8 @@ static bool merge_drops(struct watch_rec *r, const struct event *ev)
 	if (ev->kind != EV_DROPPED || r->ev->kind != EV_DROPPED || r->ev->server != ev->server)
 		return false;
 	r->ev->count += ev->count;
-	event_set_message(r->ev, MSG_QUEUE_DROPPED, (unsigned long long)r->ev->count);
+	event_set_message_n(r->ev, MSG_QUEUE_DROPPED, (unsigned long)r->ev->count,
+			    (unsigned long long)r->ev->count);
 	event_format_text(r->ev, line, sizeof line);
 	text = copy_text(line);
 	if (text != NULL) {
@@ -517,7 +518,7 @@ static size_t head_lines(const struct watch_rec *r, struct lines *ls)
 	if (ev->kind == EV_DROPPED)
 		line(ls, false, P_(MSG_WATCH_DROPPED, ev->count), "",
 		     (unsigned long long)ev->count);
-	line(ls, false, _(MSG_WATCH_BYTES), "", (unsigned long long)ev->bytes,
+	line(ls, false, P_(MSG_WATCH_BYTES, ev->bytes), "", (unsigned long long)ev->bytes,
 	     (unsigned)ev->preview_len);
 	if (ev->truncated)
 		line(ls, false, "%-10s %s", "", _(MSG_WATCH_DGRAM_CUT));

@@ -4,8 +4,9 @@
  * Input: 1 byte picking the error buffer's size, then a lesson file. What
  * lesson_parse accepts is a lesson a terminal can show (every text valid
  * UTF-8 without a control byte but the newline joining paragraphs, within
- * its bound) with an id, a title and steps whose checks have labels; its
- * checks then take a few events without ticking more than they hold. What
+ * its bound) with an id, a title and steps whose checks have labels; a
+ * python line's command is one terminated line; its checks then take a
+ * few events and a socket table without ticking more than they hold. What
  * it rejects gets a NUL-terminated "line N: ..." message and an empty
  * lesson.
  */
@@ -49,11 +50,28 @@ static void replay(void)
 		p->sin_family = AF_INET;
 		p->sin_port = 9101;
 		ev.has_peer = true;
+		((struct sockaddr_in *)&ev.local)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ev.local)->sin_port = htons(9101);
+		ev.has_local = true;
 		ev.reason = CLOSE_PEER_EOF;
 		event_set_data(&ev, "hola\nmundo\n", 11);
 		ticks += lesson_watch_event(&w, &L, &ev);
 	}
+	/* A socket table with the connection above in TIME_WAIT, both ways. */
+	{
+		struct sockdiag_entry e[2];
+
+		memset(e, 0, sizeof e);
+		for (int i = 0; i < 2; i++) {
+			e[i].protocol = IPPROTO_TCP;
+			e[i].state = 6; /* TCP_TIME_WAIT */
+			memcpy(i ? &e[i].peer : &e[i].local, &ev.peer, sizeof ev.peer);
+			memcpy(i ? &e[i].local : &e[i].peer, &ev.local, sizeof ev.local);
+		}
+		ticks += lesson_watch_sockets(&w, &L, e, 2);
+	}
 	FUZZ_CHECK(ticks == w.ndone && w.ndone <= w.total);
+	FUZZ_CHECK(w.ndone < w.total || lesson_watch_needs(&w, &L) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -86,8 +104,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_text(st->text.text[t], LESSON_TEXT_MAX);
 		for (int k = 0; k < st->ntry; k++)
 			check_text(st->try_[k], LESSON_CMD_LEN);
-		for (int k = 0; k < st->nrun; k++)
+		for (int k = 0; k < st->nrun; k++) {
+			static const char *const hosts[LESSON_SERVE_MAX] = {"198.51.100.1", NULL,
+									    "::1", NULL};
+			uint16_t ports[LESSON_SERVE_MAX] = {9101, 0, 65535, 1};
+			char cmd[LESSON_CMD_LEN * 2];
+
 			check_text(st->run[k], LESSON_CMD_LEN);
+			FUZZ_CHECK(lesson_expand_run(st->run[k], ports, hosts,
+						     "socklab sandbox exec b ", cmd,
+						     sizeof cmd) < sizeof cmd);
+			check_text(cmd, sizeof cmd);
+		}
+		for (int k = 0; k < st->npython; k++) {
+			struct lesson_python_target t = {9101, 40000, "198.51.100.1",
+							 "2001:db8::a"};
+			char cmd[LESSON_CMD_LEN + 160];
+
+			check_text(st->python[k], LESSON_FILE_LEN);
+			FUZZ_CHECK(lesson_python(st->python[k], &t, cmd, sizeof cmd) < sizeof cmd);
+			check_text(cmd, sizeof cmd);
+			FUZZ_CHECK(strchr(st->python[k], ' ') == NULL &&
+				   strchr(st->python[k], '$') == NULL);
+		}
 		for (int k = 0; k < st->ncheck; k++) {
 			FUZZ_CHECK(st->check[k].label.n >= 1);
 			for (int t = 0; t < st->check[k].label.n; t++)

@@ -54,7 +54,9 @@ static void pop_dropped(struct event_queue *q, uint64_t count)
 	assert_true(event_pop(q, &ev));
 	assert_int_equal(ev.kind, EV_DROPPED);
 	assert_int_equal(ev.count, count);
-	snprintf(want, sizeof want, "%llu events dropped: the consumer fell behind",
+	snprintf(want, sizeof want,
+		 count == 1 ? "%llu event dropped: the consumer fell behind"
+			    : "%llu events dropped: the consumer fell behind",
 		 (unsigned long long)count);
 	assert_string_equal(ev.message, want);
 }

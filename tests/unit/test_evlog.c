@@ -21,6 +21,7 @@
 
 #include "json_check.h"
 #include "socklab/evlog.h"
+#include "socklab/msg.h"
 
 static char dir[] = "/tmp/socklab-evlog-XXXXXX";
 
@@ -106,6 +107,42 @@ static void test_full_device(void **state)
 	assert_string_equal(err, "/dev/full: No space left on device: 3 events not logged");
 }
 
+/* A catalogue with a plural form for each count, as ngettext gives one:
+ * the sentence is chosen whole by n, never glued from a word and an "s". */
+static const char *fake_tr(const char *english)
+{
+	return english;
+}
+
+static const char *fake_ntr(const char *one, const char *many, unsigned long n)
+{
+	(void)one, (void)many;
+	return n == 1 ? "%s: %s: %llu evento sin registrar" : "%s: %s: %llu eventos sin registrar";
+}
+
+static void test_describe_plural(void **state)
+{
+	char err[300];
+	struct evlog *l;
+
+	(void)state;
+	l = evlog_open("/dev/full", err, sizeof err);
+	assert_non_null(l);
+	assert_int_equal(evlog_write(l, ev_recv("a")), 0);
+	assert_int_equal(evlog_flush(l), -1);
+	evlog_describe(l, err, sizeof err);
+	assert_string_equal(err, "/dev/full: No space left on device: 1 event not logged");
+	msg_set_translator(fake_tr, fake_ntr);
+	evlog_describe(l, err, sizeof err);
+	assert_string_equal(err, "/dev/full: No space left on device: 1 evento sin registrar");
+	assert_int_equal(evlog_write(l, ev_recv("b")), -1);
+	evlog_describe(l, err, sizeof err);
+	assert_string_equal(err, "/dev/full: No space left on device: 2 eventos sin registrar");
+	msg_set_translator(NULL, NULL);
+	assert_int_equal(evlog_close(l, err, sizeof err), -1);
+	assert_string_equal(err, "/dev/full: No space left on device: 2 events not logged");
+}
+
 static void test_file_size_limit(void **state)
 {
 	char path[300], err[300];
@@ -156,6 +193,7 @@ int main(void)
 	    cmocka_unit_test(test_writes_every_event),
 	    cmocka_unit_test(test_refuses_what_would_block),
 	    cmocka_unit_test(test_full_device),
+	    cmocka_unit_test(test_describe_plural),
 	    cmocka_unit_test(test_file_size_limit),
 	};
 	int rc;

@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "socklab/lesson.h"
 #include "socklab/packet.h"
@@ -133,7 +134,7 @@ static void test_errors_name_line_and_cause(void **state)
 static void test_expand(void **state)
 {
 	uint16_t ports[LESSON_SERVE_MAX] = {9101, 0, 40000, 0};
-	char out[64];
+	char out[160];
 
 	(void)state;
 	lesson_expand("/connect 127.0.0.1 {port1} {port3} {port2} {port9} {port", ports, out,
@@ -141,6 +142,24 @@ static void test_expand(void **state)
 	assert_string_equal(out, "/connect 127.0.0.1 9101 40000 {port2} {port9} {port");
 	assert_int_equal(lesson_expand("{port1}{port1}", ports, out, 6), 5);
 	assert_string_equal(out, "91019");
+	{
+		const char *hosts[LESSON_SERVE_MAX] = {"198.51.100.1", NULL, "2001:db8::a", NULL};
+
+		lesson_expand_run("printf 'x\\n' | {b}socklab client {host1} {port1} {host2} "
+				  "[{host3}]:{port3} {b",
+				  ports, hosts, "socklab sandbox exec b ", out, sizeof out);
+		assert_string_equal(out, "printf 'x\\n' | socklab sandbox exec b socklab client "
+					 "198.51.100.1 9101 {host2} [2001:db8::a]:40000 {b");
+		lesson_expand_run("{b}socklab client {host1} {port1}", ports, hosts, "", out,
+				  sizeof out);
+		assert_string_equal(out, "socklab client 198.51.100.1 9101");
+		/* Without hosts and b (a try line): only the ports. */
+		lesson_expand_run("{b}{host1}{port1}", ports, NULL, NULL, out, sizeof out);
+		assert_string_equal(out, "{b}{host1}9101");
+		assert_int_equal(lesson_expand_run("{b}x", ports, hosts, "socklab sandbox", out, 8),
+				 7);
+		assert_string_equal(out, "socklab");
+	}
 }
 
 /* ---- recorded event sequences ---- */
@@ -452,6 +471,224 @@ static void test_handshake_before_accept(void **state)
 		packet_at(&ev, 5000, 9101, PACKET_TCP_ACK, 12);
 		assert_int_equal(lesson_watch_event(&w, &L, &ev), 1);
 	}
+	/* The lab's usual order: the accept queued before the capture thread
+	 * handed over even the SYN. It still ticks, on the ACK; and another
+	 * client's handshake after that accept does not. */
+	for (int other = 0; other < 2; other++) {
+		struct lesson_watch w;
+		struct event ev;
+
+		lesson_watch_init(&w, &L);
+		ev_at(&ev, EV_ACCEPT, 1, 1, 9101, C, 5000, NULL);
+		ev.time.tv_sec = 1000, ev.time.tv_nsec = 13 * 1000000L;
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		packet_at(&ev, other ? 5002 : 5000, 9101, PACKET_TCP_SYN, 10);
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		packet_at(&ev, 9101, other ? 5002 : 5000, PACKET_TCP_SYN | PACKET_TCP_ACK, 11);
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		packet_at(&ev, other ? 5002 : 5000, 9101, PACKET_TCP_ACK, 12);
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), other ? 0 : 1);
+	}
+}
+
+/* A socket table row: TCP, state, local and peer 127.0.0.1:port. */
+static struct sockdiag_entry tw_row(int state, const char *lhost, uint16_t lport, const char *phost,
+				    uint16_t pport)
+{
+	struct sockdiag_entry e;
+	const char *host[2] = {lhost, phost};
+	uint16_t port[2] = {lport, pport};
+	struct sockaddr_storage *ss[2];
+
+	memset(&e, 0, sizeof e);
+	ss[0] = &e.local, ss[1] = &e.peer;
+	e.protocol = IPPROTO_TCP;
+	e.state = state;
+	for (int i = 0; i < 2; i++) {
+		if (strchr(host[i], ':')) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss[i];
+
+			a->sin6_family = AF_INET6;
+			a->sin6_port = htons(port[i]);
+			inet_pton(AF_INET6, host[i], &a->sin6_addr);
+		} else {
+			struct sockaddr_in *a = (struct sockaddr_in *)ss[i];
+
+			a->sin_family = AF_INET;
+			a->sin_port = htons(port[i]);
+			inet_pton(AF_INET, host[i], &a->sin_addr);
+		}
+	}
+	return e;
+}
+
+/* Replays recs, then one socket table; returns how many checks it ticked,
+ * -1 when an event ticked instead (it never should). */
+static int replay_table(const struct rec *r, size_t n, const struct sockdiag_entry *e, size_t ne)
+{
+	struct lesson_watch w;
+	struct event ev;
+	int got;
+
+	lesson_watch_init(&w, &L);
+	assert_int_equal(w.total, 1);
+	assert_int_equal(lesson_watch_needs(&w, &L), LESSON_NEEDS_SOCKETS);
+	for (size_t i = 0; i < n; i++) {
+		ev_at(&ev, r[i].kind, r[i].server, r[i].conn, r[i].port, r[i].peer, r[i].pport,
+		      r[i].data);
+		ev.reason = r[i].reason;
+		if (lesson_watch_event(&w, &L, &ev) > 0)
+			return -1;
+	}
+	got = lesson_watch_sockets(&w, &L, e, ne);
+	assert_int_equal(lesson_watch_done(&w, 0, 0), got == 1);
+	if (got == 1) {
+		assert_int_equal(lesson_watch_needs(&w, &L), 0);
+		/* Done stays done, counted once. */
+		assert_int_equal(lesson_watch_sockets(&w, &L, e, ne), 0);
+		assert_int_equal(w.ndone, 1);
+	}
+	return got;
+}
+#define TABLE(r, e) replay_table(r, sizeof r / sizeof r[0], e, sizeof e / sizeof e[0])
+
+static void test_closer_time_wait(void **state)
+{
+	/* Section 6: the client half-closes, the server's recv() returns 0,
+	 * it closes too: the client closed first, TIME_WAIT is on its side. */
+	const struct rec client_first[] = {
+	    {EV_ACCEPT, 1, 1, 9101, C, 5000, NULL, 0},
+	    {EV_RECV, 1, 1, 9101, C, 5000, "hola\n", 0},
+	    {EV_SEND, 1, 1, 9101, C, 5000, "eco: hola\n", 0},
+	    {EV_CLOSE, 1, 1, 9101, C, 5000, NULL, CLOSE_PEER_EOF},
+	};
+	/* The hello service closes first: TIME_WAIT is the server's. */
+	const struct rec server_first[] = {
+	    {EV_ACCEPT, 1, 1, 9101, C, 5000, NULL, 0},
+	    {EV_CLOSE, 1, 1, 9101, C, 5000, NULL, CLOSE_SERVER},
+	};
+	const struct rec reset[] = {
+	    {EV_CLOSE, 1, 1, 9101, C, 5000, NULL, CLOSE_PEER_EOF},
+	    {EV_CLOSE, 1, 2, 9101, C, 5001, NULL, CLOSE_RESET},
+	};
+	/* The client pane's own CLOSE (server 0) says nothing about who went
+	 * first: after a /shutdown its recv() returns 0 as well. */
+	const struct rec client_only[] = {
+	    {EV_CLOSE, 0, 1, 5000, C, 9101, NULL, CLOSE_PEER_EOF},
+	};
+	const struct rec other_port[] = {
+	    {EV_CLOSE, 1, 1, 9102, C, 5000, NULL, CLOSE_PEER_EOF},
+	};
+	const struct sockdiag_entry tw_client[] = {
+	    tw_row(TCP_LISTEN, "127.0.0.1", 9101, "0.0.0.0", 0),
+	    tw_row(TCP_TIME_WAIT, C, 5000, C, 9101),
+	};
+	const struct sockdiag_entry tw_server[] = {
+	    tw_row(TCP_TIME_WAIT, C, 9101, C, 5000),
+	};
+	const struct sockdiag_entry not_yet[] = {
+	    tw_row(TCP_FIN_WAIT2, C, 5000, C, 9101),
+	    tw_row(TCP_CLOSE_WAIT, C, 9101, C, 5000),
+	};
+	const struct sockdiag_entry another_client[] = {
+	    tw_row(TCP_TIME_WAIT, C, 5001, C, 9101),
+	};
+
+	(void)state;
+	one_check("closer-time-wait where port={port1}");
+	assert_int_equal(lesson_check_needs(CHECK_TIME_WAIT), LESSON_NEEDS_SOCKETS);
+	assert_int_equal(TABLE(client_first, tw_client), 1);
+	assert_int_equal(TABLE(client_first, tw_server), 0);
+	assert_int_equal(TABLE(client_first, not_yet), 0);
+	assert_int_equal(TABLE(client_first, another_client), 0);
+	assert_int_equal(TABLE(server_first, tw_server), 1);
+	assert_int_equal(TABLE(server_first, tw_client), 0);
+	/* The last close was a reset: no TIME_WAIT is looked for. */
+	assert_int_equal(TABLE(reset, tw_client), 0);
+	assert_int_equal(TABLE(client_only, tw_client), 0);
+	/* The filter: a server on another port does not count. */
+	assert_int_equal(TABLE(other_port, tw_client), 0);
+	/* No table at all, an empty one: nothing. */
+	assert_int_equal(replay_table(client_first, 4, NULL, 0), 0);
+	/* A dual-stack server names its IPv4 client ::ffff:127.0.0.1; the
+	 * client's TIME_WAIT socket is plain IPv4. */
+	{
+		struct lesson_watch w;
+		struct event ev;
+		struct sockdiag_entry e = tw_row(TCP_TIME_WAIT, C, 5000, C, 9101);
+		struct sockaddr_in6 *l6 = (struct sockaddr_in6 *)&ev.local;
+
+		lesson_watch_init(&w, &L);
+		ev_at(&ev, EV_CLOSE, 1, 1, 9101, "::ffff:127.0.0.1", 5000, NULL);
+		memset(&ev.local, 0, sizeof ev.local);
+		l6->sin6_family = AF_INET6;
+		l6->sin6_port = htons(9101);
+		inet_pton(AF_INET6, "::ffff:127.0.0.1", &l6->sin6_addr);
+		ev.reason = CLOSE_PEER_EOF;
+		assert_int_equal(lesson_watch_event(&w, &L, &ev), 0);
+		assert_int_equal(lesson_watch_sockets(&w, &L, &e, 1), 1);
+	}
+	/* Other checks take no socket table. */
+	one_check("peer-closed");
+	{
+		struct lesson_watch w;
+
+		lesson_watch_init(&w, &L);
+		assert_int_equal(lesson_watch_needs(&w, &L), 0);
+		assert_int_equal(lesson_watch_sockets(&w, &L, tw_client, 2), 0);
+	}
+	one_check("handshake-before-accept");
+	{
+		struct lesson_watch w;
+
+		lesson_watch_init(&w, &L);
+		assert_int_equal(lesson_watch_needs(&w, &L), LESSON_NEEDS_PACKETS);
+	}
+}
+
+static void test_python(void **state)
+{
+	char out[LESSON_CMD_LEN + 128];
+	struct lesson_python_target t = {9101, 9101, NULL, NULL};
+
+	(void)state;
+	/* The tutorial's program as it is reaches the server. */
+	lesson_python("client_tcp_ipv4.py", &t, out, sizeof out);
+	assert_string_equal(out, "python3 client_tcp_ipv4.py");
+	/* The server is on another port: the program's PORT is replaced. */
+	t.port = 40123;
+	lesson_python("client_tcp_ipv4.py", &t, out, sizeof out);
+	assert_string_equal(out,
+			    "python3 -c \"$(sed -e 's/\\<9101\\>/40123/' client_tcp_ipv4.py)\"");
+	/* A sandbox: from host b, to host a's address. */
+	t.port = 9101, t.host4 = "198.51.100.1";
+	lesson_python("client_tcp_ipv4.py", &t, out, sizeof out);
+	assert_string_equal(out, "socklab sandbox exec b python3 -c \"$(sed -e "
+				 "'s/\"127\\.0\\.0\\.1\"/\"198.51.100.1\"/' client_tcp_ipv4.py)\"");
+	t.host4 = NULL, t.host6 = "2001:db8::a";
+	lesson_python("client_tcp_ipv6.py", &t, out, sizeof out);
+	assert_string_equal(out, "socklab sandbox exec b python3 -c \"$(sed -e "
+				 "'s/\"::1\"/\"2001:db8::a\"/' client_tcp_ipv6.py)\"");
+	/* Cut to the room given, always terminated. */
+	assert_int_equal(lesson_python("client_tcp_ipv6.py", &t, out, 10), 9);
+	assert_string_equal(out, "socklab s");
+	/* The format: a file name the shown command holds as it is. */
+	expect_error(HEAD "serve tcp:echo:ipv4:9101\n" STEP "python\n", "line 7: 'python' needs");
+	expect_error(HEAD "serve tcp:echo:ipv4:9101\n" STEP "python a b.py\n",
+		     "line 7: python file 'a b.py' is not letters");
+	expect_error(HEAD "serve tcp:echo:ipv4:9101\n" STEP "python $(rm).py\n",
+		     "line 7: python file '$(rm).py'");
+	expect_error(HEAD STEP "python client_tcp_ipv4.py\n",
+		     "step 1 has a python line, but the lesson starts no server");
+	{
+		char err[LESSON_ERR_MAX];
+		const char *ok =
+		    HEAD "serve tcp:echo:ipv4:9101\n" STEP "python client_tcp_ipv4.py\n";
+
+		assert_int_equal(lesson_parse(ok, strlen(ok), &L, err, sizeof err), 0);
+		assert_int_equal(L.step[0].npython, 1);
+		assert_string_equal(L.step[0].python[0], "client_tcp_ipv4.py");
+	}
 }
 
 int main(void)
@@ -467,6 +704,8 @@ int main(void)
 	    cmocka_unit_test(test_peers),
 	    cmocka_unit_test(test_peer_closed_and_event),
 	    cmocka_unit_test(test_handshake_before_accept),
+	    cmocka_unit_test(test_closer_time_wait),
+	    cmocka_unit_test(test_python),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,6 +155,44 @@ static void test_event_line_translated_json_not(void **state)
 	assert_string_equal(msg_ntr("a", "b", 2), "b");
 }
 
+/* A catalogue whose plural forms are chosen by n, as Spanish's are. */
+static const char *plural_ntr(const char *one, const char *many, unsigned long n)
+{
+	if (strcmp(one, "%llu event dropped: the consumer fell behind") == 0)
+		return n == 1 ? "%llu evento perdido" : "%llu eventos perdidos";
+	return n == 1 ? one : many;
+}
+
+/* A count in an event's message: the form follows the count, in English
+ * (the JSON) and through the catalogue (the text), never a glued "s". */
+static void test_event_message_plural(void **state)
+{
+	struct event ev;
+	char text[EVENT_FORMAT_MAX], json[EVENT_FORMAT_MAX];
+
+	(void)state;
+	for (unsigned long n = 1; n <= 2; n++) {
+		event_init(&ev, EV_DROPPED);
+		ev.count = n;
+		event_set_message_n(&ev, MSG_QUEUE_DROPPED, n, (unsigned long long)n);
+		assert_string_equal(ev.message, n == 1
+						    ? "1 event dropped: the consumer fell behind"
+						    : "2 events dropped: the consumer fell behind");
+		msg_set_translator(fake_tr, plural_ntr);
+		event_message_text(&ev, text, sizeof text);
+		assert_string_equal(text, n == 1 ? "1 evento perdido" : "2 eventos perdidos");
+		event_format_json(&ev, json, sizeof json);
+		assert_non_null(strstr(json, n == 1 ? "\"1 event dropped" : "\"2 events dropped"));
+		msg_set_translator(NULL, NULL);
+		/* A plain message set after it forgets the plural. */
+		event_set_message(&ev, MSG_STOPPED);
+		msg_set_translator(fake_tr, plural_ntr);
+		event_message_text(&ev, text, sizeof text);
+		assert_string_equal(text, "Servidor detenido");
+		msg_set_translator(NULL, NULL);
+	}
+}
+
 static void test_english_errno(void **state)
 {
 	(void)state;
@@ -169,6 +207,7 @@ int main(void)
 	    cmocka_unit_test(test_render_reorders_and_keeps_percent),
 	    cmocka_unit_test(test_bounded),
 	    cmocka_unit_test(test_event_line_translated_json_not),
+	    cmocka_unit_test(test_event_message_plural),
 	    cmocka_unit_test(test_english_errno),
 	};
 
