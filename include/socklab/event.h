@@ -99,7 +99,10 @@ struct event {
 	bool local_dst;			 /* datagram on a wildcard server: local is the address
 					    it was sent to (IP_PKTINFO), shown in the text line */
 	uint64_t count;			 /* EV_DROPPED: how many */
-	char syscall[16];		 /* EV_SYSCALL: "bind", "accept", ... */
+	char syscall[16];		 /* EV_SYSCALL: "bind", "accept4", ...; message holds
+					    its other arguments ("4096"), as strace writes them */
+	int fd;				 /* EV_SYSCALL: the socket it is called on; -1 none */
+	int call_addr;			 /* EV_SYSCALL: enum event_call_addr */
 	char python[96];		 /* EV_SYSCALL: the tutorial's Python line for this step
 					    ("srv.listen(8)"), "" where there is none */
 	int backlog;			 /* EV_SYSCALL listen: the backlog asked for */
@@ -122,6 +125,24 @@ struct event {
 	} pkt;
 	/* Last, so a queued record stops at preview_len. */
 	uint8_t preview[EVENT_PREVIEW_MAX];
+};
+
+/* Where a client's system calls go as they return, each an EV_SYSCALL
+ * (client.h, session.h): a front end that shows them sets fn (called on
+ * the thread that made the call); fn NULL: nowhere. */
+struct event_sink {
+	void (*fn)(void *arg, const struct event *ev);
+	void *arg;
+};
+
+/* Which of an EV_SYSCALL's addresses its strace form shows, and where:
+ * the others are the connection's tuple, there for whoever joins events
+ * by connection (the ladder). */
+enum event_call_addr {
+	EVENT_CALL_NO_ADDR,   /* socket, listen, recv, send, shutdown, close */
+	EVENT_CALL_LOCAL_ARG, /* bind(3, ('127.0.0.1', 9101)) */
+	EVENT_CALL_PEER_ARG,  /* connect(5, ('::1', 9401, 0, 0)), sendto */
+	EVENT_CALL_PEER_RET,  /* accept4(3, ...) = 7 ('127.0.0.1', 58538), recvfrom */
 };
 
 struct event_queue;
@@ -168,6 +189,22 @@ void event_vset_message(struct event *ev, const char *fmt, va_list ap)
  * escaped; the length written. A translation may be longer than English. */
 #define EVENT_MESSAGE_TEXT_MAX (EVENT_MESSAGE_MAX * 2)
 size_t event_message_text(const struct event *ev, char *out, size_t cap);
+
+/* A fresh EV_SYSCALL: call on socket fd (-1: none), its other arguments
+ * (args, NULL: none), its return value, and err when ret < 0. The caller
+ * adds the addresses (call_addr), the connection and the Python line. */
+void event_init_call(struct event *ev, const char *call, int fd, const char *args, int ret,
+		     int err);
+
+/* An EV_SYSCALL as strace writes it: "socket(AF_INET6, SOCK_STREAM, 0) = 5",
+ * "recv(7, 4096) = 5", "accept4(3, ...) = 7 ('127.0.0.1', 58538)",
+ * "bind(3, ('127.0.0.1', 9101)) = -1 EADDRINUSE (Address already in use)".
+ * The length written. The one formatter of system calls: serve --trace,
+ * client --trace, the lab's system calls pane and the ladder use it. */
+size_t event_call_text(const struct event *ev, char *out, size_t cap);
+/* In a text line the tutorial's Python line follows the call, which is
+ * padded to this many columns so that the Python lines form a column. */
+#define EVENT_CALL_COLUMNS 42
 
 /* Stores up to EVENT_PREVIEW_MAX bytes of data and the real size n. */
 void event_set_data(struct event *ev, const void *data, size_t n);

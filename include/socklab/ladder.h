@@ -8,10 +8,13 @@
  * The key is the connection's 5-tuple, normalised so that an IPv4-mapped
  * address (::ffff:a.b.c.d, what a dual-stack server sees) meets the plain
  * IPv4 address on the wire. Server events (server != 0) have the server's
- * end as local; client events (server == 0) the client's end. An event
- * that carries no tuple (a system call on the connection) joins through
- * its (server, conn) once a tuple-carrying event of that connection has;
- * accept's trace step joins by the peer it returned.
+ * end as local; client events (server == 0) the client's end. System
+ * calls on a connection carry its tuple too (event_call_text shows only
+ * the address the call itself names), so each side's accept4, connect,
+ * recv, send, shutdown and close sit on that side; a server event without
+ * a tuple joins through its (server, conn) once a tuple-carrying event of
+ * that connection has. echo-stdio's line reads (EV_READ_LINE) are drawn
+ * with their bytes, beside the recv calls beneath them.
  * An ICMP error joins the datagram it quotes.
  *
  * TCP states: a sock_diag sample (ladder_add_sample) is the kernel's word

@@ -8,6 +8,12 @@
  * asked for with session_shutdown happens once the queue is empty. The
  * front end polls session_fd() for POLLIN, and for POLLOUT while
  * session_want_write(). Nothing here prints.
+ *
+ * With a trace sink, each system call on the socket is also handed over
+ * as an EV_SYSCALL (client_trace): socket and connect of a UDP session,
+ * every send, recv, sendto, recvfrom, shutdown and close. A call that
+ * only says "nothing now" (EAGAIN on the non-blocking socket) is not
+ * traced: the tutorial's blocking calls would have waited instead.
  */
 #ifndef SOCKLAB_SESSION_H
 #define SOCKLAB_SESSION_H
@@ -17,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "socklab/event.h"
 #include "socklab/outq.h"
 
 struct session {
@@ -25,10 +32,11 @@ struct session {
 	struct sockaddr_storage peer; /* TCP: the connected peer; UDP: the target */
 	socklen_t peer_len;
 	struct sockaddr_storage local;
-	struct outq out;   /* TCP bytes not yet sent */
-	size_t out_max;	   /* session_write refuses beyond this */
-	bool shut_pending; /* half-close once out is empty */
-	bool shut_wr;	   /* the half-close is done */
+	struct outq out;	 /* TCP bytes not yet sent */
+	size_t out_max;		 /* session_write refuses beyond this */
+	bool shut_pending;	 /* half-close once out is empty */
+	bool shut_wr;		 /* the half-close is done */
+	struct event_sink trace; /* session_init clears it; set it after */
 };
 
 void session_init(struct session *s, size_t out_max);

@@ -26,6 +26,7 @@
 
 struct client_opts {
 	bool udp, connect, verbose, raw, trace;
+	struct event_sink sink; /* --trace: trace_line */
 	int family;
 	int64_t timeout_ms;
 	const char *host, *port;
@@ -101,31 +102,16 @@ static int out_bytes(const struct client_opts *o, const char *data, size_t len, 
 	return ferror(stdout) ? -1 : 0;
 }
 
-/* --trace: one system call and its result on stderr, in the form the
- * server's trace uses: "connect(127.0.0.1:9101) = -1 ECONNREFUSED". */
-static void trace_call(const struct client_opts *o, const char *call, const struct sockaddr *sa,
-		       const char *arg, int ret, int err)
+/* --trace: each system call of the client as it returns, on stderr, in
+ * the line serve --trace writes (event_format_text): strace's form and
+ * the tutorial's Python line. */
+static void trace_line(void *arg, const struct event *ev)
 {
-	char where[ADDR_TEXT_MAX] = "";
+	char line[1024];
 
-	if (!o->trace)
-		return;
-	if (sa != NULL)
-		addr_hostport(sa, where, sizeof where);
-	fputs("socklab: ", stderr);
-	fprintf(stderr, _(MSG_TRACE_CALL), call, where, sa && arg ? ", " : "", arg ? arg : "", ret);
-	if (ret < 0)
-		fprintf(stderr, " %s (%s)", addr_errno_name(err), strerror(err));
-	fputc('\n', stderr);
-}
-
-static void trace_close(const struct client_opts *o, int fd)
-{
-	char arg[16];
-	int r = close(fd);
-
-	snprintf(arg, sizeof arg, "%d", fd);
-	trace_call(o, "close", NULL, arg, r, errno);
+	(void)arg;
+	event_format_text(ev, line, sizeof line);
+	fprintf(stderr, "%s\n", line);
 }
 
 static void report_attempt(void *arg, const struct sockaddr *sa, int err)
@@ -133,7 +119,6 @@ static void report_attempt(void *arg, const struct sockaddr *sa, int err)
 	const struct client_opts *o = arg;
 	char where[ADDR_TEXT_MAX];
 
-	trace_call(o, "connect", sa, NULL, err ? -1 : 0, err);
 	if (!o->verbose)
 		return;
 	addr_tuple(sa, where, sizeof where);
@@ -155,6 +140,7 @@ static int tcp_session(const struct client_opts *o, int fd)
 	if (in == NULL)
 		return 1;
 	session_init(&s, SIZE_MAX);
+	s.trace = o->sink;
 	session_adopt(&s, fd);
 	for (int i = 0; i < o->nmsgs; i++) {
 		if (session_write(&s, o->msgs[i], strlen(o->msgs[i])) != 0 ||
@@ -168,7 +154,6 @@ static int tcp_session(const struct client_opts *o, int fd)
 		session_shutdown(&s); /* the tutorial's c.shutdown(SHUT_WR), once sent */
 	for (;;) {
 		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = -1}};
-		bool shut_now;
 		ssize_t n;
 		int e = 0;
 
@@ -185,7 +170,6 @@ static int tcp_session(const struct client_opts *o, int fd)
 			n = session_read(&s, in, IOSZ, NULL, &e);
 			if (n == 0) {
 				out_bytes(o, in, 0, true);
-				trace_call(o, "recv", NULL, "EOF", 0, 0);
 				break;
 			}
 			if (n < 0 && e != EAGAIN) {
@@ -201,17 +185,11 @@ static int tcp_session(const struct client_opts *o, int fd)
 			}
 		}
 		if (p[0].revents & POLLOUT) {
-			e = session_flush(&s, &shut_now);
+			e = session_flush(&s, NULL);
 			if (e != 0) {
 				cli_warnx("send: %s", strerror(e));
 				status = 1;
 				break;
-			}
-			if (shut_now) {
-				char arg[32];
-
-				snprintf(arg, sizeof arg, "%d, SHUT_WR", fd);
-				trace_call(o, "shutdown", NULL, arg, 0, 0);
 			}
 		}
 		if (p[1].revents) {
@@ -226,8 +204,7 @@ static int tcp_session(const struct client_opts *o, int fd)
 		}
 	}
 out:
-	s.fd = -1; /* the caller closes fd */
-	session_free(&s);
+	session_free(&s); /* closes fd */
 	free(in);
 	return status;
 }
@@ -243,7 +220,6 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 
 	addr_hostport((struct sockaddr *)&s->peer, where, sizeof where);
 	e = session_send_dgram(s, msg, len);
-	trace_call(o, "sendto", (struct sockaddr *)&s->peer, NULL, e ? -1 : (int)len, e);
 	if (e != 0) {
 		cli_warnx(_("send to %s: %s"), where, strerror(e));
 		return 1;
@@ -256,7 +232,6 @@ static int udp_exchange(const struct client_opts *o, struct session *s, const ch
 		return 1;
 	}
 	n = session_read(s, buf, IOSZ, &from, &e);
-	trace_call(o, "recvfrom", n >= 0 ? (struct sockaddr *)&from : NULL, NULL, (int)n, e);
 	if (n < 0) {
 		/* With --connect, the ICMP port unreachable lands here. */
 		cli_warnx(_("recv from %s: %s"), where, strerror(e));
@@ -284,12 +259,8 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 	int status = 0, e;
 
 	session_init(&s, 0);
+	s.trace = o->sink;
 	e = buf ? session_open_udp(&s, ai->ai_addr, ai->ai_addrlen, o->connect) : ENOMEM;
-	trace_call(o, "socket", NULL,
-		   ai->ai_family == AF_INET6 ? "AF_INET6, SOCK_DGRAM" : "AF_INET, SOCK_DGRAM",
-		   e ? -1 : s.fd, e);
-	if (o->connect)
-		trace_call(o, "connect", ai->ai_addr, NULL, e ? -1 : 0, e);
 	if (e != 0) {
 		cli_warnx("%s: %s", o->connect ? "connect" : "socket", strerror(e));
 		free(buf);
@@ -318,9 +289,7 @@ static int udp_session(const struct client_opts *o, struct addrinfo *ai)
 		}
 		free(line);
 	}
-	trace_close(o, s.fd);
-	s.fd = -1;
-	session_free(&s);
+	session_free(&s); /* closes the socket */
 	free(buf);
 	return status;
 }
@@ -474,20 +443,20 @@ int cli_client(int argc, char **argv)
 		return rc;
 	if (resolve(&o, &res) < 0)
 		return 1;
+	if (o.trace)
+		o.sink = (struct event_sink){trace_line, NULL};
 	if (o.udp) {
 		rc = udp_session(&o, res);
 		freeaddrinfo(res);
 		return rc;
 	}
-	fd = client_dial(res, (int)o.timeout_ms, report_attempt, &o, err, sizeof err);
+	fd = client_dial(res, (int)o.timeout_ms, report_attempt, &o, &o.sink, err, sizeof err);
 	freeaddrinfo(res);
 	if (fd < 0) {
 		cli_warnx("%s", err);
 		return 1;
 	}
-	rc = tcp_session(&o, fd);
-	trace_close(&o, fd);
-	return rc;
+	return tcp_session(&o, fd);
 }
 
 int cli_resolve(int argc, char **argv)

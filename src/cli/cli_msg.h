@@ -98,8 +98,6 @@
 
 #define MSG_UDP_TO N_("datagrams to %s")
 
-#define MSG_TRACE_CALL N_("%s(%s%s%s) = %d")
-
 #define MSG_NO_REPLY N_("no reply from %s within %g s")
 
 #define MSG_TRYING N_("trying %s ... %s")

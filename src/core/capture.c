@@ -206,23 +206,12 @@ static void self_path(char *out, size_t cap)
 		out[n] = '\0';
 }
 
-/* On loopback the kernel hands every packet to a capture twice, going out
- * and coming in, and libpcap throws the outgoing copy away in user space;
- * "inbound" makes the kernel's filter drop it instead, so the ring is not
- * filled twice. Other interfaces keep both directions. */
 static int set_filter(struct handle *h, const char *expr)
 {
 	struct bpf_program prog;
-	char *lo_expr = NULL;
 	int rc;
 
-	if (strcmp(h->name, "lo") == 0 && asprintf(&lo_expr, "inbound and (%s)", expr) < 0)
-		lo_expr = NULL;
-	rc = pcap_compile(h->p, &prog, lo_expr ? lo_expr : expr, 1, PCAP_NETMASK_UNKNOWN);
-	if (rc < 0 && lo_expr)
-		rc = pcap_compile(h->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
-	free(lo_expr);
-	if (rc < 0)
+	if (pcap_compile(h->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0)
 		return -1;
 	rc = pcap_setfilter(h->p, &prog);
 	pcap_freecode(&prog);

@@ -1,5 +1,6 @@
 /*
- * client: name resolution and dialling (see client.h).
+ * client: name resolution and dialling (see client.h), and the client's
+ * system calls as trace events (the session's too).
  */
 #include "socklab/client.h"
 
@@ -56,9 +57,70 @@ size_t client_describe_ai(const struct addrinfo *ai, char *out, size_t cap)
 	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+/* The tutorial's Python line for a client's call: its socket is c. */
+static void client_python(const struct event *ev, int family, bool udp, char *out, size_t cap)
+{
+	static const struct {
+		const char *call, *python;
+	} table[] = {
+	    {"send", "c.sendall(data)"},
+	    {"recv", "b = c.recv(4096)"},
+	    {"shutdown", "c.shutdown(socket.SHUT_WR)"},
+	    {"close", "c.close()"},
+	    {"sendto", "c.sendto(data, (HOST, PORT))"},
+	    {"recvfrom", "data, addr = c.recvfrom(4096)"},
+	};
+
+	out[0] = '\0';
+	if (strcmp(ev->syscall, "socket") == 0) {
+		snprintf(out, cap, "c = socket.socket(socket.%s, socket.%s)",
+			 strncmp(ev->message, "AF_INET6", 8) == 0 ? "AF_INET6" : "AF_INET",
+			 udp ? "SOCK_DGRAM" : "SOCK_STREAM");
+		return;
+	}
+	if (strcmp(ev->syscall, "connect") == 0) {
+		snprintf(out, cap, "%s",
+			 family == AF_INET6 ? "c.connect((HOST, PORT, 0, 0))"
+					    : "c.connect((HOST, PORT))");
+		return;
+	}
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(ev->syscall, table[i].call) == 0)
+			snprintf(out, cap, "%s", table[i].python);
+}
+
+void client_trace(const struct event_sink *sink, const char *call, int fd, const char *args,
+		  int ret, int err, const struct sockaddr_storage *local,
+		  const struct sockaddr_storage *peer, int call_addr, bool udp,
+		  const struct timespec *t0)
+{
+	struct event ev;
+
+	if (sink == NULL || sink->fn == NULL)
+		return;
+	event_init_call(&ev, call, fd, args, ret, err);
+	if (t0 != NULL)
+		ev.time = *t0;
+	ev.transport = udp ? TRANSPORT_UDP : TRANSPORT_TCP;
+	ev.call_addr = call_addr;
+	if (local != NULL && (local->ss_family == AF_INET || local->ss_family == AF_INET6)) {
+		ev.local = *local;
+		ev.has_local = true;
+	}
+	if (peer != NULL && (peer->ss_family == AF_INET || peer->ss_family == AF_INET6)) {
+		ev.peer = *peer;
+		ev.has_peer = true;
+	}
+	client_python(&ev, peer != NULL ? peer->ss_family : AF_UNSPEC, udp, ev.python,
+		      sizeof ev.python);
+	sink->fn(sink->arg, &ev);
+}
+
 struct dialer {
 	struct addrinfo *list, *next;
-	int fd;
+	const struct addrinfo *cur; /* the attempt in flight */
+	struct timespec t0;	    /* when its connect was made */
+	struct event_sink trace;
 };
 
 struct dialer *dialer_new(struct addrinfo *list)
@@ -70,7 +132,6 @@ struct dialer *dialer_new(struct addrinfo *list)
 		return NULL;
 	}
 	d->list = d->next = list;
-	d->fd = -1;
 	return d;
 }
 
@@ -83,27 +144,85 @@ void dialer_free(struct dialer *d)
 	free(d);
 }
 
+void dialer_set_trace(struct dialer *d, const struct event_sink *sink)
+{
+	d->trace = *sink;
+}
+
+/* The attempt's target as a sockaddr_storage (what client_trace keeps). */
+static void target_of(const struct addrinfo *ai, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (ai->ai_addrlen <= sizeof *ss)
+		memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+}
+
+static void trace_close(struct dialer *d, int fd, const struct sockaddr_storage *local,
+			const struct sockaddr_storage *peer)
+{
+	struct timespec t0;
+	int r;
+
+	clock_gettime(CLOCK_REALTIME, &t0);
+	r = close(fd);
+	client_trace(&d->trace, "close", fd, NULL, r, errno, local, peer, EVENT_CALL_NO_ADDR,
+		     d->cur->ai_socktype == SOCK_DGRAM, &t0);
+}
+
 int dialer_next(struct dialer *d, const struct sockaddr **addr, int *err)
 {
 	struct addrinfo *ai = d->next;
+	struct sockaddr_storage to;
+	bool udp;
 	int fd;
 
 	if (ai == NULL)
 		return -1;
 	d->next = ai->ai_next;
+	d->cur = ai;
+	udp = ai->ai_socktype == SOCK_DGRAM;
+	target_of(ai, &to);
 	*addr = ai->ai_addr;
 	*err = 0;
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd < 0) {
-		*err = errno;
+	*err = fd < 0 ? errno : 0;
+	client_trace(&d->trace, "socket", -1,
+		     ai->ai_family == AF_INET6
+			 ? (udp ? "AF_INET6, SOCK_DGRAM, 0" : "AF_INET6, SOCK_STREAM, 0")
+		     : udp ? "AF_INET, SOCK_DGRAM, 0"
+			   : "AF_INET, SOCK_STREAM, 0",
+		     fd, *err, NULL, &to, EVENT_CALL_NO_ADDR, udp, NULL);
+	if (fd < 0)
 		return -2;
-	}
+	clock_gettime(CLOCK_REALTIME, &d->t0);
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
 		*err = errno;
-		close(fd);
+		client_trace(&d->trace, "connect", fd, NULL, -1, *err, NULL, &to,
+			     EVENT_CALL_PEER_ARG, udp, &d->t0);
+		trace_close(d, fd, NULL, &to);
 		return -2;
 	}
 	return fd;
+}
+
+void dialer_done(struct dialer *d, int *fd, int err)
+{
+	struct sockaddr_storage to, local;
+	socklen_t len = sizeof local;
+	bool udp;
+
+	if (*fd < 0 || d->cur == NULL)
+		return;
+	udp = d->cur->ai_socktype == SOCK_DGRAM;
+	target_of(d->cur, &to);
+	if (getsockname(*fd, (struct sockaddr *)&local, &len) < 0)
+		memset(&local, 0, sizeof local);
+	client_trace(&d->trace, "connect", *fd, NULL, err ? -1 : 0, err, &local, &to,
+		     EVENT_CALL_PEER_ARG, udp, &d->t0);
+	if (err != 0) {
+		trace_close(d, *fd, &local, &to);
+		*fd = -1;
+	}
 }
 
 int dialer_result(int fd)
@@ -116,14 +235,16 @@ int dialer_result(int fd)
 	return e;
 }
 
-int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg, char *err,
-		size_t errcap)
+int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, void *arg,
+		const struct event_sink *trace, char *err, size_t errcap)
 {
-	struct dialer d = {list, list, -1};
+	struct dialer d = {.list = list, .next = list};
 	const struct sockaddr *sa;
 	int fd, e = 0, last = 0;
 	char where[ADDR_TEXT_MAX] = "";
 
+	if (trace != NULL)
+		d.trace = *trace;
 	while ((fd = dialer_next(&d, &sa, &e)) != -1) {
 		addr_hostport(sa, where, sizeof where);
 		if (fd >= 0) {
@@ -134,13 +255,13 @@ int client_dial(struct addrinfo *list, int timeout_ms, dial_report_fn report, vo
 				r = poll(&p, 1, timeout_ms);
 			while (r < 0 && errno == EINTR);
 			e = r == 0 ? ETIMEDOUT : r < 0 ? errno : dialer_result(fd);
+			dialer_done(&d, &fd, e);
 			if (e == 0) {
 				if (report)
 					report(arg, sa, 0);
 				fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 				return fd;
 			}
-			close(fd);
 		}
 		last = e;
 		if (report)

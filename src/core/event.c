@@ -244,7 +244,56 @@ void event_init(struct event *ev, enum event_kind kind)
 	ev->kind = kind;
 	ev->v6only = -1;
 	ev->accept_wait_ms = -1;
+	ev->fd = -1;
 	clock_gettime(CLOCK_REALTIME, &ev->time);
+}
+
+void event_init_call(struct event *ev, const char *call, int fd, const char *args, int ret, int err)
+{
+	event_init(ev, EV_SYSCALL);
+	snprintf(ev->syscall, sizeof ev->syscall, "%s", call);
+	ev->fd = fd;
+	ev->ret = ret;
+	ev->err = ret < 0 ? err : 0;
+	if (args != NULL)
+		snprintf(ev->message, sizeof ev->message, "%s", args);
+}
+
+size_t event_call_text(const struct event *ev, char *out, size_t cap)
+{
+	struct strbuf o = strbuf_on(out, cap);
+	const struct sockaddr_storage *arg = NULL;
+	const char *sep = "";
+	char a[ADDR_TEXT_MAX];
+
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	if (ev->call_addr == EVENT_CALL_LOCAL_ARG && ev->has_local)
+		arg = &ev->local;
+	else if (ev->call_addr == EVENT_CALL_PEER_ARG && ev->has_peer)
+		arg = &ev->peer;
+	strbuf_fmt(&o, "%s(", ev->syscall);
+	if (ev->fd >= 0) {
+		strbuf_fmt(&o, "%d", ev->fd);
+		sep = ", ";
+	}
+	if (ev->message[0]) {
+		strbuf_fmt(&o, "%s%s", sep, ev->message);
+		sep = ", ";
+	}
+	if (arg != NULL) {
+		addr_tuple((const void *)arg, a, sizeof a);
+		strbuf_fmt(&o, "%s%s", sep, a);
+	}
+	strbuf_fmt(&o, ") = %d", ev->ret);
+	if (ev->ret < 0) {
+		strbuf_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
+	} else if (ev->call_addr == EVENT_CALL_PEER_RET && ev->has_peer) {
+		addr_tuple((const void *)&ev->peer, a, sizeof a);
+		strbuf_fmt(&o, " %s", a);
+	}
+	return o.len;
 }
 
 void event_set_data(struct event *ev, const void *data, size_t n)
@@ -436,21 +485,16 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, "%s", msg_tr(N_("client ")));
 
 	switch (ev->kind) {
-	case EV_SYSCALL:
-		strbuf_fmt(&o, "%s %s(", kind_word(ev->kind), ev->syscall);
-		if (ev->has_local) {
-			addr_hostport((const void *)&ev->local, a, sizeof a);
-			strbuf_fmt(&o, "%s", a);
-		} else if (ev->has_peer) {
-			addr_hostport((const void *)&ev->peer, a, sizeof a);
-			strbuf_fmt(&o, "%s", a);
-		}
-		strbuf_fmt(&o, ")%s%s = %d", ev->message[0] ? " " : "", ev->message, ev->ret);
-		if (ev->ret < 0)
-			strbuf_fmt(&o, " %s (%s)", addr_errno_name(ev->err), strerror(ev->err));
+	case EV_SYSCALL: {
+		char call[EVENT_MESSAGE_MAX + 2 * ADDR_TEXT_MAX + 64];
+
+		event_call_text(ev, call, sizeof call);
 		if (ev->python[0])
-			strbuf_fmt(&o, "   %s", ev->python);
+			strbuf_fmt(&o, "%-*s  %s", EVENT_CALL_COLUMNS, call, ev->python);
+		else
+			strbuf_fmt(&o, "%s", call);
 		return o.len;
+	}
 	case EV_LISTEN:
 		addr_hostport((const void *)&ev->local, a, sizeof a);
 		out_phrase(&o, N_("LISTEN %s/%s %s %s"), tr,
@@ -589,6 +633,8 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 	if (ev->kind == EV_SYSCALL) {
 		esc_json(ev->syscall, strnlen(ev->syscall, sizeof ev->syscall), esc, sizeof esc);
 		strbuf_fmt(&o, ",\"syscall\":\"%s\",\"ret\":%d", esc, ev->ret);
+		if (ev->fd >= 0)
+			strbuf_fmt(&o, ",\"fd\":%d", ev->fd);
 		if (ev->backlog > 0)
 			strbuf_fmt(&o, ",\"backlog\":%d", ev->backlog);
 		if (ev->python[0]) {

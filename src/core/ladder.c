@@ -236,14 +236,6 @@ bool ladder_add(struct ladder *l, const struct event *ev)
 				l->server = ev->server;
 				l->conn = ev->conn;
 			}
-		} else if (ev->kind == EV_SYSCALL && ev->server && ev->has_local && !ev->has_peer &&
-			   strcmp(ev->syscall, "accept") == 0) {
-			/* accept's trace carries the peer it returned. */
-			struct ladder_end e;
-
-			if (!ladder_end_from((const void *)&ev->local, &e) ||
-			    !ladder_end_equal(&e, &l->key.client))
-				return false;
 		} else if (!(ev->server && ev->conn && ev->server == l->server &&
 			     ev->conn == l->conn)) {
 			return false;
@@ -375,11 +367,7 @@ static void event_label(const struct event *ev, char *out, size_t cap)
 
 	switch (ev->kind) {
 	case EV_SYSCALL:
-		a[0] = '\0';
-		if (ev->has_local)
-			addr_tuple((const void *)&ev->local, a, sizeof a);
-		strbuf_fmt(&o, "%s(%s%s%s) = %d", ev->syscall, ev->message,
-			   ev->message[0] && a[0] ? ", " : "", a, ev->ret);
+		event_call_text(ev, out, cap);
 		return;
 	case EV_ACCEPT:
 	case EV_CONNECT:
@@ -388,6 +376,7 @@ static void event_label(const struct event *ev, char *out, size_t cap)
 		return;
 	case EV_RECV:
 	case EV_SEND:
+	case EV_READ_LINE:
 	case EV_DGRAM_IN:
 	case EV_DGRAM_OUT: {
 		char esc[24 * 4 + 1];

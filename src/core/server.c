@@ -24,57 +24,95 @@ void server_emit_msg(struct server *s, enum event_kind kind, int err, const char
 	emit(s, &ev);
 }
 
+/* The tutorial's Python line for a connection's recv or send: each
+ * section's own (1.b and 2 read through makefile()'s f). */
+static const char *conn_python(enum service svc, bool recv)
+{
+	switch (svc) {
+	case SERVICE_ECHO:
+		return recv ? "chunk = conn.recv(4096)" : "conn.sendall(resp)";
+	case SERVICE_ECHO_STDIO:
+		return recv ? "for raw in f:" : "f.write(b\"eco: \" + line + b\"\\n\")";
+	case SERVICE_CMD:
+		return recv ? "for raw in f:" : "f.write(resp.encode(\"utf-8\"))";
+	case SERVICE_RAW:
+		return recv ? "b = conn.recv(4096)" : "conn.sendall(b)";
+	case SERVICE_HELLO:
+		return recv ? "" : "conn.sendall(b\"hola dual\\n\")";
+	default:
+		return "";
+	}
+}
+
 /* The tutorial's Python line for a step, where it has one: the server's
- * socket is srv (s for UDP), an accepted connection conn. */
-static void trace_python(const struct server *s, const char *call, const char *detail,
+ * socket is srv (s for UDP), an accepted connection conn, and
+ * echo-stdio's stream over it f (its makefile()). */
+static void trace_python(const struct server *s, const struct event *ev,
 			 const struct sockaddr *addr, char *out, size_t cap)
 {
 	bool udp = s->spec.transport == TRANSPORT_UDP;
-	const char *var = udp ? "s" : "srv";
+	const char *var = udp ? "s" : "srv", *call = ev->syscall, *args = ev->message;
 	char host[INET6_ADDRSTRLEN];
 
 	out[0] = '\0';
-	if (strcmp(call, "socket") == 0 && detail != NULL)
-		snprintf(out, cap, "%s = socket.socket(socket.%s, socket.%s)", var, detail,
+	if (strcmp(call, "socket") == 0)
+		snprintf(out, cap, "%s = socket.socket(socket.%s, socket.%s)", var,
+			 strncmp(args, "AF_INET6", 8) == 0 ? "AF_INET6" : "AF_INET",
 			 udp ? "SOCK_DGRAM" : "SOCK_STREAM");
-	else if (strcmp(call, "setsockopt") == 0 && detail != NULL &&
-		 strcmp(detail, "SO_REUSEADDR=1") == 0)
+	else if (strcmp(call, "setsockopt") == 0 && strstr(args, "SO_REUSEADDR") != NULL)
 		snprintf(out, cap, "%s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", var);
-	else if (strcmp(call, "setsockopt") == 0 && detail != NULL &&
-		 strncmp(detail, "IPV6_V6ONLY=", 12) == 0)
-		snprintf(out, cap, "%s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, %s)",
-			 var, detail + 12);
+	else if (strcmp(call, "setsockopt") == 0 && strstr(args, "IPV6_V6ONLY") != NULL)
+		snprintf(out, cap, "%s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, %c)",
+			 var, args[strlen(args) - 1]);
 	else if (strcmp(call, "bind") == 0 && addr != NULL) {
 		addr_host(addr, host, sizeof host);
 		snprintf(out, cap, "%s.bind(('%s', %u))", var, host, addr_port(addr));
 	} else if (strcmp(call, "listen") == 0)
 		snprintf(out, cap, "srv.listen(%d)", spec_backlog(&s->spec));
-	else if (strcmp(call, "accept") == 0)
+	else if (strcmp(call, "accept4") == 0)
 		snprintf(out, cap, "conn, addr = srv.accept()");
+	else if (strcmp(call, "recv") == 0 || strcmp(call, "send") == 0)
+		snprintf(out, cap, "%s", conn_python(s->spec.service, strcmp(call, "recv") == 0));
 	else if (strcmp(call, "close") == 0)
-		snprintf(out, cap, "%s.close()", detail == NULL ? "conn" : var);
+		snprintf(out, cap, "%s.close()", ev->conn ? "conn" : var);
 }
 
-/* A system-call step for the trace view. addr, when given, is what the
- * call was about (the bind address, the accepted peer). */
-void server_trace(struct server *s, const char *call, int ret, int err, const struct sockaddr *addr,
-		  const char *detail)
+void server_trace(struct server *s, const struct conn *c, const char *call, int fd, int ret,
+		  int err, const struct sockaddr *addr, const char *args)
+{
+	server_trace_at(s, c, NULL, call, fd, ret, err, addr, args);
+}
+
+void server_trace_at(struct server *s, const struct conn *c, const struct timespec *t0,
+		     const char *call, int fd, int ret, int err, const struct sockaddr *addr,
+		     const char *args)
 {
 	struct event ev;
 
 	if (!s->opt.trace)
 		return;
-	ev_base(s, &ev, EV_SYSCALL);
-	snprintf(ev.syscall, sizeof ev.syscall, "%s", call);
-	ev.ret = ret;
-	ev.err = ret < 0 ? err : 0;
-	if (addr != NULL && addr_len(addr) > 0) {
+	event_init_call(&ev, call, fd, args, ret, err);
+	if (t0 != NULL)
+		ev.time = *t0;
+	ev.server = s->id;
+	ev.transport = s->spec.transport;
+	ev.service = s->spec.service;
+	ev.family = s->spec.family;
+	if (c != NULL) {
+		ev.conn = c->id;
+		ev.local = c->local;
+		ev.peer = c->peer;
+		ev.has_local = c->local_err == 0;
+		ev.has_peer = true;
+		if (strcmp(call, "accept4") == 0)
+			ev.call_addr = EVENT_CALL_PEER_RET;
+	} else if (addr != NULL && addr_len(addr) > 0) {
 		memcpy(&ev.local, addr, addr_len(addr));
 		ev.has_local = true;
+		if (strcmp(call, "bind") == 0)
+			ev.call_addr = EVENT_CALL_LOCAL_ARG;
 	}
-	if (detail != NULL)
-		snprintf(ev.message, sizeof ev.message, "%s", detail);
-	trace_python(s, call, detail, addr, ev.python, sizeof ev.python);
+	trace_python(s, &ev, addr, ev.python, sizeof ev.python);
 	if (strcmp(call, "listen") == 0)
 		ev.backlog = spec_backlog(&s->spec);
 	emit(s, &ev);

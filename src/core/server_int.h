@@ -180,10 +180,17 @@ static inline void conn_uncount(struct server *s, struct conn *c)
 
 void server_emit_msg(struct server *s, enum event_kind kind, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* A system-call step for the trace view. addr, when given, is what the
- * call was about (the bind address, the accepted peer). */
-void server_trace(struct server *s, const char *call, int ret, int err, const struct sockaddr *addr,
-		  const char *detail);
+/* A system-call step for the trace view (event_init_call): call on socket
+ * fd, of connection c when not NULL (its id and tuple, which the ladder
+ * joins by; accept4 shows the peer it returned). Without c, addr is what
+ * the call was about: the address bound, or listened on. */
+void server_trace(struct server *s, const struct conn *c, const char *call, int fd, int ret,
+		  int err, const struct sockaddr *addr, const char *args);
+/* The same, stamped t0: when the call was made (a close on loopback
+ * returns after its FIN was delivered and answered). */
+void server_trace_at(struct server *s, const struct conn *c, const struct timespec *t0,
+		     const char *call, int fd, int ret, int err, const struct sockaddr *addr,
+		     const char *args);
 
 /* server_sock.c: the listening (or UDP) sockets of s's spec, with the
  * dual-stack fallbacks. Returns 0, or -1 with the step, address and cause

@@ -83,12 +83,9 @@ static const char *bind_hint(int e, const struct sockaddr *sa)
 /* close, as the trace shows it: the socket a failed attempt leaves. */
 static void close_traced(struct server *s, int fd)
 {
-	char what[16];
-	int r;
+	int r = close(fd);
 
-	snprintf(what, sizeof what, "%d", fd);
-	r = close(fd);
-	server_trace(s, "close", r, errno, NULL, what);
+	server_trace(s, NULL, "close", fd, r, errno, NULL, NULL);
 }
 
 /* How a listener attempt failed: the caller may fall back on some. */
@@ -109,7 +106,11 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 	*fail = OPEN_FAIL;
 	fd = socket(sa->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	e = errno;
-	server_trace(s, "socket", fd, e, NULL, sa->sa_family == AF_INET6 ? "AF_INET6" : "AF_INET");
+	server_trace(s, NULL, "socket", -1, fd, e, NULL,
+		     sa->sa_family == AF_INET6 ? (type == SOCK_STREAM ? "AF_INET6, SOCK_STREAM, 0"
+								      : "AF_INET6, SOCK_DGRAM, 0")
+		     : type == SOCK_STREAM     ? "AF_INET, SOCK_STREAM, 0"
+					       : "AF_INET, SOCK_DGRAM, 0");
 	if (fd < 0) {
 		*saved_errno = e;
 		if (e == EAFNOSUPPORT)
@@ -120,7 +121,8 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 	}
 	if (type == SOCK_STREAM) {
 		int r = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		server_trace(s, "setsockopt", r, errno, NULL, "SO_REUSEADDR=1");
+		server_trace(s, NULL, "setsockopt", fd, r, errno, NULL,
+			     "SOL_SOCKET, SO_REUSEADDR, 1");
 	}
 	if (v6only >= 0) {
 		int r;
@@ -132,8 +134,9 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 			r = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
 		}
 		e = errno;
-		server_trace(s, "setsockopt", r, e, NULL,
-			     v6only ? "IPV6_V6ONLY=1" : "IPV6_V6ONLY=0");
+		server_trace(s, NULL, "setsockopt", fd, r, e, NULL,
+			     v6only ? "IPPROTO_IPV6, IPV6_V6ONLY, 1"
+				    : "IPPROTO_IPV6, IPV6_V6ONLY, 0");
 		if (r < 0) {
 			*saved_errno = e;
 			*fail = v6only == 0 ? OPEN_V6ONLY : OPEN_FAIL;
@@ -152,7 +155,7 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 	}
 	if (bind(fd, sa, addr_len(sa)) < 0) {
 		e = errno;
-		server_trace(s, "bind", -1, e, sa, NULL);
+		server_trace(s, NULL, "bind", fd, -1, e, sa, NULL);
 		*saved_errno = e;
 		if (e == EADDRNOTAVAIL && sa->sa_family == AF_INET6)
 			*fail = OPEN_NO_AF;
@@ -160,19 +163,21 @@ static int open_listener(struct server *s, const struct sockaddr_storage *ss, in
 		close_traced(s, fd);
 		return -1;
 	}
-	server_trace(s, "bind", 0, 0, sa, NULL);
+	server_trace(s, NULL, "bind", fd, 0, 0, sa, NULL);
 	if (type == SOCK_STREAM) {
 		int backlog = spec_backlog(&s->spec);
+		char what[16];
 
+		snprintf(what, sizeof what, "%d", backlog);
 		if (listen(fd, backlog) < 0) {
 			e = errno;
-			server_trace(s, "listen", -1, e, sa, NULL);
+			server_trace(s, NULL, "listen", fd, -1, e, sa, what);
 			*saved_errno = e;
 			snprintf(err, errcap, "listen %s: %s", where, strerror(e));
 			close_traced(s, fd);
 			return -1;
 		}
-		server_trace(s, "listen", 0, 0, sa, NULL);
+		server_trace(s, NULL, "listen", fd, 0, 0, sa, what);
 	}
 	*fail = OPEN_OK;
 	return fd;

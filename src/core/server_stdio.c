@@ -27,8 +27,8 @@ static ssize_t sock_read(void *cookie, char *buf, size_t size)
 		n = recv(c->fd, buf, size, 0);
 	while (n < 0 && errno == EINTR);
 	e = errno;
-	snprintf(what, sizeof what, "%d, %zu", c->fd, size);
-	server_trace(c->srv, "recv", (int)n, e, NULL, what);
+	snprintf(what, sizeof what, "%zu", size);
+	server_trace(c->srv, c, "recv", c->fd, (int)n, e, NULL, what);
 	errno = e;
 	return n;
 }
@@ -48,8 +48,8 @@ static ssize_t sock_write(void *cookie, const char *buf, size_t size)
 
 		if (n < 0 && e == EINTR)
 			continue;
-		snprintf(what, sizeof what, "%d, %zu", c->fd, size - done);
-		server_trace(c->srv, "send", (int)n, e, NULL, what);
+		snprintf(what, sizeof what, "%zu", size - done);
+		server_trace(c->srv, c, "send", c->fd, (int)n, e, NULL, what);
 		if (n < 0) {
 			/* Kept apart too: stdio (and a sanitizer's runtime) may
 			 * change errno before fwrite's caller reads it. */

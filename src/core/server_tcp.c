@@ -91,8 +91,14 @@ static void conn_close_msg(struct server *s, struct conn *c, enum close_reason w
 		va_end(ap);
 	}
 	emit(s, &ev);
-	close(c->fd);
-	server_trace(s, "close", 0, 0, NULL, NULL);
+	{
+		struct timespec t0;
+		int r;
+
+		clock_gettime(CLOCK_REALTIME, &t0);
+		r = close(c->fd);
+		server_trace_at(s, c, &t0, "close", c->fd, r, errno, NULL, NULL);
+	}
 	conn_free(s, c);
 }
 
@@ -198,10 +204,21 @@ bool server_conn_flush(struct server *s, struct conn *c)
 	bool moved = false;
 
 	if (pending > 0) {
-		ssize_t n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
-		int e = errno;
+		struct timespec t0;
+		ssize_t n;
+		int e;
 
+		if (s->opt.trace) /* the call, before the packet it makes */
+			clock_gettime(CLOCK_REALTIME, &t0);
+		n = send(c->fd, outq_data(&c->out), pending, MSG_NOSIGNAL);
+		e = errno;
 		record_recv(s, c); /* now that the reply is on its way */
+		if (s->opt.trace && (n >= 0 || (e != EAGAIN && e != EINTR))) {
+			char what[24];
+
+			snprintf(what, sizeof what, "%zu", pending);
+			server_trace_at(s, c, &t0, "send", c->fd, (int)n, e, NULL, what);
+		}
 		if (n < 0 && e != EAGAIN && e != EINTR) {
 			conn_close(s, c, e == ECONNRESET || e == EPIPE ? CLOSE_RESET : CLOSE_ERROR,
 				   e);
@@ -308,6 +325,14 @@ void server_conn_readable(struct server *s, struct conn *c)
 		room = IOBUF_SIZE - 1;
 	}
 	n = recv(c->fd, p, room, 0);
+	if (s->opt.trace && (n >= 0 || (errno != EAGAIN && errno != EINTR))) {
+		int e = errno;
+		char what[24];
+
+		snprintf(what, sizeof what, "%zu", room);
+		server_trace(s, c, "recv", c->fd, (int)n, e, NULL, what);
+		errno = e;
+	}
 	if (n < 0) {
 		int e = errno;
 
@@ -411,7 +436,7 @@ void server_accept_ready(struct server *s, int lfd)
 			e = errno;
 			if (e == EAGAIN || e == EINTR || e == ECONNABORTED)
 				return;
-			server_trace(s, "accept", -1, e, NULL, NULL);
+			server_trace(s, NULL, "accept4", lfd, -1, e, NULL, "...");
 			/* Said once per episode, not every ACCEPT_BACKOFF_MS. */
 			if (!s->accept_failing)
 				server_emit_msg(s, EV_ERROR, e, MSG_ACCEPT_BACKOFF,
@@ -423,16 +448,18 @@ void server_accept_ready(struct server *s, int lfd)
 			set_accepting(s, false);
 			return;
 		}
-		server_trace(s, "accept", fd, 0, (void *)&peer, NULL);
 		if (s->accept_failing) {
 			s->accept_failing = false;
 			server_emit_msg(s, EV_WARNING, 0, MSG_ACCEPT_RECOVERED);
 		}
 		c = conn_new(s, fd, &peer);
 		if (c == NULL) {
+			server_trace(s, NULL, "accept4", lfd, fd, 0, NULL, "...");
 			close(fd);
 			return;
 		}
+		/* After conn_new: the step carries the connection's id and tuple. */
+		server_trace(s, c, "accept4", lfd, fd, 0, NULL, "...");
 		conn_event(s, c, &ev, EV_ACCEPT);
 		ev.accept_wait_ms = accept_wait_ms(fd);
 		if (c->local_err != 0) {
@@ -483,8 +510,11 @@ void server_reap_workers(struct server *s)
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->has_worker && atomic_load(&c->done)) {
+			int rc;
+
 			pthread_join(c->worker, NULL);
-			close(c->fd);
+			rc = close(c->fd);
+			server_trace(s, c, "close", c->fd, rc, errno, NULL, NULL);
 			conn_free(s, c);
 		}
 	}
@@ -519,8 +549,11 @@ void server_check_idle(struct server *s, int64_t now)
 		if (now - c->last_ms < s->spec.idle_timeout_ms)
 			continue;
 		if (c->has_worker) {
+			int r;
+
 			atomic_store(&c->idle, true);
-			shutdown(c->fd, SHUT_RDWR);
+			r = shutdown(c->fd, SHUT_RDWR);
+			server_trace(s, c, "shutdown", c->fd, r, errno, NULL, "SHUT_RDWR");
 		} else {
 			conn_close(s, c, CLOSE_IDLE, 0);
 		}
@@ -535,9 +568,12 @@ void server_stop_all(struct server *s)
 	for (c = s->conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->has_worker) {
-			shutdown(c->fd, SHUT_RDWR);
+			int r = shutdown(c->fd, SHUT_RDWR);
+
+			server_trace(s, c, "shutdown", c->fd, r, errno, NULL, "SHUT_RDWR");
 			pthread_join(c->worker, NULL);
-			close(c->fd);
+			r = close(c->fd);
+			server_trace(s, c, "close", c->fd, r, errno, NULL, NULL);
 			conn_free(s, c);
 		} else {
 			conn_close(s, c, CLOSE_STOP, 0);

@@ -54,10 +54,22 @@ void conn_clear(struct conn *c)
 	session_init(&c->sess, OUT_MAX);
 }
 
+/* The client's system calls join the servers' in the lab's queue, so
+ * the system calls pane and the ladder show both sides. */
+static void trace_call(void *arg, const struct event *ev)
+{
+	struct lab *lab = arg;
+
+	if (lab->q != NULL)
+		event_push(lab->q, ev);
+}
+
 int conn_init(struct lab *lab)
 {
 	struct conn *c = &lab->conn;
 	int p[2], flags;
+
+	c->sess.trace = (struct event_sink){trace_call, lab};
 
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		return errno;
@@ -249,6 +261,7 @@ static void resolve_done(struct lab *lab)
 				c->ntried = 0;
 				c->refused = false;
 				if (c->dialer) {
+					dialer_set_trace(c->dialer, &c->sess.trace);
 					next_attempt(lab);
 				} else {
 					lab_say(lab, TUI_LOG_ERROR, "%s", strerror(ENOMEM));
@@ -571,6 +584,7 @@ static void attempt_result(struct lab *lab, int e)
 {
 	struct conn *c = &lab->conn;
 
+	dialer_done(c->dialer, &c->attempt, e); /* connect's result, for the trace */
 	if (e == 0) {
 		lab_say(lab, TUI_LOG_INFO, _(MSG_TUI_TRYING), c->trying, _(MSG_TUI_CONNECT_OK));
 		connected(lab);

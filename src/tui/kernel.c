@@ -394,55 +394,6 @@ enum pane_result kernel_key_log_ladder(struct lab *lab, int key)
 	return PANE_REDRAW;
 }
 
-/* ---- system calls ---- */
-
-size_t kernel_call_text(const struct event *ev, char *out, size_t cap)
-{
-	char a[ADDR_TEXT_MAX] = "";
-	int n;
-
-	if (ev->has_local)
-		addr_tuple((const struct sockaddr *)&ev->local, a, sizeof a);
-	n = snprintf(out, cap, "%s(%s%s%s) = %d", ev->syscall, ev->message,
-		     ev->message[0] && a[0] ? ", " : "", a, ev->ret);
-	if (ev->ret < 0 && n >= 0 && (size_t)n < cap)
-		n += snprintf(out + n, cap - (size_t)n, " %s (%s)", addr_errno_name(ev->err),
-			      strerror(ev->err));
-	return n < 0 ? 0 : strlen(out);
-}
-
-const char *kernel_call_python(const struct event *ev)
-{
-	static const struct {
-		const char *call, *detail, *python;
-	} table[] = {
-	    {"socket", "AF_INET6", "srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)"},
-	    {"socket", "AF_INET", "srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)"},
-	    {"setsockopt", "SO_REUSEADDR=1",
-	     "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)"},
-	    {"setsockopt", "IPV6_V6ONLY=0",
-	     "srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)"},
-	    {"setsockopt", "IPV6_V6ONLY=1",
-	     "srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)"},
-	    {"bind", NULL, "srv.bind((HOST, PORT))"},
-	    {"listen", NULL, "srv.listen(8)"},
-	    {"accept", NULL, "conn, addr = srv.accept()"},
-	    {"recv", NULL, "conn.recv(4096)"},
-	    {"recvfrom", NULL, "data, addr = srv.recvfrom(4096)"},
-	    {"sendto", NULL, "srv.sendto(data, addr)"},
-	    {"send", NULL, "conn.sendall(data)"},
-	    {"shutdown", NULL, "s.shutdown(socket.SHUT_WR)"},
-	    {"connect", NULL, "s.connect((HOST, PORT))"},
-	    {"close", NULL, "conn.close()"},
-	};
-
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (strcmp(ev->syscall, table[i].call) == 0 &&
-		    (table[i].detail == NULL || strstr(ev->message, table[i].detail) != NULL))
-			return table[i].python;
-	return "";
-}
-
 /* ---- drawing helpers for the panes ---- */
 
 void kernel_draw_list(const struct tui_rect *r, size_t count, size_t scroll, bool mark,

@@ -1,6 +1,6 @@
 /*
  * kernel: what the lab shows of the kernel beneath its sockets: captured
- * packets (capture.h), the servers' system calls, the kernel's socket
+ * packets (capture.h), the servers' and the client's system calls, the kernel's socket
  * table (sockdiag.h) and one connection's ladder (ladder.h), for the
  * panes pane_wire, pane_trace, pane_sockets and pane_ladder.
  *
@@ -53,7 +53,7 @@
 #define MSG_KERNEL_HELP_BACK N_("back to the view before")
 #define MSG_KERNEL_HELP_LOG_LADDER N_("the ladder of the selected line's connection")
 #define MSG_KERNEL_NO_PACKETS N_("no packets yet: start a server and connect to it")
-#define MSG_KERNEL_NO_CALLS N_("no system calls yet: start a server")
+#define MSG_KERNEL_NO_CALLS N_("no system calls yet: start a server or connect")
 #define MSG_KERNEL_NO_SOCKETS N_("no socket on the lab's ports (%s)")
 #define MSG_KERNEL_NO_PORTS N_("no ports yet: start a server or connect")
 #define MSG_KERNEL_NO_LADDER N_("no connection chosen: Enter on a packet, or L on a log line")
@@ -128,11 +128,6 @@ size_t kernel_ports(const struct lab *lab, uint16_t *ports, size_t cap);
 
 /* The i-th kept event of a ring, 0 the oldest. */
 const struct event *kernel_ring_get(const struct kernel_ring *r, size_t i);
-
-/* A system call as strace writes it, and the tutorial's Python line it
- * stands for ("" when none). */
-size_t kernel_call_text(const struct event *ev, char *out, size_t cap);
-const char *kernel_call_python(const struct event *ev);
 
 /* The log pane's key L (its row in pane_log's table). */
 enum pane_result kernel_key_log_ladder(struct lab *lab, int key);

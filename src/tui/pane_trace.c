@@ -1,31 +1,24 @@
 /*
- * pane_trace: the system calls pane: the servers' system calls as strace
- * writes them (socket, setsockopt, bind, listen, accept, close, with the
- * result or the errno's name), and beside each the tutorial's Python line
- * it stands for.
+ * pane_trace: the system calls pane: the servers' and the client pane's
+ * system calls as strace writes them (socket, setsockopt, bind, listen,
+ * accept4, connect, send, recv, shutdown, close, with the result or the
+ * errno's name), and beside each the tutorial's Python line it stands
+ * for: the lines of serve --trace and client --trace.
  */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "tui/kernel.h"
 #include "tui/paint.h"
 #include "tui/tui_lab.h"
 #include "tui/tui_msg.h"
 
-#define CALL_W 44
-
 static void line(struct lab *lab, size_t i, char *out, size_t cap, unsigned *flags)
 {
 	const struct event *ev = kernel_ring_get(&lab->kernel->calls, i);
-	char call[256];
-	struct tm tm;
 
-	kernel_call_text(ev, call, sizeof call);
-	localtime_r(&ev->time.tv_sec, &tm);
-	snprintf(out, cap, "%02d:%02d:%02d.%03ld #%u %-*s %s", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 ev->time.tv_nsec / 1000000, ev->server, CALL_W, call, kernel_call_python(ev));
+	event_format_text(ev, out, cap); /* as serve --trace and client --trace write it */
 	*flags = ev->ret < 0 ? TUI_LOG_ERROR : 0;
 }
 

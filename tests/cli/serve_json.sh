@@ -95,8 +95,16 @@ serve_start jt --json --trace tcp:echo:ipv4:0 || fail "traced server did not lis
 wait_log jt '"syscall":"close"' || fail "traced close not logged"
 "$JSONCHECK" events "$T_DIR/jt.out" >"$T_DIR/jc" && ok "--json --trace lines valid" ||
 	{ fail "--json --trace contract"; cat "$T_DIR/jc" >&2; }
-check "syscalls in order" "socket setsockopt bind listen accept close" \
+check "syscalls in order" "socket setsockopt bind listen accept4 recv send recv close" \
 	"$(jq_get jt '" ".join(e["syscall"] for e in ev if e["event"]=="syscall")')"
+# Each call names its socket (fd): accept4 the listener's, the
+# connection's recv, send and close the fd accept4 returned, with the
+# connection's id.
+check "accept4 on the listener; recv, send, recv, close on what it returned" "True True True" \
+	"$(jq_get jt '" ".join(str(x) for x in (
+	  [e["fd"] for e in ev if e.get("syscall")=="accept4"] == [e["fd"] for e in ev if e.get("syscall")=="listen"],
+	  [e["ret"] for e in ev if e.get("syscall")=="accept4"] * 4 == [e["fd"] for e in ev if e.get("syscall") in ("recv", "send", "close") and e.get("conn")],
+	  [e.get("conn") for e in ev if e.get("syscall")=="accept4"] == [1]))')"
 
 # Stopping prints stop events, still JSON.
 stop_serve "$j_pid" TERM

@@ -9,37 +9,64 @@ serve_start tr --trace tcp:echo:ipv4:0 udp:echo:ipv4:0 || { fail "traced servers
 p=$(listen_port tr 1)
 run_out got "$SOCKLAB" client 127.0.0.1 "$p" hola
 check "reply under --trace" $'eco: hola\n' "$got"
-wait_log tr '#1 SYSCALL close\(' || fail "no close step traced"
+wait_log tr '#1 close\([0-9]+\) = 0 +conn\.close\(\)' || fail "no close step traced"
 log=$(cat "$T_DIR/tr.out")
-check_match "socket step" "#1 SYSCALL socket\(\) AF_INET = [0-9]+" "$log"
-check_match "SO_REUSEADDR step" "#1 SYSCALL setsockopt\(\) SO_REUSEADDR=1 = 0" "$log"
-check_match "bind step" "#1 SYSCALL bind\(127\.0\.0\.1:0\) = 0" "$log"
-check_match "listen step" "#1 SYSCALL listen\(127\.0\.0\.1:0\) = 0" "$log"
-check_match "accept step with the peer" "#1 SYSCALL accept\(127\.0\.0\.1:[0-9]+\) = [0-9]+" "$log"
-check_match "close step" "#1 SYSCALL close\(.*\) = 0" "$log"
-check_match "udp socket step" "#2 SYSCALL socket\(\) AF_INET = [0-9]+" "$log"
-check_match "udp bind step" "#2 SYSCALL bind\(127\.0\.0\.1:0\) = 0" "$log"
-if grep -q '#2 SYSCALL listen' "$T_DIR/tr.out"; then fail "udp traced a listen"; else ok "udp has no listen step"; fi
-order=$(grep -oE '#1 SYSCALL [a-z]+' "$T_DIR/tr.out" | awk '{print $3}' | tr '\n' ' ')
-check "steps in the order they happen" "socket setsockopt bind listen accept close " "$order"
-# Without --trace, no SYSCALL line at all.
+# strace's form, the tutorial's Python line beside it.
+check_match "socket step" "#1 socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+ +srv = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)" "$log"
+lfd=$(sed -nE 's/.*#1 socket\(AF_INET, SOCK_STREAM, 0\) = ([0-9]+) .*/\1/p' <<<"$log")
+check_match "SO_REUSEADDR step on that socket" "#1 setsockopt\($lfd, SOL_SOCKET, SO_REUSEADDR, 1\) = 0 +srv\.setsockopt\(socket\.SOL_SOCKET, socket\.SO_REUSEADDR, 1\)" "$log"
+check_match "bind step" "#1 bind\($lfd, \('127\.0\.0\.1', 0\)\) = 0 +srv\.bind\(\('127\.0\.0\.1', 0\)\)" "$log"
+check_match "listen step with its backlog" "#1 listen\($lfd, [0-9]+\) = 0 +srv\.listen\([0-9]+\)" "$log"
+check_match "accept step with the peer" "#1 accept4\($lfd, \.\.\.\) = [0-9]+ \('127\.0\.0\.1', [0-9]+\) +conn, addr = srv\.accept\(\)" "$log"
+cfd=$(sed -nE 's/.*#1 accept4\([0-9]+, \.\.\.\) = ([0-9]+) .*/\1/p' <<<"$log")
+check_match "close step on the accepted socket" "#1 close\($cfd\) = 0 +conn\.close\(\)" "$log"
+check_match "udp socket step" "#2 socket\(AF_INET, SOCK_DGRAM, 0\) = [0-9]+ +s = socket\.socket\(socket\.AF_INET, socket\.SOCK_DGRAM\)" "$log"
+check_match "udp bind step" "#2 bind\([0-9]+, \('127\.0\.0\.1', 0\)\) = 0" "$log"
+if grep -q '#2 listen' "$T_DIR/tr.out"; then fail "udp traced a listen"; else ok "udp has no listen step"; fi
+order=$(grep -oE '#1 [a-z0-9]+\(' "$T_DIR/tr.out" | sed -E 's/#1 ([a-z0-9]+)\(/\1/' | tr '\n' ' ')
+check "steps in the order they happen" "socket setsockopt bind listen accept4 recv send recv close " "$order"
+# Section 1's own calls on the connection, with its Python lines.
+check_match "recv of the line" "#1 recv\($cfd, [0-9]+\) = 5 +chunk = conn\.recv\(4096\)" "$log"
+check_match "send of the reply" "#1 send\($cfd, 10\) = 10 +conn\.sendall\(resp\)" "$log"
+check_match "the EOF recv" "#1 recv\($cfd, [0-9]+\) = 0 +chunk = conn\.recv\(4096\)" "$log"
+# Without --trace, no system-call line at all.
 serve_start plain tcp:echo:ipv4:0 || fail "plain server did not listen"
 "$SOCKLAB" client 127.0.0.1 "$(listen_port plain 1)" x >/dev/null 2>&1
 wait_log plain '#1 CLOSE' || fail "plain close not logged"
-if grep -q SYSCALL "$T_DIR/plain.out"; then fail "SYSCALL lines without --trace"
+if grep -qE '#1 [a-z0-9]+\(' "$T_DIR/plain.out"; then fail "system-call lines without --trace"
 else ok "no system-call lines without --trace"; fi
+
+# echo-stdio: the recv and send calls beneath its line reads, and the
+# connection's close.
+serve_start st --trace tcp:echo-stdio:ipv4:0 || fail "traced echo-stdio did not listen"
+run_out got "$SOCKLAB" client 127.0.0.1 "$(listen_port st 1)" hola mundo
+check "echo-stdio reply under --trace" $'eco: hola\neco: mundo\n' "$got"
+wait_log st '#1 close\([0-9]+\) = 0' || fail "echo-stdio: no close traced"
+log=$(cat "$T_DIR/st.out")
+check_match "echo-stdio: recv beneath the lines" "#1 recv\([0-9]+, [0-9]+\) = 11 +for raw in f:" "$log"
+check_match "echo-stdio: the EOF recv" "#1 recv\([0-9]+, [0-9]+\) = 0 +for raw in f:" "$log"
+check_match "echo-stdio: a send per reply" "#1 send\([0-9]+, 10\) = 10 +f\.write" "$log"
 
 if have_ipv6; then
 	serve_start tr6 --trace tcp:hello:dual:0 || fail "traced dual server did not listen"
-	check_match "dual: V6ONLY=0 step" "#1 SYSCALL setsockopt\(\) IPV6_V6ONLY=0 = 0" "$(cat "$T_DIR/tr6.out")"
-	check_match "dual: bind [::]" "#1 SYSCALL bind\(\[::\]:0\) = 0" "$(cat "$T_DIR/tr6.out")"
+	check_match "dual: V6ONLY=0 step" "#1 setsockopt\([0-9]+, IPPROTO_IPV6, IPV6_V6ONLY, 0\) = 0 +srv\.setsockopt\(socket\.IPPROTO_IPV6, socket\.IPV6_V6ONLY, 0\)" "$(cat "$T_DIR/tr6.out")"
+	check_match "dual: bind [::]" "#1 bind\([0-9]+, \('::', 0, 0, 0\)\) = 0" "$(cat "$T_DIR/tr6.out")"
+	# The V6ONLY fallback: the refused setsockopt, the close of that first
+	# socket, then the two sockets.
+	SOCKLAB_FAULT_V6ONLY=1 serve_start fb --trace tcp:hello:dual:0 || fail "traced fallback did not listen"
+	log=$(cat "$T_DIR/fb.out")
+	ffd=$(sed -nE 's/.*#1 setsockopt\(([0-9]+), IPPROTO_IPV6, IPV6_V6ONLY, 0\) = -1 EPERM \(Operation not permitted\).*/\1/p' <<<"$log")
+	[ -n "$ffd" ] && ok "fallback: the refused IPV6_V6ONLY=0, with its errno" || fail "fallback: no refused IPV6_V6ONLY=0 traced"
+	check_match "fallback: that first socket closed" "#1 close\($ffd\) = 0 +srv\.close\(\)" "$log"
+	check "fallback: then two sockets listen" 2 "$(grep -cE '#1 listen\([0-9]+, [0-9]+\) = 0' <<<"$log")"
 fi
 
 # A failed step shows its errno: bind to a port already taken.
 taken=$(listen_port plain 1)
 run_out got "$SOCKLAB" serve --trace "tcp:echo:ipv4:$taken"
 check "busy port under --trace exits 1" 1 "$RC"
-check_match "failed bind traced with its errno" "SYSCALL bind\(127\.0\.0\.1:$taken\) = -1 EADDRINUSE" "$got"
+check_match "failed bind traced with its errno" "bind\([0-9]+, \('127\.0\.0\.1', $taken\)\) = -1 EADDRINUSE \(Address already in use\)" "$got"
+check_match "and the socket it leaves, closed" "#1 close\([0-9]+\) = 0 +srv\.close\(\)" "$got"
 
 # Signals: each of SIGINT and SIGTERM, with a client connected and idle
 # (it has sent a line and holds the connection open), stops everything.

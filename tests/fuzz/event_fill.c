@@ -48,6 +48,10 @@ void event_fill(struct fuzz_in *in, struct event *ev)
 	fill_addr(in, &ev->local, (flags >> 3) & 3);
 	fill_addr(in, &ev->peer, (flags >> 5) & 3);
 	fill_string(in, ev->syscall, sizeof ev->syscall);
+	/* From bytes already taken, so the corpus keeps its meaning: a call's
+	 * socket (-1 included) and which address it shows (one out of range). */
+	ev->fd = (int)(ev->conn & 0xffff) - 1;
+	ev->call_addr = (int)(ev->count % 5);
 	fill_string(in, ev->message, sizeof ev->message);
 	if (flags & 0x80) {
 		uint64_t bytes = fuzz_u64(in);

@@ -100,7 +100,7 @@ static void test_dial_in_order(void **state)
 	list = resolve("127.0.0.1", dead, AF_INET, SOCK_STREAM);
 	second = resolve("127.0.0.1", server_port(srv), AF_INET, SOCK_STREAM);
 	list->ai_next = second;
-	fd = client_dial(list, 2000, record, &at, err, sizeof err);
+	fd = client_dial(list, 2000, record, &at, NULL, err, sizeof err);
 	assert_true(fd >= 0);
 	assert_int_equal(at.n, 2);
 	assert_int_equal(at.err[0], ECONNREFUSED);
@@ -117,7 +117,7 @@ static void test_dial_in_order(void **state)
 	/* Nothing answers: -1, with the last address and cause. */
 	at.n = 0;
 	list = resolve("127.0.0.1", dead, AF_INET, SOCK_STREAM);
-	assert_int_equal(client_dial(list, 2000, record, &at, err, sizeof err), -1);
+	assert_int_equal(client_dial(list, 2000, record, &at, NULL, err, sizeof err), -1);
 	assert_int_equal(at.n, 1);
 	{
 		char want[128];

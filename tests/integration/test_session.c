@@ -18,7 +18,7 @@ static void tcp_session(struct session *s, uint16_t port)
 	assert_int_equal(client_resolve("127.0.0.1", portstr, AF_INET, SOCK_STREAM, false, &res,
 					err, sizeof err),
 			 0);
-	fd = client_dial(res, TN_TIMEOUT_MS, NULL, NULL, err, sizeof err);
+	fd = client_dial(res, TN_TIMEOUT_MS, NULL, NULL, NULL, err, sizeof err);
 	freeaddrinfo(res);
 	assert_true(fd >= 0);
 	session_adopt(s, fd);

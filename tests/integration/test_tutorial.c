@@ -121,6 +121,8 @@ static void test_trace(void **state)
 	struct tn t;
 	size_t k = 0;
 	int fd, accepted = 0, closed = 0;
+	uint64_t accept_conn = 0;
+	int accept_fd = -1, recvs = 0;
 
 	(void)state;
 	s.backlog = 8; /* the tutorial's listen(8) */
@@ -142,19 +144,72 @@ static void test_trace(void **state)
 			assert_true(e->ret >= 0);
 			/* Each step carries the tutorial's Python line. */
 			assert_string_equal(e->python, python[k]);
-			if (strcmp(e->syscall, "listen") == 0)
+			if (strcmp(e->syscall, "listen") == 0) {
+				char want[32];
+
 				assert_int_equal(e->backlog, 8);
+				snprintf(want, sizeof want, "listen(%d, 8) = 0", e->fd);
+				assert_string_equal(e->call, want);
+			}
+			if (strcmp(e->syscall, "bind") == 0) {
+				char want[64];
+
+				snprintf(want, sizeof want, "bind(%d, ('127.0.0.1', 0)) = 0",
+					 e->fd);
+				assert_string_equal(e->call, want);
+			}
+			if (k == 0) {
+				char want[64];
+
+				snprintf(want, sizeof want, "socket(AF_INET, SOCK_STREAM, 0) = %d",
+					 e->ret);
+				assert_int_equal(e->fd, -1);
+				assert_string_equal(e->call, want);
+			}
 			k++;
-		} else if (strcmp(e->syscall, "accept") == 0) {
+		} else if (strcmp(e->syscall, "accept4") == 0) {
+			char want[256], peer[64];
+
 			assert_true(e->ret >= 0);
 			assert_string_equal(e->python, "conn, addr = srv.accept()");
+			/* It carries the connection (for the ladder) and shows
+			 * the peer it returned, as strace would. */
+			assert_true(e->conn > 0 && e->has_local && e->has_peer);
+			addr_tuple((const void *)&e->peer, peer, sizeof peer);
+			snprintf(want, sizeof want, "accept4(%d, ...) = %d %s", e->fd, e->ret,
+				 peer);
+			assert_string_equal(e->call, want);
+			accept_conn = e->conn;
+			accept_fd = e->ret;
 			accepted++;
-		} else if (strcmp(e->syscall, "close") == 0) {
+		} else if (strcmp(e->syscall, "close") == 0 && e->conn != 0) {
+			/* The connection's close: on its fd, of its connection. */
+			char want[64];
+
+			assert_int_equal(e->conn, accept_conn);
+			snprintf(want, sizeof want, "close(%d) = 0", e->fd);
+			assert_string_equal(e->call, want);
+			assert_string_equal(e->python, "conn.close()");
 			closed++;
+		} else if (strcmp(e->syscall, "recv") == 0 || strcmp(e->syscall, "send") == 0) {
+			/* Section 1's own calls, on the accepted socket. */
+			bool rd = strcmp(e->syscall, "recv") == 0;
+
+			assert_int_equal(e->conn, accept_conn);
+			assert_int_equal(e->fd, accept_fd);
+			assert_string_equal(e->python,
+					    rd ? "chunk = conn.recv(4096)" : "conn.sendall(resp)");
+			if (rd)
+				recvs += e->ret == 2 ? 1 : e->ret == 0 ? 10 : 100;
+			else
+				assert_int_equal(e->ret, 7); /* "eco: x\n" */
+		} else if (strcmp(e->syscall, "listen") == 0 || strcmp(e->syscall, "bind") == 0) {
+			fail_msg("%s twice", e->syscall);
 		}
 	}
 	assert_int_equal(k, 4);
 	assert_int_equal(accepted, 1);
+	assert_int_equal(recvs, 11); /* the line's 2 bytes, then EOF */
 	assert_true(closed >= 1);
 	tn_free(&t);
 	/* Without trace, no syscall events. */

@@ -112,6 +112,8 @@ struct tn_ev {
 	int err, v6only, ret;
 	char syscall[16];
 	char python[96];
+	char call[256]; /* EV_SYSCALL: event_call_text */
+	int fd;
 	int backlog, accept_wait_ms;
 	bool truncated;
 	uint64_t count;
@@ -195,6 +197,9 @@ static inline void tn_take(struct tn *t)
 		e->ret = ev.ret;
 		memcpy(e->syscall, ev.syscall, sizeof e->syscall);
 		memcpy(e->python, ev.python, sizeof e->python);
+		e->fd = ev.fd;
+		if (ev.kind == EV_SYSCALL)
+			event_call_text(&ev, e->call, sizeof e->call);
 		e->backlog = ev.backlog;
 		e->accept_wait_ms = ev.accept_wait_ms;
 		e->truncated = ev.truncated;

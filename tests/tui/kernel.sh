@@ -2,8 +2,9 @@
 # The lab's views of the kernel, in tmux, with real traffic in a private
 # network namespace: the packets pane (the handshake, data, FIN, an RST
 # from a closed port, ICMP port unreachable for UDP), the ladder opened
-# from a packet and from a log line, the system calls pane with the
-# tutorial's Python lines, the kernel sockets pane (LISTEN, ESTABLISHED,
+# from a packet and from a log line (each side's system calls on it), the
+# system calls pane with the tutorial's Python lines (the client pane's
+# calls too), the kernel sockets pane (LISTEN, ESTABLISHED,
 # TIME_WAIT), /save FILE.pcap read back by tcpdump; then the lab as nobody:
 # the packets pane says what is missing, the rest works.
 if [ -z "${SOCKLAB_IN_NETNS:-}" ]; then
@@ -53,6 +54,18 @@ type_line "/close"
 expect_screen "ladder: the client's FIN" "FIN_WAIT_1 +-- \[FIN, ACK\] Seq=6 Ack=11 Len=0 -+> CLOSE_WAIT"
 expect_screen "ladder: TIME_WAIT on the client" "TIME_WAIT +<- \[FIN, ACK\] Seq=11 Ack=7 Len=0 -+ LAST_ACK"
 expect_screen "ladder: the last ACK closes the server" "-- \[ACK\] Seq=7 Ack=12 Len=0 -+> CLOSED"
+# Each side's system calls on the time line: the client's on the left
+# (right after the time), the server's on the right.
+T='[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}'
+expect_screen "ladder: the client's connect, left" "$T connect\([0-9]+, \('127\.0\.0\.1', $tp\)\) = 0 *$"
+expect_screen "ladder: the client's send, left" "$T send\([0-9]+, 5\) = 5 *$"
+expect_screen "ladder: the client's recv of the reply, left" "$T recv\([0-9]+, [0-9]+\) = 10 *$"
+expect_screen "ladder: the client's close, left" "$T close\([0-9]+\) = 0 *$"
+expect_screen "ladder: the server's accept4, right" "$T {20,}accept4\([0-9]+, \.\.\.\) = [0-9]+ \('127\.0\.0\.1', [0-9]+\) *$"
+expect_screen "ladder: the server's recv call, right" "$T {30,}recv\([0-9]+, [0-9]+\) = 5 *$"
+expect_screen "ladder: the bytes it took, right" "$T {30,}recv 5 \"hola\\\\n\" *$"
+expect_screen "ladder: the server's send call, right" "$T {30,}send\([0-9]+, 10\) = 10 *$"
+expect_screen "ladder: the server's close, right" "$T {30,}close\([0-9]+\) = 0 *$"
 
 # A closed port: RST (the port is captured as soon as /connect names it).
 type_line "/connect 127.0.0.1 1"
@@ -88,9 +101,16 @@ keys BTab
 keys F8
 expect_screen "system calls pane" " System calls"
 keys F9
-expect_screen "socket() and its Python" "#1 socket\(AF_INET\) = [0-9]+ +srv = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)"
-expect_screen "listen() and its Python" "#1 listen\(\('127\.0\.0\.1', [0-9]+\)\) = 0 +srv\.listen\(8\)"
-expect_screen "accept() and its Python" "#1 accept\(\('127\.0\.0\.1', [0-9]+\)\) = [0-9]+ +conn, addr = srv\.accept\(\)"
+expect_screen "socket() and its Python" "#1 socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+ +srv = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)"
+expect_screen "listen() and its Python" "#1 listen\([0-9]+, [0-9]+\) = 0 +srv\.listen\([0-9]+\)"
+expect_screen "accept4() and its Python" "#1 accept4\([0-9]+, \.\.\.\) = [0-9]+ \('127\.0\.0\.1', [0-9]+\) +conn, addr = srv\.accept\(\)"
+expect_screen "recv() and section 1's Python" "#1 recv\([0-9]+, [0-9]+\) = 5 +chunk = conn\.recv\(4096\)"
+# The client pane's own calls, in the same form, with the client's Python.
+expect_screen "the client's socket()" "client socket\(AF_INET, SOCK_STREAM, 0\) = [0-9]+ +c = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)"
+expect_screen "the client's connect()" "client connect\([0-9]+, \('127\.0\.0\.1', $tp\)\) = 0 +c\.connect\(\(HOST, PORT\)\)"
+expect_screen "the client's send()" "client send\([0-9]+, 5\) = 5 +c\.sendall\(data\)"
+expect_screen "the refused connect, with its errno" "client connect\([0-9]+, \('127\.0\.0\.1', 1\)\) = -1 ECONNREFUSED \(Connection refused\)"
+expect_screen "the UDP client's sendto()" "client sendto\([0-9]+, 5, \('127\.0\.0\.1', $tp\)\) = 5 +c\.sendto\(data, \(HOST, PORT\)\)"
 keys F9
 
 # The kernel's sockets: the listener, the UDP socket, TIME_WAIT.

@@ -516,6 +516,69 @@ static void test_text_lines(void **state)
 	assert_int_equal(strlen(buf), 7);
 }
 
+/* System calls as strace writes them, from the one formatter; the text
+ * line pads the call so the tutorial's Python lines form a column. */
+static void test_call_text(void **state)
+{
+	char buf[EVENT_FORMAT_MAX], want[256];
+	struct event ev;
+
+	(void)state;
+	event_init_call(&ev, "socket", -1, "AF_INET6, SOCK_STREAM, 0", 5, EINVAL);
+	assert_int_equal(ev.err, 0); /* kept only for a failure */
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "socket(AF_INET6, SOCK_STREAM, 0) = 5");
+
+	event_init_call(&ev, "connect", 5, NULL, 0, 0);
+	ev.has_local = ev.has_peer = true;
+	set_v6(&ev.local, "::1", 40000);
+	set_v6(&ev.peer, "::1", 9401);
+	ev.call_addr = EVENT_CALL_PEER_ARG;
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "connect(5, ('::1', 9401, 0, 0)) = 0");
+
+	event_init_call(&ev, "bind", 3, NULL, -1, EADDRINUSE);
+	ev.has_local = true;
+	set_v4(&ev.local, "127.0.0.1", 9101);
+	ev.call_addr = EVENT_CALL_LOCAL_ARG;
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(
+	    buf, "bind(3, ('127.0.0.1', 9101)) = -1 EADDRINUSE (Address already in use)");
+
+	event_init_call(&ev, "accept4", 3, "...", 7, 0);
+	ev.server = 1;
+	ev.has_local = ev.has_peer = true;
+	set_v4(&ev.local, "127.0.0.1", 9101);
+	set_v4(&ev.peer, "127.0.0.1", 58538);
+	ev.call_addr = EVENT_CALL_PEER_RET;
+	snprintf(ev.python, sizeof ev.python, "conn, addr = srv.accept()");
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "accept4(3, ...) = 7 ('127.0.0.1', 58538)");
+	/* The line: server, call padded, the Python line. */
+	event_format_text(&ev, buf, sizeof buf);
+	snprintf(want, sizeof want, "#1 %-*s  conn, addr = srv.accept()", EVENT_CALL_COLUMNS,
+		 "accept4(3, ...) = 7 ('127.0.0.1', 58538)");
+	assert_string_equal(buf + 13, want);
+	event_format_json(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "\"syscall\":\"accept4\",\"ret\":7,\"fd\":3"));
+	assert_non_null(strstr(buf, "\"python\":\"conn, addr = srv.accept()\""));
+
+	/* A tuple that is only the connection's is not shown. */
+	event_init_call(&ev, "recv", 7, "4096", 0, 0);
+	ev.has_local = ev.has_peer = true;
+	set_v4(&ev.local, "127.0.0.1", 9101);
+	set_v4(&ev.peer, "127.0.0.1", 58538);
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "recv(7, 4096) = 0");
+	/* A client's call, without a Python line: no padding. */
+	event_init_call(&ev, "shutdown", 5, "SHUT_WR", 0, 0);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf + 13, "client shutdown(5, SHUT_WR) = 0");
+	/* Cut to the buffer, terminated. */
+	assert_int_equal(event_call_text(&ev, buf, 9), 8);
+	assert_string_equal(buf, "shutdown");
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -551,13 +614,10 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_queue_fifo_and_wake),
-	    cmocka_unit_test(test_queue_full_drops),
-	    cmocka_unit_test(test_queue_threads),
-	    cmocka_unit_test(test_format_all_kinds),
-	    cmocka_unit_test(test_json_fields),
-	    cmocka_unit_test(test_text_lines),
-	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_queue_fifo_and_wake), cmocka_unit_test(test_queue_full_drops),
+	    cmocka_unit_test(test_queue_threads),	cmocka_unit_test(test_format_all_kinds),
+	    cmocka_unit_test(test_json_fields),		cmocka_unit_test(test_text_lines),
+	    cmocka_unit_test(test_call_text),		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,13 +81,13 @@ static void load_pcap(struct rec *r, const char *name)
 	fclose(f);
 }
 
-/* The ends of packet i (src, dst) as socket addresses; mapped: as the
+/* The ends of the i-th packet loaded (src, dst) as socket addresses; mapped: as the
  * IPv4-mapped IPv6 a dual-stack socket shows. */
 static void ends_of(struct rec *r, int i, struct sockaddr_storage *src,
 		    struct sockaddr_storage *dst, bool mapped)
 {
 	struct packet p;
-	const struct event *ev = r->order[i];
+	const struct event *ev = &r->ev[i]; /* the i-th frame loaded */
 
 	packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
 	for (int k = 0; k < 2; k++) {
@@ -143,6 +143,46 @@ static struct event *server_event(struct rec *r, int after, enum event_kind kind
 	if (tuple) {
 		ev->local = s;
 		ev->peer = c;
+		ev->has_local = ev->has_peer = true;
+	}
+	return ev;
+}
+
+/* Makes ev a system call as event_init_call does (ev's tuple stays). */
+static void call(struct event *ev, const char *name, int fd, const char *args, int ret,
+		 int call_addr)
+{
+	ev->kind = EV_SYSCALL;
+	snprintf(ev->syscall, sizeof ev->syscall, "%s", name);
+	snprintf(ev->message, sizeof ev->message, "%s", args ? args : "");
+	ev->fd = fd;
+	ev->ret = ret;
+	ev->call_addr = call_addr;
+}
+
+/* The position of ev in r's time order. */
+static int pos_of(const struct rec *r, const struct event *ev)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->order[i] == ev)
+			return i;
+	fail_msg("event not in the order");
+	return -1;
+}
+
+/* A client event (server 0) right after event `after`, with the tuple of
+ * packet 0 seen from the client (local: its end) when tuple is set. */
+static struct event *client_event(struct rec *r, const struct event *after, bool tuple)
+{
+	struct sockaddr_storage c, s;
+	struct event *ev;
+
+	ends_of(r, 0, &c, &s, false);
+	ev = insert_after(r, pos_of(r, after), EV_SYSCALL);
+	ev->transport = TRANSPORT_TCP;
+	if (tuple) {
+		ev->local = c;
+		ev->peer = s;
 		ev->has_local = ev->has_peer = true;
 	}
 	return ev;
@@ -221,28 +261,18 @@ static void test_whole_connection(void **state)
 	{
 		struct event *sc = server_event(&r, 5, EV_SYSCALL, 0, false, false);
 
-		strcpy(sc->syscall, "recv");
-		strcpy(sc->message, "7, 4096");
-		sc->ret = 5;
+		call(sc, "recv", 7, "4096", 5, EVENT_CALL_NO_ADDR);
 	}
-	/* accept's trace step carries the peer it returned (in local). */
-	{
-		struct sockaddr_storage c, s;
-		struct event *ac = insert_after(&r, 2, EV_SYSCALL);
-
-		ends_of(&r, 0, &c, &s, false);
-		ac->server = 1;
-		strcpy(ac->syscall, "accept");
-		ac->local = c;
-		ac->has_local = true;
-		ac->ret = 7;
-	}
+	/* accept4's trace step carries the connection's tuple, and shows the
+	 * peer it returned. */
+	call(server_event(&r, 2, EV_SYSCALL, 0, true, false), "accept4", 3, "...", 7,
+	     EVENT_CALL_PEER_RET);
 	key_of_packet(&r, 0, IPPROTO_TCP, &k);
 	build(&r, &k);
 	assert_int_equal(r.l.n, 14);
 	row_text(&r.l, 3, t);
 	assert_string_equal(t + 12,
-			    "                                    accept(('127.0.0.1', 43054)) = 7");
+			    "                            accept4(3, ...) = 7 ('127.0.0.1', 43054)");
 	changes(&r.l, t, sizeof t);
 	/* The client is ESTABLISHED when the SYN-ACK reaches it, the server
 	 * when the ACK does; the server's FIN acknowledges the client's, so
@@ -267,6 +297,104 @@ static void test_whole_connection(void **state)
 	row_text(&r.l, 13, t);
 	assert_string_equal(t + 12,
 			    "              -- [ACK] Seq=7 Ack=12 Len=0 ------------> CLOSED");
+}
+
+/* Each side's system calls on the time line: the client's socket (no
+ * tuple yet, so not on this ladder), connect (when the handshake is done),
+ * send, shutdown and close on the left; the server's accept4, the recv
+ * calls beneath echo-stdio's line reads and the line itself, its close
+ * on the right. Packets: 0 SYN, 1 SYN-ACK, 2 ACK, 3 data, 4 ACK, 5 reply,
+ * 6 ACK, 7 the client's FIN, 8 the server's FIN, 9 the last ACK. */
+static void test_both_sides_calls(void **state)
+{
+	static struct rec r;
+	struct ladder_key k;
+	struct event *ev, *last;
+	char t[1024];
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	load_pcap(&r, "ladder-whole.pcap");
+	assert_int_equal(r.n, 10);
+	/* The client. */
+	ev = insert_after(&r, 0, EV_SYSCALL);
+	ev->time.tv_nsec -= 2000; /* before the SYN */
+	r.order[0] = ev;
+	r.order[1] = &r.ev[0];
+	call(ev, "socket", -1, "AF_INET, SOCK_STREAM, 0", 5, EVENT_CALL_NO_ADDR);
+	call(client_event(&r, &r.ev[1], true), "connect", 5, NULL, 0, EVENT_CALL_PEER_ARG);
+	last = client_event(&r, &r.ev[2], true);
+	call(last, "send", 5, "5", 5, EVENT_CALL_NO_ADDR);
+	call(client_event(&r, &r.ev[6], true), "shutdown", 5, "SHUT_WR", 0, EVENT_CALL_NO_ADDR);
+	call(client_event(&r, &r.ev[9], true), "close", 5, NULL, 0, EVENT_CALL_NO_ADDR);
+	/* The server: echo-stdio. */
+	call(server_event(&r, pos_of(&r, &r.ev[2]), EV_SYSCALL, 0, true, false), "accept4", 3,
+	     "...", 7, EVENT_CALL_PEER_RET);
+	ev = server_event(&r, pos_of(&r, &r.ev[3]), EV_SYSCALL, 0, true, false);
+	call(ev, "recv", 7, "8192", 5, EVENT_CALL_NO_ADDR);
+	event_set_data(server_event(&r, pos_of(&r, ev), EV_READ_LINE, 0, true, false), "hola\n", 5);
+	call(server_event(&r, pos_of(&r, &r.ev[4]), EV_SYSCALL, 0, true, false), "send", 7, "10",
+	     10, EVENT_CALL_NO_ADDR);
+	ev = server_event(&r, pos_of(&r, &r.ev[7]), EV_SYSCALL, 0, true, false);
+	call(ev, "recv", 7, "8192", 0, EVENT_CALL_NO_ADDR);
+	call(server_event(&r, pos_of(&r, ev), EV_SYSCALL, 0, true, false), "close", 7, NULL, 0,
+	     EVENT_CALL_NO_ADDR);
+	/* Another client's call (another port) stays out. */
+	ev = client_event(&r, last, true);
+	call(ev, "send", 6, "3", 3, EVENT_CALL_NO_ADDR);
+	((struct sockaddr_in *)(void *)&ev->local)->sin_port = htons(1);
+	key_of_packet(&r, 0, IPPROTO_TCP, &k);
+	build(&r, &k);
+	/* 10 packets, 4 client calls (not socket, not the other client's),
+	 * 6 server rows. */
+	assert_int_equal(r.l.n, 20);
+	for (i = 0; i < r.l.n; i++)
+		assert_true(r.l.rows[i].ev != r.order[0]); /* socket() has no tuple */
+	{
+		static const char *const want[] = {
+		    " SYN_SENT     -- [SYN] Seq=0 Len=0 -------------------> LISTEN",
+		    " ESTABLISHED  <- [SYN, ACK] Seq=0 Ack=1 Len=0 --------- SYN_RECV",
+		    " connect(5, ('127.0.0.1', 9101)) = 0",
+		    "              -- [ACK] Seq=1 Ack=1 Len=0 -------------> ESTABLISHED",
+		    "                            accept4(3, ...) = 7 ('127.0.0.1', 43054)",
+		    " send(5, 5) = 5",
+		    "              -- [PSH, ACK] Seq=1 Ack=1 Len=5 -------->",
+		    "                                                   recv(7, 8192) = 5",
+		    "                                                 readline 5 \"hola\\n\"",
+		    "              <- [ACK] Seq=1 Ack=6 Len=0 --------------",
+		    "                                                    send(7, 10) = 10",
+		    "              <- [PSH, ACK] Seq=1 Ack=6 Len=10 --------",
+		    "              -- [ACK] Seq=6 Ack=11 Len=0 ------------>",
+		    " shutdown(5, SHUT_WR) = 0",
+		    " FIN_WAIT_1   -- [FIN, ACK] Seq=6 Ack=11 Len=0 -------> CLOSE_WAIT",
+		    "                                                   recv(7, 8192) = 0",
+		    "                                                        close(7) = 0",
+		    " TIME_WAIT    <- [FIN, ACK] Seq=11 Ack=7 Len=0 -------- LAST_ACK",
+		    "              -- [ACK] Seq=7 Ack=12 Len=0 ------------> CLOSED",
+		    " close(5) = 0",
+		};
+
+		assert_int_equal(sizeof want / sizeof want[0], r.l.n);
+		for (i = 0; i < r.l.n; i++) {
+			row_text(&r.l, i, t);
+			assert_string_equal(t + 12, want[i]);
+		}
+	}
+	/* Each call on its side. */
+	for (i = 0; i < r.l.n; i++) {
+		const struct ladder_row *row = &r.l.rows[i];
+
+		if (row->kind == LADDER_ROW_EVENT)
+			assert_int_equal(row->side,
+					 row->ev->server ? LADDER_SERVER : LADDER_CLIENT);
+	}
+	/* The half-close (row 13) before the client's FIN, the server's EOF
+	 * recv after it, its close before its own FIN; the server's rows stay
+	 * in the states the packets gave. */
+	assert_int_equal(r.l.rows[15].state[LADDER_SERVER], LADDER_CLOSE_WAIT);
+	assert_int_equal(r.l.rows[16].side, LADDER_SERVER);
+	assert_int_equal(r.l.rows[19].side, LADDER_CLIENT);
 }
 
 static void test_half_close(void **state)
@@ -452,6 +580,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_whole_connection),
+	    cmocka_unit_test(test_both_sides_calls),
 	    cmocka_unit_test(test_half_close),
 	    cmocka_unit_test(test_closed_port),
 	    cmocka_unit_test(test_udp_closed_port),
