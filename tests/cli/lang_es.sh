@@ -70,7 +70,7 @@ check_match "es: fallback warning" "#1 Advertencia: No se pudo habilitar dual-st
 stop_serve "$fb_pid" TERM
 check "es: fallback serve exits 0" 0 "$RC"
 
-# JSON Lines: the same keys and values in both languages (times and ports aside)
+# JSON Lines: the same keys and values in both languages (times, waits and ports aside)
 json_run() { # NAME ENV...
 	local name=$1 pid port
 	shift
@@ -84,7 +84,7 @@ json_run() { # NAME ENV...
 	wait_for 5 grep -q '"reason":"peer-eof"' "$T_DIR/$name.out" || fail "$name: no close"
 	stop_serve "$pid" TERM
 	check "$name: serve exits 0" 0 "$RC"
-	sed -E 's/"time":"[^"]*"//; s/"port":[0-9]+//g' "$T_DIR/$name.out" >"$T_DIR/$name.norm"
+	sed -E 's/"time":"[^"]*"//; s/"port":[0-9]+//g; s/"accept_wait_ms":[0-9]+//g' "$T_DIR/$name.out" >"$T_DIR/$name.norm"
 }
 json_run json_en "${en[@]}"
 json_run json_es "${es[@]}"
