@@ -103,6 +103,8 @@ struct event {
 					    its other arguments ("4096"), as strace writes them */
 	int fd;				 /* EV_SYSCALL: the socket it is called on; -1 none */
 	int call_addr;			 /* EV_SYSCALL: enum event_call_addr */
+	int call_dgram;			 /* EV_SYSCALL recvmmsg/sendmmsg: 0 the call itself; n > 0
+					    a line under it for its datagram [n - 1]: bytes, peer */
 	char python[96];		 /* EV_SYSCALL: the tutorial's Python line for this step
 					    ("srv.listen(8)"), "" where there is none */
 	int backlog;			 /* EV_SYSCALL listen: the backlog asked for */
@@ -211,7 +213,9 @@ void event_init_call(struct event *ev, const char *call, int fd, const char *arg
 
 /* An EV_SYSCALL as strace writes it: "socket(AF_INET6, SOCK_STREAM, 0) = 5",
  * "recv(7, 4096) = 5", "accept4(3, ...) = 7 ('127.0.0.1', 58538)",
- * "bind(3, ('127.0.0.1', 9101)) = -1 EADDRINUSE (Address already in use)".
+ * "bind(3, ('127.0.0.1', 9101)) = -1 EADDRINUSE (Address already in use)";
+ * under a "recvmmsg(3, 64) = 2" a line per datagram (call_dgram),
+ * "  [0] 5 bytes from ('127.0.0.1', 40000)" ("to" for sendmmsg).
  * The length written. The one formatter of system calls: serve --trace,
  * client --trace, the lab's system calls pane and the ladder use it. */
 size_t event_call_text(const struct event *ev, char *out, size_t cap);

@@ -274,6 +274,18 @@ size_t event_call_text(const struct event *ev, char *out, size_t cap)
 		arg = &ev->local;
 	else if (ev->call_addr == EVENT_CALL_PEER_ARG && ev->has_peer)
 		arg = &ev->peer;
+	if (ev->call_dgram > 0) {
+		bool in = strcmp(ev->syscall, "recvmmsg") == 0;
+		unsigned long long n = (unsigned long long)ev->bytes;
+
+		addr_tuple((const void *)&ev->peer, a, sizeof a);
+		strbuf_fmt(&o, "  [%d] ", ev->call_dgram - 1);
+		if (in)
+			strbuf_fmt(&o, msg_ntr("%llu byte from %s", "%llu bytes from %s", n), n, a);
+		else
+			strbuf_fmt(&o, msg_ntr("%llu byte to %s", "%llu bytes to %s", n), n, a);
+		return o.len;
+	}
 	strbuf_fmt(&o, "%s(", ev->syscall);
 	if (ev->fd >= 0) {
 		strbuf_fmt(&o, "%d", ev->fd);
@@ -669,6 +681,8 @@ size_t event_format_json(const struct event *ev, char *buf, size_t cap)
 			strbuf_fmt(&o, ",\"fd\":%d", ev->fd);
 		if (ev->backlog > 0)
 			strbuf_fmt(&o, ",\"backlog\":%d", ev->backlog);
+		if (ev->call_dgram > 0)
+			strbuf_fmt(&o, ",\"dgram\":%d", ev->call_dgram - 1);
 		if (ev->python[0]) {
 			esc_json(ev->python, strnlen(ev->python, sizeof ev->python), esc,
 				 sizeof esc);

@@ -69,7 +69,12 @@ static void trace_python(const struct server *s, const struct event *ev,
 	char host[INET6_ADDRSTRLEN];
 
 	out[0] = '\0';
-	if (strcmp(call, "socket") == 0)
+	if (ev->call_dgram > 0 && strcmp(call, "recvmmsg") == 0)
+		snprintf(out, cap, "data, addr = s.recvfrom(%zu)",
+			 s->spec.dgram_max > 0 ? s->spec.dgram_max : (size_t)4096);
+	else if (ev->call_dgram > 0)
+		snprintf(out, cap, "s.sendto(data, addr)");
+	else if (strcmp(call, "socket") == 0)
 		snprintf(out, cap, "%s = socket.socket(socket.%s, socket.%s)", var,
 			 strncmp(args, "AF_INET6", 8) == 0 ? "AF_INET6" : "AF_INET",
 			 udp ? "SOCK_DGRAM" : "SOCK_STREAM");
@@ -129,6 +134,28 @@ void server_trace_at(struct server *s, const struct conn *c, const struct timesp
 	trace_python(s, &ev, addr, ev.python, sizeof ev.python);
 	if (strcmp(call, "listen") == 0)
 		ev.backlog = spec_backlog(&s->spec);
+	emit(s, &ev);
+}
+
+void server_trace_dgram(struct server *s, const char *call, int fd, int i, size_t len,
+			const struct sockaddr_storage *peer, const struct sockaddr_storage *local)
+{
+	struct event ev;
+
+	if (!s->opt.trace)
+		return;
+	/* ret: what the kernel set as this datagram's msg_len. */
+	event_init_call(&ev, call, fd, NULL, (int)len, 0);
+	ev.call_dgram = i + 1;
+	ev.bytes = len;
+	ev.server = s->id;
+	ev.transport = s->spec.transport;
+	ev.service = s->spec.service;
+	ev.family = s->spec.family;
+	ev.has_peer = ev.has_local = true;
+	ev.peer = *peer;
+	ev.local = *local;
+	trace_python(s, &ev, NULL, ev.python, sizeof ev.python);
 	emit(s, &ev);
 }
 

@@ -191,6 +191,11 @@ void server_trace(struct server *s, const struct conn *c, const char *call, int 
 void server_trace_at(struct server *s, const struct conn *c, const struct timespec *t0,
 		     const char *call, int fd, int ret, int err, const struct sockaddr *addr,
 		     const char *args);
+/* Under the trace's recvmmsg or sendmmsg on fd (call), the line for its
+ * datagram [i]: len bytes from (recvmmsg) or to (sendmmsg) peer, sent to
+ * or from local, with the tutorial's recvfrom / sendto beside it. */
+void server_trace_dgram(struct server *s, const char *call, int fd, int i, size_t len,
+			const struct sockaddr_storage *peer, const struct sockaddr_storage *local);
 /* The same for a sentence with a count (event_set_message_n). */
 void server_emit_msg_n(struct server *s, enum event_kind kind, int err, const char *one,
 		       const char *many, unsigned long n, ...) __attribute__((format(printf, 4, 7)))

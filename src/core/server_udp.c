@@ -4,6 +4,8 @@
  * comes with it (IP_PKTINFO / IPV6_PKTINFO): the reply is sent from that
  * address and the events show it as the local end. A reply that fails is
  * reported with its errno and peer, and the rest of its batch still goes.
+ * Under --trace each recvmmsg and sendmmsg is a step, with a line per
+ * datagram it moved (size and peer) beside the tutorial's recvfrom/sendto.
  */
 #include "core/server_int.h"
 
@@ -112,6 +114,16 @@ static void dgram_reply_failed(struct server *s, const struct dgram_batch *b, in
 	emit(s, &ev);
 }
 
+/* The trace's line for a recvmmsg or sendmmsg of vlen datagrams on fd
+ * that returned n (errno err when n < 0); the datagrams' lines follow. */
+static void trace_mmsg(struct server *s, const char *call, int fd, int vlen, int n, int err)
+{
+	char what[16];
+
+	snprintf(what, sizeof what, "%d", vlen);
+	server_trace(s, NULL, call, fd, n, err, NULL, what);
+}
+
 /* sendmmsg, or under the test seam SERVER_FAULT_REPLY_EACCES the same with
  * the reply to each datagram "fail" refused as the kernel refuses one:
  * what comes before it is sent, then it fails alone. */
@@ -143,6 +155,8 @@ static void dgram_replies(struct server *s, int fd, struct dgram_batch *b, int n
 	while (at < n) {
 		int sent = dgram_sendmmsg(s, fd, b->msg + at, n - at);
 
+		if (s->opt.trace && (sent >= 0 || errno != EINTR))
+			trace_mmsg(s, "sendmmsg", fd, n - at, sent, errno);
 		if (sent < 0) {
 			int e = errno;
 
@@ -161,6 +175,9 @@ static void dgram_replies(struct server *s, int fd, struct dgram_batch *b, int n
 			atomic_fetch_add_explicit(&s->dgrams_out, 1, memory_order_relaxed);
 			atomic_fetch_add_explicit(&s->bytes_out, b->msg[i].msg_len,
 						  memory_order_relaxed);
+			if (s->opt.trace)
+				server_trace_dgram(s, "sendmmsg", fd, i - at, b->msg[i].msg_len,
+						   &b->peer[i], &b->local[i]);
 			dgram_record(s, EV_DGRAM_OUT, b, i, b->iov[i].iov_base, b->msg[i].msg_len,
 				     b->msg[i].msg_len);
 		}
@@ -191,6 +208,8 @@ void server_dgram_ready(struct server *s, int sock)
 			};
 		}
 		n = recvmmsg(fd, b->msg, DGRAM_BATCH, MSG_TRUNC | MSG_DONTWAIT, NULL);
+		if (s->opt.trace && (n >= 0 || (errno != EAGAIN && errno != EINTR)))
+			trace_mmsg(s, "recvmmsg", fd, DGRAM_BATCH, n, errno);
 		if (n <= 0) {
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				server_emit_msg(s, EV_WARNING, errno, MSG_RECVMMSG,
@@ -213,6 +232,9 @@ void server_dgram_ready(struct server *s, int sock)
 			b->msg[i].msg_hdr.msg_control = clen ? b->reply[i] : NULL;
 			b->msg[i].msg_hdr.msg_controllen = clen;
 			b->msg[i].msg_hdr.msg_flags = 0;
+			if (s->opt.trace)
+				server_trace_dgram(s, "recvmmsg", fd, i, real, &b->peer[i],
+						   &b->local[i]);
 			dgram_record(s, EV_DGRAM_IN, b, i, b->iov[i].iov_base, len, real);
 		}
 		dgram_replies(s, fd, b, n);

@@ -29,11 +29,42 @@ check "steps in the order they happen" "socket setsockopt bind listen accept4 re
 check_match "recv of the line" "#1 recv\($cfd, [0-9]+\) = 5 +chunk = conn\.recv\(4096\)" "$log"
 check_match "send of the reply" "#1 send\($cfd, 10\) = 10 +conn\.sendall\(resp\)" "$log"
 check_match "the EOF recv" "#1 recv\($cfd, [0-9]+\) = 0 +chunk = conn\.recv\(4096\)" "$log"
+# UDP (section 3): the recvmmsg and sendmmsg socklab really makes, each
+# with a line per datagram (size, peer) beside the tutorial's recvfrom
+# and sendto. Two datagrams from one client port, both echoed.
+udp_client() {
+	"$PY" -c '
+import socket, sys
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.bind(("127.0.0.1", 0))
+print(c.getsockname()[1], flush=True)
+c.settimeout(5)
+for m in (b"hola", b"chau!"):
+    c.sendto(m, ("127.0.0.1", int(sys.argv[1])))
+    assert c.recvfrom(4096)[0] == m
+print("echoed", flush=True)
+' "$1"
+}
+out=$(udp_client "$(listen_port tr 2)")
+cport=$(head -1 <<<"$out")
+check "udp: both datagrams echoed under --trace" echoed "$(tail -1 <<<"$out")"
+wait_log tr "#2   \[0\] 5 bytes to \('127\.0\.0\.1', $cport\)" || fail "udp: no reply traced"
+log=$(cat "$T_DIR/tr.out")
+ufd=$(sed -nE 's/.*#2 socket\(AF_INET, SOCK_DGRAM, 0\) = ([0-9]+) .*/\1/p' <<<"$log")
+check_match "udp: recvmmsg on the bound socket" "#2 recvmmsg\($ufd, [0-9]+\) = 1" "$log"
+check_match "udp: the datagram's size and sender" "#2   \[0\] 4 bytes from \('127\.0\.0\.1', $cport\) +data, addr = s\.recvfrom\(4096\)" "$log"
+check_match "udp: sendmmsg of the reply" "#2 sendmmsg\($ufd, 1\) = 1" "$log"
+check_match "udp: the reply's size and peer" "#2   \[0\] 4 bytes to \('127\.0\.0\.1', $cport\) +s\.sendto\(data, addr\)" "$log"
+check_match "udp: the second datagram too" "#2   \[0\] 5 bytes from \('127\.0\.0\.1', $cport\) +data, addr = s\.recvfrom\(4096\)" "$log"
+order=$(grep -oE '#2 ([a-z0-9]+\(|  \[0\] [0-9]+ bytes (from|to))' "$T_DIR/tr.out" | sed -E 's/#2 //; s/\($//; s/ +\[0\] [0-9]+ bytes /[0]/' | tr '\n' ' ')
+check "udp: steps in the order they happen" "socket bind recvmmsg [0]from sendmmsg [0]to recvmmsg [0]from sendmmsg [0]to " "$order"
 # Without --trace, no system-call line at all.
-serve_start plain tcp:echo:ipv4:0 || fail "plain server did not listen"
+serve_start plain tcp:echo:ipv4:0 udp:echo:ipv4:0 || fail "plain server did not listen"
 "$SOCKLAB" client 127.0.0.1 "$(listen_port plain 1)" x >/dev/null 2>&1
 wait_log plain '#1 CLOSE' || fail "plain close not logged"
-if grep -qE '#1 [a-z0-9]+\(' "$T_DIR/plain.out"; then fail "system-call lines without --trace"
+check "plain udp: echoed" echoed "$(udp_client "$(listen_port plain 2)" | tail -1)"
+wait_log plain '#2 DGRAM-OUT .* 5 B' || fail "plain udp: reply not logged"
+if grep -qE '#[12] [a-z0-9]+\(|#2   \[' "$T_DIR/plain.out"; then fail "system-call lines without --trace"
 else ok "no system-call lines without --trace"; fi
 
 # echo-stdio: the recv and send calls beneath its line reads, and the

@@ -581,6 +581,52 @@ static void test_call_text(void **state)
 	assert_string_equal(buf, "shutdown");
 }
 
+/* A recvmmsg or sendmmsg is its call's line, then a line per datagram it
+ * moved: its index in the vector, its size, its peer. */
+static void test_call_mmsg(void **state)
+{
+	char buf[EVENT_FORMAT_MAX], want[256];
+	struct event ev;
+
+	(void)state;
+	event_init_call(&ev, "recvmmsg", 3, "64", 2, 0);
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "recvmmsg(3, 64) = 2");
+
+	event_init_call(&ev, "recvmmsg", 3, NULL, 5, 0);
+	ev.server = 2;
+	ev.call_dgram = 2;
+	ev.bytes = 5;
+	ev.has_local = ev.has_peer = true;
+	set_v4(&ev.local, "127.0.0.1", 9201);
+	set_v4(&ev.peer, "127.0.0.1", 40000);
+	snprintf(ev.python, sizeof ev.python, "data, addr = s.recvfrom(4096)");
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "  [1] 5 bytes from ('127.0.0.1', 40000)");
+	event_format_text(&ev, buf, sizeof buf);
+	snprintf(want, sizeof want, "#2 %-*s  data, addr = s.recvfrom(4096)", EVENT_CALL_COLUMNS,
+		 "  [1] 5 bytes from ('127.0.0.1', 40000)");
+	assert_string_equal(buf + 13, want);
+	event_format_json(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "\"syscall\":\"recvmmsg\",\"ret\":5,\"fd\":3,\"dgram\":1"));
+	assert_non_null(strstr(buf, "\"peer\":"));
+
+	/* sendmmsg's: "to", and one byte is singular. */
+	event_init_call(&ev, "sendmmsg", 3, NULL, 1, 0);
+	ev.call_dgram = 1;
+	ev.bytes = 1;
+	ev.has_peer = true;
+	set_v6(&ev.peer, "::1", 40000);
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "  [0] 1 byte to ('::1', 40000, 0, 0)");
+	/* The call itself carries no "dgram". */
+	event_init_call(&ev, "sendmmsg", 3, "2", -1, EACCES);
+	event_format_json(&ev, buf, sizeof buf);
+	assert_null(strstr(buf, "\"dgram\""));
+	event_call_text(&ev, buf, sizeof buf);
+	assert_string_equal(buf, "sendmmsg(3, 2) = -1 EACCES (Permission denied)");
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -616,10 +662,15 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_queue_fifo_and_wake), cmocka_unit_test(test_queue_full_drops),
-	    cmocka_unit_test(test_queue_threads),	cmocka_unit_test(test_format_all_kinds),
-	    cmocka_unit_test(test_json_fields),		cmocka_unit_test(test_text_lines),
-	    cmocka_unit_test(test_call_text),		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_queue_fifo_and_wake),
+	    cmocka_unit_test(test_queue_full_drops),
+	    cmocka_unit_test(test_queue_threads),
+	    cmocka_unit_test(test_format_all_kinds),
+	    cmocka_unit_test(test_json_fields),
+	    cmocka_unit_test(test_text_lines),
+	    cmocka_unit_test(test_call_text),
+	    cmocka_unit_test(test_call_mmsg),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
