@@ -63,6 +63,11 @@ int dialer_result(int fd);
  * tutorial's c.connect(), which returns when the handshake is done); on
  * failure *fd is closed (traced too) and set to -1. */
 void dialer_done(struct dialer *d, int *fd, int err);
+/* The attempt on *fd is given up before it ended (/close during the
+ * connect): traced as what was called, the connect in progress
+ * (EINPROGRESS) and the close; *fd is closed and set to -1. d NULL: only
+ * closed. Nothing when *fd < 0. */
+void dialer_abandon(struct dialer *d, int *fd);
 
 /* Blocking helper for the CLI: tries every address in order, each for at
  * most timeout_ms, calling report (when not NULL) after each attempt with

@@ -225,6 +225,30 @@ void dialer_done(struct dialer *d, int *fd, int err)
 	}
 }
 
+void dialer_abandon(struct dialer *d, int *fd)
+{
+	struct sockaddr_storage to, local;
+	socklen_t len = sizeof local;
+
+	if (*fd < 0)
+		return;
+	if (d == NULL || d->cur == NULL) {
+		close(*fd);
+		*fd = -1;
+		return;
+	}
+	target_of(d->cur, &to);
+	if (getsockname(*fd, (struct sockaddr *)&local, &len) < 0)
+		memset(&local, 0, sizeof local);
+	/* Not the blocking connect dialer_done stands for: that one never
+	 * returned. What was really called: the non-blocking connect, left in
+	 * progress, then the close that gives it up. */
+	client_trace(&d->trace, "connect", *fd, NULL, -1, EINPROGRESS, &local, &to,
+		     EVENT_CALL_PEER_ARG, d->cur->ai_socktype == SOCK_DGRAM, &d->t0);
+	trace_close(d, *fd, &local, &to);
+	*fd = -1;
+}
+
 int dialer_result(int fd)
 {
 	int e = 0;

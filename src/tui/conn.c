@@ -91,11 +91,12 @@ static void conn_close(struct lab *lab, bool quiet)
 {
 	struct conn *c = &lab->conn;
 
+	/* A connect still in progress: its close is traced too. */
+	dialer_abandon(c->dialer, &c->attempt);
 	if (c->dialer) {
 		dialer_free(c->dialer);
 		c->dialer = NULL;
 	}
-	session_close_attempt(&c->attempt);
 	if (c->sess.fd >= 0 && !quiet)
 		lab_say(lab, TUI_LOG_INFO, c->udp ? _(MSG_TUI_UDP_CLOSED) : _(MSG_TUI_CLOSED));
 	session_close(&c->sess);
