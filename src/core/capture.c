@@ -27,6 +27,7 @@
 
 #include "socklab/packet.h"
 #include "socklab/pcapfile.h"
+#include "socklab/sandbox.h"
 #include "socklab/strbuf.h"
 #include "socklab/util.h"
 
@@ -168,11 +169,19 @@ static int add_name(char names[][IF_NAMESIZE], int n, const char *name)
 	return n + 1;
 }
 
-/* Loopback, and every interface that is up and holds a target's address. */
+/* In the sandbox, host b's loopback: its own sockets' packets to one
+ * another never reach host a's interfaces. Opened from host b. */
+#define HOST_B_LO "b:lo"
+
+/* Loopback, and every interface that is up and holds a target's address;
+ * in the sandbox host b's loopback too. */
 static int wanted_ifs(const struct sockaddr_storage *t, size_t nt, char names[][IF_NAMESIZE])
 {
 	struct ifaddrs *all, *i;
 	int n = add_name(names, 0, "lo");
+
+	if (sandbox_get() != NULL)
+		n = add_name(names, n, HOST_B_LO);
 
 	if (getifaddrs(&all) < 0)
 		return n;
@@ -218,13 +227,11 @@ static int set_filter(struct handle *h, const char *expr)
 	return rc;
 }
 
-static int handle_open(struct handle *h, const char *name, char *err, size_t errcap)
+static int handle_open_here(struct handle *h, const char *name, char *err, size_t errcap)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	int rc;
 
-	memset(h, 0, sizeof *h);
-	snprintf(h->name, sizeof h->name, "%s", name);
 	h->p = pcap_create(name, eb);
 	if (h->p == NULL) {
 		snprintf(err, errcap, msg_tr("capture on %s: %s"), name, eb);
@@ -259,6 +266,40 @@ static int handle_open(struct handle *h, const char *name, char *err, size_t err
 	}
 	h->link = pcap_datalink(h->p);
 	return 0;
+}
+
+struct open_in_b {
+	struct handle *h;
+	char *err;
+	size_t errcap;
+};
+
+static int open_in_b(void *arg)
+{
+	struct open_in_b *o = arg;
+
+	return handle_open_here(o->h, "lo", o->err, o->errcap);
+}
+
+/* A handle on interface name, or on host b's loopback (HOST_B_LO): a
+ * packet socket stays on the host it was made on, so it is made on a
+ * thread that is in host b for that moment. */
+static int handle_open(struct handle *h, const char *name, char *err, size_t errcap)
+{
+	memset(h, 0, sizeof *h);
+	snprintf(h->name, sizeof h->name, "%s", name);
+	if (strcmp(name, HOST_B_LO) == 0) {
+		struct open_in_b o = {h, err, errcap};
+		char e[CAPTURE_ERR_MAX];
+		int rc;
+
+		err[0] = '\0';
+		rc = sandbox_run_on(SANDBOX_B, open_in_b, &o, e, sizeof e);
+		if (rc < 0 && err[0] == '\0') /* host b could not be entered */
+			snprintf(err, errcap, msg_tr("capture on %s: %s"), name, e);
+		return rc < 0 ? rc : 0;
+	}
+	return handle_open_here(h, name, err, errcap);
 }
 
 static void push_message(struct capture *c, enum event_kind kind, int err, const char *msg)

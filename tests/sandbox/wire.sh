@@ -9,7 +9,7 @@
 "$SOCKLAB" --help | grep -q -- '--wire' || skip "this build has no serve --wire (issue 12)"
 sandbox_users "$@"
 
-sb_serve w --wire tcp:echo:dual:0 || t_done
+sb_serve w --wire tcp:echo:dual:0 b/tcp:echo:ipv4:0@127.0.0.1 || t_done
 p=$(listen_port w 1)
 check "b -> a over link-local" "eco: wire" "$(sb_exec b "$SOCKLAB" client fe80::a%eth0 "$p" wire)"
 # The three-way handshake, both ways, on eth0 between the link-local ends.
@@ -28,8 +28,24 @@ else
 	grep PACKET "$T_DIR/w.out" | head -5 >&2
 	cat "$T_DIR/w.err" >&2
 fi
+# Host b's own loopback: a client on b of b's server, packets that never
+# reach host a's interfaces, captured on b:lo.
+pb=$(listen_port w 2)
+check "b -> b over its loopback" "eco: local" "$(sb_exec b "$SOCKLAB" client 127.0.0.1 "$pb" local)"
+bseen() { grep -qE "PACKET b:lo IPv4 TCP 127\.0\.0\.1:$pb > 127\.0\.0\.1:[0-9]+ \[SYN, ACK\] Seq=0 Ack=1 " "$T_DIR/w.out"; }
+if wait_for 5 bseen; then
+	ok "host b's loopback captured as $SB_AS"
+	check_match "b's SYN on its loopback" "PACKET b:lo IPv4 TCP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$pb \[SYN\] Seq=0 " "$(cat "$T_DIR/w.out")"
+	check_match "the line's data on it" "PACKET b:lo IPv4 TCP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$pb \[PSH, ACK\] .*Len=6" "$(cat "$T_DIR/w.out")"
+else
+	fail "nothing of host b's loopback in --wire's output:"
+	grep PACKET "$T_DIR/w.out" | grep -v eth0 | head -5 >&2
+	cat "$T_DIR/w.err" >&2
+fi
+if grep -qE "PACKET lo .*:$pb " "$T_DIR/w.out"; then fail "host b's packets said to be host a's lo"
+else ok "host b's packets not on host a's lo"; fi
 stop_serve "$SB_PID" TERM
 check "serve --sandbox --wire stops with exit 0" 0 "$RC"
-check_match "and counts what it captured" "capture: [0-9]+ packets on lo eth0; dropped: 0 by the kernel" "$(cat "$T_DIR/w.err")"
+check_match "and counts what it captured" "capture: [0-9]+ packets on lo b:lo eth0; dropped: 0 by the kernel" "$(cat "$T_DIR/w.err")"
 wait_for 5 no_holders && ok "no holder of host b left" || fail "holders left: $(holders)"
 t_done
