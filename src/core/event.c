@@ -409,16 +409,17 @@ void event_vset_message(struct event *ev, const char *fmt, va_list ap)
 void event_vset_message_n(struct event *ev, const char *one, const char *many, unsigned long n,
 			  va_list ap)
 {
-	const char *english = n == 1 ? one : many;
 	va_list again;
 
+	/* The English form written out at each call, not kept in a variable:
+	 * clang checks the format only where it sees the parameters. */
 	va_copy(again, ap);
-	vsnprintf(ev->message, sizeof ev->message, english, ap);
+	vsnprintf(ev->message, sizeof ev->message, n == 1 ? one : many, ap);
 	ev->message_fmt = one;
 	ev->message_fmt_many = many;
 	ev->message_n = n;
-	ev->message_args_len =
-	    (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args, english, again);
+	ev->message_args_len = (uint16_t)msg_vpack(ev->message_args, sizeof ev->message_args,
+						   n == 1 ? one : many, again);
 	va_end(again);
 }
 
