@@ -495,34 +495,33 @@ fail:
 	return -1;
 }
 
-const char *lesson_text_in(const struct lesson_text *t, const char *lang)
+/* The entry for lang among n languages: lang itself, else English, else
+ * the first; -1 when there is none. */
+static int lang_pick(int n, const char (*langs)[8], const char *lang)
 {
 	int en = -1;
 
-	for (int i = 0; i < t->n; i++) {
-		if (lang != NULL && strcmp(t->lang[i], lang) == 0)
-			return t->text[i];
-		if (strcmp(t->lang[i], "en") == 0)
+	for (int i = 0; i < n; i++) {
+		if (lang != NULL && strcmp(langs[i], lang) == 0)
+			return i;
+		if (strcmp(langs[i], "en") == 0)
 			en = i;
 	}
-	if (en >= 0)
-		return t->text[en];
-	return t->n > 0 ? t->text[0] : "";
+	return en >= 0 ? en : n > 0 ? 0 : -1;
+}
+
+const char *lesson_text_in(const struct lesson_text *t, const char *lang)
+{
+	int i = lang_pick(t->n, t->lang, lang);
+
+	return i >= 0 ? t->text[i] : "";
 }
 
 const char *lesson_label_in(const struct lesson_label *t, const char *lang)
 {
-	int en = -1;
+	int i = lang_pick(t->n, t->lang, lang);
 
-	for (int i = 0; i < t->n; i++) {
-		if (lang != NULL && strcmp(t->lang[i], lang) == 0)
-			return t->text[i];
-		if (strcmp(t->lang[i], "en") == 0)
-			en = i;
-	}
-	if (en >= 0)
-		return t->text[en];
-	return t->n > 0 ? t->text[0] : "";
+	return i >= 0 ? t->text[i] : "";
 }
 
 size_t lesson_expand(const char *cmd, const uint16_t ports[LESSON_SERVE_MAX], char *out, size_t cap)
