@@ -33,7 +33,13 @@
 #include "socklab/event.h"
 
 #define CAPTURE_TIMEOUT_MS 20
+/* How much of each frame the kernel copies into the ring. Live, only
+ * what an EV_PACKET keeps (every header and the start of the payload):
+ * on loopback a frame is up to 64 KiB, and copying all of it doubled the
+ * kernel's work for each segment the servers sent. A pcap file gets
+ * whole frames, as tcpdump -w writes them. */
 #define CAPTURE_SNAPLEN 262144
+#define CAPTURE_SNAPLEN_LIVE EVENT_PREVIEW_MAX
 #define CAPTURE_RING_BYTES (2u * 1024 * 1024)
 #define CAPTURE_TARGETS_MAX 128
 #define CAPTURE_IF_MAX 16
@@ -54,7 +60,9 @@ enum capture_error {
 
 struct capture_config {
 	bool events;	       /* push an EV_PACKET per frame */
-	const char *pcap_path; /* also write every frame there (pcap), or NULL */
+	const char *pcap_path; /* also write every frame there (pcap), whole
+				  (CAPTURE_SNAPLEN), or NULL: frames are cut at
+				  CAPTURE_SNAPLEN_LIVE */
 	/* At most this many EV_PACKET a second (0: no cap); the rest are
 	 * counted in rate_skipped, and still written to the file. The lab
 	 * uses it so that a flood does not starve its keys. */

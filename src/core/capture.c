@@ -68,6 +68,7 @@ struct capture {
 	uint64_t gone_drops, gone_ifdrops; /* of handles closed since */
 	int filter_errors;
 	bool has_file;
+	int snaplen;	  /* bytes of each frame the kernel copies into the ring */
 	bool file_failed; /* the failure has been reported */
 	struct pcapfile pf;
 	struct packet_flows flows;
@@ -227,7 +228,8 @@ static int set_filter(struct handle *h, const char *expr)
 	return rc;
 }
 
-static int handle_open_here(struct handle *h, const char *name, char *err, size_t errcap)
+static int handle_open_here(struct handle *h, const char *name, int snaplen, char *err,
+			    size_t errcap)
 {
 	char eb[PCAP_ERRBUF_SIZE] = "";
 	int rc;
@@ -237,7 +239,7 @@ static int handle_open_here(struct handle *h, const char *name, char *err, size_
 		snprintf(err, errcap, msg_tr("capture on %s: %s"), name, eb);
 		return CAPTURE_ERR_OTHER;
 	}
-	pcap_set_snaplen(h->p, CAPTURE_SNAPLEN);
+	pcap_set_snaplen(h->p, snaplen);
 	pcap_set_promisc(h->p, 0);
 	pcap_set_timeout(h->p, CAPTURE_TIMEOUT_MS);
 	pcap_set_buffer_size(h->p, CAPTURE_RING_BYTES);
@@ -270,6 +272,7 @@ static int handle_open_here(struct handle *h, const char *name, char *err, size_
 
 struct open_in_b {
 	struct handle *h;
+	int snaplen;
 	char *err;
 	size_t errcap;
 };
@@ -278,18 +281,18 @@ static int open_in_b(void *arg)
 {
 	struct open_in_b *o = arg;
 
-	return handle_open_here(o->h, "lo", o->err, o->errcap);
+	return handle_open_here(o->h, "lo", o->snaplen, o->err, o->errcap);
 }
 
 /* A handle on interface name, or on host b's loopback (HOST_B_LO): a
  * packet socket stays on the host it was made on, so it is made on a
  * thread that is in host b for that moment. */
-static int handle_open(struct handle *h, const char *name, char *err, size_t errcap)
+static int handle_open(struct handle *h, const char *name, int snaplen, char *err, size_t errcap)
 {
 	memset(h, 0, sizeof *h);
 	snprintf(h->name, sizeof h->name, "%s", name);
 	if (strcmp(name, HOST_B_LO) == 0) {
-		struct open_in_b o = {h, err, errcap};
+		struct open_in_b o = {h, snaplen, err, errcap};
 		char e[CAPTURE_ERR_MAX];
 		int rc;
 
@@ -299,7 +302,7 @@ static int handle_open(struct handle *h, const char *name, char *err, size_t err
 			snprintf(err, errcap, msg_tr("capture on %s: %s"), name, e);
 		return rc < 0 ? rc : 0;
 	}
-	return handle_open_here(h, name, err, errcap);
+	return handle_open_here(h, name, snaplen, err, errcap);
 }
 
 static void push_message(struct capture *c, enum event_kind kind, int err, const char *msg)
@@ -408,7 +411,7 @@ static void apply_targets(struct capture *c, const struct sockaddr_storage *t, s
 			have = have || strcmp(c->h[i].name, names[k]) == 0;
 		if (have || c->nh == CAPTURE_IF_MAX)
 			continue;
-		if (handle_open(&c->h[c->nh], names[k], err, sizeof err) < 0) {
+		if (handle_open(&c->h[c->nh], names[k], c->snaplen, err, sizeof err) < 0) {
 			push_message(c, EV_WARNING, 0, err);
 			continue;
 		}
@@ -564,11 +567,12 @@ int capture_open(const struct capture_config *cfg, struct event_queue *q, struct
 	}
 	c->cfg = *cfg;
 	c->q = q;
+	c->snaplen = cfg->pcap_path != NULL ? CAPTURE_SNAPLEN : CAPTURE_SNAPLEN_LIVE;
 	packet_flows_init(&c->flows);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->applied, NULL);
 	c->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	rc = handle_open(&c->h[0], "lo", err, errcap);
+	rc = handle_open(&c->h[0], "lo", c->snaplen, err, errcap);
 	if (rc == 0) {
 		c->h[0].owner = c;
 		c->nh = 1;

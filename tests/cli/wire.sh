@@ -100,6 +100,26 @@ check "ICMP's quoted datagram goes to the TCP server's port" "True" \
 	"$(q 'at(tcp, proto="icmp")[0]["inner"]["dport"] == tcp')"
 check "UDP echo: the datagram and its reply" "[4, 4]" "$(q '[p["len"] for p in at(udp, proto="udp")]')"
 
+# A segment bigger than what a packet event keeps (CAPTURE_SNAPLEN_LIVE,
+# 4096 B): the event has its first 4096 bytes and its real length; the
+# pcap file has the whole frame, as tcpdump -w writes it.
+"$PY" -c '
+import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+c.sendall(b"x" * 20000 + b"\n")
+got = b""
+while len(got) < 20006:
+    d = c.recv(65536)
+    if not d:
+        break
+    got += d
+c.close()
+sys.exit(0 if got == b"eco: " + b"x" * 20000 + b"\n" else 1)' "$tcp" || fail "the 20000-byte echo did not come back"
+big_seen() { [ "$(q 'len([p for p in at(tcp, proto="tcp") if p["len"] >= 20000])')" -ge 2 ]; }
+wait_for 5 big_seen || fail "the 20000-byte segments were not captured"
+check "a big segment's event keeps 4096 bytes and its real length" "True" \
+	"$(q 'all(p["caplen"] == 4096 and p["wirelen"] > 20000 for p in at(tcp, proto="tcp") if p["len"] >= 20000)')"
+
 "$JSONCHECK" events "$T_DIR/w.out" --now "$(date +%s)" >"$T_DIR/jc" &&
 	ok "every line, packets too, passes the JSON contract" ||
 	{ fail "JSON contract"; cat "$T_DIR/jc" >&2; }
@@ -112,6 +132,19 @@ npk=$(q 'len(pk)')
 tcpdump -nn -r "$T_DIR/w.pcap" >"$T_DIR/td" 2>"$T_DIR/td.err" || fail "tcpdump -r failed: $(cat "$T_DIR/td.err")"
 check "tcpdump reads every packet back" "$npk" "$(wc -l <"$T_DIR/td")"
 check_match "tcpdump sees the SYN" "127\.0\.0\.1\.[0-9]+ > 127\.0\.0\.1\.$tcp: Flags \[S\]" "$(cat "$T_DIR/td")"
+# Every record of the file whole: its captured length is its length.
+check "pcap: big frames are whole" "True" "$("$PY" -c '
+import struct, sys
+f = open(sys.argv[1], "rb"); f.read(24); big = []
+while True:
+    h = f.read(16)
+    if len(h) < 16:
+        break
+    _, _, incl, orig = struct.unpack("<IIII", h)
+    f.read(incl)
+    if orig > 20000:
+        big.append(incl == orig)
+print(len(big) >= 2 and all(big))' "$T_DIR/w.pcap")"
 check_match "tcpdump sees the ICMP error" "127\.0\.0\.1 udp port $tcp unreachable" "$(cat "$T_DIR/td")"
 
 # The text form: one line per packet, Wireshark's words.
