@@ -121,7 +121,6 @@ size_t msg_render(char *out, size_t cap, const char *fmt, const char *args, size
 #define MSG_STOPPED N_("stopped")
 #define MSG_RECVMMSG N_("recvmmsg: %s")
 #define MSG_SENDMMSG N_("sendmmsg: %s")
-#define MSG_REPLIES_NOT_SENT N_("%d replies not sent (send buffer full)")
 #define MSG_NO_MEMORY_REPLY N_("out of memory for a reply of %zu bytes: closing the connection")
 #define MSG_EPOLL_FAILED N_("epoll_ctl %s: %s")
 #define MSG_EPOLL_WAIT_FAILED N_("epoll_wait: %s; the server stops")

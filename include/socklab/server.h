@@ -59,6 +59,10 @@ struct server_options {
 	bool trace;		   /* push EV_SYSCALL steps too */
 	bool force_v6only_failure; /* test seam: IPV6_V6ONLY=0 fails with EPERM */
 	unsigned faults;	   /* test seams: enum server_fault bits */
+	/* Payload bytes each event keeps, at most EVENT_PREVIEW_MAX (0: that).
+	 * A front end that shows less (serve's text lines show
+	 * EVENT_TEXT_PREVIEW) asks for less, and no one copies the rest. */
+	unsigned preview_max;
 };
 
 /* Starts a server with id (shown as #id) that reports to q. On failure

@@ -508,6 +508,10 @@ static int start_servers(struct serve_opts *o, struct printer *p, struct server 
 	struct server_options sopt = {0};
 
 	sopt.trace = o->trace;
+	/* Text lines show the payload's first EVENT_TEXT_PREVIEW bytes; JSON
+	 * Lines and the log keep all an event holds. */
+	if (!o->json && o->log_path == NULL)
+		sopt.preview_max = EVENT_TEXT_PREVIEW;
 	sopt.force_v6only_failure = getenv("SOCKLAB_FAULT_V6ONLY") != NULL;
 	for (int i = 0; i < o->nspec; i++) {
 		char err[SERVER_ERR_MAX];

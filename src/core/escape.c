@@ -94,6 +94,20 @@ bool esc_is_invisible(unsigned cp)
 	return false;
 }
 
+/* The two-character escapes both forms share: writes \\, \n, \r or \t
+ * for c into tmp and returns 2, or returns 0 for any other byte. */
+static size_t short_escape(unsigned char c, char tmp[2])
+{
+	static const char from[] = "\\\n\r\t", to[] = "\\nrt";
+	const char *at = c != 0 ? strchr(from, c) : NULL;
+
+	if (at == NULL)
+		return 0;
+	tmp[0] = '\\';
+	tmp[1] = to[at - from];
+	return 2;
+}
+
 size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
 {
 	const unsigned char *p = data;
@@ -112,18 +126,8 @@ size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
 			tmp[0] = (char)c;
 			tl = 1;
-		} else if (c == '\\') {
-			memcpy(tmp, "\\\\", 2);
-			tl = 2;
-		} else if (c == '\n') {
-			memcpy(tmp, "\\n", 2);
-			tl = 2;
-		} else if (c == '\r') {
-			memcpy(tmp, "\\r", 2);
-			tl = 2;
-		} else if (c == '\t') {
-			memcpy(tmp, "\\t", 2);
-			tl = 2;
+		} else if ((tl = short_escape(c, tmp)) > 0) {
+			/* \\ \n \r \t */
 		} else if (c >= 0x80 && !ascii_only && (take = esc_utf8_len(p + i, n - i)) > 1 &&
 			   decode(p + i, take) >= 0xa0) {
 			unsigned cp = decode(p + i, take);
@@ -163,19 +167,11 @@ size_t esc_json(const void *data, size_t n, char *out, size_t cap)
 		char tmp[8];
 		size_t tl, take = 1;
 
-		if (c == '"' || c == '\\') {
-			tmp[0] = '\\';
-			tmp[1] = (char)c;
+		if (c == '"') {
+			memcpy(tmp, "\\\"", 2);
 			tl = 2;
-		} else if (c == '\n') {
-			memcpy(tmp, "\\n", 2);
-			tl = 2;
-		} else if (c == '\r') {
-			memcpy(tmp, "\\r", 2);
-			tl = 2;
-		} else if (c == '\t') {
-			memcpy(tmp, "\\t", 2);
-			tl = 2;
+		} else if ((tl = short_escape(c, tmp)) > 0) {
+			/* \\ \n \r \t */
 		} else if (c >= 0x20 && c < 0x7f) {
 			tmp[0] = (char)c;
 			tl = 1;

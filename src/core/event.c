@@ -510,17 +510,32 @@ static const char *kind_word(enum event_kind k)
 	return (unsigned)k < EV_KIND_COUNT && kind_words[k] != NULL ? msg_tr(kind_words[k]) : "?";
 }
 
+/* localtime_r of t, worked out once a second per thread: it reads the
+ * time zone (getenv, a stat of /etc/localtime) on every call, and a busy
+ * server's events mostly share their second. */
+static const struct tm *local_tm(time_t t)
+{
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local struct tm tm;
+
+	if (t != last) {
+		localtime_r(&t, &tm);
+		last = t;
+	}
+	return &tm;
+}
+
 size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 {
 	struct strbuf o = {buf, 0, cap};
 	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
-	struct tm tm;
+	const struct tm *tm;
 
 	if (cap == 0)
 		return 0;
 	buf[0] = '\0';
-	localtime_r(&ev->time.tv_sec, &tm);
-	strbuf_fmt(&o, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	tm = local_tm(ev->time.tv_sec);
+	strbuf_fmt(&o, "%02d:%02d:%02d.%03ld ", tm->tm_hour, tm->tm_min, tm->tm_sec,
 		   ev->time.tv_nsec / 1000000);
 	if (ev->server)
 		strbuf_fmt(&o, "#%u ", ev->server);

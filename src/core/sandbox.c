@@ -191,8 +191,9 @@ static bool find_blocker(const char *dir, struct sandbox_blocker *bl)
 
 /* ---- rtnetlink through libmnl ---- */
 
-/* Sends the request on host's socket and waits for its acknowledgement. */
-static int nl_talk(struct build *b, int host, struct nlmsghdr *nlh)
+/* Sends the request nlh on host's socket and runs cb (NULL: none) over
+ * the replies until the kernel's acknowledgement or the dump's end. */
+static int nl_exchange(struct build *b, int host, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[NL_BUF];
 	struct mnl_socket *nl = b->nl[host];
@@ -200,7 +201,6 @@ static int nl_talk(struct build *b, int host, struct nlmsghdr *nlh)
 	ssize_t n;
 	int rc;
 
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = ++b->seq;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
@@ -208,9 +208,16 @@ static int nl_talk(struct build *b, int host, struct nlmsghdr *nlh)
 		n = mnl_socket_recvfrom(nl, buf, sizeof buf);
 		if (n < 0)
 			return -1;
-		rc = mnl_cb_run(buf, (size_t)n, b->seq, portid, NULL, NULL);
+		rc = mnl_cb_run(buf, (size_t)n, b->seq, portid, cb, data);
 	} while (rc == MNL_CB_OK);
 	return rc == MNL_CB_ERROR ? -1 : 0;
+}
+
+/* Sends the request on host's socket and waits for its acknowledgement. */
+static int nl_talk(struct build *b, int host, struct nlmsghdr *nlh)
+{
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	return nl_exchange(b, host, nlh, NULL, NULL);
 }
 
 static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, unsigned ifindex)
@@ -338,27 +345,14 @@ static int count_v6(struct build *b, int host, unsigned ifindex, struct addr_cou
 {
 	char buf[NL_BUF] = {0}; /* no uninitialised padding on the wire */
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct mnl_socket *nl = b->nl[host];
 	struct rtgenmsg *g;
-	unsigned portid = mnl_socket_get_portid(nl);
-	ssize_t n;
-	int rc;
 
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = ++b->seq;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof *g);
 	g->rtgen_family = AF_INET6;
 	*c = (struct addr_count){.ifindex = ifindex};
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof buf);
-		if (n < 0)
-			return -1;
-		rc = mnl_cb_run(buf, (size_t)n, b->seq, portid, count_addr, c);
-	} while (rc == MNL_CB_OK);
-	return rc == MNL_CB_ERROR ? -1 : 0;
+	return nl_exchange(b, host, nlh, count_addr, c);
 }
 
 static long now_ms(void)

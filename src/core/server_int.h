@@ -153,7 +153,11 @@ static inline void emit(struct server *s, const struct event *ev)
 static inline void emit_data(struct server *s, struct event *ev, const void *data, size_t len,
 			     size_t total)
 {
-	ev->preview_len = (uint16_t)(len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX);
+	size_t max = s->opt.preview_max > 0 && s->opt.preview_max < EVENT_PREVIEW_MAX
+			 ? s->opt.preview_max
+			 : EVENT_PREVIEW_MAX;
+
+	ev->preview_len = (uint16_t)(len < max ? len : max);
 	ev->bytes = total;
 	event_push_batch(s->q, ev, data);
 }

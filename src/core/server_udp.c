@@ -110,7 +110,7 @@ static void dgram_reply_failed(struct server *s, const struct dgram_batch *b, in
 	memcpy(&ev.peer, &b->peer[i], sizeof b->peer[i]);
 	ev.local = b->local[i];
 	ev.local_dst = b->msg[i].msg_hdr.msg_controllen > 0;
-	snprintf(ev.message, sizeof ev.message, MSG_DGRAM_REPLY_FAILED, strerror(e));
+	event_set_message(&ev, MSG_DGRAM_REPLY_FAILED, msg_strerror(e));
 	emit(s, &ev);
 }
 
@@ -164,7 +164,7 @@ static void dgram_replies(struct server *s, int fd, struct dgram_batch *b, int n
 				continue;
 			if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS) {
 				server_emit_msg_n(s, EV_WARNING, e, MSG_DGRAM_REPLIES_DROPPED,
-						  (unsigned long)(n - at), n - at, strerror(e));
+						  (unsigned long)(n - at), n - at, msg_strerror(e));
 				return;
 			}
 			dgram_reply_failed(s, b, at, e);

@@ -79,6 +79,21 @@ wait_log jb '"event":"close"' || fail "big-payload close not logged"
 check "worst-case escapes: real byte counts and data_cut" "30001 True" \
 	"$(jq_get jb '" ".join(str(x) for x in (sum(e["bytes"] for e in ev if e["event"]=="recv"), any(e.get("data_cut") for e in ev if e["event"]=="recv")))')"
 
+# Text lines show a payload's first 96 bytes, so a text-only serve keeps
+# no more (server_options.preview_max); its --log still gets all an event
+# holds (4096 bytes), in the --json form.
+serve_start tb --log "$T_DIR/tb.jsonl" tcp:echo:ipv4:0 || fail "text server with --log did not listen"
+"$PY" -c 'import sys; sys.stdout.write("0123456789" * 600 + "\n")' >"$T_DIR/six"
+"$SOCKLAB" client 127.0.0.1 "$(listen_port tb 1)" <"$T_DIR/six" >/dev/null 2>&1
+wait_log tb 'CLOSE' || fail "text server: close not logged"
+check_match "text: the first 96 bytes, the real size and ..." \
+	"RECV tcp \('127\.0\.0\.1', [0-9]+\) [0-9]+ B \"(0123456789){9}012345\"\.\.\." "$(cat "$T_DIR/tb.out")"
+wait_for 5 grep -q '"event":"close"' "$T_DIR/tb.jsonl" || fail "the log has no close"
+check "--log keeps 4096 bytes of a recv" "4096" "$("$PY" -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print(max(len(bytes.fromhex(e["hex"])) for e in ev if e["event"] == "recv"))' "$T_DIR/tb.jsonl")"
+
 check "recv event fields" "tcp raw ipv4 127.0.0.1 $raw_p 127.0.0.1" \
 	"$(jq_get j '" ".join(str(x) for e in ev if e["event"]=="recv" and e["server"]==2 for x in (e["transport"], e["service"], e["family"], e["local"]["addr"], e["local"]["port"], e["peer"]["addr"]))')"
 check "echo events in order" "listen accept recv send close" \

@@ -622,6 +622,53 @@ static void test_raise_fd_limit(void **state)
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
 }
 
+/* ---- how much payload an event keeps ---- */
+
+/* Each RECV and SEND of a 5000-byte line keeps preview_max bytes (all an
+ * event holds by default) and says the real size. */
+static void preview_kept(unsigned preview_max, uint16_t want)
+{
+	struct server_options opt = {.preview_max = preview_max};
+	struct spec s = tn_spec("tcp:raw:ipv4:0");
+	char line[5001], back[5001];
+	struct server *srv;
+	struct tn t;
+	int fd, seen = 0;
+
+	memset(line, 'x', sizeof line - 1);
+	line[sizeof line - 1] = '\n';
+	tn_init(&t);
+	t.keep_data = true;
+	srv = tn_start_opt(&t, &s, &opt);
+	fd = tn_connect(AF_INET, server_port(srv));
+	tn_send_all(fd, line, sizeof line);
+	tn_recv_n(fd, back, sizeof back);
+	assert_memory_equal(back, line, sizeof line);
+	close(fd);
+	tn_wait_close(&t, CLOSE_PEER_EOF, 1);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct tn_ev *e = &t.ev[i];
+
+		if (e->kind != EV_RECV && e->kind != EV_SEND)
+			continue;
+		seen++;
+		assert_true(e->bytes > 0);
+		assert_int_equal(e->event_preview_len, e->bytes < want ? e->bytes : want);
+		assert_memory_equal(e->preview, line, e->preview_len);
+	}
+	assert_true(seen >= 2);
+	server_stop(srv);
+	tn_free(&t);
+}
+
+static void test_preview_max(void **state)
+{
+	(void)state;
+	preview_kept(0, EVENT_PREVIEW_MAX);
+	preview_kept(EVENT_TEXT_PREVIEW, EVENT_TEXT_PREVIEW);
+	preview_kept(100000, EVENT_PREVIEW_MAX); /* more than an event holds */
+}
+
 /* ---- the IPV6_V6ONLY fault seam ---- */
 
 static void v6only_refused(const char *text)
@@ -833,6 +880,7 @@ int main(void)
 	    cmocka_unit_test(test_port0_pair_collision),
 	    cmocka_unit_test(test_start_refuses),
 	    cmocka_unit_test(test_raise_fd_limit),
+	    cmocka_unit_test(test_preview_max),
 	    cmocka_unit_test(test_v6only_seam),
 	    cmocka_unit_test(test_v6only_seam_scope),
 	    cmocka_unit_test(test_dual_specific_address),

@@ -118,7 +118,8 @@ struct tn_ev {
 	bool truncated;
 	uint64_t count;
 	char message[EVENT_MESSAGE_MAX];
-	uint16_t preview_len;
+	uint16_t preview_len;	    /* of what is kept here, at most sizeof preview */
+	uint16_t event_preview_len; /* the event's own */
 	uint8_t preview[64];
 };
 
@@ -208,6 +209,7 @@ static inline void tn_take(struct tn *t)
 		e->preview_len =
 		    ev.preview_len < sizeof e->preview ? ev.preview_len : sizeof e->preview;
 		memcpy(e->preview, ev.preview, e->preview_len);
+		e->event_preview_len = ev.preview_len;
 	}
 }
 
