@@ -33,6 +33,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum sandbox_host { SANDBOX_A = 0, SANDBOX_B = 1, SANDBOX_HOSTS = 2 };
@@ -88,6 +89,11 @@ int sandbox_create(const struct sandbox_options *opt, char *err, size_t cap,
 
 /* The running sandbox of this process, NULL outside one. */
 const struct sandbox_info *sandbox_get(void);
+
+/* server_listen_drops of host a, plus host b's in a sandbox: the SYNs
+ * and connections dropped on full accept queues on either host. Returns
+ * 0, or -1 (errno set) when a host's counters cannot be read. */
+int sandbox_listen_drops(uint64_t *overflows, uint64_t *drops);
 
 /* Runs fn(arg) on host (a: in the calling thread, which lives there; b: in
  * a thread that enters host b first) and returns fn's result. Returns -1

@@ -88,8 +88,8 @@ int server_v6only(const struct server *s, int i);
 uint16_t server_port(const struct server *s);
 
 /* SYNs and completed connections the kernel dropped because an accept
- * queue was full, over the whole network namespace since it began
- * (ListenOverflows and ListenDrops of /proc/net/netstat): sampled, say,
+ * queue was full, over the calling thread's whole network namespace since
+ * it began (ListenOverflows and ListenDrops of netstat): sampled, say,
  * once a second, so clients that time out against a full backlog leave a
  * trace. Returns 0, or -1 (errno set) when the kernel does not say. */
 int server_listen_drops(uint64_t *overflows, uint64_t *drops);

@@ -729,6 +729,38 @@ int sandbox_run_on(int host, int (*fn)(void *), void *arg, char *err, size_t cap
 	return r.rc;
 }
 
+struct drops {
+	uint64_t overflows, drops;
+	int err;
+};
+
+static int drops_here(void *p)
+{
+	struct drops *d = p;
+	int rc = server_listen_drops(&d->overflows, &d->drops);
+
+	d->err = rc < 0 ? errno : 0;
+	return rc;
+}
+
+int sandbox_listen_drops(uint64_t *overflows, uint64_t *drops)
+{
+	struct drops b = {0};
+	char err[128];
+
+	if (server_listen_drops(overflows, drops) < 0)
+		return -1;
+	if (!current.active)
+		return 0;
+	if (sandbox_run_on(SANDBOX_B, drops_here, &b, err, sizeof err) < 0) {
+		errno = b.err != 0 ? b.err : EAGAIN;
+		return -1;
+	}
+	*overflows += b.overflows;
+	*drops += b.drops;
+	return 0;
+}
+
 struct start_args {
 	const struct spec *spec;
 	unsigned id;

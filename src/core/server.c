@@ -441,8 +441,10 @@ uint16_t server_port(const struct server *s)
 
 int server_listen_drops(uint64_t *overflows, uint64_t *drops)
 {
-	/* Two TcpExt lines: the field names, then their values. */
-	FILE *f = fopen("/proc/net/netstat", "re");
+	/* Two TcpExt lines: the field names, then their values. The calling
+	 * thread's namespace (thread-self), which is host b's in a thread
+	 * that entered it; /proc/net is the process leader's. */
+	FILE *f = fopen("/proc/thread-self/net/netstat", "re");
 	char names[4096], values[4096];
 	int found = 0;
 

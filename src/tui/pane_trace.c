@@ -14,12 +14,31 @@
 #include "tui/tui_lab.h"
 #include "tui/tui_msg.h"
 
+/* Columns the serve --trace form needs: the time, "#1 ", the call's
+ * column and a Python line such as "conn, addr = srv.accept()". */
+#define FULL_WIDTH (13 + 3 + EVENT_CALL_COLUMNS + 2 + 40)
+
+/* A call as serve --trace and client --trace write it, when the pane is
+ * wide enough for that. Narrower (the 80x24 of a projector), every line
+ * drops the time and the column padding, so that the call and its Python
+ * line still show: "#1 listen(3, 8) = 0  srv.listen(8)". */
 static void line(struct lab *lab, size_t i, char *out, size_t cap, unsigned *flags)
 {
 	const struct event *ev = kernel_ring_get(&lab->kernel->calls, i);
+	char call[EVENT_FORMAT_MAX / 8];
 
-	event_format_text(ev, out, cap); /* as serve --trace and client --trace write it */
 	*flags = ev->ret < 0 ? TUI_LOG_ERROR : 0;
+	if (lab->kernel->trace_width >= FULL_WIDTH || ev->kind != EV_SYSCALL) {
+		event_format_text(ev, out, cap);
+		return;
+	}
+	event_call_text(ev, call, sizeof call);
+	if (ev->server)
+		snprintf(out, cap, "#%u %s%s%s", ev->server, call, ev->python[0] ? "  " : "",
+			 ev->python);
+	else
+		snprintf(out, cap, "%s%s%s%s", _("client "), call, ev->python[0] ? "  " : "",
+			 ev->python);
 }
 
 static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
@@ -33,6 +52,7 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		paint_put(r->y + 1, r->x, r->w, _(MSG_KERNEL_NO_CALLS), A_DIM);
 		return;
 	}
+	k->trace_width = r->w;
 	kernel_draw_list(r, k->calls.count, k->trace_scroll, false, line, lab);
 }
 

@@ -206,18 +206,24 @@
 	N_("cannot start %s: %s: port %u is held by a program this user cannot see (ss -ltnup as " \
 	   "root names it)")
 #define MSG_TUI_PRESET_LOG N_("tutorial section %s: %s")
-/* SYNs dropped on a full accept queue (ListenOverflows): the namespace's. */
+/* SYNs dropped on a full accept queue (ListenOverflows): the namespace's,
+ * or both hosts' in a sandbox; the last %s is where (MSG_TUI_DROPS_WHERE*). */
 #define MSG_TUI_SYNS_DROPPED_LOG                                                                   \
-	NN_("the kernel dropped %llu SYN on a full accept queue (ListenOverflows, whole netns: "   \
-	    "%llu since the lab began)",                                                           \
-	    "the kernel dropped %llu SYNs on a full accept queue (ListenOverflows, whole netns: "  \
-	    "%llu since the lab began)")
+	NN_("the kernel dropped %llu SYN on a full accept queue (ListenOverflows, %s: %llu since " \
+	    "the lab began)",                                                                      \
+	    "the kernel dropped %llu SYNs on a full accept queue (ListenOverflows, %s: %llu "      \
+	    "since "                                                                               \
+	    "the lab began)")
 #define MSG_TUI_SYNS_DROPPED_LONG                                                                  \
-	NN_(" %llu SYN dropped: accept queue full (whole netns) ",                                 \
-	    " %llu SYNs dropped: accept queue full (whole netns) ")
+	NN_(" %llu SYN dropped: accept queue full (%s) ",                                          \
+	    " %llu SYNs dropped: accept queue full (%s) ")
 #define MSG_TUI_SYNS_DROPPED                                                                       \
-	NN_(" %llu SYN drop: queue full, netns ", " %llu SYN drops: queue full, netns ")
-#define MSG_TUI_SYNS_DROPPED_SHORT NN_(" %llu SYN drop (netns) ", " %llu SYN drops (netns) ")
+	NN_(" %llu SYN drop: queue full, %s ", " %llu SYN drops: queue full, %s ")
+#define MSG_TUI_SYNS_DROPPED_SHORT NN_(" %llu SYN drop (%s) ", " %llu SYN drops (%s) ")
+#define MSG_TUI_DROPS_WHERE N_("whole netns")
+#define MSG_TUI_DROPS_WHERE_SHORT N_("netns")
+#define MSG_TUI_DROPS_WHERE_SANDBOX N_("hosts a and b")
+#define MSG_TUI_DROPS_WHERE_SANDBOX_SHORT N_("a+b")
 #define MSG_TUI_HELP_SEND                                                                          \
 	N_("any other line is sent: over TCP with \\n added, over UDP as one datagram (//x sends " \
 	   "/x)")

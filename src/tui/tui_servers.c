@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "socklab/addr.h"
+#include "socklab/sandbox.h"
 #include "tui/tui_msg.h"
 #include "socklab/server.h"
 #include "socklab/util.h"
@@ -283,9 +284,19 @@ void servers_drops_init(struct lab *lab)
 {
 	uint64_t drops;
 
-	lab->drops_known = server_listen_drops(&lab->overflows_base, &drops) == 0;
+	lab->drops_known = sandbox_listen_drops(&lab->overflows_base, &drops) == 0;
 	lab->overflows_seen = lab->overflows_noted = lab->overflows_base;
 	lab->drops_note_ms = 0;
+}
+
+/* Whose counters the drops are: the network namespace's, or in a sandbox
+ * both hosts' (each a namespace of its own). */
+static const char *drops_where(bool short_form)
+{
+	if (sandbox_get() != NULL)
+		return short_form ? _(MSG_TUI_DROPS_WHERE_SANDBOX_SHORT)
+				  : _(MSG_TUI_DROPS_WHERE_SANDBOX);
+	return short_form ? _(MSG_TUI_DROPS_WHERE_SHORT) : _(MSG_TUI_DROPS_WHERE);
 }
 
 /* More SYNs dropped on a full accept queue since the last sample: a line
@@ -299,7 +310,7 @@ static void sample_drops(struct lab *lab)
 	struct tm tm;
 	int n;
 
-	if (!lab->drops_known || server_listen_drops(&over, &drops) < 0)
+	if (!lab->drops_known || sandbox_listen_drops(&over, &drops) < 0)
 		return;
 	if (over > lab->overflows_seen)
 		lab->dirty = true; /* the servers pane's count */
@@ -318,7 +329,8 @@ static void sample_drops(struct lab *lab)
 	n = snprintf(line, sizeof line, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		     now.tv_nsec / 1000000);
 	snprintf(line + n, sizeof line - (size_t)n, P_(MSG_TUI_SYNS_DROPPED_LOG, more),
-		 (unsigned long long)more, (unsigned long long)(over - lab->overflows_base));
+		 (unsigned long long)more, drops_where(false),
+		 (unsigned long long)(over - lab->overflows_base));
 	watch_note(&lab->watch, line, TUI_LOG_WARN);
 	lab->dirty = true;
 }
@@ -345,11 +357,11 @@ size_t servers_drops_text(const struct lab *lab, int width, char *out, size_t ca
 	if (!lab->drops_known || n == 0)
 		return 0;
 	/* The longest wording that fits. */
-	len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED_LONG, n), n);
+	len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED_LONG, n), n, drops_where(false));
 	if (width > 0 && tui_text_cols(out) > width)
-		len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED, n), n);
+		len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED, n), n, drops_where(true));
 	if (width > 0 && tui_text_cols(out) > width)
-		len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED_SHORT, n), n);
+		len = snprintf(out, cap, P_(MSG_TUI_SYNS_DROPPED_SHORT, n), n, drops_where(true));
 	if (len < 0)
 		return 0;
 	return (size_t)len < cap ? (size_t)len : cap - 1;

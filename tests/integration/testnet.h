@@ -46,6 +46,18 @@ static inline bool tn_under_valgrind(void)
 	return pre != NULL && strstr(pre, "vgpreload") != NULL;
 }
 
+/* Under valgrind or ThreadSanitizer everything runs ten to fifty times
+ * slower: a test of volume carries less there (the same code paths, the
+ * same checks), so that those runs stay within minutes. */
+static inline bool tn_slow_checker(void)
+{
+#if defined(__SANITIZE_THREAD__)
+	return true;
+#else
+	return tn_under_valgrind();
+#endif
+}
+
 static inline int tn_timeout_ms(void)
 {
 	return tn_under_valgrind() ? 30000 : 5000;
