@@ -36,8 +36,7 @@ static const struct tui_rect *slot_rect(const struct tui_layout *lay, enum pane_
 	}
 }
 
-/* The pane a slot shows: the one chosen with F8, else the first. */
-static const struct pane *slot_shows(const struct lab *lab, enum pane_slot s)
+const struct pane *pane_slot_shown(const struct lab *lab, enum pane_slot s)
 {
 	if (lab->slot_pane[s] != NULL)
 		return lab->slot_pane[s];
@@ -59,7 +58,7 @@ struct tui_rect pane_rect(const struct lab *lab, const struct pane *p)
 			return none;
 		return (struct tui_rect){0, 0, lay->rows - 1, lay->cols};
 	}
-	if (slot_shows(lab, p->slot) != p)
+	if (pane_slot_shown(lab, p->slot) != p)
 		return none;
 	return *slot_rect(lay, p->slot);
 }

@@ -125,6 +125,8 @@ const struct pane *pane_at(const struct lab *lab, int y, int x);
 const struct pane *pane_step(const struct lab *lab, const struct pane *p, int dir);
 /* Makes p the pane its slot shows. */
 void pane_show(struct lab *lab, const struct pane *p);
+/* The pane slot s shows: the one chosen with F8, else its first. */
+const struct pane *pane_slot_shown(const struct lab *lab, enum pane_slot s);
 /* The next pane of p's slot (F8), or p when it is alone there. */
 const struct pane *pane_slot_next(const struct lab *lab, const struct pane *p);
 

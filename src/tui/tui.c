@@ -425,11 +425,23 @@ static enum pane_result lab_key_preset(struct lab *lab, int key)
 	return PANE_REDRAW;
 }
 
+/* F8: the next view of the focused pane's place, which takes the focus.
+ * From a pane alone in its place (the client pane, where a class types),
+ * the log's place turns to its next view instead and the focus stays:
+ * type a line, watch its system calls or packets. */
 static enum pane_result lab_key_slot(struct lab *lab, int key)
 {
 	const struct pane *next = pane_slot_next(lab, lab->focus);
 
 	(void)key;
+	if (next == lab->focus) {
+		const struct pane *main = pane_slot_shown(lab, PANE_SLOT_MAIN);
+
+		if (main == NULL || (next = pane_slot_next(lab, main)) == main)
+			return PANE_IGNORED;
+		pane_show(lab, next);
+		return PANE_REDRAW;
+	}
 	pane_show(lab, next);
 	lab->focus = next;
 	return PANE_REDRAW;

@@ -148,7 +148,9 @@
 #define MSG_TUI_HELP_KEY_TAB N_("next / previous pane")
 #define MSG_TUI_HELP_KEY_HELP N_("this help")
 #define MSG_TUI_HELP_KEY_PRESETS N_("start preset 1, 1.b, 2, 3, 4, 5")
-#define MSG_TUI_HELP_KEY_SLOT N_("the next view in the focused pane's place")
+#define MSG_TUI_HELP_KEY_SLOT                                                                      \
+	N_("the next view in the focused pane's place; from a pane with no other view (the "       \
+	   "client pane), in the log's place, the focus staying")
 #define MSG_TUI_HELP_KEY_ZOOM N_("zoom: the focused pane fills the screen, again returns")
 #define MSG_TUI_HELP_KEY_QUIT N_("quit; with servers running or the client connected, asks first")
 #define MSG_TUI_HELP_KEY_REDRAW N_("redraw the screen")

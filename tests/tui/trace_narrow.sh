@@ -3,7 +3,9 @@
 # --trace form (time, call padded to a column, Python) is wider than 80
 # columns, so a narrow pane drops the time and the padding and every call
 # shows whole with its Python line (zoomed with F9), and the unzoomed
-# pane starts each row with the call, not a time that pushes it off.
+# pane starts each row with the call, not a time that pushes it off. F8
+# pressed in the client pane turns the log's place to it and keeps the
+# focus in the client pane.
 source "$SOCKLAB_TESTS/lib.sh"
 source "$SOCKLAB_TESTS/tui/lib-tui.sh"
 
@@ -17,14 +19,18 @@ expect_screen "the client pane connects" "connected to \('127\.0\.0\.1', $port\)
 type_line "hola"
 expect_screen "the echo" '< eco: hola'
 
-keys BTab
-# F8 steps through the views in the log's slot, the system calls among them.
+# F8 in the client pane steps through the views of the log's place (the
+# system calls among them) and leaves the focus where the class types.
 for _ in 1 2 3 4 5; do
 	keys F8
 	wait_for 2 _screen_has ' System calls' && break
 done
-expect_screen "the system calls pane" ' System calls'
+expect_screen "F8 from the client pane: the system calls in the log's place" ' System calls'
 expect_screen "unzoomed: a row starts with the call" '│#1 listen\([0-9]+, 4096\) = 0  srv\.listen'
+type_line "adios"
+expect_screen "the focus stayed: a line typed next is sent, its send() shown" \
+	'│client send\([0-9]+, 6\) = 6  c\.sendall\(data\)'
+keys BTab
 keys F9
 # Whole lines, each ending with its Python: nothing cut at column 80.
 expect_screen "accept4 whole with its Python" \
