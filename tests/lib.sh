@@ -44,6 +44,15 @@ wait_for() {
 	done
 }
 
+# rss_factor: how many times its plain memory the binary under test uses:
+# ASan and TSan keep shadow memory beside every byte (3x and 5x here, as
+# measured on the lab's flood); 1 for a plain build. For memory bounds.
+rss_factor() {
+	if grep -q __tsan_init "$SOCKLAB" 2>/dev/null; then echo 5
+	elif grep -q __asan_init "$SOCKLAB" 2>/dev/null; then echo 3
+	else echo 1; fi
+}
+
 have_ipv6() { [ -e /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6; }
 
 # serve_start NAME ARGS...: runs `socklab serve ARGS` in the background with
