@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Below this much free space at the end, frame_space compacts. */
+/* frame_space moves the unconsumed bytes to the front when fewer than
+ * FRAME_MIN_ROOM are free at the end, or when they are at most
+ * FRAME_SHORT_TAIL (the start of a next line): moving that little costs
+ * less than the extra recv a smaller room would take. */
 #define FRAME_MIN_ROOM 4096
+#define FRAME_SHORT_TAIL 4096
 
 int frame_init(struct frame *fr, size_t max_line)
 {
@@ -31,7 +35,8 @@ char *frame_space(struct frame *fr, size_t *room)
 {
 	if (fr->start == fr->end) {
 		fr->start = fr->end = fr->scanned = 0;
-	} else if (fr->start > 0 && fr->cap - fr->end < FRAME_MIN_ROOM) {
+	} else if (fr->start > 0 && (fr->cap - fr->end < FRAME_MIN_ROOM ||
+				     fr->end - fr->start <= FRAME_SHORT_TAIL)) {
 		memmove(fr->buf, fr->buf + fr->start, fr->end - fr->start);
 		fr->end -= fr->start;
 		fr->start = 0;

@@ -217,6 +217,39 @@ static void test_overflow_recovers(void **state)
 /* With a cap above the compaction threshold the framer keeps lines where
  * they are and compacts late; a max-length line after a short one, fed in
  * odd-sized pieces, must still come out whole. */
+/* A read that ends a little way into the next line: that tail moves to
+ * the front, so the next read has (nearly) the whole buffer, as a reader
+ * that compacts after every read does, not what is left at the end. */
+static void test_short_tail_moves_to_front(void **state)
+{
+	struct frame fr;
+	const char *line;
+	size_t room, len;
+	char *p;
+
+	(void)state;
+	assert_int_equal(frame_init(&fr, 65536), 0);
+	p = frame_space(&fr, &room);
+	assert_int_equal(room, 65537);
+	memset(p, 'x', 30000);
+	p[29999] = '\n';
+	memcpy(p + 30000, "next", 4);
+	frame_commit(&fr, 30004);
+	assert_int_equal(frame_next(&fr, &line, &len), FRAME_LINE);
+	assert_int_equal(len, 29999);
+	assert_int_equal(frame_next(&fr, &line, &len), FRAME_MORE);
+	p = frame_space(&fr, &room);
+	assert_ptr_equal(p, fr.buf + 4);
+	assert_int_equal(room, 65537 - 4);
+	assert_memory_equal(fr.buf, "next", 4);
+	memcpy(p, " line\n", 6);
+	frame_commit(&fr, 6);
+	assert_int_equal(frame_next(&fr, &line, &len), FRAME_LINE);
+	assert_int_equal(len, 9);
+	assert_memory_equal(line, "next line", 9);
+	frame_free(&fr);
+}
+
 static void test_big_cap_compaction(void **state)
 {
 	enum { MAX = 10000 };
@@ -269,6 +302,7 @@ int main(void)
 	    cmocka_unit_test(test_split_everywhere),
 	    cmocka_unit_test(test_exact_max),
 	    cmocka_unit_test(test_overflow_recovers),
+	    cmocka_unit_test(test_short_tail_moves_to_front),
 	    cmocka_unit_test(test_big_cap_compaction),
 	};
 
