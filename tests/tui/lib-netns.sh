@@ -42,13 +42,15 @@ os.rename(ready + ".tmp", ready)
 time.sleep(600)
 PY
 
-# lab_in_netns COLS ROWS ARGS...: the lab in a new network namespace, lo up.
+# lab_in_netns COLS ROWS ARGS...: the lab in a new network namespace, lo up;
+# $LAB_NETNS_BEFORE, when set, is a sh command run there first (and must
+# succeed), for what the lab must find already in place.
 lab_in_netns() {
 	local cols=$1 rows=$2 inner
 	shift 2
 	inner=$(printf '%q ' "$SOCKLAB" "$@")
 	tmx new-session -d -s "$TUI_PANE" -x "$cols" -y "$rows" \
-		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME unshare -n sh -c 'ip link set lo up && exec $inner'" ||
+		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME unshare -n sh -c 'ip link set lo up && ${LAB_NETNS_BEFORE:-true} && exec $inner'" ||
 		return 1
 	tmx set-option -t "$TUI_PANE" remain-on-exit on >/dev/null
 	tmx set-option -t "$TUI_PANE" escape-time 0 >/dev/null

@@ -11,9 +11,7 @@
 # then ours alone.
 source "$SOCKLAB_TESTS/lib.sh"
 source "$SOCKLAB_TESTS/tui/lib-tui.sh"
-command -v unshare >/dev/null && command -v ip >/dev/null || skip "unshare or ip missing"
-command -v python3 >/dev/null || skip "python3 is not installed"
-unshare -n true 2>/dev/null || skip "cannot make a network namespace here"
+source "$SOCKLAB_TESTS/tui/lib-netns.sh"
 
 cat >"$T_DIR/hold.py" <<'PY'
 import socket, sys, time
@@ -24,17 +22,8 @@ s.listen(1)
 open(sys.argv[1], "w").close()
 time.sleep(600)
 PY
-# lab_in_netns COLS ROWS ARGS...: the lab in a new network namespace with
-# lo up and a python3 program holding 127.0.0.1:9102.
-lab_in_netns() {
-	local cols=$1 rows=$2 inner; shift 2
-	inner=$(printf '%q ' "$SOCKLAB" "$@")
-	tmx new-session -d -s "$TUI_PANE" -x "$cols" -y "$rows" \
-		"env TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME unshare -n sh -c 'ip link set lo up && (python3 $T_DIR/hold.py $T_DIR/held &) && i=0 && while [ ! -e $T_DIR/held ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done && exec $inner'" ||
-		return 1
-	tmx set-option -t "$TUI_PANE" remain-on-exit on >/dev/null
-	tmx set-option -t "$TUI_PANE" escape-time 0 >/dev/null
-}
+# Before the lab, in its namespace: a python3 program holding 127.0.0.1:9102.
+LAB_NETNS_BEFORE="(python3 $T_DIR/hold.py $T_DIR/held &) && i=0 && while [ ! -e $T_DIR/held ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done"
 
 lab_in_netns 120 40 --sequential --backlog 3 --serve tcp:echo:ipv4:0 --concurrent \
 	--serve tcp:cmd:ipv4:0 || { fail "tmux"; t_done; }
