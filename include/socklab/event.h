@@ -222,6 +222,11 @@ size_t event_call_text(const struct event *ev, char *out, size_t cap);
 /* In a text line the tutorial's Python line follows the call, which is
  * padded to this many columns so that the Python lines form a column. */
 #define EVENT_CALL_COLUMNS 42
+/* An EV_SYSCALL's line without its time: who made the call ("#1 " or
+ * "client "), the call, and its Python line, after the call padded to
+ * EVENT_CALL_COLUMNS (padded) or two spaces (a narrow view's form).
+ * event_format_text writes the time, then this, padded. */
+size_t event_call_line(const struct event *ev, bool padded, char *out, size_t cap);
 
 /* Stores up to EVENT_PREVIEW_MAX bytes of data and the real size n. */
 void event_set_data(struct event *ev, const void *data, size_t n);

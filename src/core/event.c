@@ -525,6 +525,26 @@ static const struct tm *local_tm(time_t t)
 	return &tm;
 }
 
+size_t event_call_line(const struct event *ev, bool padded, char *out, size_t cap)
+{
+	struct strbuf o = {out, 0, cap};
+	char call[EVENT_MESSAGE_MAX + 2 * ADDR_TEXT_MAX + 64];
+
+	if (cap == 0)
+		return 0;
+	out[0] = '\0';
+	if (ev->server)
+		strbuf_fmt(&o, "#%u ", ev->server);
+	else
+		strbuf_fmt(&o, "%s", msg_tr(N_("client ")));
+	event_call_text(ev, call, sizeof call);
+	if (ev->python[0])
+		strbuf_fmt(&o, "%-*s  %s", padded ? EVENT_CALL_COLUMNS : 0, call, ev->python);
+	else
+		strbuf_fmt(&o, "%s", call);
+	return o.len;
+}
+
 size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 {
 	struct strbuf o = {buf, 0, cap};
@@ -537,6 +557,10 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	tm = local_tm(ev->time.tv_sec);
 	strbuf_fmt(&o, "%02d:%02d:%02d.%03ld ", tm->tm_hour, tm->tm_min, tm->tm_sec,
 		   ev->time.tv_nsec / 1000000);
+	if (ev->kind == EV_SYSCALL) {
+		o.len += event_call_line(ev, true, buf + o.len, cap - o.len);
+		return o.len;
+	}
 	if (ev->server)
 		strbuf_fmt(&o, "#%u ", ev->server);
 	else if (ev->kind == EV_PACKET)
@@ -545,16 +569,6 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		strbuf_fmt(&o, "%s", msg_tr(N_("client ")));
 
 	switch (ev->kind) {
-	case EV_SYSCALL: {
-		char call[EVENT_MESSAGE_MAX + 2 * ADDR_TEXT_MAX + 64];
-
-		event_call_text(ev, call, sizeof call);
-		if (ev->python[0])
-			strbuf_fmt(&o, "%-*s  %s", EVENT_CALL_COLUMNS, call, ev->python);
-		else
-			strbuf_fmt(&o, "%s", call);
-		return o.len;
-	}
 	case EV_LISTEN:
 		addr_hostport((const void *)&ev->local, a, sizeof a);
 		out_phrase(&o, N_("LISTEN %s/%s %s %s"), tr,

@@ -79,7 +79,6 @@ struct lab_kernel {
 	struct capture_stats st;
 	struct kernel_ring packets, calls;
 	size_t wire_scroll, trace_scroll; /* lines back from the newest */
-	int trace_width;		  /* the system calls pane's, as last drawn */
 
 	struct sockaddr_storage targets[CAPTURE_TARGETS_MAX];
 	size_t ntargets;

@@ -25,20 +25,12 @@
 static void line(struct lab *lab, size_t i, char *out, size_t cap, unsigned *flags)
 {
 	const struct event *ev = kernel_ring_get(&lab->kernel->calls, i);
-	char call[EVENT_FORMAT_MAX / 8];
 
 	*flags = ev->ret < 0 ? TUI_LOG_ERROR : 0;
-	if (lab->kernel->trace_width >= FULL_WIDTH || ev->kind != EV_SYSCALL) {
-		event_format_text(ev, out, cap);
-		return;
-	}
-	event_call_text(ev, call, sizeof call);
-	if (ev->server)
-		snprintf(out, cap, "#%u %s%s%s", ev->server, call, ev->python[0] ? "  " : "",
-			 ev->python);
+	if (ev->kind == EV_SYSCALL && pane_rect(lab, &pane_trace).w < FULL_WIDTH)
+		event_call_line(ev, false, out, cap);
 	else
-		snprintf(out, cap, "%s%s%s%s", _("client "), call, ev->python[0] ? "  " : "",
-			 ev->python);
+		event_format_text(ev, out, cap);
 }
 
 static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
@@ -52,7 +44,6 @@ static void draw(struct lab *lab, const struct tui_rect *r, bool focused)
 		paint_put(r->y + 1, r->x, r->w, _(MSG_KERNEL_NO_CALLS), A_DIM);
 		return;
 	}
-	k->trace_width = r->w;
 	kernel_draw_list(r, k->calls.count, k->trace_scroll, false, line, lab);
 }
 

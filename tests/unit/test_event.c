@@ -561,6 +561,10 @@ static void test_call_text(void **state)
 	snprintf(want, sizeof want, "#1 %-*s  conn, addr = srv.accept()", EVENT_CALL_COLUMNS,
 		 "accept4(3, ...) = 7 ('127.0.0.1', 58538)");
 	assert_string_equal(buf + 13, want);
+	/* A narrow view's form: no time, no padding. */
+	event_call_line(&ev, false, buf, sizeof buf);
+	assert_string_equal(
+	    buf, "#1 accept4(3, ...) = 7 ('127.0.0.1', 58538)  conn, addr = srv.accept()");
 	event_format_json(&ev, buf, sizeof buf);
 	assert_non_null(strstr(buf, "\"syscall\":\"accept4\",\"ret\":7,\"fd\":3"));
 	assert_non_null(strstr(buf, "\"python\":\"conn, addr = srv.accept()\""));
