@@ -264,6 +264,9 @@ int server_start(const struct spec *spec, unsigned id, const struct server_optio
 	s->spec = *spec;
 	if (opt)
 		s->opt = *opt;
+	/* Once here, so that emit_data only takes the smaller of two. */
+	if (s->opt.preview_max == 0 || s->opt.preview_max > EVENT_PREVIEW_MAX)
+		s->opt.preview_max = EVENT_PREVIEW_MAX;
 	s->q = q;
 	s->epfd = s->stopfd = s->reapfd = -1;
 	if (!spec_service_allowed(spec->transport, spec->service)) {

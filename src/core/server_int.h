@@ -153,9 +153,7 @@ static inline void emit(struct server *s, const struct event *ev)
 static inline void emit_data(struct server *s, struct event *ev, const void *data, size_t len,
 			     size_t total)
 {
-	size_t max = s->opt.preview_max > 0 && s->opt.preview_max < EVENT_PREVIEW_MAX
-			 ? s->opt.preview_max
-			 : EVENT_PREVIEW_MAX;
+	size_t max = s->opt.preview_max; /* 1..EVENT_PREVIEW_MAX (server_start) */
 
 	ev->preview_len = (uint16_t)(len < max ? len : max);
 	ev->bytes = total;
