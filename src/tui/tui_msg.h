@@ -211,11 +211,10 @@
 /* SYNs dropped on a full accept queue (ListenOverflows): the namespace's,
  * or both hosts' in a sandbox; the last %s is where (MSG_TUI_DROPS_WHERE*). */
 #define MSG_TUI_SYNS_DROPPED_LOG                                                                   \
-	NN_("the kernel dropped %llu SYN on a full accept queue (ListenOverflows, %s: %llu since " \
-	    "the lab began)",                                                                      \
-	    "the kernel dropped %llu SYNs on a full accept queue (ListenOverflows, %s: %llu "      \
-	    "since "                                                                               \
-	    "the lab began)")
+	NN_("the kernel dropped %llu SYN on a full accept queue "                                  \
+	    "(ListenOverflows, %s: %llu since the lab began)",                                     \
+	    "the kernel dropped %llu SYNs on a full accept queue "                                 \
+	    "(ListenOverflows, %s: %llu since the lab began)")
 #define MSG_TUI_SYNS_DROPPED_LONG                                                                  \
 	NN_(" %llu SYN dropped: accept queue full (%s) ",                                          \
 	    " %llu SYNs dropped: accept queue full (%s) ")

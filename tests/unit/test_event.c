@@ -315,6 +315,15 @@ static void set_v6(struct sockaddr_storage *ss, const char *host, uint16_t port)
 	assert_int_equal(inet_pton(AF_INET6, host, &s6->sin6_addr), 1);
 }
 
+/* Both ends of a loopback IPv4 connection: local 127.0.0.1:lport, the
+ * peer 127.0.0.1:pport. */
+static void loopback_ends(struct event *ev, uint16_t lport, uint16_t pport)
+{
+	ev->has_local = ev->has_peer = true;
+	set_v4(&ev->local, "127.0.0.1", lport);
+	set_v4(&ev->peer, "127.0.0.1", pport);
+}
+
 static const char *const nasty[] = {
     "hola\n",
     "\x1b[2J\x1b]0;pwned\x07",
@@ -549,9 +558,7 @@ static void test_call_text(void **state)
 
 	event_init_call(&ev, "accept4", 3, "...", 7, 0);
 	ev.server = 1;
-	ev.has_local = ev.has_peer = true;
-	set_v4(&ev.local, "127.0.0.1", 9101);
-	set_v4(&ev.peer, "127.0.0.1", 58538);
+	loopback_ends(&ev, 9101, 58538);
 	ev.call_addr = EVENT_CALL_PEER_RET;
 	snprintf(ev.python, sizeof ev.python, "conn, addr = srv.accept()");
 	event_call_text(&ev, buf, sizeof buf);
@@ -571,9 +578,7 @@ static void test_call_text(void **state)
 
 	/* A tuple that is only the connection's is not shown. */
 	event_init_call(&ev, "recv", 7, "4096", 0, 0);
-	ev.has_local = ev.has_peer = true;
-	set_v4(&ev.local, "127.0.0.1", 9101);
-	set_v4(&ev.peer, "127.0.0.1", 58538);
+	loopback_ends(&ev, 9101, 58538);
 	event_call_text(&ev, buf, sizeof buf);
 	assert_string_equal(buf, "recv(7, 4096) = 0");
 	/* A client's call, without a Python line: no padding. */
@@ -601,9 +606,7 @@ static void test_call_mmsg(void **state)
 	ev.server = 2;
 	ev.call_dgram = 2;
 	ev.bytes = 5;
-	ev.has_local = ev.has_peer = true;
-	set_v4(&ev.local, "127.0.0.1", 9201);
-	set_v4(&ev.peer, "127.0.0.1", 40000);
+	loopback_ends(&ev, 9201, 40000);
 	snprintf(ev.python, sizeof ev.python, "data, addr = s.recvfrom(4096)");
 	event_call_text(&ev, buf, sizeof buf);
 	assert_string_equal(buf, "  [1] 5 bytes from ('127.0.0.1', 40000)");
