@@ -10,8 +10,9 @@
  *
  * HOST "::" listens dual-stack (IPV6_V6ONLY=0). PORT 0 lets the kernel
  * pick; the first line printed is "LISTEN <port>". One thread, one epoll,
- * level-triggered, non-blocking sockets; per wake one recv per connection,
- * every complete line answered, the answers sent with one send. The same
+ * level-triggered, non-blocking sockets; per wake one recv of at most
+ * 32 KiB per connection (as socklab reads), every complete line answered,
+ * the answers sent with one send. The same
  * flow control as socklab's: over 256 KiB of unsent answers, a connection
  * is not read until they drain below half; after the peer's EOF what is
  * left is sent, then the connection closed. Runs until killed.
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #define BUF_SIZE (64 * 1024)
+#define READ_MAX (32 * 1024) /* per recv, as socklab's TCP_READ_MAX */
 #define UDP_RCVBUF (4 * 1024 * 1024)
 #define OUT_HIGH (256 * 1024)
 
@@ -134,7 +136,8 @@ static void answer(struct conn *c, const char *line, size_t len)
 /* One recv, every complete line answered. Returns -1 when done with c. */
 static int conn_read(int ep, struct conn *c)
 {
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+	size_t room = sizeof c->in - c->in_len;
+	ssize_t n = recv(c->fd, c->in + c->in_len, room < READ_MAX ? room : READ_MAX, 0);
 	char *p, *end, *nl;
 
 	if (n < 0)

@@ -39,9 +39,16 @@
 #include "core/service.h"
 
 #define IOBUF_SIZE (64 * 1024 + 1) /* a whole datagram, and MSG_TRUNC beyond */
-#define ACCEPTS_PER_WAKE 1024	   /* then the other sockets get a turn */
-#define DGRAM_BATCH 16		   /* datagrams per recvmmsg/sendmmsg */
-#define DGRAM_ROUNDS 8		   /* batches per wake, then others get a turn */
+/* A TCP connection is read at most 32 KiB at a time, as Go's io.Copy does.
+ * A client with, say, 64 KiB in flight then gets the first half's replies
+ * while it sends the rest, so client and server work at the same time
+ * instead of taking turns: windowed echo carries 1.3 to 1.6 times more
+ * (make bench), and a bulk stream the same, the extra recv per 32 KiB being
+ * small beside the copy. */
+#define TCP_READ_MAX (32 * 1024)
+#define ACCEPTS_PER_WAKE 1024 /* then the other sockets get a turn */
+#define DGRAM_BATCH 16	      /* datagrams per recvmmsg/sendmmsg */
+#define DGRAM_ROUNDS 8	      /* batches per wake, then others get a turn */
 #define UDP_RCVBUF_DEFAULT (4 * 1024 * 1024)
 #define EPOLL_BATCH 256
 #define ACCEPT_BACKOFF_MS 100

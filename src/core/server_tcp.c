@@ -324,6 +324,8 @@ void server_conn_readable(struct server *s, struct conn *c)
 		p = (char *)s->iobuf;
 		room = IOBUF_SIZE - 1;
 	}
+	if (room > TCP_READ_MAX)
+		room = TCP_READ_MAX;
 	n = recv(c->fd, p, room, 0);
 	if (s->opt.trace && (n >= 0 || (errno != EAGAIN && errno != EINTR))) {
 		int e = errno;

@@ -213,7 +213,7 @@ static void stream(enum service sv, int family)
 	/* Memory: the queue never passed the cap by more than one read's
 	 * replies, and its buffer never passed the stated 512 KiB. */
 	bound =
-	    s.output_cap + (sv == SERVICE_RAW ? 64 * 1024 : service_ops(sv)->reply_max(s.max_line));
+	    s.output_cap + (sv == SERVICE_RAW ? 32 * 1024 : service_ops(sv)->reply_max(s.max_line));
 	if (st.out_queued_peak > bound)
 		fail_msg("%llu bytes queued on one connection, bound %zu",
 			 (unsigned long long)st.out_queued_peak, bound);
@@ -256,12 +256,79 @@ static void test_stream_raw_ipv6(void **state)
 	stream(SERVICE_RAW, AF_INET6);
 }
 
+/* A connection is read at most 32 KiB at a time (TCP_READ_MAX), so that the
+ * first replies to a large write leave while the rest is still read. With
+ * trace on, every recv shows the size it asked for: never more than 32768,
+ * and exactly that while a 200 KiB write waits, on a framed service and on
+ * raw alike. */
+static void reads_at_most(const char *spec, size_t reply_extra)
+{
+	struct spec s = tn_spec(spec);
+	struct server_options opt = {.trace = true};
+	enum { N = 200 * 1024, LINE = 1024 };
+	struct server *srv;
+	struct tn t;
+	char *out = malloc(N), *back = malloc(2 * N);
+	size_t got, asked_max = 0, read_bytes = 0;
+	int fd;
+
+	assert_non_null(out);
+	assert_non_null(back);
+	for (size_t i = 0; i < N; i++)
+		out[i] = i % LINE == LINE - 1 ? '\n' : (char)('a' + i % 26);
+	tn_init(&t);
+	srv = tn_start_opt(&t, &s, &opt);
+	fd = tn_connect(AF_INET, server_port(srv));
+	tn_send_all(fd, out, N);
+	shutdown(fd, SHUT_WR);
+	got = tn_recv_all(fd, back, 2 * N);
+	assert_int_equal(got, N + N / LINE * reply_extra);
+	tn_wait_count(&t, EV_CLOSE, 1);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct tn_ev *e = &t.ev[i];
+		size_t asked;
+
+		if (e->kind != EV_SYSCALL || strcmp(e->syscall, "recv") != 0)
+			continue;
+		if (sscanf(e->call, "recv(%*d, %zu)", &asked) != 1)
+			fail_msg("a recv line without its size: %s", e->call);
+		if (asked > 32768)
+			fail_msg("%s asked for %zu bytes, more than 32 KiB", e->call, asked);
+		asked_max = asked > asked_max ? asked : asked_max;
+		if (e->ret > 0)
+			read_bytes += (size_t)e->ret;
+	}
+	assert_int_equal(read_bytes, N);
+	assert_int_equal(asked_max, 32768);
+	close(fd);
+	server_stop(srv);
+	tn_free(&t);
+	free(out);
+	free(back);
+}
+
+static void test_reads_at_most_32k_raw(void **state)
+{
+	(void)state;
+	reads_at_most("tcp:raw:ipv4:0", 0);
+}
+
+static void test_reads_at_most_32k_echo(void **state)
+{
+	(void)state;
+	reads_at_most("tcp:echo:ipv4:0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_stream_echo),	    cmocka_unit_test(test_stream_echo_stdio),
-	    cmocka_unit_test(test_stream_cmd),	    cmocka_unit_test(test_stream_raw),
+	    cmocka_unit_test(test_stream_echo),
+	    cmocka_unit_test(test_stream_echo_stdio),
+	    cmocka_unit_test(test_stream_cmd),
+	    cmocka_unit_test(test_stream_raw),
 	    cmocka_unit_test(test_stream_raw_ipv6),
+	    cmocka_unit_test(test_reads_at_most_32k_raw),
+	    cmocka_unit_test(test_reads_at_most_32k_echo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
