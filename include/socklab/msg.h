@@ -58,6 +58,10 @@
 typedef const char *msg_translator(const char *english);
 typedef const char *msg_ntranslator(const char *one, const char *many, unsigned long n);
 void msg_set_translator(msg_translator *one, msg_ntranslator *plural);
+
+/* Changes (never to 0) each time msg_set_translator is called: a cache of
+ * translated text made under another value is stale. */
+unsigned msg_generation(void);
 const char *msg_tr(const char *english) __attribute__((format_arg(1)));
 const char *msg_ntr(const char *one, const char *many, unsigned long n)
     __attribute__((format_arg(1))) __attribute__((format_arg(2)));

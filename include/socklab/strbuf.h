@@ -18,4 +18,11 @@ struct strbuf strbuf_on(char *p, size_t cap);
 
 void strbuf_fmt(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The n bytes of s, as strbuf_fmt(b, "%.*s", n, s) would append them,
+ * without a format to parse: the formatters' hot paths use these. */
+void strbuf_put(struct strbuf *b, const char *s, size_t n);
+
+/* v in decimal, as "%llu". */
+void strbuf_put_u(struct strbuf *b, unsigned long long v);
+
 #endif

@@ -124,8 +124,21 @@ size_t esc_text(const void *data, size_t n, char *out, size_t cap, size_t *used)
 		size_t tl, take = 1;
 
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			tmp[0] = (char)c;
-			tl = 1;
+			/* A run of printable ASCII, most of what peers send, goes
+			 * over in one copy. */
+			size_t run = 1;
+
+			while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f &&
+			       p[i + run] != '\\')
+				run++;
+			if (run > cap - 1 - o)
+				run = cap - 1 - o;
+			memcpy(out + o, p + i, run);
+			o += run;
+			i += run;
+			if (o + 1 >= cap)
+				break;
+			continue;
 		} else if ((tl = short_escape(c, tmp)) > 0) {
 			/* \\ \n \r \t */
 		} else if (c >= 0x80 && !ascii_only && (take = esc_utf8_len(p + i, n - i)) > 1 &&

@@ -525,6 +525,79 @@ static const struct tm *local_tm(time_t t)
 	return &tm;
 }
 
+/* "HH:MM:SS.mmm " of a line: the seconds' text made once a second, the
+ * milliseconds by hand. */
+static void put_time(struct strbuf *o, const struct timespec *ts)
+{
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local char hms[16];
+	long ms = ts->tv_nsec / 1000000;
+	char t[5] = {(char)('0' + ms / 100 % 10), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10),
+		     ' ', '\0'};
+
+	if (ts->tv_sec != last) {
+		const struct tm *tm = local_tm(ts->tv_sec);
+
+		snprintf(hms, sizeof hms, "%02d:%02d:%02d.", tm->tm_hour, tm->tm_min, tm->tm_sec);
+		last = ts->tv_sec;
+	}
+	strbuf_put(o, hms, strlen(hms));
+	strbuf_put(o, t, 4);
+}
+
+/* The "RECV tcp ('127.0.0.1', 58538)" phrase of a line, and the note a
+ * mapped peer gets at its end, kept per kind and thread for the last peer
+ * seen: a busy connection's events all share them, and rendering them (a
+ * translated phrase, the tuple, inet_ntop) cost more than the rest of a
+ * data line. Keyed on the translator's generation too. */
+struct peer_text {
+	unsigned gen; /* msg_generation() when made; 0: empty */
+	enum transport transport;
+	socklen_t alen;
+	struct sockaddr_storage peer;
+	size_t len, note_len;
+	char text[2 * ADDR_TEXT_MAX + 64], note[ADDR_TEXT_MAX + 96];
+};
+
+static void render_peer(const struct event *ev, const char *english, char *out, size_t cap,
+			size_t *len, char *note, size_t note_cap, size_t *note_len)
+{
+	struct strbuf t = {out, 0, cap}, n = {note, 0, note_cap};
+	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
+
+	out[0] = note[0] = '\0';
+	addr_tuple((const void *)&ev->peer, a, sizeof a);
+	out_phrase(&t, english, tr,
+		   msg_pack(tr, sizeof tr, "%s%s", transport_name(ev->transport), a));
+	if (addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
+		strbuf_put(&n, "  ", 2);
+		out_phrase(&n, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
+	}
+	*len = t.len;
+	*note_len = n.len;
+}
+
+static const struct peer_text *peer_text(const struct event *ev)
+{
+	static _Thread_local struct peer_text cache[EV_KIND_COUNT];
+	struct peer_text *c = &cache[ev->kind];
+	const struct sockaddr *sa = (const void *)&ev->peer;
+	socklen_t alen = addr_len(sa);
+	unsigned gen = msg_generation();
+
+	if (c->gen == gen && c->transport == ev->transport && c->alen == alen && alen > 0 &&
+	    memcmp(&c->peer, sa, alen) == 0)
+		return c;
+	render_peer(ev, kind_peer[ev->kind], c->text, sizeof c->text, &c->len, c->note,
+		    sizeof c->note, &c->note_len);
+	/* Text that filled its buffer may have been cut: made afresh each time. */
+	c->gen = c->len + 1 < sizeof c->text && c->note_len + 1 < sizeof c->note ? gen : 0;
+	c->transport = ev->transport;
+	c->alen = alen;
+	memcpy(&c->peer, sa, alen <= sizeof c->peer ? alen : sizeof c->peer);
+	return c;
+}
+
 size_t event_call_line(const struct event *ev, bool padded, char *out, size_t cap)
 {
 	struct strbuf o = {out, 0, cap};
@@ -549,21 +622,21 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 {
 	struct strbuf o = {buf, 0, cap};
 	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
-	const struct tm *tm;
+	const struct peer_text *pt = NULL;
 
 	if (cap == 0)
 		return 0;
 	buf[0] = '\0';
-	tm = local_tm(ev->time.tv_sec);
-	strbuf_fmt(&o, "%02d:%02d:%02d.%03ld ", tm->tm_hour, tm->tm_min, tm->tm_sec,
-		   ev->time.tv_nsec / 1000000);
+	put_time(&o, &ev->time);
 	if (ev->kind == EV_SYSCALL) {
 		o.len += event_call_line(ev, true, buf + o.len, cap - o.len);
 		return o.len;
 	}
-	if (ev->server)
-		strbuf_fmt(&o, "#%u ", ev->server);
-	else if (ev->kind == EV_PACKET)
+	if (ev->server) {
+		strbuf_put(&o, "#", 1);
+		strbuf_put_u(&o, ev->server);
+		strbuf_put(&o, " ", 1);
+	} else if (ev->kind == EV_PACKET)
 		return packet_event_text(ev, &o);
 	else if (ev->kind != EV_DROPPED)
 		strbuf_fmt(&o, "%s", msg_tr(N_("client ")));
@@ -598,9 +671,8 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		break;
 	}
 	if (ev->has_peer && (unsigned)ev->kind < EV_KIND_COUNT && kind_peer[ev->kind] != NULL) {
-		addr_tuple((const void *)&ev->peer, a, sizeof a);
-		out_phrase(&o, kind_peer[ev->kind], tr,
-			   msg_pack(tr, sizeof tr, "%s%s", transport_name(ev->transport), a));
+		pt = peer_text(ev);
+		strbuf_put(&o, pt->text, pt->len);
 	} else {
 		strbuf_fmt(&o, "%s %s", kind_word(ev->kind), transport_name(ev->transport));
 		if (ev->has_peer) {
@@ -616,12 +688,16 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		char esc[EVENT_TEXT_PREVIEW * 4 + 1];
 		size_t used;
 
-		esc_text(ev->preview,
-			 ev->preview_len < EVENT_TEXT_PREVIEW ? ev->preview_len
-							      : EVENT_TEXT_PREVIEW,
-			 esc, sizeof esc, &used);
-		strbuf_fmt(&o, " %llu B \"%s\"%s", (unsigned long long)ev->bytes, esc,
-			   ev->bytes > used ? "..." : "");
+		size_t n = esc_text(ev->preview,
+				    ev->preview_len < EVENT_TEXT_PREVIEW ? ev->preview_len
+									 : EVENT_TEXT_PREVIEW,
+				    esc, sizeof esc, &used);
+
+		strbuf_put(&o, " ", 1);
+		strbuf_put_u(&o, ev->bytes);
+		strbuf_put(&o, " B \"", 4);
+		strbuf_put(&o, esc, n);
+		strbuf_put(&o, ev->bytes > used ? "\"..." : "\"", ev->bytes > used ? 4 : 1);
 		if (ev->truncated)
 			strbuf_fmt(&o, "%s", msg_tr(N_(" (truncated)")));
 	}
@@ -632,7 +708,9 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 			   ev->accept_wait_ms / 1000, ev->accept_wait_ms % 1000);
 	if (ev->err)
 		strbuf_fmt(&o, " %s", strerror(ev->err));
-	if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
+	if (pt != NULL) {
+		strbuf_put(&o, pt->note, pt->note_len);
+	} else if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
 		strbuf_fmt(&o, "  ");
 		out_phrase(&o, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
 	}

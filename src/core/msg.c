@@ -19,11 +19,19 @@
 
 static msg_translator *translate;
 static msg_ntranslator *ntranslate;
+static _Atomic unsigned generation = 1;
 
 void msg_set_translator(msg_translator *one, msg_ntranslator *plural)
 {
 	translate = one;
 	ntranslate = plural;
+	if (++generation == 0)
+		generation = 1;
+}
+
+unsigned msg_generation(void)
+{
+	return generation;
 }
 
 const char *msg_tr(const char *english)

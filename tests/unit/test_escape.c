@@ -244,6 +244,19 @@ static void test_text_cap(void **state)
 	assert_string_equal(small, "");
 	assert_int_equal(esc_text("abc", 3, small, 0, &used), 0);
 	assert_int_equal(used, 0);
+	/* A run of printable text is cut at the cap, and an escape after a
+	 * run that ends just short of it is not started. */
+	len = esc_text("abcdefghijk", 11, small, sizeof small, &used);
+	assert_int_equal(len, 7);
+	assert_int_equal(used, 7);
+	assert_string_equal(small, "abcdefg");
+	len = esc_text("abcdef\\", 7, small, sizeof small, &used);
+	assert_int_equal(used, 6);
+	assert_string_equal(small, "abcdef");
+	len = esc_text("abcd\\ef", 7, small, sizeof small, &used);
+	assert_int_equal(len, 7);
+	assert_int_equal(used, 6);
+	assert_string_equal(small, "abcd\\\\e");
 }
 
 /* Every byte string made of a hostile alphabet, escaped: always safe, and

@@ -19,6 +19,7 @@
 #include <pthread.h>
 
 #include "socklab/event.h"
+#include "socklab/msg.h"
 #include "json_check.h"
 
 static bool readable(int fd)
@@ -527,6 +528,61 @@ static void test_text_lines(void **state)
 	assert_int_equal(strlen(buf), 7);
 }
 
+static const char *recibido(const char *english)
+{
+	return strcmp(english, "RECV %s %s") == 0 ? "RECIBIDO %2$s por %1$s" : english;
+}
+
+/* A data line's phrase and mapped note are kept per kind for the last
+ * peer: each new peer, transport, scope or translator still shows as it
+ * is, never as the line before it. */
+static void test_text_peer_cache(void **state)
+{
+	char buf[EVENT_FORMAT_MAX];
+	struct event ev;
+
+	(void)state;
+	event_init(&ev, EV_RECV);
+	ev.server = 2;
+	ev.has_peer = true;
+	event_set_data(&ev, "hola\n", 5);
+	for (int round = 0; round < 2; round++) {
+		set_v4(&ev.peer, "127.0.0.1", 1111);
+		event_format_text(&ev, buf, sizeof buf);
+		assert_non_null(strstr(buf, "#2 RECV tcp ('127.0.0.1', 1111) 5 B \"hola\\n\""));
+		set_v4(&ev.peer, "127.0.0.1", 2222);
+		event_format_text(&ev, buf, sizeof buf);
+		assert_non_null(strstr(buf, "#2 RECV tcp ('127.0.0.1', 2222) 5 B"));
+	}
+	ev.transport = TRANSPORT_UDP;
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "#2 RECV udp ('127.0.0.1', 2222) 5 B"));
+	ev.transport = TRANSPORT_TCP;
+	set_v6(&ev.peer, "fe80::1", 9);
+	((struct sockaddr_in6 *)(void *)&ev.peer)->sin6_scope_id = 2;
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "('fe80::1', 9, 0, 2)"));
+	((struct sockaddr_in6 *)(void *)&ev.peer)->sin6_scope_id = 3;
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "('fe80::1', 9, 0, 3)"));
+	set_v6(&ev.peer, "::ffff:127.0.0.1", 38574);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "5 B \"hola\\n\"  "));
+	assert_non_null(strstr(buf, "IPv4-mapped 127.0.0.1"));
+	set_v6(&ev.peer, "::1", 38574);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_null(strstr(buf, "mapped"));
+	msg_set_translator(recibido, NULL);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "#2 RECIBIDO ('::1', 38574, 0, 0) por tcp 5 B"));
+	msg_set_translator(NULL, NULL);
+	event_format_text(&ev, buf, sizeof buf);
+	assert_non_null(strstr(buf, "#2 RECV tcp ('::1', 38574, 0, 0) 5 B"));
+	/* Small buffers cut a cached phrase as they cut any. */
+	assert_int_equal(event_format_text(&ev, buf, 20), 19);
+	assert_int_equal(strlen(buf), 19);
+}
+
 /* System calls as strace writes them, from the one formatter; the text
  * line pads the call so the tutorial's Python lines form a column. */
 static void test_call_text(void **state)
@@ -669,15 +725,11 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_queue_fifo_and_wake),
-	    cmocka_unit_test(test_queue_full_drops),
-	    cmocka_unit_test(test_queue_threads),
-	    cmocka_unit_test(test_format_all_kinds),
-	    cmocka_unit_test(test_json_fields),
-	    cmocka_unit_test(test_text_lines),
-	    cmocka_unit_test(test_call_text),
-	    cmocka_unit_test(test_call_mmsg),
-	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_queue_fifo_and_wake), cmocka_unit_test(test_queue_full_drops),
+	    cmocka_unit_test(test_queue_threads),	cmocka_unit_test(test_format_all_kinds),
+	    cmocka_unit_test(test_json_fields),		cmocka_unit_test(test_text_lines),
+	    cmocka_unit_test(test_text_peer_cache),	cmocka_unit_test(test_call_text),
+	    cmocka_unit_test(test_call_mmsg),		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
