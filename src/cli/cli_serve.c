@@ -357,6 +357,7 @@ static void *printer_main(void *arg)
 {
 	struct printer *p = arg;
 
+	pthread_setname_np(pthread_self(), "printer");
 	lower_priority();
 	while (!atomic_load(&p->stopping)) {
 		struct pollfd f[3] = {{.fd = p->wakefd, .events = POLLIN},

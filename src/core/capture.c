@@ -501,6 +501,8 @@ static void *capture_main(void *arg)
 	static _Thread_local struct sockaddr_storage t[CAPTURE_TARGETS_MAX];
 	int64_t last_stats = 0;
 
+	pthread_setname_np(pthread_self(), "capture");
+
 	for (;;) {
 		struct pollfd pf[1 + CAPTURE_IF_MAX];
 		uint64_t gen, v;

@@ -166,6 +166,11 @@ static void *server_main(void *arg)
 	struct server *s = arg;
 	struct epoll_event evs[EPOLL_BATCH];
 	int64_t next_idle = 0;
+	char name[16];
+
+	/* As top -H, ps -L and gdb list it, and make bench counts its CPU. */
+	snprintf(name, sizeof name, "server #%u", s->id);
+	pthread_setname_np(pthread_self(), name);
 
 	for (;;) {
 		int timeout = -1, n;
