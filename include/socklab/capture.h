@@ -67,6 +67,12 @@ struct capture_config {
 	 * counted in rate_skipped, and still written to the file. The lab
 	 * uses it so that a flood does not starve its keys. */
 	unsigned max_events_per_sec;
+	/* An EV_PACKET of TCP or UDP keeps its headers and then at most this
+	 * many payload bytes (0: all that was captured, up to
+	 * CAPTURE_SNAPLEN_LIVE). A front end that shows no payload (serve's
+	 * text lines) asks for little and spares the queue a copy of up to
+	 * 4 KiB per frame, twice. */
+	unsigned payload_max;
 };
 
 struct capture_stats {

@@ -503,15 +503,21 @@ static int block_stop_signals(void)
 
 /* Starts every SPEC; returns how many run, or -1 after the first failure
  * (said on stderr, once the events before it are printed). */
+/* Only text lines are written: they show a payload's first
+ * EVENT_TEXT_PREVIEW bytes (a packet's none), while JSON Lines and the log
+ * keep all an event holds. Events then carry no more than the lines show. */
+static bool text_only(const struct serve_opts *o)
+{
+	return !o->json && o->log_path == NULL;
+}
+
 static int start_servers(struct serve_opts *o, struct printer *p, struct server **servers,
 			 int *nrun)
 {
 	struct server_options sopt = {0};
 
 	sopt.trace = o->trace;
-	/* Text lines show the payload's first EVENT_TEXT_PREVIEW bytes; JSON
-	 * Lines and the log keep all an event holds. */
-	if (!o->json && o->log_path == NULL)
+	if (text_only(o))
 		sopt.preview_max = EVENT_TEXT_PREVIEW;
 	sopt.force_v6only_failure = getenv("SOCKLAB_FAULT_V6ONLY") != NULL;
 	for (int i = 0; i < o->nspec; i++) {
@@ -604,6 +610,7 @@ int cli_serve(int argc, char **argv)
 	}
 	if (server_raise_fd_limit(&fd_before, &fd_after) == 0 && fd_after != fd_before)
 		cli_warnx(_(MSG_FD_LIMIT), fd_before, fd_after);
+	o.wire.payload_max = text_only(&o) ? EVENT_TEXT_PREVIEW : 0;
 	sfd = block_stop_signals();
 	if (sfd < 0) {
 		cli_warnx("signalfd: %s", strerror(errno));

@@ -9,7 +9,8 @@
 
 int cli_wire_open(struct cli_wire *w, struct event_queue *q)
 {
-	struct capture_config cfg = {.events = w->wire, .pcap_path = w->pcap};
+	struct capture_config cfg = {
+	    .events = w->wire, .pcap_path = w->pcap, .payload_max = w->payload_max};
 	char err[CAPTURE_ERR_MAX];
 	int rc;
 

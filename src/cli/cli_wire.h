@@ -23,8 +23,9 @@
 	    "capture: %llu packets not written to %s (another link type)")
 
 struct cli_wire {
-	bool wire;	  /* --wire: each packet in the event stream */
-	const char *pcap; /* --pcap FILE */
+	bool wire;	      /* --wire: each packet in the event stream */
+	const char *pcap;     /* --pcap FILE */
+	unsigned payload_max; /* capture_config's: what the output shows */
 	struct capture *cap;
 	bool failed; /* capture was asked for and could not be had */
 };

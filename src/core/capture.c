@@ -374,6 +374,11 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *hdr, const u_char *
 		ev.pkt.link = h->link;
 		snprintf(ev.pkt.ifname, sizeof ev.pkt.ifname, "%s", h->name);
 		packet_decode(h->link, bytes, hdr->caplen, hdr->len, &p);
+		/* Headers whole, so the line decoded from the event is the same;
+		 * an ICMP error's quote is kept whole too. */
+		if (c->cfg.payload_max > 0 && p.has_payload && !p.has_icmp &&
+		    p.payload_off + c->cfg.payload_max < ev.preview_len)
+			ev.preview_len = (uint16_t)(p.payload_off + c->cfg.payload_max);
 		packet_flows_track(&c->flows, &p, &ev.pkt.rel);
 		if (p.ip.family == AF_INET || p.ip.family == AF_INET6)
 			ev.transport = p.ip.proto == IPPROTO_UDP ? TRANSPORT_UDP : TRANSPORT_TCP;

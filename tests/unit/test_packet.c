@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "socklab/event.h"
 #include "socklab/packet.h"
 #include "json_check.h"
 
@@ -605,6 +606,52 @@ static void test_flags_text(void **state)
 	assert_string_equal(t, "FIN, ACK");
 }
 
+/* serve's text lines keep a packet's headers and EVENT_TEXT_PREVIEW bytes
+ * of its payload (capture_config.payload_max): the line decoded from that
+ * cut frame is the line of the whole one, with no note. */
+static void same_line_cut(const struct fb *f)
+{
+	struct packet whole, cut;
+	char a[PACKET_FORMAT_MAX], b[PACKET_FORMAT_MAX];
+	size_t keep;
+
+	decode_ok(f, PACKET_LINK_ETHERNET, &whole);
+	assert_true(whole.has_payload);
+	keep = whole.payload_off + EVENT_TEXT_PREVIEW;
+	assert_true(keep < f->n);
+	assert_true(packet_decode(PACKET_LINK_ETHERNET, f->b, keep, f->n, &cut));
+	packet_format_text(&whole, NULL, a, sizeof a);
+	packet_format_text(&cut, NULL, b, sizeof b);
+	assert_string_equal(a, b);
+	assert_int_equal(cut.payload_len, whole.payload_len);
+}
+
+static void test_cut_after_headers(void **state)
+{
+	struct fb f = {0};
+
+	(void)state;
+	tcp4(&f, 58538, 9101, 1, 1, PACKET_TCP_ACK | PACKET_TCP_PSH, 1500);
+	same_line_cut(&f);
+	f.n = 0;
+	ethernet(&f, 0x86dd);
+	ipv6(&f, 6, 20 + 1000);
+	tcp(&f, 35740, 9101, 7, 9, PACKET_TCP_ACK, 512, NULL, 0);
+	for (int i = 0; i < 1000; i++)
+		put8(&f, 'y');
+	same_line_cut(&f);
+	f.n = 0;
+	ethernet(&f, 0x0800);
+	ipv4(&f, 17, LO4, LO4, 8 + 800);
+	put16(&f, 40000);
+	put16(&f, 9201);
+	put16(&f, 8 + 800);
+	put16(&f, 0);
+	for (int i = 0; i < 800; i++)
+		put8(&f, 'z');
+	same_line_cut(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +666,7 @@ int main(void)
 	    cmocka_unit_test(test_relative_sequence_numbers),
 	    cmocka_unit_test(test_flows_table_full),
 	    cmocka_unit_test(test_flags_text),
+	    cmocka_unit_test(test_cut_after_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
