@@ -368,13 +368,16 @@ static size_t packet_event_text(const struct event *ev, struct strbuf *o)
 {
 	struct packet p;
 	char line[PACKET_FORMAT_MAX], ifn[sizeof ev->pkt.ifname * 4 + 1];
-	size_t used;
+	size_t used, n, ni;
 
 	packet_decode(ev->pkt.link, ev->preview, ev->preview_len, ev->bytes, &p);
-	packet_format_text(&p, &ev->pkt.rel, line, sizeof line);
-	esc_text(ev->pkt.ifname, strnlen(ev->pkt.ifname, sizeof ev->pkt.ifname), ifn, sizeof ifn,
-		 &used);
-	strbuf_fmt(o, "PACKET %s %s", ifn[0] ? ifn : "-", line);
+	n = packet_format_text(&p, &ev->pkt.rel, line, sizeof line);
+	ni = esc_text(ev->pkt.ifname, strnlen(ev->pkt.ifname, sizeof ev->pkt.ifname), ifn,
+		      sizeof ifn, &used);
+	strbuf_put(o, "PACKET ", 7);
+	strbuf_put(o, ni ? ifn : "-", ni ? ni : 1);
+	strbuf_put(o, " ", 1);
+	strbuf_put(o, line, n);
 	return o->len;
 }
 

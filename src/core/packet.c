@@ -627,8 +627,11 @@ size_t packet_flags_text(uint8_t flags, char *out, size_t cap)
 	for (int i = 0; i < 8; i++) {
 		int b = flag_order[i];
 
-		if (flags & (1u << b))
-			strbuf_fmt(&o, "%s%s", o.len ? ", " : "", flag_names[b]);
+		if (flags & (1u << b)) {
+			if (o.len)
+				strbuf_put(&o, ", ", 2);
+			strbuf_put(&o, flag_names[b], strlen(flag_names[b]));
+		}
 	}
 	return o.len;
 }
@@ -720,20 +723,38 @@ static void host_text(int family, const uint8_t *a, char *out, size_t cap)
 		snprintf(out, cap, "?");
 }
 
+/* The text lines' hot path appends without a format (a line per packet). */
+static void put_str(struct strbuf *o, const char *s)
+{
+	strbuf_put(o, s, strlen(s));
+}
+
+/* host, or [host] for IPv6, and :port when the packet has ports. */
+static void endpoint_text(struct strbuf *o, const struct packet_ip *ip, const uint8_t *a,
+			  unsigned port)
+{
+	char h[INET6_ADDRSTRLEN];
+	bool brackets = ip->family == AF_INET6 && ip->has_ports;
+
+	host_text(ip->family, a, h, sizeof h);
+	if (brackets)
+		strbuf_put(o, "[", 1);
+	put_str(o, h);
+	if (brackets)
+		strbuf_put(o, "]", 1);
+	if (ip->has_ports) {
+		strbuf_put(o, ":", 1);
+		strbuf_put_u(o, port);
+	}
+}
+
 /* "127.0.0.1:9101 > 127.0.0.1:58538", "[::1]:9301 > [::1]:35740", or the
  * bare hosts when there are no ports. */
 static void endpoints_text(struct strbuf *o, const struct packet_ip *ip)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
-	bool v6 = ip->family == AF_INET6;
-
-	host_text(ip->family, ip->src, s, sizeof s);
-	host_text(ip->family, ip->dst, d, sizeof d);
-	if (ip->has_ports)
-		strbuf_fmt(o, "%s%s%s:%u > %s%s%s:%u", v6 ? "[" : "", s, v6 ? "]" : "", ip->sport,
-			   v6 ? "[" : "", d, v6 ? "]" : "", ip->dport);
-	else
-		strbuf_fmt(o, "%s > %s", s, d);
+	endpoint_text(o, ip, ip->src, ip->sport);
+	strbuf_put(o, " > ", 3);
+	endpoint_text(o, ip, ip->dst, ip->dport);
 }
 
 static const char *proto_label(const struct packet_ip *ip)
@@ -757,7 +778,7 @@ static void proto_text(struct strbuf *o, const struct packet_ip *ip)
 	const char *l = proto_label(ip);
 
 	if (l)
-		strbuf_fmt(o, "%s", l);
+		put_str(o, l);
 	else
 		strbuf_fmt(o, "proto %u", ip->proto);
 }
@@ -795,9 +816,9 @@ size_t packet_format_text(const struct packet *p, const struct packet_rel *rel, 
 			strbuf_fmt(&o, "frame");
 		strbuf_fmt(&o, " %u bytes", p->wirelen);
 	} else {
-		strbuf_fmt(&o, "%s ", ip->family == AF_INET ? "IPv4" : "IPv6");
+		put_str(&o, ip->family == AF_INET ? "IPv4 " : "IPv6 ");
 		proto_text(&o, ip);
-		strbuf_fmt(&o, " ");
+		strbuf_put(&o, " ", 1);
 		endpoints_text(&o, ip);
 		if (ip->fragment)
 			strbuf_fmt(&o, " fragment %u bytes", ip->len);
@@ -805,13 +826,22 @@ size_t packet_format_text(const struct packet *p, const struct packet_rel *rel, 
 	if (p->has_tcp) {
 		char f[48];
 
-		packet_flags_text(p->flags, f, sizeof f);
-		strbuf_fmt(&o, " [%s] Seq=%u", f, rel_seq(p, rel));
-		if (p->flags & PACKET_TCP_ACK)
-			strbuf_fmt(&o, " Ack=%u", rel_ack(p, rel));
-		strbuf_fmt(&o, " Win=%llu", (unsigned long long)rel_window(p, rel));
-		if (p->has_payload)
-			strbuf_fmt(&o, " Len=%u", p->payload_len);
+		size_t fl = packet_flags_text(p->flags, f, sizeof f);
+
+		strbuf_put(&o, " [", 2);
+		strbuf_put(&o, f, fl);
+		strbuf_put(&o, "] Seq=", 6);
+		strbuf_put_u(&o, rel_seq(p, rel));
+		if (p->flags & PACKET_TCP_ACK) {
+			strbuf_put(&o, " Ack=", 5);
+			strbuf_put_u(&o, rel_ack(p, rel));
+		}
+		strbuf_put(&o, " Win=", 5);
+		strbuf_put_u(&o, rel_window(p, rel));
+		if (p->has_payload) {
+			strbuf_put(&o, " Len=", 5);
+			strbuf_put_u(&o, p->payload_len);
+		}
 		if (p->flags & PACKET_TCP_SYN) {
 			if (p->mss >= 0)
 				strbuf_fmt(&o, " MSS=%d", p->mss);

@@ -103,7 +103,9 @@ check "UDP echo: the datagram and its reply" "[4, 4]" "$(q '[p["len"] for p in a
 # A segment bigger than what a packet event keeps (CAPTURE_SNAPLEN_LIVE,
 # 4096 B): the event has its first 4096 bytes and its real length; the
 # pcap file has the whole frame, as tcpdump -w writes it.
-"$PY" -c '
+# big_echo PORT: one 20000-byte line, its echo read back whole.
+big_echo() {
+	"$PY" -c '
 import socket, sys
 c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 c.sendall(b"x" * 20000 + b"\n")
@@ -114,7 +116,9 @@ while len(got) < 20006:
         break
     got += d
 c.close()
-sys.exit(0 if got == b"eco: " + b"x" * 20000 + b"\n" else 1)' "$tcp" || fail "the 20000-byte echo did not come back"
+sys.exit(0 if got == b"eco: " + b"x" * 20000 + b"\n" else 1)' "$1"
+}
+big_echo "$tcp" || fail "the 20000-byte echo did not come back"
 big_seen() { [ "$(q 'len([p for p in at(tcp, proto="tcp") if p["len"] >= 20000])')" -ge 2 ]; }
 wait_for 5 big_seen || fail "the 20000-byte segments were not captured"
 check "a big segment's event keeps 4096 bytes and its real length" "True" \
@@ -159,6 +163,12 @@ check_match "text: the SYN" "PACKET lo IPv4 TCP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\
 	"$(cat "$T_DIR/t.out")"
 check_match "text: the data" "127\.0\.0\.1:$tp > 127\.0\.0\.1:[0-9]+ \[PSH, ACK\] Seq=1 Ack=[67] Win=[0-9]+ Len=10" \
 	"$(cat "$T_DIR/t.out")"
+# Text lines show no payload, so a text-only serve keeps only a packet's
+# headers and 96 bytes after them: a big segment's line is still whole.
+big_echo "$tp" || fail "text: the 20000-byte echo did not come back"
+big_text() { grep -q "PACKET lo IPv4 TCP 127.0.0.1:$tp > .* Len=20006\$" "$T_DIR/t.out"; }
+wait_for 5 big_text && ok "text: a 20006-byte reply's line, from its headers" ||
+	fail "text: no whole line for the 20006-byte reply: $(grep 'Len=200' "$T_DIR/t.out" | head -2)"
 
 # A pcap file that cannot be written: said, and serve does not start.
 run_out got "$SOCKLAB" serve --pcap /dev/full tcp:echo:ipv4:0
