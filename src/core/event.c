@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -549,56 +550,102 @@ static void put_time(struct strbuf *o, const struct timespec *ts)
 }
 
 /* The "RECV tcp ('127.0.0.1', 58538)" phrase of a line, and the note a
- * mapped peer gets at its end, kept per kind and thread for the last peer
- * seen: a busy connection's events all share them, and rendering them (a
- * translated phrase, the tuple, inet_ntop) cost more than the rest of a
- * data line. Keyed on the translator's generation too. */
+ * mapped peer gets at its end, kept per thread for the last peers seen: a
+ * connection's events all share them, and rendering them (a translated
+ * phrase, the tuple, inet_ntop) cost more than the rest of a data line.
+ * Keyed on the kind, the transport, the whole address (a scope id too) and
+ * the translator's generation. */
+#define PEER_TEXT_SLOTS 64
+
 struct peer_text {
 	unsigned gen; /* msg_generation() when made; 0: empty */
+	enum event_kind kind;
 	enum transport transport;
 	socklen_t alen;
-	struct sockaddr_storage peer;
+	struct sockaddr_in6 peer; /* the first alen bytes of the address */
 	size_t len, note_len;
 	char text[2 * ADDR_TEXT_MAX + 64], note[ADDR_TEXT_MAX + 96];
 };
 
-static void render_peer(const struct event *ev, const char *english, char *out, size_t cap,
-			size_t *len, char *note, size_t note_cap, size_t *note_len)
+struct peer_cache {
+	struct peer_text slot[PEER_TEXT_SLOTS];
+};
+
+static pthread_key_t peer_cache_key;
+static pthread_once_t peer_cache_once = PTHREAD_ONCE_INIT;
+static bool peer_cache_ok;
+
+static void peer_cache_key_make(void)
 {
-	struct strbuf t = {out, 0, cap}, n = {note, 0, note_cap};
+	peer_cache_ok = pthread_key_create(&peer_cache_key, free) == 0;
+}
+
+/* This thread's cache, made with its first line: on the heap, not in TLS,
+ * where every thread (each echo-stdio worker too) would carry it. NULL
+ * without memory: lines are then rendered each time. */
+static struct peer_cache *peer_cache(void)
+{
+	static _Thread_local struct peer_cache *c;
+
+	if (c == NULL) {
+		pthread_once(&peer_cache_once, peer_cache_key_make);
+		if (!peer_cache_ok)
+			return NULL;
+		c = calloc(1, sizeof *c);
+		if (c != NULL && pthread_setspecific(peer_cache_key, c) != 0) {
+			free(c);
+			c = NULL;
+		}
+	}
+	return c;
+}
+
+static void render_peer(const struct event *ev, struct peer_text *pt)
+{
+	struct strbuf t = {pt->text, 0, sizeof pt->text}, n = {pt->note, 0, sizeof pt->note};
 	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
 
-	out[0] = note[0] = '\0';
+	pt->text[0] = pt->note[0] = '\0';
 	addr_tuple((const void *)&ev->peer, a, sizeof a);
-	out_phrase(&t, english, tr,
+	out_phrase(&t, kind_peer[ev->kind], tr,
 		   msg_pack(tr, sizeof tr, "%s%s", transport_name(ev->transport), a));
 	if (addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
 		strbuf_put(&n, "  ", 2);
 		out_phrase(&n, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
 	}
-	*len = t.len;
-	*note_len = n.len;
+	pt->len = t.len;
+	pt->note_len = n.len;
 }
 
-static const struct peer_text *peer_text(const struct event *ev)
+/* ev's phrase and note, from the cache or rendered (into scratch when
+ * there is no cache). */
+static const struct peer_text *peer_text(const struct event *ev, struct peer_text *scratch)
 {
-	static _Thread_local struct peer_text cache[EV_KIND_COUNT];
-	struct peer_text *c = &cache[ev->kind];
-	const struct sockaddr *sa = (const void *)&ev->peer;
-	socklen_t alen = addr_len(sa);
+	struct peer_cache *c = peer_cache();
+	const unsigned char *sa = (const void *)&ev->peer;
+	socklen_t alen = addr_len((const void *)&ev->peer);
 	unsigned gen = msg_generation();
+	uint32_t h = 2166136261u ^ (uint32_t)ev->kind ^ ((uint32_t)ev->transport << 8);
+	struct peer_text *pt;
 
-	if (c->gen == gen && c->transport == ev->transport && c->alen == alen && alen > 0 &&
-	    memcmp(&c->peer, sa, alen) == 0)
-		return c;
-	render_peer(ev, kind_peer[ev->kind], c->text, sizeof c->text, &c->len, c->note,
-		    sizeof c->note, &c->note_len);
+	if (c == NULL || alen == 0 || alen > sizeof pt->peer) {
+		render_peer(ev, scratch);
+		return scratch;
+	}
+	for (socklen_t i = 0; i < alen; i++)
+		h = (h ^ sa[i]) * 16777619u;
+	pt = &c->slot[h % PEER_TEXT_SLOTS];
+	if (pt->gen == gen && pt->kind == ev->kind && pt->transport == ev->transport &&
+	    pt->alen == alen && memcmp(&pt->peer, sa, alen) == 0)
+		return pt;
+	render_peer(ev, pt);
 	/* Text that filled its buffer may have been cut: made afresh each time. */
-	c->gen = c->len + 1 < sizeof c->text && c->note_len + 1 < sizeof c->note ? gen : 0;
-	c->transport = ev->transport;
-	c->alen = alen;
-	memcpy(&c->peer, sa, alen <= sizeof c->peer ? alen : sizeof c->peer);
-	return c;
+	pt->gen = pt->len + 1 < sizeof pt->text && pt->note_len + 1 < sizeof pt->note ? gen : 0;
+	pt->kind = ev->kind;
+	pt->transport = ev->transport;
+	pt->alen = alen;
+	memcpy(&pt->peer, sa, alen);
+	return pt;
 }
 
 size_t event_call_line(const struct event *ev, bool padded, char *out, size_t cap)
@@ -626,6 +673,7 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 	struct strbuf o = {buf, 0, cap};
 	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
 	const struct peer_text *pt = NULL;
+	struct peer_text scratch;
 
 	if (cap == 0)
 		return 0;
@@ -674,7 +722,7 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 		break;
 	}
 	if (ev->has_peer && (unsigned)ev->kind < EV_KIND_COUNT && kind_peer[ev->kind] != NULL) {
-		pt = peer_text(ev);
+		pt = peer_text(ev, &scratch);
 		strbuf_put(&o, pt->text, pt->len);
 	} else {
 		strbuf_fmt(&o, "%s %s", kind_word(ev->kind), transport_name(ev->transport));
