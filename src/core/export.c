@@ -15,6 +15,7 @@
 #include "socklab/addr.h"
 #include "socklab/escape.h"
 #include "socklab/msg.h"
+#include "socklab/strbuf.h"
 
 static const char csv_header[] =
     "time,server,event,transport,from address,from port,to address,to port,bytes,ASCII,hex";
@@ -57,22 +58,6 @@ bool export_inbound(const struct event *ev)
 	}
 }
 
-struct out {
-	char *p;
-	size_t len, cap;
-};
-
-static void put_bytes(struct out *o, const char *s, size_t n)
-{
-	if (o->len + 1 >= o->cap)
-		return;
-	if (n > o->cap - o->len - 1)
-		n = o->cap - o->len - 1;
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
 /* Whether a spreadsheet would take a cell starting so for a formula
  * (=, +, -, @; tab and CR as some of them skip those first). */
 static bool formula_lead(char c)
@@ -83,32 +68,32 @@ static bool formula_lead(char c)
 /* One CSV field (and the comma before it unless first). A cell that could
  * pass for a formula gets a leading ' (OWASP's advice), so "=cmd|..." from
  * a peer stays text when the file is opened in a spreadsheet. */
-static void put_field(struct out *o, const char *s, bool first)
+static void put_field(struct strbuf *o, const char *s, bool first)
 {
 	size_t n = strlen(s);
 	bool neutral = formula_lead(s[0]);
 	bool quote = n > 0 && (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[n - 1] == ' ');
 
 	if (!first)
-		put_bytes(o, ",", 1);
+		strbuf_put(o, ",", 1);
 	if (!quote) {
 		if (neutral)
-			put_bytes(o, "'", 1);
-		put_bytes(o, s, n);
+			strbuf_put(o, "'", 1);
+		strbuf_put(o, s, n);
 		return;
 	}
-	put_bytes(o, "\"", 1);
+	strbuf_put(o, "\"", 1);
 	if (neutral)
-		put_bytes(o, "'", 1);
+		strbuf_put(o, "'", 1);
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-		put_bytes(o, s, (size_t)(q - s));
-		put_bytes(o, "\"\"", 2);
+		strbuf_put(o, s, (size_t)(q - s));
+		strbuf_put(o, "\"\"", 2);
 	}
-	put_bytes(o, s, strlen(s));
-	put_bytes(o, "\"", 1);
+	strbuf_put(o, s, strlen(s));
+	strbuf_put(o, "\"", 1);
 }
 
-static void put_addr(struct out *o, bool has, const struct sockaddr_storage *ss)
+static void put_addr(struct strbuf *o, bool has, const struct sockaddr_storage *ss)
 {
 	char host[ADDR_TEXT_MAX], port[8];
 
@@ -126,7 +111,7 @@ static void put_addr(struct out *o, bool has, const struct sockaddr_storage *ss)
 size_t export_csv_row(const struct event *ev, char *buf, size_t cap)
 {
 	static _Thread_local char text[EVENT_PREVIEW_MAX * 4 + 1], hex[EVENT_PREVIEW_MAX * 2 + 1];
-	struct out o = {buf, 0, cap};
+	struct strbuf o = {buf, 0, cap};
 	char f[64];
 	struct tm tm;
 	size_t n = ev->preview_len <= EVENT_PREVIEW_MAX ? ev->preview_len : EVENT_PREVIEW_MAX;
