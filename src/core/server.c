@@ -169,7 +169,7 @@ static void *server_main(void *arg)
 	char name[16];
 
 	/* As top -H, ps -L and gdb list it, and make bench counts its CPU. */
-	snprintf(name, sizeof name, "server #%u", s->id);
+	snprintf(name, sizeof name, "server#%u", s->id);
 	pthread_setname_np(pthread_self(), name);
 
 	for (;;) {

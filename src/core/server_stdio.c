@@ -107,7 +107,7 @@ void *server_stdio_worker(void *arg)
 	const char *step = NULL;
 	struct event ev;
 
-	pthread_setname_np(pthread_self(), "stdio worker");
+	pthread_setname_np(pthread_self(), "stdio-worker");
 	/* Blocking I/O, as the tutorial's makefile() does; server_stop wakes
 	 * us with shutdown(). Each step that fails is named. */
 	if (line == NULL || reply == NULL) {

@@ -55,7 +55,7 @@ T_PIDS+=("$lg")
 wait_for 20 _count_ge "$T_DIR/big.jsonl" '"event":"accept"' 1000 || fail "1000 clients not accepted"
 wait_for 10 _count_ge "$T_DIR/big.jsonl" '"event":"send"' 5000 || fail "no traffic"
 # Its threads are named, as top -H and make bench show them.
-check "its threads are named" "printer,server #1,socklab," \
+check "its threads are named" "printer,server#1,socklab," \
 	"$(cat /proc/"$big_pid"/task/*/comm 2>/dev/null | sort | tr '\n' ',')"
 stop_timed "$big_pid" TERM
 kill "$lg" 2>/dev/null
