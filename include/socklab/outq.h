@@ -42,6 +42,13 @@ static inline char *outq_reserve(struct outq *q, size_t n)
 	return outq_reserve_slow(q, n);
 }
 
+/* Room for n bytes at the end without growing or moving anything, or NULL:
+ * a reader may receive into it and commit what came. */
+static inline char *outq_room(struct outq *q, size_t n)
+{
+	return q->buf != NULL && q->cap - q->len >= n ? q->buf + q->len : NULL;
+}
+
 static inline void outq_commit(struct outq *q, size_t n)
 {
 	q->len += n;

@@ -308,7 +308,7 @@ static bool serve_lines(struct server *s, struct conn *c)
 
 void server_conn_readable(struct server *s, struct conn *c)
 {
-	bool framed = s->svc->framed;
+	bool framed = s->svc->framed, direct = false;
 	size_t room;
 	char *p;
 	ssize_t n;
@@ -320,6 +320,13 @@ void server_conn_readable(struct server *s, struct conn *c)
 	}
 	if (framed) {
 		p = frame_space(&c->fr, &room);
+	} else if ((p = outq_room(&c->out, TCP_READ_MAX)) != NULL) {
+		/* A busy raw connection's output already has the room: the
+		 * bytes go straight where they are sent from, one copy fewer. A
+		 * quiet one reads into the shared buffer, and its queue holds
+		 * only what it got. */
+		direct = true;
+		room = TCP_READ_MAX;
 	} else {
 		p = (char *)s->iobuf;
 		room = IOBUF_SIZE - 1;
@@ -368,7 +375,9 @@ void server_conn_readable(struct server *s, struct conn *c)
 		if (!serve_lines(s, c))
 			return;
 	} else {
-		if (!conn_queue(s, c, p, (size_t)n))
+		if (direct)
+			outq_commit(&c->out, (size_t)n);
+		else if (!conn_queue(s, c, p, (size_t)n))
 			return;
 		if (outq_pending(&c->out) > s->spec.output_cap)
 			conn_pause(s, c);

@@ -269,7 +269,7 @@ static void reads_at_most(const char *spec, size_t reply_extra)
 	struct server *srv;
 	struct tn t;
 	char *out = malloc(N), *back = malloc(2 * N);
-	size_t got, asked_max = 0, read_bytes = 0;
+	size_t got, asked_max = 0, read_bytes = 0, recv_at = 0;
 	int fd;
 
 	assert_non_null(out);
@@ -277,6 +277,7 @@ static void reads_at_most(const char *spec, size_t reply_extra)
 	for (size_t i = 0; i < N; i++)
 		out[i] = i % LINE == LINE - 1 ? '\n' : (char)('a' + i % 26);
 	tn_init(&t);
+	t.keep_data = true;
 	srv = tn_start_opt(&t, &s, &opt);
 	fd = tn_connect(AF_INET, server_port(srv));
 	tn_send_all(fd, out, N);
@@ -288,6 +289,14 @@ static void reads_at_most(const char *spec, size_t reply_extra)
 		const struct tn_ev *e = &t.ev[i];
 		size_t asked;
 
+		if (e->kind == EV_RECV) {
+			/* Each RECV shows the bytes it got, wherever they were
+			 * read into (raw reads into its output queue). */
+			assert_true(recv_at + e->preview_len <= N);
+			assert_memory_equal(e->preview, out + recv_at, e->preview_len);
+			recv_at += e->bytes;
+			continue;
+		}
 		if (e->kind != EV_SYSCALL || strcmp(e->syscall, "recv") != 0)
 			continue;
 		if (sscanf(e->call, "recv(%*d, %zu)", &asked) != 1)
@@ -299,6 +308,7 @@ static void reads_at_most(const char *spec, size_t reply_extra)
 			read_bytes += (size_t)e->ret;
 	}
 	assert_int_equal(read_bytes, N);
+	assert_int_equal(recv_at, N);
 	assert_int_equal(asked_max, 32768);
 	close(fd);
 	server_stop(srv);

@@ -112,12 +112,39 @@ static void test_growth_and_compaction(void **state)
 	outq_free(&q);
 }
 
+/* outq_room: the free end, only when it is already there: never grows
+ * or moves the queue (a reader receives straight into it). */
+static void test_room(void **state)
+{
+	struct outq q;
+	char buf[5000];
+	char *r;
+
+	(void)state;
+	outq_init(&q);
+	assert_null(outq_room(&q, 1)); /* no buffer yet */
+	memset(buf, 'a', sizeof buf);
+	assert_int_equal(outq_append(&q, buf, 100), 0);
+	r = outq_room(&q, q.cap - q.len);
+	assert_non_null(r);
+	assert_ptr_equal(r, q.buf + 100);
+	assert_null(outq_room(&q, q.cap - q.len + 1));
+	memcpy(r, "xyz", 3);
+	outq_commit(&q, 3);
+	assert_int_equal(outq_pending(&q), 103);
+	assert_memory_equal(outq_data(&q) + 100, "xyz", 3);
+	outq_consume(&q, 103);
+	assert_non_null(outq_room(&q, q.cap)); /* drained: the whole buffer */
+	outq_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_append_consume_order),
 	    cmocka_unit_test(test_reserve_commit),
 	    cmocka_unit_test(test_growth_and_compaction),
+	    cmocka_unit_test(test_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
