@@ -636,7 +636,7 @@ static void test_cut_after_headers(void **state)
 	f.n = 0;
 	ethernet(&f, 0x86dd);
 	ipv6(&f, 6, 20 + 1000);
-	tcp(&f, 35740, 9101, 7, 9, PACKET_TCP_ACK, 512, NULL, 0);
+	tcp(&f, 35740, 9101, 7, 9, PACKET_TCP_ACK, 512, syn_opts, 0);
 	for (int i = 0; i < 1000; i++)
 		put8(&f, 'y');
 	same_line_cut(&f);
