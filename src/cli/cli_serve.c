@@ -501,8 +501,6 @@ static int block_stop_signals(void)
 	return signalfd(-1, &sigs, SFD_CLOEXEC);
 }
 
-/* Starts every SPEC; returns how many run, or -1 after the first failure
- * (said on stderr, once the events before it are printed). */
 /* Only text lines are written: they show a payload's first
  * EVENT_TEXT_PREVIEW bytes (a packet's none), while JSON Lines and the log
  * keep all an event holds. Events then carry no more than the lines show. */
@@ -511,6 +509,8 @@ static bool text_only(const struct serve_opts *o)
 	return !o->json && o->log_path == NULL;
 }
 
+/* Starts every SPEC; returns how many run, or -1 after the first failure
+ * (said on stderr, once the events before it are printed). */
 static int start_servers(struct serve_opts *o, struct printer *p, struct server **servers,
 			 int *nrun)
 {
