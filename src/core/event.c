@@ -535,6 +535,7 @@ static void put_time(struct strbuf *o, const struct timespec *ts)
 {
 	static _Thread_local time_t last = (time_t)-1;
 	static _Thread_local char hms[16];
+	static _Thread_local size_t hms_len;
 	long ms = ts->tv_nsec / 1000000;
 	char t[5] = {(char)('0' + ms / 100 % 10), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10),
 		     ' ', '\0'};
@@ -542,10 +543,13 @@ static void put_time(struct strbuf *o, const struct timespec *ts)
 	if (ts->tv_sec != last) {
 		const struct tm *tm = local_tm(ts->tv_sec);
 
-		snprintf(hms, sizeof hms, "%02d:%02d:%02d.", tm->tm_hour, tm->tm_min, tm->tm_sec);
+		int n = snprintf(hms, sizeof hms, "%02d:%02d:%02d.", tm->tm_hour, tm->tm_min,
+				 tm->tm_sec);
+
+		hms_len = n > 0 && (size_t)n < sizeof hms ? (size_t)n : strlen(hms);
 		last = ts->tv_sec;
 	}
-	strbuf_put(o, hms, strlen(hms));
+	strbuf_put(o, hms, hms_len);
 	strbuf_put(o, t, 4);
 }
 
@@ -600,19 +604,27 @@ static struct peer_cache *peer_cache(void)
 	return c;
 }
 
+/* The note at the end of a line whose peer is an IPv4-mapped address. */
+static void out_mapped_note(struct strbuf *o, const struct event *ev)
+{
+	char m[64], tr[EVENT_MESSAGE_TEXT_MAX];
+
+	if (!ev->has_peer || !addr_is_mapped((const void *)&ev->peer, m, sizeof m))
+		return;
+	strbuf_put(o, "  ", 2);
+	out_phrase(o, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
+}
+
 static void render_peer(const struct event *ev, struct peer_text *pt)
 {
 	struct strbuf t = {pt->text, 0, sizeof pt->text}, n = {pt->note, 0, sizeof pt->note};
-	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
+	char a[ADDR_TEXT_MAX], tr[EVENT_MESSAGE_TEXT_MAX];
 
 	pt->text[0] = pt->note[0] = '\0';
 	addr_tuple((const void *)&ev->peer, a, sizeof a);
 	out_phrase(&t, kind_peer[ev->kind], tr,
 		   msg_pack(tr, sizeof tr, "%s%s", transport_name(ev->transport), a));
-	if (addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
-		strbuf_put(&n, "  ", 2);
-		out_phrase(&n, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
-	}
+	out_mapped_note(&n, ev);
 	pt->len = t.len;
 	pt->note_len = n.len;
 }
@@ -671,7 +683,7 @@ size_t event_call_line(const struct event *ev, bool padded, char *out, size_t ca
 size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 {
 	struct strbuf o = {buf, 0, cap};
-	char a[ADDR_TEXT_MAX], m[64], tr[EVENT_MESSAGE_TEXT_MAX];
+	char a[ADDR_TEXT_MAX], tr[EVENT_MESSAGE_TEXT_MAX];
 	const struct peer_text *pt = NULL;
 	struct peer_text scratch;
 
@@ -759,12 +771,10 @@ size_t event_format_text(const struct event *ev, char *buf, size_t cap)
 			   ev->accept_wait_ms / 1000, ev->accept_wait_ms % 1000);
 	if (ev->err)
 		strbuf_fmt(&o, " %s", strerror(ev->err));
-	if (pt != NULL) {
+	if (pt != NULL)
 		strbuf_put(&o, pt->note, pt->note_len);
-	} else if (ev->has_peer && addr_is_mapped((const void *)&ev->peer, m, sizeof m)) {
-		strbuf_fmt(&o, "  ");
-		out_phrase(&o, MSG_MAPPED_NOTE, tr, msg_pack(tr, sizeof tr, "%s", m));
-	}
+	else
+		out_mapped_note(&o, ev);
 	if (ev->message[0])
 		out_message(&o, ev, true);
 	return o.len;
