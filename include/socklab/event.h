@@ -171,7 +171,9 @@ bool event_push_batch(struct event_queue *q, const struct event *ev, const void 
 void event_queue_kick(struct event_queue *q);
 
 /* Takes the oldest event. Returns false when there is none; the consumer
- * then polls event_queue_fd(), which turns readable when more arrive. */
+ * then polls event_queue_fd(), which turns readable when more arrive.
+ * One consumer: never called by two threads at once (another thread may
+ * take over once the first is joined, as serve's stop does). */
 bool event_pop(struct event_queue *q, struct event *ev);
 
 /* Readable while events are waiting; poll it, then drain with event_pop. */

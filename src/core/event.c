@@ -1,12 +1,15 @@
 /*
  * event: the bounded event queue and the two event formats (see event.h).
  *
- * The queue is a ring of variable-size records behind one mutex, held only
- * for a memcpy. The wake eventfd is written only when the consumer said it
- * was going to sleep (it found the ring empty) and something has arrived
- * since; a server thread pushes a whole batch quietly and kicks once at the
- * end, after its replies are sent, so neither a round trip nor a busy
- * stream pays a syscall and a cross-CPU wakeup per event.
+ * The queue is a ring of variable-size records. Producers take one mutex,
+ * held only for a memcpy. The one consumer takes it once per batch: it
+ * learns how many records it may read, then reads them without the lock,
+ * giving each one's room back to the producers at once (an atomic head).
+ * A busy server and a printer draining thousands of events at a time
+ * then no longer meet on the mutex for every event. The wake eventfd is written only when the
+ * consumer said it was going to sleep (it found the ring empty) and something has arrived since; a
+ * server thread pushes a whole batch quietly and kicks once at the end, after its replies are sent,
+ * so neither a round trip nor a busy stream pays a syscall and a cross-CPU wakeup per event.
  *
  * Most events (every recv, reply and datagram) use none of the fields from
  * syscall on: they are as event_init left them. Such an event is queued
@@ -22,6 +25,7 @@
 #include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +47,16 @@
 struct event_queue {
 	pthread_mutex_t lock;
 	unsigned char *ring;
-	size_t cap;	     /* bytes */
-	uint64_t head, tail; /* byte offsets, never wrapped: next to pop, next to push */
-	uint64_t pushed;     /* events accepted: the sequence of the next one */
-	uint64_t popped;     /* events taken */
-	uint64_t dropped;    /* since the start */
+	size_t cap; /* bytes */
+	/* Byte offsets, never wrapped: the next record to pop (written by the
+	 * consumer only, read by producers for the room left), the next to
+	 * push. */
+	_Atomic uint64_t head;
+	uint64_t tail;
+	uint64_t pushed;  /* events accepted: the sequence of the next one */
+	uint64_t popped;  /* events taken; the consumer's own */
+	uint64_t avail;	  /* records the consumer may take without the lock */
+	uint64_t dropped; /* since the start */
 	/* Losses not yet reported, oldest first: count events were lost just
 	 * before event sequence at. Losses past the last slot join it. */
 	struct {
@@ -146,7 +155,7 @@ static void wake(struct event_queue *q)
 /* Under the lock: whether the consumer must be woken now. */
 static bool take_wake(struct event_queue *q)
 {
-	if (!q->sleeping || (q->head == q->tail && q->ngaps == 0))
+	if (!q->sleeping || (atomic_load(&q->head) == q->tail && q->ngaps == 0))
 		return false;
 	q->sleeping = false;
 	return true;
@@ -180,7 +189,8 @@ static bool push(struct event_queue *q, const struct event *ev, const void *prev
 	bool w = false, ok = true;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->tail - q->head + sizeof word + size > room_for(q, ev->kind)) {
+	if (q->tail - atomic_load_explicit(&q->head, memory_order_acquire) + sizeof word + size >
+	    room_for(q, ev->kind)) {
 		int g = q->ngaps - 1;
 
 		if ((g < 0 || q->gap[g].at != q->pushed) &&
@@ -229,9 +239,11 @@ void event_queue_kick(struct event_queue *q)
 		wake(q);
 }
 
-bool event_pop(struct event_queue *q, struct event *ev)
+/* Under the lock, with no record left to take: the loss to report next,
+ * or how many records have come since. Returns true when ev is that loss. */
+static bool take_more(struct event_queue *q, struct event *ev)
 {
-	bool got = false, brief = false;
+	bool loss = false;
 
 	pthread_mutex_lock(&q->lock);
 	if (q->ngaps > 0 && q->popped == q->gap[0].at) {
@@ -241,32 +253,49 @@ bool event_pop(struct event_queue *q, struct event *ev)
 				    (unsigned long long)ev->count);
 		q->ngaps--;
 		memmove(&q->gap[0], &q->gap[1], (size_t)q->ngaps * sizeof q->gap[0]);
-		got = true;
-	} else if (q->head != q->tail) {
-		uint32_t word, size;
-		size_t head;
-
-		ring_get(q, q->head, &word, sizeof word);
-		size = word & ~REC_SHORT;
-		head = word & REC_SHORT ? REC_SHORT_HEAD : REC_HEAD;
-		ring_get(q, q->head + sizeof word, ev, head);
-		ring_get(q, q->head + sizeof word + head, ev->preview, size - head);
-		q->head += sizeof word + size;
-		q->popped++;
-		got = true;
-		brief = head == REC_SHORT_HEAD;
+		loss = true;
 	} else {
-		uint64_t v;
-		ssize_t r = read(q->wakefd, &v, sizeof v);
+		/* Up to the next loss, so that it is reported in its place. */
+		q->avail = (q->ngaps > 0 ? q->gap[0].at : q->pushed) - q->popped;
+		if (q->avail == 0) {
+			uint64_t v;
+			ssize_t r = read(q->wakefd, &v, sizeof v);
 
-		q->sleeping = true;
-		(void)r;
-		/* An event pushed after this read writes the eventfd again. */
+			q->sleeping = true;
+			(void)r;
+			/* An event pushed after this read writes the eventfd again. */
+		}
 	}
 	pthread_mutex_unlock(&q->lock);
-	if (brief) /* outside the lock: the queue's copy never changes */
+	return loss;
+}
+
+bool event_pop(struct event_queue *q, struct event *ev)
+{
+	uint64_t at;
+	uint32_t word, size;
+	size_t head;
+
+	if (q->avail == 0) {
+		if (take_more(q, ev))
+			return true; /* a loss, in its place */
+		if (q->avail == 0)
+			return false;
+	}
+	/* Complete records, pushed before take_more looked: no producer
+	 * writes here until the head passes them. */
+	at = atomic_load_explicit(&q->head, memory_order_relaxed);
+	ring_get(q, at, &word, sizeof word);
+	size = word & ~REC_SHORT;
+	head = word & REC_SHORT ? REC_SHORT_HEAD : REC_HEAD;
+	ring_get(q, at + sizeof word, ev, head);
+	ring_get(q, at + sizeof word + head, ev->preview, size - head);
+	atomic_store_explicit(&q->head, at + sizeof word + size, memory_order_release);
+	q->avail--;
+	q->popped++;
+	if (head == REC_SHORT_HEAD)
 		memcpy((unsigned char *)ev + REC_SHORT_HEAD, q->rare, sizeof q->rare);
-	return got;
+	return true;
 }
 
 void event_init(struct event *ev, enum event_kind kind)
