@@ -6,10 +6,13 @@
  * learns how many records it may read, then reads them without the lock,
  * giving each one's room back to the producers at once (an atomic head).
  * A busy server and a printer draining thousands of events at a time
- * then no longer meet on the mutex for every event. The wake eventfd is written only when the
- * consumer said it was going to sleep (it found the ring empty) and something has arrived since; a
- * server thread pushes a whole batch quietly and kicks once at the end, after its replies are sent,
- * so neither a round trip nor a busy stream pays a syscall and a cross-CPU wakeup per event.
+ * then no longer meet on the mutex for every event.
+ *
+ * The wake eventfd is written only when the consumer said it was going to
+ * sleep (it found the ring empty) and something has arrived since; a
+ * server thread pushes a whole batch quietly and kicks once at the end,
+ * after its replies are sent, so neither a round trip nor a busy stream
+ * pays a syscall and a cross-CPU wakeup per event.
  *
  * Most events (every recv, reply and datagram) use none of the fields from
  * syscall on: they are as event_init left them. Such an event is queued
@@ -69,6 +72,20 @@ struct event_queue {
 	unsigned char rare[REC_HEAD - REC_SHORT_HEAD];
 };
 
+/* The queue's pristine copy of a header's rarely used part, from an event
+ * as event_init leaves it (on the heap: an event is 5 KB). */
+static bool rare_init(struct event_queue *q)
+{
+	struct event *e = malloc(sizeof *e);
+
+	if (e == NULL)
+		return false;
+	event_init(e, EV_RECV);
+	memcpy(q->rare, (unsigned char *)e + REC_SHORT_HEAD, sizeof q->rare);
+	free(e);
+	return true;
+}
+
 struct event_queue *event_queue_new(size_t bytes)
 {
 	struct event_queue *q = calloc(1, sizeof *q);
@@ -88,16 +105,9 @@ struct event_queue *event_queue_new(size_t bytes)
 	}
 	pthread_mutex_init(&q->lock, NULL);
 	q->sleeping = true;
-	{
-		struct event *e = malloc(sizeof *e);
-
-		if (e == NULL) {
-			event_queue_free(q);
-			return NULL;
-		}
-		event_init(e, EV_RECV);
-		memcpy(q->rare, (unsigned char *)e + REC_SHORT_HEAD, sizeof q->rare);
-		free(e);
+	if (!rare_init(q)) {
+		event_queue_free(q);
+		return NULL;
 	}
 	return q;
 }

@@ -244,9 +244,6 @@ static void *produce(void *arg)
 	return NULL;
 }
 
-/* Four producers against one consumer that waits on the eventfd: every
- * event is either delivered (in each producer's order) or counted as
- * dropped, and the consumer is never left asleep with events waiting. */
 /* Pushes ev, pops it into a poisoned event and checks that every header
  * byte and the preview came back as they went in. */
 static void round_trip(struct event_queue *q, const struct event *ev)
@@ -308,6 +305,9 @@ static void test_queue_short_records(void **state)
 	event_queue_free(q);
 }
 
+/* Four producers against one consumer that waits on the eventfd: every
+ * event is either delivered (in each producer's order) or counted as
+ * dropped, and the consumer is never left asleep with events waiting. */
 static void test_queue_threads(void **state)
 {
 	enum { NPROD = 4, PER = 20000 };
